@@ -1,0 +1,14 @@
+//go:build tools
+
+// Package tools pins the programs that make up the local Kubernetes control plane
+// (kube-apiserver, kube-controller-manager, kube-scheduler, etcd and kwok), so that
+// "go mod tidy" keeps their modules and "go build" builds them at the versions in go.mod.
+package tools
+
+import (
+	_ "go.etcd.io/etcd/server/v3"
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+	_ "sigs.k8s.io/kwok/cmd/kwok"
+)
