@@ -1,0 +1,113 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// function describes one fn.* function: the types of its parameters for each accepted
+// arity, and its implementation.
+type function struct {
+	// signatures lists the accepted parameter lists; the first is the shortest.
+	signatures [][]valueType
+	call       func(args []any) (string, error)
+}
+
+// lookupFunction returns the function called fn.<name>.
+func lookupFunction(name string) (function, bool) {
+	s, i := typeString, typeInt
+	switch name {
+	case "lowerCase":
+		return function{[][]valueType{{s}}, func(a []any) (string, error) { return strings.ToLower(a[0].(string)), nil }}, true
+	case "upperCase":
+		return function{[][]valueType{{s}}, func(a []any) (string, error) { return strings.ToUpper(a[0].(string)), nil }}, true
+	case "trim":
+		return function{[][]valueType{{s}}, func(a []any) (string, error) { return javaTrim(a[0].(string)), nil }}, true
+	case "replace":
+		return function{[][]valueType{{s, s, s}, {s, s, s, i}}, replace}, true
+	case "truncate":
+		return function{[][]valueType{{s, i}}, func(a []any) (string, error) { return truncate(a[0].(string), a[1].(int)) }}, true
+	case "removeStart":
+		return function{[][]valueType{{s, s}}, func(a []any) (string, error) { return strings.TrimPrefix(a[0].(string), a[1].(string)), nil }}, true
+	case "removeEnd":
+		return function{[][]valueType{{s, s}}, func(a []any) (string, error) { return strings.TrimSuffix(a[0].(string), a[1].(string)), nil }}, true
+	case "suffixWithMaxLength":
+		return function{[][]valueType{{s, s, i}}, suffixWithMaxLength}, true
+	}
+	return function{}, false
+}
+
+// functionNames lists every function, for error messages.
+func functionNames() string {
+	return "lowerCase, upperCase, trim, replace, truncate, removeStart, removeEnd, suffixWithMaxLength"
+}
+
+// signatureFor returns the parameter list for a call with n arguments.
+func (f function) signatureFor(n int) ([]valueType, bool) {
+	for _, sig := range f.signatures {
+		if len(sig) == n {
+			return sig, true
+		}
+	}
+	return nil, false
+}
+
+// arities describes the accepted argument counts, such as "3 or 4".
+func (f function) arities() string {
+	parts := make([]string, len(f.signatures))
+	for k, sig := range f.signatures {
+		parts[k] = fmt.Sprint(len(sig))
+	}
+	return strings.Join(parts, " or ")
+}
+
+// javaTrim removes leading and trailing characters up to U+0020, like Java's String.trim.
+func javaTrim(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
+}
+
+// replace replaces occurrences of a[1] in a[0] by a[2]; an optional a[3] limits how many
+// (negative: all). An empty search string replaces nothing.
+func replace(a []any) (string, error) {
+	text, search, replacement := a[0].(string), a[1].(string), a[2].(string)
+	limit := -1
+	if len(a) == 4 {
+		limit = a[3].(int)
+	}
+	if search == "" || limit == 0 {
+		return text, nil
+	}
+	return strings.Replace(text, search, replacement, limit), nil
+}
+
+// truncate keeps the first width characters of s.
+func truncate(s string, width int) (string, error) {
+	if width < 0 {
+		return "", fmt.Errorf("maxWidth %d is negative", width)
+	}
+	return firstRunes(s, width), nil
+}
+
+// suffixWithMaxLength appends a[1] to a[0], first cutting a[0] so the result has at most
+// a[2] characters.
+func suffixWithMaxLength(a []any) (string, error) {
+	s, suffix, limit := a[0].(string), a[1].(string), a[2].(int)
+	n := utf8.RuneCountInString(suffix)
+	if n > limit {
+		return "", fmt.Errorf("suffix %q is longer than the maximum length %d", suffix, limit)
+	}
+	return firstRunes(s, limit-n) + suffix, nil
+}
+
+// firstRunes returns the first n code points of s.
+func firstRunes(s string, n int) string {
+	count := 0
+	for k := range s {
+		if count == n {
+			return s[:k]
+		}
+		count++
+	}
+	return s
+}

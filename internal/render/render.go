@@ -1,0 +1,127 @@
+package render
+
+import (
+	"fmt"
+	"maps"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Input is everything needed to render one version.
+type Input struct {
+	// Context describes the version; it yields the built-in variables.
+	Context Context
+	// Variables are the project's template variables; their defaults have the lowest precedence.
+	Variables []Variable
+	// Overrides are the version's variable values; they win over defaults and built-ins.
+	Overrides map[string]string
+	// URLTemplates are the effective URL templates (the version's when it has any,
+	// otherwise the project's). They see the built-ins only.
+	URLTemplates []string
+	// Templates are the effective configuration templates (see MergeTemplates).
+	Templates []Template
+}
+
+// Result is a rendered version.
+type Result struct {
+	// URLs are the rendered URL templates, in order; templates see them as URLS.
+	URLs []string
+	// Releases holds one entry per template, in the order of Input.Templates.
+	Releases []Release
+}
+
+// Release is one template rendered into Helm values.
+type Release struct {
+	// Name is the Helm release name (see ReleaseName).
+	Name string
+	// Template is the template that was rendered, unchanged.
+	Template Template
+	// Values is the rendered YAML text.
+	Values string
+	// ValuesMap is Values parsed the way Helm parses values files; never nil.
+	ValuesMap map[string]any
+}
+
+// Render renders a version's URL templates and then each configuration template into
+// Helm values. It fails on the first problem, with an *Error naming the template: a syntax
+// error, an undefined variable, a value with a line break, an index out of range, output
+// that is not a YAML mapping, or two templates with the same release name. Nothing is
+// returned on failure, so nothing half-rendered can reach a cluster.
+func Render(in Input) (*Result, error) {
+	builtins := Builtins(in.Context)
+
+	urls := make([]string, len(in.URLTemplates))
+	for k, content := range in.URLTemplates {
+		name := fmt.Sprintf("URL template %d", k)
+		out, err := renderContent(name, content, scope{vars: builtins})
+		if err != nil {
+			return nil, err
+		}
+		urls[k] = out
+	}
+
+	vars := make(map[string]string, len(in.Variables)+len(builtins)+len(in.Overrides)+1)
+	for _, v := range in.Variables {
+		vars[v.Name] = v.DefaultValue
+	}
+	maps.Copy(vars, builtins)
+
+	result := &Result{URLs: urls, Releases: make([]Release, 0, len(in.Templates))}
+	owners := make(map[string]string, len(in.Templates))
+	for _, t := range in.Templates {
+		release := ReleaseName(in.Context.ProjectName, in.Context.VersionName, t.Name)
+		if other, ok := owners[release]; ok {
+			return nil, &Error{Template: t.Name, Kind: ErrDuplicateRelease, Name: release,
+				Detail: fmt.Sprintf("template %q has the same release name", other)}
+		}
+		owners[release] = t.Name
+
+		vars[VarReleaseName] = release
+		maps.Copy(vars, in.Overrides)
+		out, err := renderContent(t.Name, t.Content, scope{vars: vars, urls: urls, hasURLs: true})
+		if err != nil {
+			return nil, err
+		}
+		values, err := parseValues(t.Name, out)
+		if err != nil {
+			return nil, err
+		}
+		result.Releases = append(result.Releases, Release{Name: release, Template: t, Values: out, ValuesMap: values})
+	}
+	return result, nil
+}
+
+// renderContent parses and evaluates one template, naming it in any error.
+func renderContent(name, content string, sc scope) (string, error) {
+	prog, err := parse(content)
+	if err != nil {
+		return "", named(name, err)
+	}
+	ev := &evaluator{content: content, scope: sc}
+	out, err := ev.run(prog)
+	if err != nil {
+		return "", named(name, err)
+	}
+	return out, nil
+}
+
+// named sets the template name on an *Error.
+func named(name string, err error) error {
+	if e, ok := err.(*Error); ok {
+		e.Template = name
+		return e
+	}
+	return fmt.Errorf("template %q: %w", name, err)
+}
+
+// parseValues parses rendered output as a Helm values file: a YAML mapping, or nothing.
+func parseValues(name, out string) (map[string]any, error) {
+	values := map[string]any{}
+	if err := yaml.Unmarshal([]byte(out), &values); err != nil {
+		return nil, &Error{Template: name, Kind: ErrInvalidYAML, Err: err}
+	}
+	if values == nil {
+		values = map[string]any{}
+	}
+	return values, nil
+}
