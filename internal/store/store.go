@@ -1,0 +1,278 @@
+// Package store keeps oneko's documents in MongoDB (or the embedded FerretDB of local mode)
+// through the official v2 driver. Secrets are encrypted before they are written and decrypted
+// when read; callers see plain model types.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+
+	"github.com/oneko/oneko/internal/secret"
+)
+
+// Sentinel errors; match them with errors.Is.
+var (
+	// ErrNotFound: no document has that id.
+	ErrNotFound = errors.New("not found")
+	// ErrDuplicate: a unique field (a name, a tag of a project) is taken.
+	ErrDuplicate = errors.New("already exists")
+	// ErrConflict: the document changed since it was read; read it again and retry.
+	ErrConflict = errors.New("changed by someone else")
+	// ErrInUse: the document is still referenced and cannot be deleted.
+	ErrInUse = errors.New("in use")
+)
+
+// Collection names.
+const (
+	colProjects         = "projects"
+	colVersions         = "versions"
+	colDockerRegistries = "dockerRegistries"
+	colHelmRegistries   = "helmRegistries"
+	colNamespaces       = "namespaces"
+	colUsers            = "users"
+	colTokens           = "tokens"
+	colSessions         = "sessions"
+	colActivities       = "activities"
+)
+
+// Store is the MongoDB-backed document store.
+type Store struct {
+	client *mongo.Client
+	db     *mongo.Database
+	box    *secret.Box
+	now    func() time.Time
+}
+
+// Options configure Open.
+type Options struct {
+	// Database is the database name; default "oneko".
+	Database string
+	// Box encrypts registry secrets; required.
+	Box *secret.Box
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Open connects to the MongoDB at uri, checks that it answers and creates the indexes.
+func Open(ctx context.Context, uri string, opts Options) (*Store, error) {
+	if opts.Box == nil {
+		return nil, errors.New("store: a secret box is required")
+	}
+	if opts.Database == "" {
+		opts.Database = "oneko"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetTimeout(30 * time.Second))
+	if err != nil {
+		return nil, fmt.Errorf("connect to MongoDB: %w", err)
+	}
+	s := &Store{client: client, db: client.Database(opts.Database), box: opts.Box, now: opts.Now}
+	if err := s.Ping(ctx); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	if err := s.ensureIndexes(ctx); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return s, nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.client.Ping(ctx, readpref.Primary()); err != nil {
+		return fmt.Errorf("ping MongoDB: %w", err)
+	}
+	return nil
+}
+
+// Close disconnects.
+func (s *Store) Close(ctx context.Context) error {
+	if err := s.client.Disconnect(ctx); err != nil {
+		return fmt.Errorf("disconnect MongoDB: %w", err)
+	}
+	return nil
+}
+
+// Drop removes the whole database; tests use it to start clean.
+func (s *Store) Drop(ctx context.Context) error {
+	if err := s.db.Drop(ctx); err != nil {
+		return fmt.Errorf("drop database: %w", err)
+	}
+	return s.ensureIndexes(ctx)
+}
+
+func (s *Store) c(name string) *mongo.Collection { return s.db.Collection(name) }
+
+type index struct {
+	keys   bson.D
+	unique bool
+	ttl    int32
+	name   string
+}
+
+func (s *Store) ensureIndexes(ctx context.Context) error {
+	all := map[string][]index{
+		colProjects: {
+			{keys: bson.D{{Key: "name", Value: 1}}, unique: true, name: "name_unique"},
+			{keys: bson.D{{Key: "dockerRegistryId", Value: 1}, {Key: "imageName", Value: 1}}, name: "registry_image"},
+		},
+		colVersions: {
+			{keys: bson.D{{Key: "projectId", Value: 1}, {Key: "name", Value: 1}}, unique: true, name: "project_tag_unique"},
+			{keys: bson.D{{Key: "projectId", Value: 1}, {Key: "imageUpdatedAt", Value: -1}}, name: "project_updated"},
+			{keys: bson.D{{Key: "desiredState", Value: 1}}, name: "desired_state"},
+			{keys: bson.D{{Key: "deployment.status", Value: 1}}, name: "deployment_status"},
+		},
+		colDockerRegistries: {{keys: bson.D{{Key: "name", Value: 1}}, unique: true, name: "name_unique"}},
+		colHelmRegistries:   {{keys: bson.D{{Key: "name", Value: 1}}, unique: true, name: "name_unique"}},
+		colNamespaces:       {{keys: bson.D{{Key: "kubeName", Value: 1}}, unique: true, name: "kube_name_unique"}},
+		colUsers: {
+			{keys: bson.D{{Key: "username", Value: 1}}, unique: true, name: "username_unique"},
+			{keys: bson.D{{Key: "email", Value: 1}}, name: "email"},
+		},
+		colTokens: {
+			{keys: bson.D{{Key: "secretHash", Value: 1}}, unique: true, name: "secret_hash_unique"},
+			{keys: bson.D{{Key: "userId", Value: 1}}, name: "user"},
+		},
+		colSessions:   {{keys: bson.D{{Key: "userId", Value: 1}}, name: "user"}},
+		colActivities: {{keys: bson.D{{Key: "time", Value: -1}}, name: "time"}},
+	}
+	for col, idxs := range all {
+		models := make([]mongo.IndexModel, 0, len(idxs))
+		for _, ix := range idxs {
+			o := options.Index().SetName(ix.name)
+			if ix.unique {
+				o.SetUnique(true)
+			}
+			models = append(models, mongo.IndexModel{Keys: ix.keys, Options: o})
+		}
+		if _, err := s.c(col).Indexes().CreateMany(ctx, models); err != nil {
+			return fmt.Errorf("create indexes of %s: %w", col, err)
+		}
+	}
+	return nil
+}
+
+// newID returns a fresh document id.
+func newID() string { return bson.NewObjectID().Hex() }
+
+// mapWriteErr turns driver errors into the package's sentinels.
+func mapWriteErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("%s: %w", op, ErrDuplicate)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// mapFindErr turns "no documents" into ErrNotFound.
+func mapFindErr(op string, err error) error {
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// Page selects a slice of a collection.
+type Page struct {
+	Limit  int
+	Offset int
+}
+
+// Normalize bounds a page: default 50, at most 500.
+func (p Page) Normalize() Page {
+	if p.Limit <= 0 {
+		p.Limit = 50
+	}
+	if p.Limit > 500 {
+		p.Limit = 500
+	}
+	if p.Offset < 0 {
+		p.Offset = 0
+	}
+	return p
+}
+
+// findPage runs a find with a page and a sort and returns the items and the total count.
+func findPage[T any](ctx context.Context, col *mongo.Collection, filter any, sort bson.D, page Page) ([]T, int64, error) {
+	page = page.Normalize()
+	total, err := col.CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count %s: %w", col.Name(), err)
+	}
+	opts := options.Find().SetSort(sort).SetSkip(int64(page.Offset)).SetLimit(int64(page.Limit))
+	cur, err := col.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find %s: %w", col.Name(), err)
+	}
+	items := make([]T, 0, page.Limit)
+	if err := cur.All(ctx, &items); err != nil {
+		return nil, 0, fmt.Errorf("read %s: %w", col.Name(), err)
+	}
+	return items, total, nil
+}
+
+// findAll reads every document that matches.
+func findAll[T any](ctx context.Context, col *mongo.Collection, filter any, opts ...options.Lister[options.FindOptions]) ([]T, error) {
+	cur, err := col.Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("find %s: %w", col.Name(), err)
+	}
+	var items []T
+	if err := cur.All(ctx, &items); err != nil {
+		return nil, fmt.Errorf("read %s: %w", col.Name(), err)
+	}
+	return items, nil
+}
+
+// findOne reads one document by filter.
+func findOne[T any](ctx context.Context, col *mongo.Collection, filter any, what string) (*T, error) {
+	var v T
+	if err := col.FindOne(ctx, filter).Decode(&v); err != nil {
+		return nil, mapFindErr("get "+what, err)
+	}
+	return &v, nil
+}
+
+// replaceRevision replaces the document with id whose revision is rev, increasing the revision.
+// It returns ErrNotFound when the id is unknown and ErrConflict when the revision moved on.
+func replaceRevision(ctx context.Context, col *mongo.Collection, id string, rev int64, doc any, what string) error {
+	res, err := col.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "revision", Value: rev}}, doc)
+	if err != nil {
+		return mapWriteErr("update "+what, err)
+	}
+	if res.MatchedCount == 0 {
+		n, err := col.CountDocuments(ctx, bson.D{{Key: "_id", Value: id}})
+		if err != nil {
+			return fmt.Errorf("update %s: %w", what, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("update %s: %w", what, ErrNotFound)
+		}
+		return fmt.Errorf("update %s: %w", what, ErrConflict)
+	}
+	return nil
+}
+
+// deleteByID removes one document and says ErrNotFound when there was none.
+func deleteByID(ctx context.Context, col *mongo.Collection, id, what string) error {
+	res, err := col.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return fmt.Errorf("delete %s: %w", what, err)
+	}
+	if res.DeletedCount == 0 {
+		return fmt.Errorf("delete %s: %w", what, ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,187 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/oneko/oneko/internal/model"
+)
+
+// CreateUser stores a new user; ErrDuplicate when the username is taken.
+func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
+	now := s.now().UTC()
+	u.ID, u.CreatedAt, u.UpdatedAt, u.Revision = newID(), now, now, 1
+	_, err := s.c(colUsers).InsertOne(ctx, u)
+	return mapWriteErr("create user", err)
+}
+
+// GetUser reads a user.
+func (s *Store) GetUser(ctx context.Context, id string) (*model.User, error) {
+	return findOne[model.User](ctx, s.c(colUsers), bson.D{{Key: "_id", Value: id}}, "user")
+}
+
+// UserByLogin reads a user by username or, failing that, by e-mail address.
+func (s *Store) UserByLogin(ctx context.Context, login string) (*model.User, error) {
+	u, err := findOne[model.User](ctx, s.c(colUsers), bson.D{{Key: "username", Value: login}}, "user")
+	if err == nil {
+		return u, nil
+	}
+	return findOne[model.User](ctx, s.c(colUsers), bson.D{{Key: "email", Value: login}}, "user")
+}
+
+// ListUsers returns a page of users sorted by username.
+func (s *Store) ListUsers(ctx context.Context, page Page) ([]model.User, int64, error) {
+	return findPage[model.User](ctx, s.c(colUsers), bson.D{}, bson.D{{Key: "username", Value: 1}}, page)
+}
+
+// CountUsers counts all users.
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	n, err := s.c(colUsers).CountDocuments(ctx, bson.D{})
+	if err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
+
+// CountAdmins counts the users with role ADMIN.
+func (s *Store) CountAdmins(ctx context.Context) (int64, error) {
+	n, err := s.c(colUsers).CountDocuments(ctx, bson.D{{Key: "role", Value: model.RoleAdmin}})
+	if err != nil {
+		return 0, fmt.Errorf("count admins: %w", err)
+	}
+	return n, nil
+}
+
+// UpdateUser replaces a user if unchanged since it was read.
+func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
+	rev := u.Revision
+	u.UpdatedAt, u.Revision = s.now().UTC(), rev+1
+	if err := replaceRevision(ctx, s.c(colUsers), u.ID, rev, u, "user"); err != nil {
+		u.Revision = rev
+		return err
+	}
+	return nil
+}
+
+// DeleteUser removes a user with their tokens and sessions.
+func (s *Store) DeleteUser(ctx context.Context, id string) error {
+	if err := deleteByID(ctx, s.c(colUsers), id, "user"); err != nil {
+		return err
+	}
+	if _, err := s.c(colTokens).DeleteMany(ctx, bson.D{{Key: "userId", Value: id}}); err != nil {
+		return fmt.Errorf("delete tokens of user: %w", err)
+	}
+	return s.DeleteSessionsOfUser(ctx, id)
+}
+
+// CreateToken stores a token (its secret hash, never its secret).
+func (s *Store) CreateToken(ctx context.Context, t *model.Token) error {
+	t.ID, t.CreatedAt = newID(), s.now().UTC()
+	_, err := s.c(colTokens).InsertOne(ctx, t)
+	return mapWriteErr("create token", err)
+}
+
+// TokenByHash reads the token whose secret hashes to hash.
+func (s *Store) TokenByHash(ctx context.Context, hash string) (*model.Token, error) {
+	return findOne[model.Token](ctx, s.c(colTokens), bson.D{{Key: "secretHash", Value: hash}}, "token")
+}
+
+// GetToken reads a token by id.
+func (s *Store) GetToken(ctx context.Context, id string) (*model.Token, error) {
+	return findOne[model.Token](ctx, s.c(colTokens), bson.D{{Key: "_id", Value: id}}, "token")
+}
+
+// ListTokens returns a page of a user's tokens, newest first.
+func (s *Store) ListTokens(ctx context.Context, userID string, page Page) ([]model.Token, int64, error) {
+	return findPage[model.Token](ctx, s.c(colTokens), bson.D{{Key: "userId", Value: userID}}, bson.D{{Key: "createdAt", Value: -1}}, page)
+}
+
+// DeleteToken revokes a token.
+func (s *Store) DeleteToken(ctx context.Context, id string) error {
+	return deleteByID(ctx, s.c(colTokens), id, "token")
+}
+
+// TouchToken records when a token was last used.
+func (s *Store) TouchToken(ctx context.Context, id string, at time.Time) error {
+	_, err := s.c(colTokens).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "lastUsedAt", Value: at.UTC()}}}})
+	if err != nil {
+		return fmt.Errorf("touch token: %w", err)
+	}
+	return nil
+}
+
+// CreateSession stores a session.
+func (s *Store) CreateSession(ctx context.Context, sess *model.Session) error {
+	_, err := s.c(colSessions).InsertOne(ctx, sess)
+	return mapWriteErr("create session", err)
+}
+
+// GetSession reads a session that has not expired.
+func (s *Store) GetSession(ctx context.Context, id string) (*model.Session, error) {
+	return findOne[model.Session](ctx, s.c(colSessions), bson.D{
+		{Key: "_id", Value: id}, {Key: "expiresAt", Value: bson.D{{Key: "$gt", Value: s.now().UTC()}}},
+	}, "session")
+}
+
+// DeleteSession ends a session; an unknown session is not an error.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	if _, err := s.c(colSessions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSessionsOfUser ends every session of a user (after a password change or deletion).
+func (s *Store) DeleteSessionsOfUser(ctx context.Context, userID string) error {
+	if _, err := s.c(colSessions).DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}}); err != nil {
+		return fmt.Errorf("delete sessions of user: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes sessions past their expiry.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	res, err := s.c(colSessions).DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lte", Value: s.now().UTC()}}}})
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	return res.DeletedCount, nil
+}
+
+// AddActivity appends an entry to the activity log.
+func (s *Store) AddActivity(ctx context.Context, a *model.Activity) error {
+	a.ID = newID()
+	if a.Time.IsZero() {
+		a.Time = s.now().UTC()
+	}
+	_, err := s.c(colActivities).InsertOne(ctx, a)
+	return mapWriteErr("add activity", err)
+}
+
+// ListActivities returns a page of activities, newest first; entityID filters when not empty.
+func (s *Store) ListActivities(ctx context.Context, entityID string, page Page) ([]model.Activity, int64, error) {
+	filter := bson.D{}
+	if entityID != "" {
+		filter = bson.D{{Key: "entityId", Value: entityID}}
+	}
+	return findPage[model.Activity](ctx, s.c(colActivities), filter, bson.D{{Key: "time", Value: -1}, {Key: "_id", Value: -1}}, page)
+}
+
+// DeleteActivitiesBefore removes activities older than t (retention).
+func (s *Store) DeleteActivitiesBefore(ctx context.Context, t time.Time) (int64, error) {
+	res, err := s.c(colActivities).DeleteMany(ctx, bson.D{{Key: "time", Value: bson.D{{Key: "$lt", Value: t.UTC()}}}})
+	if err != nil {
+		return 0, fmt.Errorf("delete old activities: %w", err)
+	}
+	return res.DeletedCount, nil
+}
+
+// SearchProjects finds projects whose name contains q.
+func (s *Store) SearchProjects(ctx context.Context, q string, limit int) ([]model.Project, error) {
+	items, _, err := s.ListProjects(ctx, q, Page{Limit: limit})
+	return items, err
+}
+

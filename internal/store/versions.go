@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/oneko/oneko/internal/model"
+)
+
+// CreateVersion stores a new version; ErrDuplicate when the project already has that tag.
+func (s *Store) CreateVersion(ctx context.Context, v *model.Version) error {
+	v.ID, v.Revision = newID(), 1
+	if v.CreatedAt.IsZero() {
+		v.CreatedAt = s.now().UTC()
+	}
+	v.Normalize()
+	_, err := s.c(colVersions).InsertOne(ctx, v)
+	return mapWriteErr("create version", err)
+}
+
+// GetVersion reads a version of a project; ErrNotFound when either id is unknown
+// or the version belongs to another project.
+func (s *Store) GetVersion(ctx context.Context, projectID, id string) (*model.Version, error) {
+	v, err := findOne[model.Version](ctx, s.c(colVersions), bson.D{{Key: "_id", Value: id}, {Key: "projectId", Value: projectID}}, "version")
+	if err != nil {
+		return nil, err
+	}
+	v.Normalize()
+	return v, nil
+}
+
+// GetVersionByID reads a version by its id alone (tasks carry only that).
+func (s *Store) GetVersionByID(ctx context.Context, id string) (*model.Version, error) {
+	v, err := findOne[model.Version](ctx, s.c(colVersions), bson.D{{Key: "_id", Value: id}}, "version")
+	if err != nil {
+		return nil, err
+	}
+	v.Normalize()
+	return v, nil
+}
+
+// GetVersionByTag reads the version of a project with that tag.
+func (s *Store) GetVersionByTag(ctx context.Context, projectID, tag string) (*model.Version, error) {
+	v, err := findOne[model.Version](ctx, s.c(colVersions), bson.D{{Key: "projectId", Value: projectID}, {Key: "name", Value: tag}}, "version")
+	if err != nil {
+		return nil, err
+	}
+	v.Normalize()
+	return v, nil
+}
+
+// ListVersions returns a page of a project's versions, newest image first; q filters by a
+// case-insensitive substring of the tag.
+func (s *Store) ListVersions(ctx context.Context, projectID, q string, page Page) ([]model.Version, int64, error) {
+	filter := bson.D{{Key: "projectId", Value: projectID}}
+	if q != "" {
+		filter = append(filter, bson.E{Key: "name", Value: bson.Regex{Pattern: regexp.QuoteMeta(q), Options: "i"}})
+	}
+	items, total, err := findPage[model.Version](ctx, s.c(colVersions), filter,
+		bson.D{{Key: "imageUpdatedAt", Value: -1}, {Key: "_id", Value: -1}}, page)
+	for i := range items {
+		items[i].Normalize()
+	}
+	return items, total, err
+}
+
+// UpdateVersion replaces a version if nobody changed it since v.Revision was read.
+func (s *Store) UpdateVersion(ctx context.Context, v *model.Version) error {
+	rev := v.Revision
+	v.Revision = rev + 1
+	if err := replaceRevision(ctx, s.c(colVersions), v.ID, rev, v, "version"); err != nil {
+		v.Revision = rev
+		return err
+	}
+	return nil
+}
+
+// SetDesiredState records what users asked for and advances the version's generation, in one
+// atomic write, so that the last request wins. It returns the version as written.
+func (s *Store) SetDesiredState(ctx context.Context, projectID, id string, state model.DesiredState) (*model.Version, error) {
+	set := bson.D{{Key: "desiredState", Value: state}}
+	if state == model.Deployed {
+		set = append(set, bson.E{Key: "deployment.status", Value: model.StatusPending}, bson.E{Key: "deployment.message", Value: ""})
+	}
+	update := bson.D{
+		{Key: "$set", Value: set},
+		{Key: "$inc", Value: bson.D{{Key: "generation", Value: 1}, {Key: "revision", Value: 1}}},
+	}
+	var v model.Version
+	err := s.c(colVersions).FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "projectId", Value: projectID}}, update,
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&v)
+	if err != nil {
+		return nil, mapFindErr("set desired state", err)
+	}
+	v.Normalize()
+	return &v, nil
+}
+
+// MarkOutdated flags every deployed version of a project whose configuration changed.
+func (s *Store) MarkOutdated(ctx context.Context, projectID string) (int64, error) {
+	res, err := s.c(colVersions).UpdateMany(ctx,
+		bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: model.Deployed}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "outdated", Value: true}}}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
+	if err != nil {
+		return 0, fmt.Errorf("mark versions outdated: %w", err)
+	}
+	return res.ModifiedCount, nil
+}
+
+// DeployedVersions returns the versions of a project whose desired state is Deployed.
+func (s *Store) DeployedVersions(ctx context.Context, projectID string) ([]model.Version, error) {
+	return findAll[model.Version](ctx, s.c(colVersions), bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: model.Deployed}})
+}
+
+// DeleteVersion removes a version.
+func (s *Store) DeleteVersion(ctx context.Context, id string) error {
+	return deleteByID(ctx, s.c(colVersions), id, "version")
+}
+
+// SearchVersions finds versions whose tag contains q, across projects.
+func (s *Store) SearchVersions(ctx context.Context, q string, limit int) ([]model.Version, error) {
+	return findAll[model.Version](ctx, s.c(colVersions),
+		bson.D{{Key: "name", Value: bson.Regex{Pattern: regexp.QuoteMeta(q), Options: "i"}}},
+		options.Find().SetLimit(int64(limit)).SetSort(bson.D{{Key: "imageUpdatedAt", Value: -1}}))
+}

@@ -1,0 +1,39 @@
+package testenv
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/oneko/oneko/internal/localstack"
+)
+
+// Mongo is the MongoDB-wire server for one test binary: the embedded FerretDB, or the real
+// MongoDB named by ONEKO_TEST_MONGO_URI.
+type Mongo struct {
+	uri  string
+	stop func()
+}
+
+// StartMongo returns ONEKO_TEST_MONGO_URI when set, else starts an embedded FerretDB in a temp dir.
+func StartMongo(ctx context.Context) (*Mongo, error) {
+	if uri := os.Getenv("ONEKO_TEST_MONGO_URI"); uri != "" {
+		return &Mongo{uri: uri, stop: func() {}}, nil
+	}
+	dir, err := os.MkdirTemp("", "oneko-ferretdb-")
+	if err != nil {
+		return nil, fmt.Errorf("FerretDB temp dir: %w", err)
+	}
+	m, err := localstack.StartMongo(ctx, dir, nil)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	return &Mongo{uri: m.URI(), stop: func() { m.Stop(); _ = os.RemoveAll(dir) }}, nil
+}
+
+// URI is the mongodb:// address.
+func (m *Mongo) URI() string { return m.uri }
+
+// Stop ends the embedded server and removes its data.
+func (m *Mongo) Stop() { m.stop() }
