@@ -29,7 +29,8 @@
 // # Functions
 //
 // Functions are called as fn.name(arguments) and behave like the Apache Commons Lang
-// StringUtils methods O-Neko exposes. Lengths count Unicode code points.
+// StringUtils methods O-Neko exposes. Lengths count Unicode code points (Java counts
+// UTF-16 units) and case mapping is per character (Java upper-cases "ß" to "SS").
 //
 //	fn.lowerCase(s)                          s in lower case
 //	fn.upperCase(s)                          s in upper case

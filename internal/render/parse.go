@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Check parses content and checks its placeholders without rendering: every "{{" is
@@ -267,16 +268,21 @@ func (p *parser) skipSpace() {
 	}
 }
 
-// peekToken returns a short excerpt at the current position for error messages.
+// peekToken returns the token at the current position for error messages: an
+// identifier or number, or else a single character.
 func (p *parser) peekToken() string {
-	rest := p.src[p.pos:]
-	if k := strings.IndexAny(rest, " \t\r\n"); k >= 0 {
-		rest = rest[:k]
+	if p.pos >= len(p.src) {
+		return ""
 	}
-	if len(rest) > 12 {
-		rest = rest[:12]
+	end := p.pos
+	for end < len(p.src) && (isIdentStart(p.src[end]) || isDigit(p.src[end])) {
+		end++
 	}
-	return rest
+	if end == p.pos {
+		_, size := utf8.DecodeRuneInString(p.src[p.pos:])
+		end = p.pos + size
+	}
+	return p.src[p.pos:end]
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
