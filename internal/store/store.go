@@ -103,14 +103,6 @@ func (s *Store) Close(ctx context.Context) error {
 	return nil
 }
 
-// Drop removes the whole database; tests use it to start clean.
-func (s *Store) Drop(ctx context.Context) error {
-	if err := s.db.Drop(ctx); err != nil {
-		return fmt.Errorf("drop database: %w", err)
-	}
-	return s.ensureIndexes(ctx)
-}
-
 func (s *Store) c(name string) *mongo.Collection { return s.db.Collection(name) }
 
 type index struct {
@@ -275,4 +267,29 @@ func deleteByID(ctx context.Context, col *mongo.Collection, id, what string) err
 		return fmt.Errorf("delete %s: %w", what, ErrNotFound)
 	}
 	return nil
+}
+
+// Now is the store's clock, in UTC.
+func (s *Store) Now() time.Time { return s.now().UTC() }
+
+// DropDatabase removes the whole database without recreating indexes (tests clean up with it).
+func (s *Store) DropDatabase(ctx context.Context) error {
+	if err := s.db.Drop(ctx); err != nil {
+		return fmt.Errorf("drop database: %w", err)
+	}
+	return nil
+}
+
+// RawDocument returns the stored BSON of one document as extended JSON, for tests that check
+// what is really written (for example that secrets are encrypted).
+func (s *Store) RawDocument(ctx context.Context, collection, id string) ([]byte, error) {
+	raw, err := s.c(collection).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
+	if err != nil {
+		return nil, mapFindErr("raw document", err)
+	}
+	out, err := bson.MarshalExtJSON(raw, false, false)
+	if err != nil {
+		return nil, fmt.Errorf("raw document: %w", err)
+	}
+	return out, nil
 }
