@@ -116,12 +116,18 @@ func named(name string, err error) error {
 
 // parseValues parses rendered output as a Helm values file: a YAML mapping, or nothing.
 func parseValues(name, out string) (map[string]any, error) {
-	values := map[string]any{}
-	if err := yaml.Unmarshal([]byte(out), &values); err != nil {
+	var doc any
+	if err := yaml.Unmarshal([]byte(out), &doc); err != nil {
 		return nil, &Error{Template: name, Kind: ErrInvalidYAML, Err: err}
 	}
-	if values == nil {
-		values = map[string]any{}
+	switch v := doc.(type) {
+	case nil:
+		return map[string]any{}, nil
+	case map[string]any:
+		return v, nil
+	case []any:
+		return nil, &Error{Template: name, Kind: ErrInvalidYAML, Detail: "Helm values must be a mapping, not a list"}
+	default:
+		return nil, &Error{Template: name, Kind: ErrInvalidYAML, Detail: fmt.Sprintf("Helm values must be a mapping, not a %T scalar", v)}
 	}
-	return values, nil
 }
