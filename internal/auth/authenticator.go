@@ -1,0 +1,211 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
+)
+
+// Errors of authentication; the API answers 401 for ErrUnauthenticated and 429 for ErrThrottled.
+var (
+	ErrUnauthenticated = errors.New("unauthenticated")
+	ErrThrottled       = errors.New("too many failed logins")
+)
+
+// ThrottledError says how long to wait before trying again.
+type ThrottledError struct{ RetryAfter time.Duration }
+
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("too many failed logins: try again in %s", e.RetryAfter.Round(time.Second))
+}
+
+// Unwrap makes errors.Is(err, ErrThrottled) true.
+func (e *ThrottledError) Unwrap() error { return ErrThrottled }
+
+// Kind says how a principal authenticated.
+type Kind string
+
+// The principal kinds.
+const (
+	KindSession Kind = "session"
+	KindToken   Kind = "token"
+	KindBasic   Kind = "basic"
+)
+
+// Principal is an authenticated caller.
+type Principal struct {
+	User *model.User
+	// Role is the role in force: the user's, or for a token the lower of the token's and the user's.
+	Role Role
+	Kind Kind
+	// TokenID is set for KindToken.
+	TokenID string
+	// SessionID (hashed) is set for KindSession.
+	SessionID string
+}
+
+// Role is a model.Role, repeated here so callers of auth need not import model for it.
+type Role = model.Role
+
+// Actor names the principal in the activity log: "user:alice" or "token:ci-bot (alice)".
+func (p *Principal) Actor() string {
+	if p.Kind == KindToken {
+		return fmt.Sprintf("%s:%s (%s)", model.ActorToken, p.TokenID, p.User.Username)
+	}
+	return model.ActorUser + ":" + p.User.Username
+}
+
+// Store is what the authenticator needs from the document store.
+type Store interface {
+	UserByLogin(ctx context.Context, login string) (*model.User, error)
+	GetUser(ctx context.Context, id string) (*model.User, error)
+	TokenByHash(ctx context.Context, hash string) (*model.Token, error)
+	TouchToken(ctx context.Context, id string, at time.Time) error
+	CreateSession(ctx context.Context, s *model.Session) error
+	GetSession(ctx context.Context, id string) (*model.Session, error)
+	DeleteSession(ctx context.Context, id string) error
+}
+
+var _ Store = (*store.Store)(nil)
+
+// Authenticator checks credentials of every kind.
+type Authenticator struct {
+	store      Store
+	throttle   *Throttle
+	sessionTTL time.Duration
+	now        func() time.Time
+	log        *slog.Logger
+}
+
+// NewAuthenticator returns an Authenticator; sessionTTL ≤ 0 means 12 hours.
+func NewAuthenticator(s Store, t *Throttle, sessionTTL time.Duration, log *slog.Logger) *Authenticator {
+	if sessionTTL <= 0 {
+		sessionTTL = 12 * time.Hour
+	}
+	return &Authenticator{store: s, throttle: t, sessionTTL: sessionTTL, now: time.Now, log: log}
+}
+
+// SessionTTL is how long a session lives.
+func (a *Authenticator) SessionTTL() time.Duration { return a.sessionTTL }
+
+// CheckPassword authenticates a username or e-mail with a password. Repeated failures for the
+// same login are throttled (ThrottledError). Unknown users cost as much time as wrong passwords.
+func (a *Authenticator) CheckPassword(ctx context.Context, login, password string) (*model.User, error) {
+	key := strings.ToLower(login)
+	if wait := a.throttle.Blocked(ctx, key); wait > 0 {
+		return nil, &ThrottledError{RetryAfter: wait}
+	}
+	u, err := a.store.UserByLogin(ctx, login)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("look up user: %w", err)
+	}
+	hash := dummyHash
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	ok, err := VerifyPassword(hash, password)
+	if err != nil {
+		a.log.Warn("stored password hash unreadable", "login", login, "err", err)
+	}
+	if u == nil || !ok {
+		if err := a.throttle.Fail(ctx, key); err != nil {
+			a.log.Warn("cannot count failed login", "err", err)
+		}
+		return nil, ErrUnauthenticated
+	}
+	a.throttle.Reset(ctx, key)
+	return u, nil
+}
+
+// Login checks a password and starts a session; it returns the cookie value.
+func (a *Authenticator) Login(ctx context.Context, login, password string) (*model.User, string, time.Time, error) {
+	u, err := a.CheckPassword(ctx, login, password)
+	if err != nil {
+		return nil, "", time.Time{}, err
+	}
+	id, err := NewSessionID()
+	if err != nil {
+		return nil, "", time.Time{}, err
+	}
+	now := a.now().UTC()
+	exp := now.Add(a.sessionTTL)
+	if err := a.store.CreateSession(ctx, &model.Session{ID: HashSecret(id), UserID: u.ID, CreatedAt: now, ExpiresAt: exp}); err != nil {
+		return nil, "", time.Time{}, fmt.Errorf("start session: %w", err)
+	}
+	return u, id, exp, nil
+}
+
+// Logout ends the session of a cookie value.
+func (a *Authenticator) Logout(ctx context.Context, cookie string) error {
+	return a.store.DeleteSession(ctx, HashSecret(cookie))
+}
+
+// FromSession authenticates a session cookie value.
+func (a *Authenticator) FromSession(ctx context.Context, cookie string) (*Principal, error) {
+	sess, err := a.store.GetSession(ctx, HashSecret(cookie))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read session: %w", err)
+	}
+	u, err := a.user(ctx, sess.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return &Principal{User: u, Role: u.Role, Kind: KindSession, SessionID: sess.ID}, nil
+}
+
+// FromToken authenticates an API token secret; expired and revoked tokens fail.
+func (a *Authenticator) FromToken(ctx context.Context, secret string) (*Principal, error) {
+	if !strings.HasPrefix(secret, TokenPrefix) {
+		return nil, ErrUnauthenticated
+	}
+	t, err := a.store.TokenByHash(ctx, HashSecret(secret))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read token: %w", err)
+	}
+	now := a.now()
+	if t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) {
+		return nil, ErrUnauthenticated
+	}
+	u, err := a.user(ctx, t.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
+		if err := a.store.TouchToken(ctx, t.ID, now); err != nil {
+			a.log.Warn("cannot record token use", "token", t.ID, "err", err)
+		}
+	}
+	return &Principal{User: u, Role: t.Role.Min(u.Role), Kind: KindToken, TokenID: t.ID}, nil
+}
+
+// FromBasic authenticates HTTP Basic credentials.
+func (a *Authenticator) FromBasic(ctx context.Context, login, password string) (*Principal, error) {
+	u, err := a.CheckPassword(ctx, login, password)
+	if err != nil {
+		return nil, err
+	}
+	return &Principal{User: u, Role: u.Role, Kind: KindBasic}, nil
+}
+
+func (a *Authenticator) user(ctx context.Context, id string) (*model.User, error) {
+	u, err := a.store.GetUser(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read user: %w", err)
+	}
+	return u, nil
+}

@@ -1,0 +1,44 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/oneko/oneko/internal/model"
+)
+
+// BootstrapStore is what EnsureAdmin needs.
+type BootstrapStore interface {
+	CountUsers(ctx context.Context) (int64, error)
+	CreateUser(ctx context.Context, u *model.User) error
+}
+
+// EnsureAdmin creates the user "admin" with role ADMIN when there are no users yet. The
+// password is the given one or, when empty, a generated one that is returned so that it can be
+// printed once. It returns "" when users already exist.
+func EnsureAdmin(ctx context.Context, s BootstrapStore, password string) (generated string, err error) {
+	n, err := s.CountUsers(ctx)
+	if err != nil {
+		return "", fmt.Errorf("bootstrap admin: %w", err)
+	}
+	if n > 0 {
+		return "", nil
+	}
+	pw := password
+	if pw == "" {
+		if pw, err = NewPassword(); err != nil {
+			return "", err
+		}
+	}
+	hash, err := HashPassword(pw)
+	if err != nil {
+		return "", err
+	}
+	if err := s.CreateUser(ctx, &model.User{Username: "admin", Role: model.RoleAdmin, FirstName: "Admin", PasswordHash: hash}); err != nil {
+		return "", fmt.Errorf("bootstrap admin: %w", err)
+	}
+	if password == "" {
+		return pw, nil
+	}
+	return "", nil
+}
