@@ -1,0 +1,224 @@
+// Package tasks is the contract between the api and the worker: task type names, payloads,
+// constructors with idempotent task ids, and parsers. It holds nothing else; the api enqueues
+// what it builds here and the worker's handlers parse it back.
+package tasks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// Task type names.
+const (
+	// TypeDeploy brings a version to its desired state Deployed.
+	TypeDeploy = "version:deploy"
+	// TypeStop uninstalls every release of a version.
+	TypeStop = "version:stop"
+	// TypeImagePush handles one image event from a webhook or the poller.
+	TypeImagePush = "image:push"
+	// TypePollRegistry lists the tags of every project of one docker registry.
+	TypePollRegistry = "registry:poll"
+	// TypeReconcile queues versions whose releases differ from their desired state.
+	TypeReconcile = "cluster:reconcile"
+	// TypeExpire stops versions whose lifetime has ended.
+	TypeExpire = "version:expire"
+	// TypeRefreshStatus reads the state of deployed releases into the store.
+	TypeRefreshStatus = "version:refresh-status"
+	// TypeActivityRetention deletes old activities.
+	TypeActivityRetention = "activity:retention"
+)
+
+// Queue names, with their priority weights in the worker.
+const (
+	QueueCritical = "critical"
+	QueueDefault  = "default"
+	QueueLow      = "low"
+)
+
+// Queues maps each queue to its weight for the worker's configuration.
+func Queues() map[string]int {
+	return map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1}
+}
+
+// ErrBadPayload is wrapped when a task's payload cannot be read; such a task is never retried.
+var ErrBadPayload = errors.New("bad task payload")
+
+// VersionPayload names a version and the generation of its desired state the task was queued for.
+// A worker that finds a newer generation in the store does nothing: a later task will.
+type VersionPayload struct {
+	ProjectID  string `json:"projectId"`
+	VersionID  string `json:"versionId"`
+	Generation int64  `json:"generation"`
+	// Actor is who asked, for the activity log.
+	Actor string `json:"actor,omitempty"`
+}
+
+// NewDeploy returns the deploy task of one generation of a version; its id makes a duplicate
+// enqueue a no-op.
+func NewDeploy(p VersionPayload) (*asynq.Task, error) {
+	return versionTask(TypeDeploy, "deploy", p)
+}
+
+// NewStop returns the stop task of one generation of a version.
+func NewStop(p VersionPayload) (*asynq.Task, error) {
+	return versionTask(TypeStop, "stop", p)
+}
+
+func versionTask(typ, verb string, p VersionPayload) (*asynq.Task, error) {
+	if p.VersionID == "" {
+		return nil, fmt.Errorf("%s task: %w: no version id", verb, ErrBadPayload)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s task: %w", verb, err)
+	}
+	return asynq.NewTask(typ, b,
+		asynq.TaskID(fmt.Sprintf("%s:%s@%d", verb, p.VersionID, p.Generation)),
+		asynq.Queue(QueueCritical),
+		asynq.MaxRetry(8),
+		asynq.Timeout(15*time.Minute),
+		asynq.Retention(time.Hour),
+	), nil
+}
+
+// ParseVersion reads the payload of a deploy or stop task.
+func ParseVersion(t *asynq.Task) (VersionPayload, error) {
+	var p VersionPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.VersionID == "" {
+		return p, fmt.Errorf("%s: %w", t.Type(), ErrBadPayload)
+	}
+	return p, nil
+}
+
+// PushPayload is one image event of a docker registry.
+type PushPayload struct {
+	RegistryID string `json:"registryId"`
+	// Action is "push" or "delete".
+	Action     string `json:"action"`
+	Repository string `json:"repository"`
+	Tag        string `json:"tag"`
+	Digest     string `json:"digest,omitempty"`
+	DeliveryID string `json:"deliveryId,omitempty"`
+	// Source is "webhook" or "poll".
+	Source string `json:"source"`
+	// ReceivedAt is when the event reached oneko.
+	ReceivedAt time.Time `json:"receivedAt"`
+}
+
+// PushTaskID is the id that makes redeliveries of one event collapse into one task.
+func PushTaskID(p PushPayload) string {
+	return fmt.Sprintf("push:%s:%s:%s:%s:%s", p.RegistryID, p.Action, p.Repository, p.Tag, p.Digest)
+}
+
+// NewImagePush returns the task of one image event. Redeliveries of the same event (same
+// registry, action, repository, tag and digest) get the same id and collapse while the first is
+// queued or kept for the dedup window.
+func NewImagePush(p PushPayload, dedupWindow time.Duration) (*asynq.Task, error) {
+	if p.RegistryID == "" || p.Repository == "" || p.Tag == "" {
+		return nil, fmt.Errorf("image push task: %w: registry, repository and tag are required", ErrBadPayload)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("image push task: %w", err)
+	}
+	if dedupWindow <= 0 {
+		dedupWindow = 10 * time.Minute
+	}
+	return asynq.NewTask(TypeImagePush, b,
+		asynq.TaskID(PushTaskID(p)),
+		asynq.Queue(QueueDefault),
+		asynq.MaxRetry(10),
+		asynq.Timeout(2*time.Minute),
+		asynq.Retention(dedupWindow),
+	), nil
+}
+
+// ParsePush reads the payload of an image push task.
+func ParsePush(t *asynq.Task) (PushPayload, error) {
+	var p PushPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.RegistryID == "" || p.Tag == "" {
+		return p, fmt.Errorf("%s: %w", t.Type(), ErrBadPayload)
+	}
+	return p, nil
+}
+
+// RegistryPayload names a docker registry.
+type RegistryPayload struct {
+	RegistryID string `json:"registryId"`
+}
+
+// NewPollRegistry returns the poll task of a registry; at most one is queued at a time.
+func NewPollRegistry(registryID string, interval time.Duration) (*asynq.Task, error) {
+	b, err := json.Marshal(RegistryPayload{RegistryID: registryID})
+	if err != nil {
+		return nil, fmt.Errorf("poll task: %w", err)
+	}
+	return asynq.NewTask(TypePollRegistry, b,
+		asynq.TaskID("poll:"+registryID),
+		asynq.Queue(QueueLow),
+		asynq.MaxRetry(0),
+		asynq.Timeout(interval+time.Minute),
+	), nil
+}
+
+// ParseRegistry reads the payload of a poll task.
+func ParseRegistry(t *asynq.Task) (RegistryPayload, error) {
+	var p RegistryPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.RegistryID == "" {
+		return p, fmt.Errorf("%s: %w", t.Type(), ErrBadPayload)
+	}
+	return p, nil
+}
+
+// NewPeriodic returns a payload-less periodic task (reconcile, expire, refresh, retention).
+func NewPeriodic(typ string) *asynq.Task {
+	return asynq.NewTask(typ, nil, asynq.Queue(QueueLow), asynq.MaxRetry(0))
+}
+
+// Enqueuer is what the api needs of asynq's client.
+type Enqueuer interface {
+	EnqueueContext(ctx context.Context, task *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
+}
+
+var _ Enqueuer = (*asynq.Client)(nil)
+
+// Enqueue queues a task durably. A task whose id is already queued is a duplicate, not an
+// error: it reports duplicate=true and the id.
+func Enqueue(ctx context.Context, q Enqueuer, t *asynq.Task) (id string, duplicate bool, err error) {
+	info, err := q.EnqueueContext(ctx, t)
+	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
+		return taskID(t), true, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("enqueue %s: %w", t.Type(), err)
+	}
+	return info.ID, false, nil
+}
+
+// taskID is the id a task was built with (asynq keeps options private, so it is derived again).
+func taskID(t *asynq.Task) string {
+	switch t.Type() {
+	case TypeDeploy, TypeStop:
+		if p, err := ParseVersion(t); err == nil {
+			verb := "deploy"
+			if t.Type() == TypeStop {
+				verb = "stop"
+			}
+			return fmt.Sprintf("%s:%s@%d", verb, p.VersionID, p.Generation)
+		}
+	case TypeImagePush:
+		if p, err := ParsePush(t); err == nil {
+			return PushTaskID(p)
+		}
+	case TypePollRegistry:
+		if p, err := ParseRegistry(t); err == nil {
+			return "poll:" + p.RegistryID
+		}
+	}
+	return ""
+}
