@@ -2,19 +2,19 @@ package render
 
 // Names of the built-in variables.
 const (
-	VarProjectName     = "PROJECT_NAME"
-	VarProjectID       = "ONEKO_PROJECT"
-	VarVersionName     = "VERSION_NAME"
-	VarVersionID       = "ONEKO_VERSION"
-	VarSafeVersionName = "SAFE_VERSION_NAME"
-	VarDNSVersionName  = "DNS_VERSION_NAME"
-	VarImage           = "IMAGE"
-	VarImageTag        = "IMAGE_TAG"
-	VarImageDigest     = "IMAGE_DIGEST"
-	VarImageRef        = "IMAGE_REF"
-	VarNamespace       = "NAMESPACE"
-	VarReleaseName     = "RELEASE_NAME"
-	VarURLs            = "URLS"
+	VarProjectName     = "PROJECT_NAME"      // the project's name
+	VarProjectID       = "ONEKO_PROJECT"     // the project's id
+	VarVersionName     = "VERSION_NAME"      // the version's name: the image tag
+	VarVersionID       = "ONEKO_VERSION"     // the version's id
+	VarSafeVersionName = "SAFE_VERSION_NAME" // O-Neko's: lowercase [a-z0-9] only, at most 63
+	VarDNSVersionName  = "DNS_VERSION_NAME"  // a DNS-1123 label made from the tag
+	VarImage           = "IMAGE"             // host/repository
+	VarImageTag        = "IMAGE_TAG"         // the tag
+	VarImageDigest     = "IMAGE_DIGEST"      // the manifest digest, or empty
+	VarImageRef        = "IMAGE_REF"         // host/repository:tag@digest
+	VarNamespace       = "NAMESPACE"         // the namespace the releases go to
+	VarReleaseName     = "RELEASE_NAME"      // the release of the template being rendered
+	VarURLs            = "URLS"              // the rendered URL templates, as a list
 )
 
 // Context is what a render knows about the version being deployed.

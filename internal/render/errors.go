@@ -43,8 +43,9 @@ type Error struct {
 	// Name is the variable or function concerned, or the placeholder's source text;
 	// empty when nothing more specific applies.
 	Name string
-	// Line and Column locate the problem in the template content (both 1-based);
-	// zero when the problem has no single position.
+	// Line and Column locate the problem in the template content (both 1-based, the
+	// column in bytes); zero when the problem has no single position, as for YAML errors,
+	// whose cause then names the line of the rendered output.
 	Line, Column int
 	// Detail adds a human explanation; may be empty.
 	Detail string
