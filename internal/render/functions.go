@@ -90,7 +90,8 @@ func truncate(s string, width int) (string, error) {
 }
 
 // suffixWithMaxLength appends a[1] to a[0], first cutting a[0] so the result has at most
-// a[2] characters.
+// a[2] characters. O-Neko added this function in 1.2.0 (pull request #53); its source was
+// not at hand, so the argument order and behaviour here are oneko's reading of the name.
 func suffixWithMaxLength(a []any) (string, error) {
 	s, suffix, limit := a[0].(string), a[1].(string), a[2].(int)
 	n := utf8.RuneCountInString(suffix)
