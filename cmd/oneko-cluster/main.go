@@ -98,14 +98,14 @@ func run(cfg config) error {
 		attrs = append(attrs, "rss_mib", rss>>20)
 	}
 	logger.Info("cluster ready; Ctrl-C stops it", attrs...)
-	fmt.Printf("export KUBECONFIG=%s\n", mustAbs(cfg.kubeconfig))
+	fmt.Printf("export KUBECONFIG=%s\n", absPath(cfg.kubeconfig))
 
 	<-ctx.Done()
 	return nil
 }
 
-// mustAbs returns the absolute form of path, or path itself if there is none.
-func mustAbs(path string) string {
+// absPath returns the absolute form of path, or path itself if there is none.
+func absPath(path string) string {
 	if abs, err := filepath.Abs(path); err == nil {
 		return abs
 	}
