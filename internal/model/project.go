@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/Masterminds/semver/v3"
+
+	"github.com/oneko/oneko/internal/lifetime"
 )
 
 // DeploymentBehaviour says what happens to a version when its image changes.
@@ -130,6 +132,8 @@ type Project struct {
 	Status                         ProjectStatus           `json:"status" bson:"-"`
 	CreatedAt                      time.Time               `json:"createdAt" bson:"createdAt"`
 	UpdatedAt                      time.Time               `json:"updatedAt" bson:"updatedAt"`
+	// DeletingSince is set while the project's deployments are stopped before it is deleted.
+	DeletingSince *time.Time `json:"deletingSince,omitempty" bson:"deletingSince,omitempty"`
 	// Revision increases with every write; a write that read an older revision is refused.
 	Revision int64 `json:"-" bson:"revision"`
 }
@@ -143,7 +147,7 @@ func (p *Project) Normalize() {
 		p.NewVersionsDeploymentBehaviour = BehaviourManually
 	}
 	if p.DefaultLifetimeBehaviour.Type == "" {
-		p.DefaultLifetimeBehaviour = Lifetime{Type: LifetimeUntilTonight}
+		p.DefaultLifetimeBehaviour = Lifetime{Type: lifetime.UntilTonight}
 	}
 	if p.URLTemplates == nil {
 		p.URLTemplates = []string{}
@@ -170,7 +174,7 @@ func (p *Project) Validate(check TemplateChecker) error {
 	if p.AutoDeploy != nil {
 		pr.addErr("autoDeploy", p.AutoDeploy.Validate())
 	}
-	pr.addErr("defaultLifetimeBehaviour", p.DefaultLifetimeBehaviour.Validate(false))
+	pr.addErr("defaultLifetimeBehaviour", validateLifetime(p.DefaultLifetimeBehaviour, false))
 	validateURLTemplates(&pr, "urlTemplates", p.URLTemplates, check)
 	validateTemplates(&pr, "defaultConfigurationTemplates", p.DefaultConfigurationTemplates, check)
 	seen := map[string]bool{}

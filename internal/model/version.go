@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"time"
+
+	"github.com/oneko/oneko/internal/lifetime"
 )
 
 // DesiredState is what the users of a version asked for.
@@ -78,7 +80,7 @@ func NewVersion(p *Project, tag, digest string, now time.Time) *Version {
 		Digest:              digest,
 		ImageUpdatedAt:      now,
 		DeploymentBehaviour: p.NewVersionsDeploymentBehaviour,
-		LifetimeBehaviour:   &Lifetime{Type: LifetimeInherit},
+		LifetimeBehaviour:   &Lifetime{Type: lifetime.Inherit},
 		DesiredState:        NotDeployed,
 		Deployment:          Deployment{Status: StatusNotDeployed},
 		CreatedAt:           now,
@@ -131,7 +133,7 @@ func (v *Version) Validate(p *Project, check TemplateChecker) error {
 		}
 	}
 	if v.LifetimeBehaviour != nil {
-		pr.addErr("lifetimeBehaviour", v.LifetimeBehaviour.Validate(true))
+		pr.addErr("lifetimeBehaviour", validateLifetime(*v.LifetimeBehaviour, true))
 	}
 	validateURLTemplates(&pr, "urlTemplates", v.URLTemplates, check)
 	validateTemplates(&pr, "configurationTemplates", v.ConfigurationTemplates, check)

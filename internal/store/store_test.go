@@ -70,7 +70,7 @@ func TestVersionsUniquePerProjectAndStatus(t *testing.T) {
 	if _, err := s.GetVersion(ctx, p2.ID, v.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("version through the wrong project = %v", err)
 	}
-	w, err := s.SetDesiredState(ctx, p1.ID, v.ID, model.Deployed)
+	w, err := s.SetDesiredState(ctx, p1.ID, v.ID, model.Deployed, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

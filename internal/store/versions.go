@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -81,8 +82,9 @@ func (s *Store) UpdateVersion(ctx context.Context, v *model.Version) error {
 
 // SetDesiredState records what users asked for and advances the version's generation, in one
 // atomic write, so that the last request wins. It returns the version as written.
-func (s *Store) SetDesiredState(ctx context.Context, projectID, id string, state model.DesiredState) (*model.Version, error) {
-	set := bson.D{{Key: "desiredState", Value: state}}
+// expiresAt, when not nil, is when the deployment's lifetime ends.
+func (s *Store) SetDesiredState(ctx context.Context, projectID, id string, state model.DesiredState, expiresAt *time.Time) (*model.Version, error) {
+	set := bson.D{{Key: "desiredState", Value: state}, {Key: "deployment.expiresAt", Value: expiresAt}}
 	if state == model.Deployed {
 		set = append(set, bson.E{Key: "deployment.status", Value: model.StatusPending}, bson.E{Key: "deployment.message", Value: ""})
 	}

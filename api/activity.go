@@ -1,0 +1,75 @@
+package api
+
+import (
+	"fmt"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/oneko/oneko/internal/model"
+)
+
+// record appends an activity on behalf of the caller. A failure to record is logged, not
+// answered: the change it describes has been made.
+func (s *Server) record(c *gin.Context, prio model.Priority, entityType, entityID, title string, descArgs ...any) {
+	actor := model.ActorSystem
+	if p := principal(c); p != nil {
+		actor = p.Actor()
+	}
+	desc := ""
+	if len(descArgs) > 0 {
+		desc = fmt.Sprintf(fmt.Sprint(descArgs[0]), descArgs[1:]...)
+	}
+	a := &model.Activity{Priority: prio, Title: title, Description: desc, Actor: actor, EntityType: entityType, EntityID: entityID}
+	if err := s.Store.AddActivity(c.Request.Context(), a); err != nil {
+		s.log.WarnContext(c.Request.Context(), "cannot record activity", "title", title, "err", err)
+	}
+}
+
+func (s *Server) listActivities(c *gin.Context) {
+	pg, err := page(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, total, err := s.Store.ListActivities(c.Request.Context(), c.Query("entityId"), pg)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(200, newList(items, total))
+}
+
+// searchResult is the answer of /search.
+type searchResult struct {
+	Projects []model.Project `json:"projects"`
+	Versions []model.Version `json:"versions"`
+}
+
+func (s *Server) search(c *gin.Context) {
+	q := c.Query("q")
+	if len(q) < 1 || len(q) > 100 {
+		s.fail(c, badRequest("q must be 1 to 100 characters"))
+		return
+	}
+	ctx := c.Request.Context()
+	projects, err := s.Store.SearchProjects(ctx, q, 20)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	versions, err := s.Store.SearchVersions(ctx, q, 50)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for i := range versions {
+		versions[i].Normalize()
+	}
+	if projects == nil {
+		projects = []model.Project{}
+	}
+	if versions == nil {
+		versions = []model.Version{}
+	}
+	c.JSON(200, searchResult{Projects: projects, Versions: versions})
+}

@@ -1,0 +1,281 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
+)
+
+// dockerRegistryInput is the body of POST and PUT: the document plus the write-only secrets.
+// On PUT an absent secret keeps the stored one and "" removes it.
+type dockerRegistryInput struct {
+	model.DockerRegistry
+	Password      *string `json:"password"`
+	WebhookSecret *string `json:"webhookSecret"`
+	// PollInterval is a pointer to tell "0s" (webhooks only) from absent (the default).
+	PollInterval *model.Duration `json:"pollInterval"`
+}
+
+// present fills the read-only fields of an answer.
+func (s *Server) presentDocker(r *model.DockerRegistry) *model.DockerRegistry {
+	r.WebhookURL = strings.TrimRight(s.PublicURL, "/") + "/api/v1/webhooks/" + r.ID
+	return r
+}
+
+func (s *Server) listDockerRegistries(c *gin.Context) {
+	pg, err := page(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, total, err := s.Store.ListDockerRegistries(c.Request.Context(), pg)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for i := range items {
+		s.presentDocker(&items[i])
+	}
+	c.JSON(http.StatusOK, newList(items, total))
+}
+
+func (s *Server) loadDockerRegistry(c *gin.Context) (*model.DockerRegistry, error) {
+	r, err := s.Store.GetDockerRegistry(c.Request.Context(), c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound(fmt.Sprintf("no docker registry with id %q", c.Param("id")))
+	}
+	return r, err
+}
+
+func (s *Server) getDockerRegistry(c *gin.Context) {
+	r, err := s.loadDockerRegistry(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.presentDocker(r))
+}
+
+func (s *Server) createDockerRegistry(c *gin.Context) {
+	var in dockerRegistryInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	r := in.DockerRegistry
+	r.ID, r.Revision = "", 0
+	if in.Password != nil {
+		r.Password = *in.Password
+	}
+	if in.WebhookSecret != nil {
+		r.WebhookSecret = *in.WebhookSecret
+	}
+	if r.WebhookFormat == "" {
+		r.WebhookFormat = model.WebhookAuto
+	}
+	r.PollInterval = model.Duration(model.DefaultPollInterval)
+	if in.PollInterval != nil {
+		r.PollInterval = *in.PollInterval
+	}
+	if err := r.Validate(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.Store.CreateDockerRegistry(c.Request.Context(), &r); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.record(c, model.PriorityInfo, model.EntityDockerRegistry, r.ID, "Docker registry created", "registry %s at %s", r.Name, r.URL)
+	c.JSON(http.StatusCreated, s.presentDocker(&r))
+}
+
+func (s *Server) putDockerRegistry(c *gin.Context) {
+	old, err := s.loadDockerRegistry(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in dockerRegistryInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	r := in.DockerRegistry
+	r.ID, r.Revision, r.CreatedAt = old.ID, old.Revision, old.CreatedAt
+	r.Password, r.WebhookSecret, r.PollInterval = old.Password, old.WebhookSecret, old.PollInterval
+	if in.PollInterval != nil {
+		r.PollInterval = *in.PollInterval
+	}
+	if in.Password != nil {
+		r.Password = *in.Password
+	}
+	if in.WebhookSecret != nil {
+		r.WebhookSecret = *in.WebhookSecret
+	}
+	if r.WebhookFormat == "" {
+		r.WebhookFormat = model.WebhookAuto
+	}
+	if err := r.Validate(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.Store.UpdateDockerRegistry(c.Request.Context(), &r); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.record(c, model.PriorityInfo, model.EntityDockerRegistry, r.ID, "Docker registry changed", "registry %s", r.Name)
+	c.JSON(http.StatusOK, s.presentDocker(&r))
+}
+
+func (s *Server) deleteDockerRegistry(c *gin.Context) {
+	r, err := s.loadDockerRegistry(c)
+	if err == nil {
+		err = s.Store.DeleteDockerRegistry(c.Request.Context(), r.ID)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.record(c, model.PriorityInfo, model.EntityDockerRegistry, r.ID, "Docker registry deleted", "registry %s", r.Name)
+	c.Status(http.StatusNoContent)
+}
+
+// checkResult is the answer of the check route.
+type checkResult struct {
+	OK      bool   `json:"ok"`
+	Message string `json:"message"`
+}
+
+func (s *Server) checkDockerRegistry(c *gin.Context) {
+	r, err := s.loadDockerRegistry(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.Checker.Check(c.Request.Context(), r); err != nil {
+		c.JSON(http.StatusOK, checkResult{OK: false, Message: err.Error()})
+		return
+	}
+	c.JSON(http.StatusOK, checkResult{OK: true, Message: "registry reachable and credentials accepted"})
+}
+
+// helmRegistryInput is the body of POST and PUT with the write-only password.
+type helmRegistryInput struct {
+	model.HelmRegistry
+	Password *string `json:"password"`
+}
+
+func (s *Server) listHelmRegistries(c *gin.Context) {
+	pg, err := page(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, total, err := s.Store.ListHelmRegistries(c.Request.Context(), pg)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newList(items, total))
+}
+
+func (s *Server) loadHelmRegistry(c *gin.Context) (*model.HelmRegistry, error) {
+	r, err := s.Store.GetHelmRegistry(c.Request.Context(), c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound(fmt.Sprintf("no Helm registry with id %q", c.Param("id")))
+	}
+	return r, err
+}
+
+func (s *Server) getHelmRegistry(c *gin.Context) {
+	r, err := s.loadHelmRegistry(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) createHelmRegistry(c *gin.Context) {
+	var in helmRegistryInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	r := in.HelmRegistry
+	r.ID, r.Revision = "", 0
+	if in.Password != nil {
+		r.Password = *in.Password
+	}
+	if err := r.Validate(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.Store.CreateHelmRegistry(c.Request.Context(), &r); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.record(c, model.PriorityInfo, model.EntityHelmRegistry, r.ID, "Helm registry created", "registry %s at %s", r.Name, r.URL)
+	c.JSON(http.StatusCreated, &r)
+}
+
+func (s *Server) putHelmRegistry(c *gin.Context) {
+	old, err := s.loadHelmRegistry(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in helmRegistryInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	r := in.HelmRegistry
+	r.ID, r.Revision, r.CreatedAt, r.Password = old.ID, old.Revision, old.CreatedAt, old.Password
+	if in.Password != nil {
+		r.Password = *in.Password
+	}
+	if err := r.Validate(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.Store.UpdateHelmRegistry(c.Request.Context(), &r); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.record(c, model.PriorityInfo, model.EntityHelmRegistry, r.ID, "Helm registry changed", "registry %s", r.Name)
+	c.JSON(http.StatusOK, &r)
+}
+
+func (s *Server) deleteHelmRegistry(c *gin.Context) {
+	r, err := s.loadHelmRegistry(c)
+	if err == nil {
+		err = s.Store.DeleteHelmRegistry(c.Request.Context(), r.ID)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.record(c, model.PriorityInfo, model.EntityHelmRegistry, r.ID, "Helm registry deleted", "registry %s", r.Name)
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) listCharts(c *gin.Context) {
+	r, err := s.loadHelmRegistry(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	charts, err := s.Charts.ListCharts(c.Request.Context(), r)
+	if err != nil {
+		s.fail(c, problem(http.StatusBadGateway, "helm-registry-unavailable", "Helm registry unavailable", err.Error()))
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"charts": charts})
+}

@@ -1,0 +1,308 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/oneko/oneko/internal/auth"
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
+)
+
+// userInput is the body of POST and PUT /users with the write-only password.
+type userInput struct {
+	model.User
+	Password *string `json:"password"`
+}
+
+func (s *Server) listUsers(c *gin.Context) {
+	pg, err := page(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, total, err := s.Store.ListUsers(c.Request.Context(), pg)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newList(items, total))
+}
+
+func (s *Server) createUser(c *gin.Context) {
+	var in userInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	u := in.User
+	u.ID, u.Revision = "", 0
+	if err := u.Validate(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if in.Password == nil {
+		s.fail(c, unprocessable("password", "a new user needs a password"))
+		return
+	}
+	if err := s.setPassword(&u, *in.Password); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.Store.CreateUser(c.Request.Context(), &u); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.record(c, model.PriorityInfo, model.EntityUser, u.ID, "User created", "user %s with role %s", u.Username, u.Role)
+	c.JSON(http.StatusCreated, &u)
+}
+
+func (s *Server) setPassword(u *model.User, pw string) error {
+	if err := model.ValidatePassword(pw); err != nil {
+		return err
+	}
+	h, err := auth.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	u.PasswordHash = h
+	return nil
+}
+
+// loadSelfOrAdmin reads the user of :id if the caller is that user or an ADMIN.
+func (s *Server) loadSelfOrAdmin(c *gin.Context) (*model.User, error) {
+	caller := principal(c)
+	if caller.User.ID != c.Param("id") && !caller.Role.AtLeast(model.RoleAdmin) {
+		return nil, forbidden("only an ADMIN may read or change other users")
+	}
+	u, err := s.Store.GetUser(c.Request.Context(), c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound(fmt.Sprintf("no user with id %q", c.Param("id")))
+	}
+	return u, err
+}
+
+func (s *Server) getUser(c *gin.Context) {
+	u, err := s.loadSelfOrAdmin(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, u)
+}
+
+// putUser changes a user. Users change their own profile and password; only an ADMIN changes
+// roles, and the last ADMIN cannot give up the role. A new password ends the user's sessions.
+func (s *Server) putUser(c *gin.Context) {
+	old, err := s.loadSelfOrAdmin(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in userInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	caller := principal(c)
+	u := in.User
+	u.ID, u.Revision, u.CreatedAt, u.PasswordHash = old.ID, old.Revision, old.CreatedAt, old.PasswordHash
+	if u.Role == "" {
+		u.Role = old.Role
+	}
+	if u.Role != old.Role {
+		if !caller.Role.AtLeast(model.RoleAdmin) {
+			s.fail(c, forbidden("only an ADMIN may change roles"))
+			return
+		}
+		if old.Role == model.RoleAdmin {
+			n, err := s.Store.CountAdmins(ctx)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			if n <= 1 {
+				s.fail(c, problem(http.StatusConflict, "last-admin", "Last admin", "the last ADMIN cannot lose the role"))
+				return
+			}
+		}
+	}
+	if err := u.Validate(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if in.Password != nil {
+		if err := s.setPassword(&u, *in.Password); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	if err := s.Store.UpdateUser(ctx, &u); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if in.Password != nil {
+		if err := s.Store.DeleteSessionsOfUser(ctx, u.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.record(c, model.PriorityInfo, model.EntityUser, u.ID, "User changed", "user %s", u.Username)
+	c.JSON(http.StatusOK, &u)
+}
+
+func (s *Server) deleteUser(c *gin.Context) {
+	ctx := c.Request.Context()
+	u, err := s.Store.GetUser(ctx, c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.fail(c, notFound(fmt.Sprintf("no user with id %q", c.Param("id"))))
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if u.ID == principal(c).User.ID {
+		s.fail(c, problem(http.StatusConflict, "self-delete", "Cannot delete yourself", "ask another ADMIN to delete your account"))
+		return
+	}
+	if err := s.Store.DeleteUser(ctx, u.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.record(c, model.PriorityInfo, model.EntityUser, u.ID, "User deleted", "user %s", u.Username)
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) listTokens(c *gin.Context) {
+	pg, err := page(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, total, err := s.Store.ListTokens(c.Request.Context(), principal(c).User.ID, pg)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newList(items, total))
+}
+
+// MaxTokenLifetime bounds the expiry of API tokens.
+const MaxTokenLifetime = 5 * 365 * 24 * time.Hour
+
+// createToken makes an API token for the caller, with a role no higher than the caller's.
+// The answer is the only time the secret is shown.
+func (s *Server) createToken(c *gin.Context) {
+	var in struct {
+		Name      string     `json:"name"`
+		Role      model.Role `json:"role"`
+		ExpiresAt *time.Time `json:"expiresAt"`
+	}
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	caller := principal(c)
+	if in.Role == "" {
+		in.Role = caller.Role
+	}
+	var fields []model.FieldError
+	if err := model.ValidateDisplayName(in.Name); err != nil {
+		fields = append(fields, model.FieldError{Field: "name", Message: err.Error()})
+	}
+	if !in.Role.Valid() {
+		fields = append(fields, model.FieldError{Field: "role", Message: "must be VIEWER, DOER or ADMIN"})
+	}
+	now := s.Now()
+	if in.ExpiresAt != nil && (!in.ExpiresAt.After(now) || in.ExpiresAt.Sub(now) > MaxTokenLifetime) {
+		fields = append(fields, model.FieldError{Field: "expiresAt", Message: "must be in the future and within 5 years"})
+	}
+	if len(fields) > 0 {
+		s.fail(c, &model.ValidationError{Fields: fields})
+		return
+	}
+	if !caller.Role.AtLeast(in.Role) {
+		s.fail(c, forbidden(fmt.Sprintf("a token's role cannot be higher than yours (%s)", caller.Role)))
+		return
+	}
+	secret, err := auth.NewTokenSecret()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	t := &model.Token{Name: in.Name, Role: in.Role, UserID: caller.User.ID, ExpiresAt: in.ExpiresAt, SecretHash: auth.HashSecret(secret)}
+	if err := s.Store.CreateToken(c.Request.Context(), t); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.record(c, model.PriorityInfo, model.EntityToken, t.ID, "API token created", "token %s with role %s", t.Name, t.Role)
+	t.Secret = secret
+	c.JSON(http.StatusCreated, t)
+}
+
+func (s *Server) deleteToken(c *gin.Context) {
+	ctx := c.Request.Context()
+	t, err := s.Store.GetToken(ctx, c.Param("id"))
+	caller := principal(c)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && t.UserID != caller.User.ID && !caller.Role.AtLeast(model.RoleAdmin)) {
+		s.fail(c, notFound(fmt.Sprintf("no token of yours with id %q", c.Param("id"))))
+		return
+	}
+	if err == nil {
+		err = s.Store.DeleteToken(ctx, t.ID)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.record(c, model.PriorityInfo, model.EntityToken, t.ID, "API token revoked", "token %s", t.Name)
+	c.Status(http.StatusNoContent)
+}
+
+// login signs in with username or e-mail and password and sets the session cookie.
+func (s *Server) login(c *gin.Context) {
+	var in struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if in.Username == "" || in.Password == "" {
+		s.fail(c, unprocessable("username", "username (or e-mail) and password are required"))
+		return
+	}
+	u, cookie, exp, err := s.Auth.Login(c.Request.Context(), in.Username, in.Password)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: SessionCookie, Value: cookie, Path: "/", Expires: exp, MaxAge: int(time.Until(exp).Seconds()),
+		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteStrictMode,
+	})
+	c.JSON(http.StatusOK, u)
+}
+
+func (s *Server) currentUser(c *gin.Context) {
+	p := principal(c)
+	c.JSON(http.StatusOK, gin.H{"user": p.User, "role": p.Role, "authenticatedBy": p.Kind})
+}
+
+func (s *Server) logout(c *gin.Context) {
+	if cookie, err := c.Cookie(SessionCookie); err == nil && cookie != "" {
+		if err := s.Auth.Logout(c.Request.Context(), cookie); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteStrictMode})
+	c.Status(http.StatusNoContent)
+}
