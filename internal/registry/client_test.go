@@ -159,6 +159,19 @@ func TestClientRetryAfter(t *testing.T) {
 			t.Errorf("retries %d, requests %d; want 2 and 3", after.Retries-before.Retries, after.Requests-before.Requests)
 		}
 	})
+	t.Run("503 with Retry-After then success", func(t *testing.T) {
+		reg.retryAfter.Store("1")
+		reg.throttleCode.Store(503)
+		defer reg.throttleCode.Store(0)
+		reg.throttle.Store(1)
+		before := c.Stats()
+		if _, err := c.Digest(ctx, "team/app", "1.0.0"); err != nil {
+			t.Fatalf("Digest: %v", err)
+		}
+		if got := c.Stats().Retries - before.Retries; got != 1 {
+			t.Errorf("retries = %d, want 1", got)
+		}
+	})
 	t.Run("Retry-After beyond the bound fails at once", func(t *testing.T) {
 		reg.retryAfter.Store("3600")
 		reg.throttle.Store(1)
@@ -181,6 +194,43 @@ func TestClientRetryAfter(t *testing.T) {
 			t.Fatalf("ListTags = %v, want ErrRateLimited", err)
 		}
 	})
+}
+
+func TestClientTokenRefresh(t *testing.T) {
+	ctx := context.Background()
+	reg := newTestRegistry(t, authBearer)
+	reg.pushImage("team/app", "1.0.0")
+	c := reg.client(ClientConfig{})
+	base := reg.tokenRequests.Load() // the push's own token
+	for range 3 {
+		if _, err := c.ListTags(ctx, "team/app"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := reg.tokenRequests.Load() - base; got != 1 {
+		t.Fatalf("token requests for three lists = %d, want 1", got)
+	}
+	reg.revokeTokens()
+	for range 3 {
+		if _, err := c.ListTags(ctx, "team/app"); err != nil {
+			t.Fatalf("ListTags after the token expired: %v", err)
+		}
+	}
+	if got := reg.tokenRequests.Load() - base; got != 2 {
+		t.Errorf("token requests after an expiry = %d, want 2 (one refresh)", got)
+	}
+}
+
+func TestClientDigestWithoutHeader(t *testing.T) {
+	ctx := context.Background()
+	reg := newTestRegistry(t, authNone)
+	want := reg.pushIndex("team/app", "multi-arch")
+	reg.stripDigest.Store(true)
+	c := reg.client(ClientConfig{})
+	got, err := c.Digest(ctx, "team/app", "multi-arch")
+	if err != nil || got != want {
+		t.Fatalf("Digest = %q, %v; want %q from the GET fallback", got, err, want)
+	}
 }
 
 func TestClientRateCap(t *testing.T) {

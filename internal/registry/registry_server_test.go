@@ -49,8 +49,11 @@ type testRegistry struct {
 	requests      atomic.Int64 // requests to /v2/..., answered or refused
 	tagListCalls  atomic.Int64
 	tokenRequests atomic.Int64
-	throttle      atomic.Int64 // answer this many next /v2/ requests with 429
-	retryAfter    atomic.Value // string sent with those 429s
+	throttle      atomic.Int64 // answer this many next /v2/ requests with throttleCode
+	throttleCode  atomic.Int64 // 429 unless set
+	passFirst     atomic.Int64 // let this many requests through before throttling
+	retryAfter    atomic.Value // string sent with those answers
+	stripDigest   atomic.Bool  // answer manifest HEADs without Docker-Content-Digest
 }
 
 func newTestRegistry(t testing.TB, auth string) *testRegistry {
@@ -74,8 +77,12 @@ func (r *testRegistry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	r.requests.Add(1)
 	if r.takeThrottle() {
+		code := int(r.throttleCode.Load())
+		if code == 0 {
+			code = http.StatusTooManyRequests
+		}
 		w.Header().Set("Retry-After", r.retryAfter.Load().(string))
-		http.Error(w, `{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}`, http.StatusTooManyRequests)
+		http.Error(w, `{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}`, code)
 		return
 	}
 	if !r.authorized(req) {
@@ -97,10 +104,35 @@ func (r *testRegistry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 	}
+	if req.Method == http.MethodHead && strings.Contains(req.URL.Path, "/manifests/") && r.stripDigest.Load() {
+		rec := httptest.NewRecorder()
+		r.inner.ServeHTTP(rec, req)
+		for k, v := range rec.Header() {
+			if k != "Docker-Content-Digest" {
+				w.Header()[k] = v
+			}
+		}
+		w.WriteHeader(rec.Code)
+		return
+	}
 	r.inner.ServeHTTP(w, req)
 }
 
+// revokeTokens forgets every token issued, as a token expiry would.
+func (r *testRegistry) revokeTokens() {
+	r.tokens.Range(func(k, _ any) bool { r.tokens.Delete(k); return true })
+}
+
+// throttleAfter lets pass requests through, then refuses the n next ones.
+func (r *testRegistry) throttleAfter(pass, n int64) {
+	r.passFirst.Store(pass)
+	r.throttle.Store(n)
+}
+
 func (r *testRegistry) takeThrottle() bool {
+	if r.throttle.Load() > 0 && r.passFirst.Add(-1) >= 0 {
+		return false
+	}
 	for {
 		n := r.throttle.Load()
 		if n <= 0 {
