@@ -17,8 +17,8 @@ import (
 // repository, is reported apart.
 func BenchmarkPollCycle(b *testing.B) {
 	const (
-		repos        = 500
-		tagsPerRepo  = 20
+		repos          = 500
+		tagsPerRepo    = 20
 		mattersPerRepo = 1
 	)
 	ctx := context.Background()
