@@ -1,0 +1,104 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/render"
+)
+
+// Release is one planned Helm release of a version.
+type Release struct {
+	Name      string
+	Namespace string
+	Template  model.ConfigurationTemplate
+	Values    string
+	ValuesMap map[string]any
+}
+
+// Plan is what a version should look like in the cluster.
+type Plan struct {
+	URLs     []string
+	Releases []Release
+}
+
+// RegistryHosts looks up the host of a docker registry by id.
+type RegistryHosts interface {
+	GetDockerRegistry(ctx context.Context, id string) (*model.DockerRegistry, error)
+}
+
+// Planner renders plans.
+type Planner struct {
+	registries RegistryHosts
+}
+
+// NewPlanner returns a Planner.
+func NewPlanner(r RegistryHosts) *Planner { return &Planner{registries: r} }
+
+// Namespace is the namespace a version deploys into: its override, the project's, or
+// O-Neko's implicit one per project and version.
+func Namespace(p *model.Project, v *model.Version) string {
+	if ns := v.EffectiveNamespace(p); ns != "" {
+		return ns
+	}
+	ns, err := model.SanitizeNamespace(p.Name + "-" + v.Name)
+	if err != nil {
+		return model.NamespacePrefix + "default"
+	}
+	return ns
+}
+
+// Plan renders the version's effective templates. Render errors wrap model.ErrInvalid: the
+// configuration, not the system, is wrong.
+func (pl *Planner) Plan(ctx context.Context, p *model.Project, v *model.Version) (*Plan, error) {
+	reg, err := pl.registries.GetDockerRegistry(ctx, p.DockerRegistryID)
+	if err != nil {
+		return nil, fmt.Errorf("plan %s: docker registry: %w", v, err)
+	}
+	ns := Namespace(p, v)
+	in := render.Input{
+		Context: render.Context{
+			ProjectID: p.ID, ProjectName: p.Name, VersionID: v.ID, VersionName: v.Name,
+			ImageHost: reg.Host(), ImageRepository: p.ImageName, ImageTag: v.Name, ImageDigest: v.Digest, Namespace: ns,
+		},
+		Overrides:    v.TemplateVariables,
+		URLTemplates: p.URLTemplates,
+		Templates:    render.MergeTemplates(toRender(p.DefaultConfigurationTemplates), toRender(v.ConfigurationTemplates)),
+	}
+	if len(v.URLTemplates) > 0 {
+		in.URLTemplates = v.URLTemplates
+	}
+	for _, tv := range p.TemplateVariables {
+		in.Variables = append(in.Variables, render.Variable{Name: tv.Name, DefaultValue: tv.DefaultValue})
+	}
+	res, err := render.Render(in)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", model.ErrInvalid, err)
+	}
+	out := &Plan{URLs: res.URLs}
+	for _, r := range res.Releases {
+		out.Releases = append(out.Releases, Release{Name: r.Name, Namespace: ns, Template: fromRender(r.Template), Values: r.Values, ValuesMap: r.ValuesMap})
+	}
+	return out, nil
+}
+
+func toRender(ts []model.ConfigurationTemplate) []render.Template {
+	out := make([]render.Template, len(ts))
+	for i, t := range ts {
+		out[i] = render.Template{ID: t.ID, Name: t.Name, Description: t.Description, Content: t.Content,
+			ChartName: t.ChartName, ChartVersion: t.ChartVersion, HelmRegistryID: t.HelmRegistryID}
+	}
+	return out
+}
+
+func fromRender(t render.Template) model.ConfigurationTemplate {
+	return model.ConfigurationTemplate{ID: t.ID, Name: t.Name, Description: t.Description, Content: t.Content,
+		ChartName: t.ChartName, ChartVersion: t.ChartVersion, HelmRegistryID: t.HelmRegistryID}
+}
+
+// ChartRef names a release's chart for display.
+func (r Release) ChartRef() string {
+	return strings.TrimSuffix(r.Template.ChartName+"@"+r.Template.ChartVersion, "@")
+}
