@@ -43,7 +43,7 @@ func parseACR(body []byte) (ParseResult, error) {
 	}
 	err := c.add(Event{
 		Action:     action,
-		Host:       p.Request.Host,
+		Host:       senderHost(p.Request.Host),
 		Repository: p.Target.Repository,
 		Tag:        p.Target.Tag,
 		Digest:     p.Target.Digest,

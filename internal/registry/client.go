@@ -291,7 +291,8 @@ func headWithoutDigest(ctx context.Context, err error) bool {
 }
 
 // Check verifies that the registry is reachable and accepts the credentials: it asks /v2/,
-// obtaining a token first when the registry wants Bearer auth.
+// obtaining a token first when the registry wants Bearer auth. A registry that answers /v2/
+// without asking for credentials passes whatever the credentials are.
 func (c *Client) Check(ctx context.Context) error {
 	tr, err := transport.NewWithContext(ctx, c.registry, c.auth, transport.NewUserAgent(c.guard, c.agent), nil)
 	if err != nil {

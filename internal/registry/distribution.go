@@ -63,7 +63,7 @@ func parseDistribution(body []byte) (ParseResult, error) {
 		}
 		err := c.add(Event{
 			Action:     action,
-			Host:       host,
+			Host:       senderHost(host),
 			Repository: ev.Target.Repository,
 			Tag:        ev.Target.Tag,
 			Digest:     ev.Target.Digest,

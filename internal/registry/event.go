@@ -14,7 +14,8 @@ var ErrMalformed = errors.New("malformed webhook payload")
 type Event struct {
 	// Action is ActionPush or ActionDelete.
 	Action Action
-	// Host is the registry host (and port) if the payload names it, lowercased; "" otherwise.
+	// Host is the registry host (and port) if the payload names it, lowercased; "" otherwise
+	// (also when the registry reports a host that is not a valid host name).
 	Host string
 	// Repository is the repository path without the host, e.g. "team/app". For Docker Hub it is
 	// normalised with NormalizeRepository ("nginx" becomes "library/nginx").
@@ -142,6 +143,17 @@ func validateEvent(e Event) error {
 		return malformed("invalid digest %q", e.Digest)
 	}
 	return nil
+}
+
+// senderHost returns host, lowercased, if it is a valid registry host and "" otherwise. It is
+// for hosts a registry reports about itself (an HTTP Host header, a resource URL): they only
+// inform, so an odd one (a docker-compose service name with "_") must not fail the payload.
+func senderHost(host string) string {
+	host = strings.ToLower(strings.TrimSpace(host))
+	if !ValidHost(host) {
+		return ""
+	}
+	return host
 }
 
 // splitHost splits "host[:port]/path" into host and path when the first component looks like

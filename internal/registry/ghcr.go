@@ -117,7 +117,7 @@ func parseGHCR(body []byte, header http.Header) (ParseResult, error) {
 	for _, tag := range tags {
 		err := c.add(Event{
 			Action:     ActionPush,
-			Host:       host,
+			Host:       senderHost(host),
 			Repository: repo,
 			Tag:        tag,
 			Digest:     digest,

@@ -61,7 +61,7 @@ func parseHarbor(body []byte) (ParseResult, error) {
 			continue
 		}
 		host, _ := splitHost(r.ResourceURL)
-		err := c.add(Event{Action: action, Host: host, Repository: repo, Tag: r.Tag, Digest: r.Digest, DeliveryID: deliveryID})
+		err := c.add(Event{Action: action, Host: senderHost(host), Repository: repo, Tag: r.Tag, Digest: r.Digest, DeliveryID: deliveryID})
 		if err != nil {
 			return ParseResult{}, err
 		}

@@ -240,6 +240,7 @@ func TestParseMalformed(t *testing.T) {
 		{name: "generic unknown action", format: FormatGeneric, body: `{"image": "r.example.com/a", "tag": "1", "action": "explode"}`},
 		{name: "generic tags disagree", format: FormatGeneric, body: `{"image": "r.example.com/a:1", "tag": "2"}`},
 		{name: "generic bad host", format: FormatGeneric, body: `{"image": "bad_host.example.com/a", "tag": "2"}`},
+		{name: "distribution host does not excuse a bad repository", format: FormatDistribution, body: `{"events": [{"action": "push", "target": {"repository": "Team/App", "tag": "v1"}, "request": {"host": "registry_1:5000"}}]}`},
 		{name: "generic wrong field type", format: FormatGeneric, body: `{"image": 42, "tag": "2"}`},
 	}
 	for _, tt := range tests {
@@ -249,6 +250,20 @@ func TestParseMalformed(t *testing.T) {
 				t.Fatalf("Parse() = %+v, %v; want an error wrapping ErrMalformed", res, err)
 			}
 		})
+	}
+}
+
+// TestParseOddSenderHost: a host the registry reports about itself only informs; an invalid one
+// is dropped rather than failing a push the registry would then retry forever.
+func TestParseOddSenderHost(t *testing.T) {
+	body := `{"events": [{"id": "x1", "action": "push", "target": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "repository": "team/app", "tag": "v1", "digest": "` + d1 + `"}, "request": {"host": "registry_1:5000"}}]}`
+	got, err := Parse(FormatDistribution, []byte(body), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Event{push("", "team/app", "v1", d1, "x1")}
+	if !reflect.DeepEqual(got.Events, want) {
+		t.Errorf("Events = %+v, want %+v", got.Events, want)
 	}
 }
 

@@ -47,7 +47,7 @@ func parseQuay(body []byte) (ParseResult, error) {
 		c.skip("push without updated tags")
 	}
 	for _, tag := range tags {
-		if err := c.add(Event{Action: ActionPush, Host: host, Repository: repo, Tag: tag}); err != nil {
+		if err := c.add(Event{Action: ActionPush, Host: senderHost(host), Repository: repo, Tag: tag}); err != nil {
 			return ParseResult{}, err
 		}
 	}
