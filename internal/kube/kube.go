@@ -1,0 +1,104 @@
+// Package kube holds oneko's thin client-go adapters: namespaces and the image pull secrets
+// that let them pull from the configured docker registries.
+package kube
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/oneko/oneko/internal/model"
+)
+
+// ManagedByLabel marks what oneko created.
+const ManagedByLabel = "app.kubernetes.io/managed-by"
+
+// ManagedBy is the value of ManagedByLabel.
+const ManagedBy = "oneko"
+
+// Client manages namespaces and pull secrets.
+type Client struct {
+	cs kubernetes.Interface
+}
+
+// New returns a Client for a cluster.
+func New(cfg *rest.Config) (*Client, error) {
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("kubernetes client: %w", err)
+	}
+	return &Client{cs: cs}, nil
+}
+
+// NewForClientset wraps an existing clientset.
+func NewForClientset(cs kubernetes.Interface) *Client { return &Client{cs: cs} }
+
+// EnsureNamespace creates the namespace if missing and writes one image pull secret for every
+// docker registry with credentials. It can be called again at any time (it converges).
+func (c *Client) EnsureNamespace(ctx context.Context, name string, registries []model.DockerRegistry) error {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{ManagedByLabel: ManagedBy}}}
+	if _, err := c.cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("create namespace %s: %w", name, err)
+	}
+	for _, r := range registries {
+		if r.Username == "" || r.Password == "" {
+			continue
+		}
+		if err := c.ensurePullSecret(ctx, name, &r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var nonDNS = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// PullSecretName is the name of the pull secret of a docker registry.
+func PullSecretName(r *model.DockerRegistry) string {
+	n := strings.Trim(nonDNS.ReplaceAllString(strings.ToLower(r.Name), "-"), "-")
+	if len(n) > 40 {
+		n = strings.TrimRight(n[:40], "-")
+	}
+	return "oneko-pull-" + n + "-" + r.ID[len(r.ID)-6:]
+}
+
+func (c *Client) ensurePullSecret(ctx context.Context, namespace string, r *model.DockerRegistry) error {
+	auth := base64.StdEncoding.EncodeToString([]byte(r.Username + ":" + r.Password))
+	cfg, err := json.Marshal(map[string]any{"auths": map[string]any{r.Host(): map[string]string{"username": r.Username, "password": r.Password, "auth": auth}}})
+	if err != nil {
+		return fmt.Errorf("pull secret of %s: %w", r.Name, err)
+	}
+	sec := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: PullSecretName(r), Namespace: namespace, Labels: map[string]string{ManagedByLabel: ManagedBy}},
+		Type:       corev1.SecretTypeDockerConfigJson,
+		Data:       map[string][]byte{corev1.DockerConfigJsonKey: cfg},
+	}
+	secrets := c.cs.CoreV1().Secrets(namespace)
+	if _, err := secrets.Create(ctx, sec, metav1.CreateOptions{}); err != nil {
+		if !apierrors.IsAlreadyExists(err) {
+			return fmt.Errorf("create pull secret %s/%s: %w", namespace, sec.Name, err)
+		}
+		if _, err := secrets.Update(ctx, sec, metav1.UpdateOptions{}); err != nil {
+			return fmt.Errorf("update pull secret %s/%s: %w", namespace, sec.Name, err)
+		}
+	}
+	return nil
+}
+
+// DeleteNamespace deletes a namespace; one that is already gone is not an error.
+func (c *Client) DeleteNamespace(ctx context.Context, name string) error {
+	err := c.cs.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("delete namespace %s: %w", name, err)
+	}
+	return nil
+}

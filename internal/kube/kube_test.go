@@ -1,0 +1,65 @@
+package kube_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/oneko/oneko/internal/kube"
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/testenv"
+)
+
+var cluster *testenv.Kube
+
+func TestMain(m *testing.M) {
+	os.Exit(testenv.RunWithKube(m, func(k *testenv.Kube) { cluster = k }))
+}
+
+// TestNamespaceWithPullSecrets runs against the real control plane.
+func TestNamespaceWithPullSecrets(t *testing.T) {
+	ctx := context.Background()
+	c, err := kube.New(cluster.RESTConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	regs := []model.DockerRegistry{
+		{ID: "0123456789abcdef01234567", Name: "Team Hub", URL: "https://registry.example.com:5000", Username: "robot", Password: "s3cret"},
+		{ID: "0123456789abcdef0123abcd", Name: "public", URL: "https://public.example.com"},
+	}
+	name := "on-kube-test-" + strings.ToLower(t.Name()[4:12])
+	if err := c.EnsureNamespace(ctx, name, regs); err != nil {
+		t.Fatal(err)
+	}
+	regs[0].Password = "rotated"
+	if err := c.EnsureNamespace(ctx, name, regs); err != nil {
+		t.Fatalf("second ensure: %v", err)
+	}
+	cs := cluster.Client(t)
+	ns, err := cs.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+	if err != nil || ns.Labels[kube.ManagedByLabel] != kube.ManagedBy {
+		t.Fatalf("namespace = %v, %v", ns, err)
+	}
+	secrets, err := cs.CoreV1().Secrets(name).List(ctx, metav1.ListOptions{LabelSelector: kube.ManagedByLabel + "=" + kube.ManagedBy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(secrets.Items) != 1 {
+		t.Fatalf("pull secrets = %d, want 1 (only the registry with credentials)", len(secrets.Items))
+	}
+	s := secrets.Items[0]
+	cfg := string(s.Data[corev1.DockerConfigJsonKey])
+	if s.Type != corev1.SecretTypeDockerConfigJson || !strings.Contains(cfg, "registry.example.com:5000") || !strings.Contains(cfg, "rotated") {
+		t.Fatalf("secret = %s %s", s.Type, cfg)
+	}
+	if err := c.DeleteNamespace(ctx, name); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteNamespace(ctx, "on-never-existed"); err != nil {
+		t.Fatalf("deleting a missing namespace: %v", err)
+	}
+}
