@@ -30,12 +30,12 @@ var errNotChart = errors.New("not a helm chart")
 // ociCatalog lists the charts below the registry's path: the repositories the catalog names
 // directly under it, or, when the registry offers no catalog, the path itself as one chart.
 func (c *Cache) ociCatalog(ctx context.Context, t target) (map[string][]entry, error) {
-	repos, err := c.catalog(ctx, t)
-	if err != nil {
+	repos, catalogErr := c.catalog(ctx, t)
+	if catalogErr != nil {
 		if t.path == "" {
-			return nil, fmt.Errorf("read catalog: %w", classify(err))
+			return nil, fmt.Errorf("read catalog: %w", classify(catalogErr))
 		}
-		c.log.DebugContext(ctx, "no catalog, reading the registry path as one chart", "registry", t.ID, "error", err)
+		c.log.DebugContext(ctx, "no catalog, reading the registry path as one chart", "registry", t.ID, "error", catalogErr)
 		repos = []string{t.path}
 	}
 	found := map[string]string{} // chart name → repository path
@@ -59,6 +59,9 @@ func (c *Cache) ociCatalog(ctx context.Context, t target) (map[string][]entry, e
 	for chartName, repoPath := range found {
 		g.Go(func() error {
 			es, err := c.ociTags(gctx, t, repoPath)
+			if err != nil && catalogErr != nil {
+				return fmt.Errorf("read catalog: %v; then list tags of %s/%s: %w", catalogErr, t.host, repoPath, classify(err))
+			}
 			if err != nil {
 				return fmt.Errorf("list tags of %s/%s: %w", t.host, repoPath, classify(err))
 			}
