@@ -3,8 +3,12 @@ package registry
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -325,5 +329,36 @@ func TestRetryAfterValues(t *testing.T) {
 				t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", tt.value, got, ok, tt.want, tt.wantOK)
 			}
 		})
+	}
+}
+
+// TestGuardReplaysBodies: a retried request with a body sends the body again.
+func TestGuardReplaysBodies(t *testing.T) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		if string(body) != "grant_type=password" {
+			t.Errorf("retried body = %q", body)
+		}
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	g := &guardTransport{base: http.DefaultTransport, host: host, scheme: "http", limiter: newLimiter(-1, 0), maxRetries: 2, maxWait: time.Second}
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/token", strings.NewReader("grant_type=password"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := g.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || calls.Load() != 2 || g.retries.Load() != 1 {
+		t.Errorf("status %d after %d calls and %d retries; want 200, 2, 1", resp.StatusCode, calls.Load(), g.retries.Load())
 	}
 }

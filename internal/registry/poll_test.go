@@ -125,3 +125,40 @@ func TestPollErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestPollPerTagFailures: a tag that vanishes between the list and its HEAD is removed (or not
+// new); a tag whose HEAD fails otherwise is reported in Failed without failing the poll.
+func TestPollPerTagFailures(t *testing.T) {
+	ctx := context.Background()
+	reg := newTestRegistry(t, authNone)
+	const repo = "team/app"
+	for _, tag := range []string{"vanished", "broken", "fine", "new-vanished", "new-broken"} {
+		reg.pushImage(repo, tag)
+	}
+	reg.headStatus.Store(repo+":vanished", 404)
+	reg.headStatus.Store(repo+":new-vanished", 404)
+	reg.headStatus.Store(repo+":broken", 500)
+	reg.headStatus.Store(repo+":new-broken", 500)
+	known := []Known{
+		{Tag: "vanished", DigestMatters: true},
+		{Tag: "broken", Digest: d1, DigestMatters: true},
+		{Tag: "fine", DigestMatters: true},
+	}
+	c := reg.client(ClientConfig{})
+	got, err := Poll(ctx, c, repo, known, func(string) bool { return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Removed, []string{"vanished"}) {
+		t.Errorf("Removed = %v, want [vanished]", got.Removed)
+	}
+	if len(got.Changed) != 1 || got.Changed[0].Tag != "fine" || got.Changed[0].Previous != "" {
+		t.Errorf("Changed = %+v, want the first digest of fine", got.Changed)
+	}
+	if !reflect.DeepEqual(got.New, []TagDigest{{Tag: "new-broken"}}) {
+		t.Errorf("New = %+v, want new-broken without digest", got.New)
+	}
+	if len(got.Failed) != 2 || got.Failed["broken"] == nil || got.Failed["new-broken"] == nil {
+		t.Errorf("Failed = %v, want broken and new-broken", got.Failed)
+	}
+}

@@ -54,6 +54,7 @@ type testRegistry struct {
 	passFirst     atomic.Int64 // let this many requests through before throttling
 	retryAfter    atomic.Value // string sent with those answers
 	stripDigest   atomic.Bool  // answer manifest HEADs without Docker-Content-Digest
+	headStatus    sync.Map     // "repo:tag" -> status code answered to a HEAD of that manifest
 }
 
 func newTestRegistry(t testing.TB, auth string) *testRegistry {
@@ -104,6 +105,12 @@ func (r *testRegistry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 	}
+	if repo, tag, ok := manifestPath(req.URL.Path); ok && req.Method == http.MethodHead {
+		if code, ok := r.headStatus.Load(repo + ":" + tag); ok {
+			w.WriteHeader(code.(int))
+			return
+		}
+	}
 	if req.Method == http.MethodHead && strings.Contains(req.URL.Path, "/manifests/") && r.stripDigest.Load() {
 		rec := httptest.NewRecorder()
 		r.inner.ServeHTTP(rec, req)
@@ -116,6 +123,19 @@ func (r *testRegistry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	r.inner.ServeHTTP(w, req)
+}
+
+// manifestPath splits /v2/<repo>/manifests/<reference>.
+func manifestPath(p string) (repo, ref string, ok bool) {
+	rest, ok := strings.CutPrefix(p, "/v2/")
+	if !ok {
+		return "", "", false
+	}
+	i := strings.LastIndex(rest, "/manifests/")
+	if i < 0 {
+		return "", "", false
+	}
+	return rest[:i], rest[i+len("/manifests/"):], true
 }
 
 // revokeTokens forgets every token issued, as a token expiry would.
