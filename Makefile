@@ -1,1 +1,40 @@
+# oneko — `make help` lists the targets. A newcomer needs two: `make run` and `make test`.
+SHELL        := /bin/bash
+GO           ?= go
+BIN          ?= bin
+GOBIN_DIR    := $(shell $(GO) env GOPATH)/bin
+STATICCHECK  := $(GOBIN_DIR)/staticcheck
+export ONEKO_DATA_DIR ?= $(CURDIR)/.oneko
+
 include mk/*.mk
+
+.DEFAULT_GOAL := help
+
+.PHONY: help build run test test-deps lint bench
+
+help: ## Show this help.
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+build: ## Build the oneko binary into bin/.
+	$(GO) build -o $(BIN)/oneko ./cmd/oneko
+
+run: kube-bins ## Run the whole system locally at http://127.0.0.1:8080 (embedded store, in-process Redis, local cluster).
+	@mkdir -p $(ONEKO_DATA_DIR)
+	$(GO) run ./cmd/oneko
+
+test-deps: ## Install what the tests need (redis-server) when missing.
+	@command -v redis-server >/dev/null || { \
+		echo "test-deps: installing redis-server with apt-get"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; }
+
+test: test-deps kube-bins ## Run every test with the race detector (installs what it needs).
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+lint: ## go vet and staticcheck.
+	$(GO) vet ./...
+	@[ -x $(STATICCHECK) ] || $(GO) install honnef.co/go/tools/cmd/staticcheck@latest
+	$(STATICCHECK) ./...
+
+bench: test-deps ## Run the benchmarks (figures are printed, never asserted).
+	$(GO) test -run '^$$' -bench . -benchmem ./...

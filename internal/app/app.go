@@ -1,0 +1,184 @@
+// Package app wires oneko's parts together from a Config: the dependencies (embedded in local
+// mode, real in production), the store, authentication and the api server. Binaries call it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/oneko/oneko/api"
+	"github.com/oneko/oneko/internal/auth"
+	"github.com/oneko/oneko/internal/config"
+	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/kube"
+	"github.com/oneko/oneko/internal/localkube"
+	"github.com/oneko/oneko/internal/localstack"
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/render"
+	"github.com/oneko/oneko/internal/secret"
+	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/policy"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// RunAPI serves the api until ctx ends. In local mode it first starts the embedded
+// dependencies it needs; it stops them again on the way out.
+func RunAPI(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	var cleanups []func()
+	defer func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}()
+
+	key, err := secretKey(cfg)
+	if err != nil {
+		return err
+	}
+	box, err := secret.NewBox(key)
+	if err != nil {
+		return err
+	}
+	mongoURI := cfg.MongoURI
+	if cfg.Local() {
+		m, err := localstack.StartMongo(ctx, filepath.Join(cfg.DataDir, "ferretdb"), log.With("component", "ferretdb"))
+		if err != nil {
+			return err
+		}
+		cleanups = append(cleanups, m.Stop)
+		mongoURI = m.URI()
+		log.Info("embedded MongoDB-wire store (FerretDB/SQLite) started", "dir", filepath.Join(cfg.DataDir, "ferretdb"))
+	}
+	redisURL := cfg.RedisURL
+	if redisURL == "" {
+		r, err := localstack.StartRedis()
+		if err != nil {
+			return err
+		}
+		cleanups = append(cleanups, r.Stop)
+		redisURL = r.URL()
+		log.Info("in-process Redis started (set ONEKO_REDIS_URL to use a real one)")
+	}
+	st, err := store.Open(ctx, mongoURI, store.Options{Database: cfg.MongoDatabase, Box: box})
+	if err != nil {
+		return err
+	}
+	cleanups = append(cleanups, func() { _ = st.Close(context.Background()) })
+
+	redisOpt, err := redis.ParseURL(redisURL)
+	if err != nil {
+		return fmt.Errorf("ONEKO_REDIS_URL: %w", err)
+	}
+	rdb := redis.NewClient(redisOpt)
+	cleanups = append(cleanups, func() { _ = rdb.Close() })
+	queue := asynq.NewClientFromRedisClient(rdb)
+
+	restCfg, stopKube, err := cluster(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	cleanups = append(cleanups, stopKube)
+	kc, err := kube.New(restCfg)
+	if err != nil {
+		return err
+	}
+
+	if pw, err := auth.EnsureAdmin(ctx, st, cfg.AdminPassword); err != nil {
+		return err
+	} else if pw != "" {
+		fmt.Fprintf(os.Stderr, "\n  First start: created user \"admin\" with password %s\n  (shown once; set ONEKO_ADMIN_PASSWORD to choose it)\n\n", pw)
+	}
+	authz, err := policy.New()
+	if err != nil {
+		return err
+	}
+	srv, err := api.New(api.Deps{
+		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottle(rdb, 5, 15*time.Minute), cfg.SessionTTL, log),
+		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: noCharts{},
+		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st)}, CheckTemplate: render.Check,
+		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies,
+	})
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg.HTTPAddr, srv.Handler(), log)
+}
+
+func secretKey(cfg *config.Config) ([]byte, error) {
+	if cfg.SecretKey != "" {
+		return secret.ParseKey(cfg.SecretKey)
+	}
+	return secret.LoadOrCreateKeyFile(filepath.Join(cfg.DataDir, "secret.key"))
+}
+
+// cluster returns the cluster to use: the configured kubeconfig, or in local mode a local
+// control plane started here.
+func cluster(ctx context.Context, cfg *config.Config, log *slog.Logger) (*rest.Config, func(), error) {
+	if cfg.Kubeconfig != "" {
+		rc, err := clientcmd.BuildConfigFromFlags("", cfg.Kubeconfig)
+		if err != nil {
+			return nil, nil, fmt.Errorf("kubeconfig %s: %w", cfg.Kubeconfig, err)
+		}
+		return rc, func() {}, nil
+	}
+	if !cfg.Local() {
+		rc, err := rest.InClusterConfig()
+		if err != nil {
+			return nil, nil, fmt.Errorf("no kubeconfig: set ONEKO_KUBECONFIG or run in a cluster: %w", err)
+		}
+		return rc, func() {}, nil
+	}
+	log.Info("starting a local Kubernetes control plane (set KUBECONFIG to use another cluster)")
+	c, err := localkube.Start(ctx, localkube.Options{Logger: log.With("component", "localkube")})
+	if err != nil {
+		return nil, nil, err
+	}
+	path := filepath.Join(cfg.DataDir, "kubeconfig")
+	if err := os.WriteFile(path, c.Kubeconfig(), 0o600); err != nil {
+		_ = c.Stop()
+		return nil, nil, fmt.Errorf("write kubeconfig: %w", err)
+	}
+	log.Info("local cluster ready", "kubeconfig", path)
+	return c.RESTConfig(), func() { _ = c.Stop() }, nil
+}
+
+func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	errCh := make(chan error, 1)
+	go func() { errCh <- hs.Serve(l) }()
+	log.Info("oneko is ready", "url", "http://"+l.Addr().String())
+	fmt.Fprintf(os.Stderr, "\n  oneko: dashboard and API at http://%s  (Ctrl-C stops)\n\n", l.Addr())
+	select {
+	case err := <-errCh:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// noCharts answers the charts route until the chart cache is wired in.
+type noCharts struct{}
+
+func (noCharts) ListCharts(context.Context, *model.HelmRegistry) (map[string][]api.ChartVersion, error) {
+	return nil, errors.New("chart listing is not wired into this build yet")
+}

@@ -1,0 +1,136 @@
+// Package config reads the configuration of oneko's binaries from ONEKO_* environment
+// variables, validates it once at start, and says what to set when something is wrong.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/oneko/oneko/internal/lifetime"
+)
+
+// Config is the configuration shared by the api, the worker and local mode.
+type Config struct {
+	// HTTPAddr is where the api listens (ONEKO_HTTP_ADDR, default 127.0.0.1:8080).
+	HTTPAddr string
+	// PublicURL is the base URL users and registries reach the api at (ONEKO_PUBLIC_URL,
+	// default http://<HTTPAddr>); webhook URLs are built from it.
+	PublicURL string
+	// MongoURI is the MongoDB connection string (ONEKO_MONGO_URI); empty: embedded FerretDB.
+	MongoURI string
+	// MongoDatabase is the database name (ONEKO_MONGO_DATABASE, default oneko).
+	MongoDatabase string
+	// RedisURL is the Redis URL (ONEKO_REDIS_URL, redis://host:port/db); empty: in-process Redis.
+	RedisURL string
+	// DataDir holds local-mode data: FerretDB files, the generated secret key, the kubeconfig
+	// (ONEKO_DATA_DIR, default ./.oneko).
+	DataDir string
+	// SecretKey encrypts stored secrets (ONEKO_SECRET_KEY, 64 hex digits or base64 of 32 bytes).
+	// Required unless MongoURI is empty (local mode keeps a generated key in DataDir).
+	SecretKey string
+	// AdminPassword is the bootstrap admin's password (ONEKO_ADMIN_PASSWORD); empty: generated and printed once.
+	AdminPassword string
+	// Kubeconfig is the cluster to deploy to (ONEKO_KUBECONFIG, else KUBECONFIG); empty in local
+	// mode: a local control plane is started.
+	Kubeconfig string
+	// SecureCookies marks the session cookie Secure (ONEKO_SECURE_COOKIES=true behind HTTPS).
+	SecureCookies bool
+	// SessionTTL is how long a sign-in lasts (ONEKO_SESSION_TTL, default 12h).
+	SessionTTL time.Duration
+	// Lifetime is when deployments expire: ONEKO_END_OF_DAY (default 23:59),
+	// ONEKO_LAST_WORKING_DAY (default Friday), ONEKO_TIMEZONE (default UTC).
+	Lifetime lifetime.Policy
+	// LogLevel is debug, info, warn or error (ONEKO_LOG_LEVEL, default info).
+	LogLevel string
+}
+
+// Local reports whether the embedded MongoDB replacement is used.
+func (c *Config) Local() bool { return c.MongoURI == "" }
+
+// FromEnv reads and validates the configuration. getenv is os.Getenv in production.
+func FromEnv(getenv func(string) string) (*Config, error) {
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &Config{
+		HTTPAddr:      get("ONEKO_HTTP_ADDR", "127.0.0.1:8080"),
+		MongoURI:      get("ONEKO_MONGO_URI", ""),
+		MongoDatabase: get("ONEKO_MONGO_DATABASE", "oneko"),
+		RedisURL:      get("ONEKO_REDIS_URL", ""),
+		DataDir:       get("ONEKO_DATA_DIR", "./.oneko"),
+		SecretKey:     get("ONEKO_SECRET_KEY", ""),
+		AdminPassword: getenv("ONEKO_ADMIN_PASSWORD"),
+		Kubeconfig:    get("ONEKO_KUBECONFIG", get("KUBECONFIG", "")),
+		LogLevel:      get("ONEKO_LOG_LEVEL", "info"),
+	}
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		errs = append(errs, fmt.Errorf("ONEKO_HTTP_ADDR=%q: want host:port, e.g. 127.0.0.1:8080", c.HTTPAddr))
+	}
+	c.PublicURL = strings.TrimRight(get("ONEKO_PUBLIC_URL", "http://"+c.HTTPAddr), "/")
+	switch v := strings.ToLower(get("ONEKO_SECURE_COOKIES", "false")); v {
+	case "true", "1", "yes":
+		c.SecureCookies = true
+	case "false", "0", "no":
+	default:
+		errs = append(errs, fmt.Errorf("ONEKO_SECURE_COOKIES=%q: want true or false", v))
+	}
+	ttl, err := time.ParseDuration(get("ONEKO_SESSION_TTL", "12h"))
+	if err != nil || ttl < time.Minute {
+		errs = append(errs, fmt.Errorf("ONEKO_SESSION_TTL: want a duration of at least 1m, e.g. 12h"))
+	}
+	c.SessionTTL = ttl
+	c.Lifetime = lifetime.DefaultPolicy()
+	if eod, err := lifetime.ParseEndOfDay(get("ONEKO_END_OF_DAY", c.Lifetime.EndOfDay.String())); err != nil {
+		errs = append(errs, fmt.Errorf("ONEKO_END_OF_DAY: %w (want HH:MM)", err))
+	} else {
+		c.Lifetime.EndOfDay = eod
+	}
+	if wd, ok := weekdays[strings.ToLower(get("ONEKO_LAST_WORKING_DAY", "friday"))]; ok {
+		c.Lifetime.LastWorkingDay = wd
+	} else {
+		errs = append(errs, fmt.Errorf("ONEKO_LAST_WORKING_DAY: want a weekday name such as Friday"))
+	}
+	if loc, err := time.LoadLocation(get("ONEKO_TIMEZONE", "UTC")); err != nil {
+		errs = append(errs, fmt.Errorf("ONEKO_TIMEZONE: %w (want an IANA zone such as Europe/Berlin)", err))
+	} else {
+		c.Lifetime.Location = loc
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("ONEKO_LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel))
+	}
+	if !c.Local() && c.SecretKey == "" {
+		errs = append(errs, errors.New("ONEKO_SECRET_KEY is required with ONEKO_MONGO_URI: set 64 hex digits (openssl rand -hex 32) and keep it safe"))
+	}
+	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
+		errs = append(errs, errors.New("ONEKO_MONGO_URI: want mongodb:// or mongodb+srv://"))
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		errs = append(errs, errors.New("ONEKO_REDIS_URL: want redis://host:port/db or rediss://"))
+	}
+	if abs, err := filepath.Abs(c.DataDir); err == nil {
+		c.DataDir = abs
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("configuration: %w", errors.Join(errs...))
+	}
+	return c, nil
+}
+
+var weekdays = map[string]time.Weekday{
+	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
+	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
+}
+
+// Env is os.Getenv, for callers of FromEnv.
+func Env(k string) string { return os.Getenv(k) }

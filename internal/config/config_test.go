@@ -1,0 +1,36 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestFromEnv(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != "127.0.0.1:8080" || !c.Local() || c.PublicURL != "http://127.0.0.1:8080" || c.SessionTTL != 12*time.Hour || c.Lifetime.LastWorkingDay != time.Friday {
+		t.Fatalf("defaults = %+v", c)
+	}
+	for name, tc := range map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"production needs a key": {map[string]string{"ONEKO_MONGO_URI": "mongodb://db:27017"}, "ONEKO_SECRET_KEY"},
+		"bad address":            {map[string]string{"ONEKO_HTTP_ADDR": "8080"}, "ONEKO_HTTP_ADDR"},
+		"bad zone":               {map[string]string{"ONEKO_TIMEZONE": "Mars/Olympus"}, "ONEKO_TIMEZONE"},
+		"bad weekday":            {map[string]string{"ONEKO_LAST_WORKING_DAY": "Funday"}, "ONEKO_LAST_WORKING_DAY"},
+		"bad redis":              {map[string]string{"ONEKO_REDIS_URL": "localhost:6379"}, "ONEKO_REDIS_URL"},
+		"bad end of day":         {map[string]string{"ONEKO_END_OF_DAY": "25:00"}, "ONEKO_END_OF_DAY"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := FromEnv(env(tc.env))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want mention of %s", err, tc.want)
+			}
+		})
+	}
+}
