@@ -9,8 +9,8 @@ import (
 	_ "github.com/alicebob/miniredis/v2"
 	_ "github.com/casbin/casbin/v2"
 	_ "github.com/gin-gonic/gin"
-	_ "github.com/google/go-containerregistry/pkg/v1/remote"
 	_ "github.com/google/go-containerregistry/pkg/registry"
+	_ "github.com/google/go-containerregistry/pkg/v1/remote"
 	_ "github.com/hibiken/asynq"
 	_ "github.com/prometheus/client_golang/prometheus"
 	_ "github.com/redis/go-redis/v9"
@@ -19,4 +19,3 @@ import (
 	_ "helm.sh/helm/v3/pkg/action"
 	_ "k8s.io/client-go/kubernetes"
 )
-
