@@ -123,4 +123,3 @@ func TestRegistrySecretsEncryptedAtRest(t *testing.T) {
 		t.Fatalf("delete used registry = %v", err)
 	}
 }
-

@@ -184,4 +184,3 @@ func (s *Store) SearchProjects(ctx context.Context, q string, limit int) ([]mode
 	items, _, err := s.ListProjects(ctx, q, Page{Limit: limit})
 	return items, err
 }
-

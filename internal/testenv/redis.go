@@ -90,4 +90,3 @@ func freePort() (int, error) {
 func TempDir(prefix string) (string, error) {
 	return os.MkdirTemp("", prefix)
 }
-
