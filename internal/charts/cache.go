@@ -95,10 +95,11 @@ func NewCache(dir string, opts Options) (*Cache, error) {
 	}, nil
 }
 
-// ListCharts answers the registry's charts, each with its versions newest first.
-// The answer is shared between callers and reused for Options.IndexTTL: callers must not
-// modify it. For OCI registries, AppVersion and Description are filled for the newest
-// version of each chart only (the others would cost one request each).
+// ListCharts answers the registry's charts, each with its versions newest first (versions
+// that are not semantic versions last). The registry is asked at most once per
+// Options.IndexTTL and credentials; the answer is the caller's own. For OCI registries,
+// AppVersion and Description are filled for the newest version of each chart only (the
+// others would cost two requests each), and tags that are not semantic versions are left out.
 func (c *Cache) ListCharts(ctx context.Context, r Registry) (map[string][]ChartVersion, error) {
 	t, err := newTarget(r)
 	if err != nil {
@@ -124,8 +125,8 @@ func (c *Cache) ListCharts(ctx context.Context, r Registry) (map[string][]ChartV
 
 // Chart answers the chart name in the version the constraint picks: empty for the newest
 // stable version, an exact version, or a semver range such as "~1.2". A version fetched once
-// is answered from memory or disk afterwards; an exact version is answered without asking
-// the registry at all. Every call answers a chart of its own, which the caller may modify
+// is answered from memory or disk afterwards; an exact version ("1.2.3") that is kept is
+// answered without asking the registry at all, so without checking credentials. Every call answers a chart of its own, which the caller may modify
 // (Helm's install and upgrade do).
 //
 // Errors wrap ErrChartNotFound when the registry has no such chart or version,
@@ -230,6 +231,12 @@ func (c *Cache) cached(ctx context.Context, key string, fetch func(context.Conte
 		}
 		l := &listing{fetched: c.now(), charts: charts}
 		c.mu.Lock()
+		// Drop expired listings, such as those read with credentials no longer in use.
+		for k, old := range c.lists {
+			if l.fetched.Sub(old.fetched) >= c.ttl {
+				delete(c.lists, k)
+			}
+		}
 		c.lists[key] = l
 		c.mu.Unlock()
 		return l, nil

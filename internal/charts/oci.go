@@ -51,8 +51,8 @@ func (c *Cache) ociCatalog(ctx context.Context, t target) (map[string][]entry, e
 	}
 
 	var (
-		mu     sync.Mutex
-		charts = map[string][]entry{}
+		mu      sync.Mutex
+		charts  = map[string][]entry{}
 		g, gctx = errgroup.WithContext(ctx)
 	)
 	g.SetLimit(ociListConcurrency)

@@ -30,8 +30,11 @@ func (r Registry) String() string {
 
 // ChartVersion is one version of a chart as a registry lists it.
 type ChartVersion struct {
-	Version     string `json:"version"`
-	AppVersion  string `json:"appVersion"`
+	// Version is the chart's version, as in its Chart.yaml.
+	Version string `json:"version"`
+	// AppVersion is the version of the application the chart deploys; may be empty.
+	AppVersion string `json:"appVersion"`
+	// Description is the chart's one-line description; may be empty.
 	Description string `json:"description"`
 }
 
