@@ -1,6 +1,7 @@
 package charts
 
 import (
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/url"
@@ -336,6 +337,39 @@ func TestInvalidRegistry(t *testing.T) {
 			}
 			if _, err := c.Chart(testContext(t), tt.reg, "app", ""); !errors.Is(err, ErrInvalidRegistry) {
 				t.Errorf("Chart error = %v, want ErrInvalidRegistry", err)
+			}
+		})
+	}
+}
+
+func TestInsecureSkipsTLSVerification(t *testing.T) {
+	r := newClassicRepoServer(t, nil, true)
+	tests := []struct {
+		name     string
+		insecure bool
+		wantErr  bool
+	}{
+		{"self-signed certificate refused", false, true},
+		{"self-signed certificate accepted when insecure", true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _ := newTestCache(t, "")
+			reg := r.registry()
+			reg.Insecure = tt.insecure
+			ch, err := c.Chart(testContext(t), reg, "worker", "")
+			if tt.wantErr {
+				var certErr *tls.CertificateVerificationError
+				if !errors.As(err, &certErr) {
+					t.Fatalf("error = %v, want a certificate verification error", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Chart: %v", err)
+			}
+			if ch.Metadata.Version != "0.1.0" {
+				t.Errorf("version = %s, want 0.1.0", ch.Metadata.Version)
 			}
 		})
 	}

@@ -74,6 +74,13 @@ const (
 // and serves them; edit may change the index before it is written.
 func newClassicRepo(t testing.TB, edit func(*repo.IndexFile)) *classicRepo {
 	t.Helper()
+	return newClassicRepoServer(t, edit, false)
+}
+
+// newClassicRepoServer is newClassicRepo, served over TLS with a self-signed certificate
+// when tls is set.
+func newClassicRepoServer(t testing.TB, edit func(*repo.IndexFile), tls bool) *classicRepo {
+	t.Helper()
 	dir := t.TempDir()
 	for _, tc := range repoCharts {
 		packageChart(t, dir, tc)
@@ -91,7 +98,7 @@ func newClassicRepo(t testing.TB, edit func(*repo.IndexFile)) *classicRepo {
 	}
 	r := &classicRepo{dir: dir, counts: map[string]int{}}
 	files := http.StripPrefix("/charts", http.FileServer(http.Dir(dir)))
-	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	r.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.mu.Lock()
 		r.counts[req.URL.Path]++
 		r.mu.Unlock()
@@ -102,6 +109,11 @@ func newClassicRepo(t testing.TB, edit func(*repo.IndexFile)) *classicRepo {
 		}
 		files.ServeHTTP(w, req)
 	}))
+	if tls {
+		r.StartTLS()
+	} else {
+		r.Start()
+	}
 	t.Cleanup(r.Close)
 	return r
 }

@@ -128,3 +128,27 @@ func TestSegment(t *testing.T) {
 		})
 	}
 }
+
+// FuzzResolve checks that any constraint either fails cleanly or picks a listed version
+// that satisfies it.
+func FuzzResolve(f *testing.F) {
+	for _, c := range []string{"", "~1.2", "^1", ">=1.0 <2", "1.2.x", "nightly", "2.1.0-rc.1", "||", ">=", "v1"} {
+		f.Add(c)
+	}
+	versions := entries("2.1.0-rc.1", "2.0.0", "1.2.5", "1.2.0", "1.0.0", "nightly")
+	f.Fuzz(func(t *testing.T, constraint string) {
+		got, err := resolve(versions, constraint)
+		if err != nil {
+			if !errors.Is(err, errNoMatch) && !errors.Is(err, ErrInvalidConstraint) {
+				t.Fatalf("resolve(%q) error = %v, want errNoMatch or ErrInvalidConstraint", constraint, err)
+			}
+			return
+		}
+		for _, e := range versions {
+			if e.Version == got.Version {
+				return
+			}
+		}
+		t.Fatalf("resolve(%q) = %q, not a listed version", constraint, got.Version)
+	})
+}
