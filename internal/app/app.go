@@ -18,12 +18,12 @@ import (
 
 	"github.com/oneko/oneko/api"
 	"github.com/oneko/oneko/internal/auth"
+	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/config"
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/localkube"
 	"github.com/oneko/oneko/internal/localstack"
-	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/render"
 	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
@@ -103,9 +103,13 @@ func RunAPI(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	chartCache, err := charts.NewCache(filepath.Join(cfg.DataDir, "charts"), charts.Options{Logger: log.With("component", "charts")})
+	if err != nil {
+		return err
+	}
 	srv, err := api.New(api.Deps{
 		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottle(rdb, 5, 15*time.Minute), cfg.SessionTTL, log),
-		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: noCharts{},
+		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st)}, CheckTemplate: render.Check,
 		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies,
 	})
@@ -174,11 +178,4 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) e
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
-}
-
-// noCharts answers the charts route until the chart cache is wired in.
-type noCharts struct{}
-
-func (noCharts) ListCharts(context.Context, *model.HelmRegistry) (map[string][]api.ChartVersion, error) {
-	return nil, errors.New("chart listing is not wired into this build yet")
 }
