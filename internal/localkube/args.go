@@ -19,8 +19,10 @@ const podCIDR = "10.0.0.1/16"
 const kwokNodeAnnotation = "kwok.x-k8s.io/node"
 
 // disabledAdmissionPlugins are default admission plugins that have nothing to act on
-// without real storage, certificate signers or ingress controllers.
-const disabledAdmissionPlugins = "DefaultStorageClass,StorageObjectInUseProtection," +
+// without real storage, certificate signers or ingress controllers, and
+// TaintNodesByCondition: it taints every new Node not-ready, and only the node lifecycle
+// controller, which does not run here, would take that taint off again.
+const disabledAdmissionPlugins = "TaintNodesByCondition,DefaultStorageClass,StorageObjectInUseProtection," +
 	"PersistentVolumeClaimResize,RuntimeClass,CertificateApproval,CertificateSigning," +
 	"ClusterTrustBundleAttest,CertificateSubjectRestriction,DefaultIngressClass"
 
@@ -48,6 +50,9 @@ func (c *Cluster) apiserverArgs() []string {
 		"--etcd-servers=" + c.ports.etcdURL(),
 		"--bind-address=127.0.0.1",
 		"--advertise-address=127.0.0.1",
+		// The lease reconciler refuses a loopback address, and no Pod could reach the
+		// "kubernetes" Service anyway: leave that Service without endpoints.
+		"--endpoint-reconciler-type=none",
 		"--secure-port=" + strconv.Itoa(c.ports.apiserver),
 		"--cert-dir=" + filepath.Join(c.dir, "apiserver-certs"),
 		"--tls-cert-file=" + c.creds.certFile,

@@ -147,6 +147,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	}
 
 	started = true
+	for _, p := range c.processes() {
+		p.running.Store(true)
+	}
 	c.opts.Logger.Info("localkube cluster ready", "after", time.Since(begin).Round(time.Millisecond),
 		"server", c.config.Host, "nodes", len(names), "dir", dir)
 	return c, nil

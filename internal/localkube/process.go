@@ -31,6 +31,9 @@ type process struct {
 	// stopping is set before Stop signals the process, so that its exit is not
 	// reported as a failure.
 	stopping atomic.Bool
+	// running is set once the cluster has started; until then a failure is reported by
+	// Start's error, which shows the log, so the logger gets only a short line.
+	running atomic.Bool
 }
 
 // startProcess starts bin with args, its output appended to <dir>/<name>.log and, when
@@ -68,9 +71,13 @@ func startProcess(name, bin string, args []string, dir string, extra io.Writer, 
 	go func() {
 		p.err = cmd.Wait()
 		_ = logFile.Close()
-		if !p.stopping.Load() {
+		switch {
+		case p.stopping.Load():
+		case p.running.Load():
 			logger.Error("localkube component exited", "component", name, "pid", cmd.Process.Pid, "err", p.err,
 				"log", p.tail())
+		default:
+			logger.Warn("localkube component exited while starting", "component", name, "err", p.err)
 		}
 		close(p.done)
 	}()
