@@ -98,9 +98,18 @@ func TestHelmInstallWithWaitAndUninstall(t *testing.T) {
 	}
 
 	for kind, get := range map[string]func() error{
-		"deployment": func() error { _, err := client.AppsV1().Deployments(ns).Get(ctx, "hello", metav1.GetOptions{}); return err },
-		"service":    func() error { _, err := client.CoreV1().Services(ns).Get(ctx, "hello", metav1.GetOptions{}); return err },
-		"configmap":  func() error { _, err := client.CoreV1().ConfigMaps(ns).Get(ctx, "hello", metav1.GetOptions{}); return err },
+		"deployment": func() error {
+			_, err := client.AppsV1().Deployments(ns).Get(ctx, "hello", metav1.GetOptions{})
+			return err
+		},
+		"service": func() error {
+			_, err := client.CoreV1().Services(ns).Get(ctx, "hello", metav1.GetOptions{})
+			return err
+		},
+		"configmap": func() error {
+			_, err := client.CoreV1().ConfigMaps(ns).Get(ctx, "hello", metav1.GetOptions{})
+			return err
+		},
 	} {
 		if err := get(); !apierrors.IsNotFound(err) {
 			t.Errorf("%s hello after uninstall: err = %v, want NotFound", kind, err)
