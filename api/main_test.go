@@ -89,7 +89,8 @@ func (fakeCharts) ListCharts(context.Context, *model.HelmRegistry) (map[string][
 
 // env is one api server with its own database, a flushed Redis, and a user and a token per role.
 type env struct {
-	t       *testing.T
+	t       testing.TB
+	dbName  string
 	srv     *httptest.Server
 	store   *store.Store
 	cluster *fakeCluster
@@ -101,14 +102,18 @@ type env struct {
 
 const testPassword = "a-long-test-password"
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvB(t) }
+
+// newEnvB is newEnv for tests and benchmarks.
+func newEnvB(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	if err := redisSrv.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
 	box, _ := secret.NewBox(bytes.Repeat([]byte{3}, secret.KeySize))
-	st, err := store.Open(ctx, mongoURI, store.Options{Database: fmt.Sprintf("api%d_%d", os.Getpid(), dbCounter.Add(1)), Box: box})
+	dbName := fmt.Sprintf("api%d_%d", os.Getpid(), dbCounter.Add(1))
+	st, err := store.Open(ctx, mongoURI, store.Options{Database: dbName, Box: box})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +134,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s.Handler())
-	e := &env{t: t, srv: srv, store: st, cluster: cl, rdb: rdb, users: map[model.Role]*model.User{}, tokens: map[model.Role]string{}, pw: testPassword}
+	e := &env{t: t, dbName: dbName, srv: srv, store: st, cluster: cl, rdb: rdb, users: map[model.Role]*model.User{}, tokens: map[model.Role]string{}, pw: testPassword}
 	t.Cleanup(func() {
 		srv.Close()
 		q.Close()
@@ -173,7 +178,7 @@ type response struct {
 	body   []byte
 }
 
-func (r response) json(t *testing.T, v any) {
+func (r response) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("answer %d is not JSON: %v: %s", r.status, err, r.body)
@@ -217,7 +222,7 @@ func (e *env) do(method, path string, body any, c cred, extra ...func(*http.Requ
 }
 
 // must fails the test unless the answer has the status.
-func (r response) must(t *testing.T, status int) response {
+func (r response) must(t testing.TB, status int) response {
 	t.Helper()
 	if r.status != status {
 		t.Fatalf("status %d, want %d: %s", r.status, status, r.body)

@@ -1,0 +1,102 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/oneko/oneko/internal/model"
+)
+
+// seedBench writes projects × versions straight into the database (bulk inserts), with a few
+// versions deployed so that the status aggregation has work to do.
+func seedBench(b *testing.B, e *env, projects, versions int) (firstProject string) {
+	b.Helper()
+	ctx := context.Background()
+	f := e.fixture()
+	client, err := mongo.Connect(options.Client().ApplyURI(mongoURI))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer client.Disconnect(ctx)
+	db := client.Database(e.dbName)
+	now := time.Now().UTC()
+	var ps []any
+	for i := 0; i < projects; i++ {
+		p := model.Project{ID: fmt.Sprintf("p%05d", i), Name: fmt.Sprintf("project-%05d", i), DockerRegistryID: f.registryID, ImageName: "team/app", Revision: 1, CreatedAt: now, UpdatedAt: now}
+		p.Normalize()
+		ps = append(ps, p)
+	}
+	if _, err := db.Collection("projects").InsertMany(ctx, ps); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < projects; i++ {
+		p := ps[i].(model.Project)
+		vs := make([]any, 0, versions)
+		for j := 0; j < versions; j++ {
+			v := model.NewVersion(&p, fmt.Sprintf("1.%d.%d", i, j), "", now.Add(time.Duration(j)*time.Second))
+			v.ID = fmt.Sprintf("v%05d-%03d", i, j)
+			v.Revision = 1
+			if j == 0 && i%10 == 0 {
+				v.DesiredState, v.Deployment.Status = model.Deployed, model.StatusRunning
+			}
+			vs = append(vs, v)
+		}
+		if _, err := db.Collection("versions").InsertMany(ctx, vs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return "p00000"
+}
+
+// BenchmarkListAPI measures GET /api/v1/projects (first page, with status) and a version list
+// with 1,000 projects × 50 versions in the embedded FerretDB, through the real HTTP server and
+// a token. It reports median and p99 latency; allocations are the server's and client's.
+func BenchmarkListAPI(b *testing.B) {
+	e := newEnvB(b)
+	pid := seedBench(b, e, benchProjects, 50)
+	tok := e.tokens[model.RoleViewer]
+	for _, bc := range []struct{ name, path string }{
+		{"projects", "/api/v1/projects"},
+		{"versions", "/api/v1/projects/" + pid + "/versions"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			req, _ := http.NewRequest("GET", e.srv.URL+bc.path, nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			lat := make([]time.Duration, 0, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				buf := make([]byte, 32<<10)
+				for {
+					if _, err := res.Body.Read(buf); err != nil {
+						break
+					}
+				}
+				res.Body.Close()
+				if res.StatusCode != 200 {
+					b.Fatalf("status %d", res.StatusCode)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			b.StopTimer()
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
+
+// benchProjects is the number of projects seeded; the figure is 1,000.
+const benchProjects = 1000
