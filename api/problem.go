@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/oneko/oneko/internal/auth"
+	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
 )
@@ -83,7 +84,7 @@ func toProblem(err error) *Problem {
 		return problem(http.StatusConflict, "in-use", "Still in use", err.Error())
 	case errors.Is(err, auth.ErrUnauthenticated):
 		return problem(http.StatusUnauthorized, "unauthenticated", "Unauthenticated", "sign in, or send an API token or Basic credentials")
-	case errors.Is(err, errQueueUnavailable):
+	case errors.Is(err, errQueueUnavailable), errors.Is(err, deploy.ErrQueue):
 		return problem(http.StatusServiceUnavailable, "queue-unavailable", "Queue unavailable", err.Error())
 	case errors.Is(err, errClusterUnavailable):
 		return problem(http.StatusBadGateway, "cluster-unavailable", "Cluster unavailable", err.Error())

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/oneko/oneko/internal/lifetime"
+	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
-	"github.com/oneko/oneko/tasks"
 )
 
 func (s *Server) listVersions(c *gin.Context) {
@@ -228,46 +226,16 @@ func (s *Server) changeDesired(c *gin.Context, state model.DesiredState) {
 // down, the answer is 503 and the periodic reconcile applies the state once it is back.
 func (s *Server) setDesired(c *gin.Context, p *model.Project, versionID string, state model.DesiredState) (string, error) {
 	ctx := c.Request.Context()
-	var expires *time.Time
-	if state == model.Deployed {
-		v, err := s.Store.GetVersion(ctx, p.ID, versionID)
-		if err != nil {
-			return "", err
-		}
-		b := lifetime.Resolve(derefLifetime(v.LifetimeBehaviour), p.DefaultLifetimeBehaviour)
-		if t, ok := s.Lifetime.ExpiresAt(s.Now(), b); ok {
-			t = t.UTC()
-			expires = &t
-		}
-	}
-	v, err := s.Store.SetDesiredState(ctx, p.ID, versionID, state, expires)
+	v, err := s.Store.GetVersion(ctx, p.ID, versionID)
 	if err != nil {
 		return "", err
 	}
-	payload := tasks.VersionPayload{ProjectID: p.ID, VersionID: v.ID, Generation: v.Generation}
+	req := deploy.Request{Project: p, Version: v, State: state}
 	if pr := principal(c); pr != nil {
-		payload.Actor = pr.Actor()
+		req.Actor = pr.Actor()
 	}
-	newTask := tasks.NewDeploy
-	if state == model.NotDeployed {
-		newTask = tasks.NewStop
-	}
-	t, err := newTask(payload)
-	if err != nil {
-		return "", err
-	}
-	id, _, err := tasks.Enqueue(ctx, s.Queue, t)
-	if err != nil {
-		return "", fmt.Errorf("%w: %v (the desired state is saved and will be applied when the queue is back)", errQueueUnavailable, err)
-	}
-	return id, nil
-}
-
-func derefLifetime(l *model.Lifetime) model.Lifetime {
-	if l == nil {
-		return model.Lifetime{Type: lifetime.Inherit}
-	}
-	return *l
+	r := deploy.Requester{Store: s.Store, Queue: s.Queue, Lifetime: s.Lifetime, Now: s.Now}
+	return r.RequestState(ctx, req)
 }
 
 // versionConfiguration answers the rendered values of each release of a version.

@@ -67,6 +67,9 @@ type Version struct {
 	// Generation increases with every change of the desired state or of the configuration
 	// that has to reach the cluster; tasks carry the generation they were queued for.
 	Generation int64 `json:"generation" bson:"generation"`
+	// Removed is set when the tag is gone from the registry; the version is deleted once its
+	// releases are uninstalled.
+	Removed bool `json:"removed,omitempty" bson:"removed,omitempty"`
 	// Revision increases with every write (optimistic concurrency).
 	Revision  int64     `json:"-" bson:"revision"`
 	CreatedAt time.Time `json:"createdAt" bson:"createdAt"`

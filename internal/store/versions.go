@@ -130,3 +130,34 @@ func (s *Store) SearchVersions(ctx context.Context, q string, limit int) ([]mode
 		bson.D{{Key: "name", Value: bson.Regex{Pattern: regexp.QuoteMeta(q), Options: "i"}}},
 		options.Find().SetLimit(int64(limit)).SetSort(bson.D{{Key: "imageUpdatedAt", Value: -1}}))
 }
+
+// SetDigest records a tag's new digest and image time. It reports false when the stored digest
+// already was that one (a redelivery, or a poll that saw no change).
+func (s *Store) SetDigest(ctx context.Context, id, digest string, at time.Time) (bool, error) {
+	res, err := s.c(colVersions).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "digest", Value: bson.D{{Key: "$ne", Value: digest}}}},
+		bson.D{
+			{Key: "$set", Value: bson.D{{Key: "digest", Value: digest}, {Key: "imageUpdatedAt", Value: at.UTC()}}},
+			{Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}},
+		})
+	if err != nil {
+		return false, fmt.Errorf("set digest: %w", err)
+	}
+	return res.ModifiedCount == 1, nil
+}
+
+// VersionsOfProject returns every version of a project (tags and digests for polling).
+func (s *Store) VersionsOfProject(ctx context.Context, projectID string) ([]model.Version, error) {
+	return findAll[model.Version](ctx, s.c(colVersions), bson.D{{Key: "projectId", Value: projectID}})
+}
+
+// MarkRemoved flags a version whose tag is gone from the registry; it is deleted once its
+// releases are uninstalled.
+func (s *Store) MarkRemoved(ctx context.Context, id string) error {
+	_, err := s.c(colVersions).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "removed", Value: true}}}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
+	if err != nil {
+		return fmt.Errorf("mark version removed: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,79 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/oneko/oneko/internal/lifetime"
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/tasks"
+)
+
+// ErrQueue wraps failures to enqueue: the desired state is saved, the task is not queued
+// (the periodic reconcile queues it once the queue is back).
+var ErrQueue = errors.New("the task queue (Redis) is unavailable")
+
+// DesiredStore is what RequestState needs from the store.
+type DesiredStore interface {
+	SetDesiredState(ctx context.Context, projectID, id string, state model.DesiredState, expiresAt *time.Time) (*model.Version, error)
+}
+
+// Request is a request to change a version's desired state.
+type Request struct {
+	Project *model.Project
+	Version *model.Version
+	State   model.DesiredState
+	// Actor is who asked, for the activity log.
+	Actor string
+	// KeepLifetime keeps the current expiry (a redeploy after an image change does not
+	// restart the lifetime clock); otherwise a deploy starts it.
+	KeepLifetime bool
+}
+
+// Requester records desired states and queues the tasks that apply them.
+type Requester struct {
+	Store    DesiredStore
+	Queue    tasks.Enqueuer
+	Lifetime lifetime.Policy
+	Now      func() time.Time
+}
+
+// RequestState saves the desired state (advancing the version's generation, so the last
+// request wins) and queues the deploy or stop task of that generation. It returns the task id.
+func (r *Requester) RequestState(ctx context.Context, req Request) (string, error) {
+	var expires *time.Time
+	switch {
+	case req.State == model.Deployed && req.KeepLifetime:
+		expires = req.Version.Deployment.ExpiresAt
+	case req.State == model.Deployed:
+		var own model.Lifetime
+		if req.Version.LifetimeBehaviour != nil {
+			own = *req.Version.LifetimeBehaviour
+		}
+		b := lifetime.Resolve(own, req.Project.DefaultLifetimeBehaviour)
+		if t, ok := r.Lifetime.ExpiresAt(r.Now(), b); ok {
+			t = t.UTC()
+			expires = &t
+		}
+	}
+	v, err := r.Store.SetDesiredState(ctx, req.Project.ID, req.Version.ID, req.State, expires)
+	if err != nil {
+		return "", err
+	}
+	payload := tasks.VersionPayload{ProjectID: req.Project.ID, VersionID: v.ID, Generation: v.Generation, Actor: req.Actor}
+	newTask := tasks.NewDeploy
+	if req.State == model.NotDeployed {
+		newTask = tasks.NewStop
+	}
+	t, err := newTask(payload)
+	if err != nil {
+		return "", err
+	}
+	id, _, err := tasks.Enqueue(ctx, r.Queue, t)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v (the desired state is saved and will be applied when the queue is back)", ErrQueue, err)
+	}
+	return id, nil
+}

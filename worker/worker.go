@@ -1,0 +1,113 @@
+// Package worker is oneko's task edge: an asynq ServeMux whose handlers each call domain code —
+// image events (ingest.go), deploy and stop (deploy.go), and the periodic tasks. Handlers are
+// idempotent and say whether a failure is worth a retry (asynq.SkipRetry when not).
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+	"k8s.io/client-go/rest"
+
+	"github.com/oneko/oneko/internal/charts"
+	"github.com/oneko/oneko/internal/lifetime"
+	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/tasks"
+)
+
+// Deps are the parts a worker is wired from.
+type Deps struct {
+	Store *store.Store
+	// Queue enqueues follow-up tasks (a deploy after a push, a stop after a deleted tag).
+	Queue tasks.Enqueuer
+	Redis redis.UniversalClient
+	// Kube is the cluster releases go to.
+	Kube *rest.Config
+	// Charts fetches charts (shared cache).
+	Charts *charts.Cache
+	// Registries gives one registry client per docker registry.
+	Registries *RegistryClients
+	Lifetime   lifetime.Policy
+	Log        *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Worker holds the handlers.
+type Worker struct {
+	Deps
+	log *slog.Logger
+	// deploy holds the state of the deploy handlers (deploy.go).
+	deploy *deployer
+}
+
+// New returns a Worker.
+func New(d Deps) (*Worker, error) {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Registries == nil {
+		d.Registries = NewRegistryClients()
+	}
+	w := &Worker{Deps: d, log: d.Log}
+	dep, err := newDeployer(w)
+	if err != nil {
+		return nil, err
+	}
+	w.deploy = dep
+	return w, nil
+}
+
+// Mux returns the ServeMux of every task type the worker handles.
+func (w *Worker) Mux() *asynq.ServeMux {
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(tasks.TypeImagePush, w.handlePush)
+	w.registerDeploy(mux)
+	return mux
+}
+
+// Config configures the asynq server of a worker process.
+type Config struct {
+	// Concurrency is how many tasks run at once (ONEKO_WORKER_CONCURRENCY, default 4).
+	Concurrency int
+	// ShutdownTimeout is how long running tasks may finish on shutdown.
+	ShutdownTimeout time.Duration
+}
+
+// Run serves tasks from Redis until ctx ends.
+func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Config) error {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 4
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 30 * time.Second
+	}
+	srv := asynq.NewServer(redisOpt, asynq.Config{
+		Concurrency:     cfg.Concurrency,
+		Queues:          tasks.Queues(),
+		ShutdownTimeout: cfg.ShutdownTimeout,
+		Logger:          asynqLogger{w.log.With("component", "asynq")},
+		BaseContext:     func() context.Context { return context.WithoutCancel(ctx) },
+	})
+	if err := srv.Start(w.Mux()); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	srv.Shutdown()
+	return nil
+}
+
+// asynqLogger adapts slog to asynq's logger.
+type asynqLogger struct{ l *slog.Logger }
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug(sprint(args)) }
+func (a asynqLogger) Info(args ...any)  { a.l.Info(sprint(args)) }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn(sprint(args)) }
+func (a asynqLogger) Error(args ...any) { a.l.Error(sprint(args)) }
+func (a asynqLogger) Fatal(args ...any) { a.l.Error(sprint(args)) }
