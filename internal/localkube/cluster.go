@@ -54,7 +54,8 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := os.MkdirAll(opts.WorkDir, 0o755); err != nil {
 		return nil, fmt.Errorf("localkube: make work folder: %w", err)
 	}
-	dir, err := os.MkdirTemp(opts.WorkDir, "localkube-")
+	removeStale(opts.WorkDir, opts.Logger)
+	dir, err := os.MkdirTemp(opts.WorkDir, dirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("localkube: make cluster folder: %w", err)
 	}
@@ -65,6 +66,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 			_ = c.Stop()
 		}
 	}()
+	if err := writeOwner(dir); err != nil {
+		return nil, fmt.Errorf("localkube: record owner of cluster folder: %w", err)
+	}
 
 	if c.ports, err = pickPorts(); err != nil {
 		return nil, err

@@ -37,7 +37,8 @@
 // RESTConfig and KubeconfigPath give admin access. Stop ends every process (SIGTERM to
 // its process group, SIGKILL after a grace period; clients first, etcd last) and removes
 // the cluster's folder. If the parent process dies without calling Stop, the kernel
-// kills the programs (PR_SET_PDEATHSIG), so no control plane is left behind.
+// kills the programs (PR_SET_PDEATHSIG), so no control plane is left behind, and the
+// next Start under the same WorkDir removes the folder that process left.
 //
 // A failure to start names the component and shows the end of its log. After start, a
 // component that exits is reported on Options.Logger.

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
+	"log/slog"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,5 +133,42 @@ func TestOptionsDefaults(t *testing.T) {
 	}
 	if _, err := (Options{Nodes: -1}).withDefaults(); err == nil {
 		t.Error("Nodes -1 accepted")
+	}
+}
+
+func TestRemoveStaleKeepsFoldersOfLiveOwners(t *testing.T) {
+	work := t.TempDir()
+	mk := func(name, owner string) string {
+		dir := filepath.Join(work, name)
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if owner != "" {
+			if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(owner), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	// A process that has exited and been reaped: its pid is free.
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("run true: %v", err)
+	}
+	dead := mk(dirPrefix+"dead", strconv.Itoa(cmd.Process.Pid))
+	live := mk(dirPrefix+"live", strconv.Itoa(os.Getppid()))
+	self := mk(dirPrefix+"self", strconv.Itoa(os.Getpid()))
+	unowned := mk(dirPrefix+"unowned", "")
+	other := mk("something-else", strconv.Itoa(cmd.Process.Pid))
+
+	removeStale(work, slog.New(slog.DiscardHandler))
+
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("folder of a dead owner still there (stat err %v)", err)
+	}
+	for _, dir := range []string{live, self, unowned, other} {
+		if _, err := os.Stat(dir); err != nil {
+			t.Errorf("%s removed: %v", filepath.Base(dir), err)
+		}
 	}
 }
