@@ -5,7 +5,10 @@
 #                    and kwok from tools/kube into $(KUBE_BIN_DIR) (skipped when present)
 #   make cluster     start a local cluster until Ctrl-C; kubeconfig in $(ONEKO_DATA_DIR)/kubeconfig
 
-KUBE_VERSION  ?= v1.37.2
+# The release pinned in tools/kube/go.mod; internal/localkube.KubeVersion must match, as
+# it names the same cache folder. Change all three together (and the etcd and kwok
+# versions there with it: the folder is keyed by the Kubernetes release only).
+KUBE_VERSION  := v1.37.2
 KUBE_BIN_DIR  ?= $${ONEKO_KUBE_BIN_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/oneko/kube-$(KUBE_VERSION)}
 KUBE_PROGRAMS := kube-apiserver kube-controller-manager kube-scheduler etcd kwok
 KUBE_VERSION_PKG := k8s.io/component-base/version
@@ -41,5 +44,5 @@ kube-bins:
 	echo "kube-bins: done, binaries in $$dir"
 
 cluster: kube-bins
-	ONEKO_KUBE_BIN_DIR="$(KUBE_BIN_DIR)" go run ./cmd/oneko-cluster \
+	@ONEKO_KUBE_BIN_DIR="$(KUBE_BIN_DIR)" go run ./cmd/oneko-cluster \
 		-kubeconfig "$${ONEKO_DATA_DIR:-./.oneko}/kubeconfig"
