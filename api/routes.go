@@ -38,6 +38,8 @@ func (s *Server) table() []route {
 		{g, v1 + "/session", viewer, "The signed-in user", s.currentUser},
 		{del, v1 + "/session", viewer, "Sign out", s.logout},
 
+		{post, webhookRoute, anon, "Registry webhook: image events are queued (the secret is checked here)", s.webhook},
+
 		{g, v1 + "/projects", viewer, "List projects with their status", s.listProjects},
 		{post, v1 + "/projects", doer, "Create a project", s.createProject},
 		{g, v1 + "/projects/:id", viewer, "Get a project", s.getProject},

@@ -96,9 +96,10 @@ type Deps struct {
 // Server serves the api.
 type Server struct {
 	Deps
-	log    *slog.Logger
-	engine *gin.Engine
-	routes []route
+	log      *slog.Logger
+	engine   *gin.Engine
+	routes   []route
+	webhooks *webhookMetrics
 }
 
 // New builds the server and its routes.
@@ -114,6 +115,11 @@ func New(d Deps) (*Server, error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Deps: d, log: d.Log}
+	wm, err := newWebhookMetrics(d.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	s.webhooks = wm
 	e := gin.New()
 	e.ContextWithFallback = true
 	e.HandleMethodNotAllowed = false

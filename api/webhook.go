@@ -1,0 +1,122 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/oneko/oneko/internal/registry"
+	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/tasks"
+)
+
+// webhookDedupWindow is how long a delivered image event is remembered, so that redeliveries
+// within it collapse into the first task.
+const webhookDedupWindow = 10 * time.Minute
+
+// webhookMetrics counts every webhook outcome by registry, format and result.
+type webhookMetrics struct {
+	requests *prometheus.CounterVec
+	events   *prometheus.CounterVec
+}
+
+func newWebhookMetrics(reg prometheus.Registerer) (*webhookMetrics, error) {
+	m := &webhookMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "oneko_webhook_requests_total",
+			Help: "Webhook deliveries by registry, payload format and result (queued, ignored, malformed, unauthorized, unknown_registry, too_large, queue_unavailable).",
+		}, []string{"registry", "format", "result"}),
+		events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "oneko_webhook_events_total",
+			Help: "Image events in webhook deliveries by registry and outcome (enqueued, duplicate).",
+		}, []string{"registry", "outcome"}),
+	}
+	for _, c := range []prometheus.Collector{m.requests, m.events} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("register webhook metrics: %w", err)
+		}
+	}
+	return m, nil
+}
+
+// webhook receives a registry's push notification. Every image event is durably queued before
+// the answer is 202; redeliveries collapse into one task; when Redis is down the answer is 503
+// so that the registry retries.
+func (s *Server) webhook(c *gin.Context) {
+	regID := c.Param("registryId")
+	format := "unknown"
+	count := func(result string) { s.webhooks.requests.WithLabelValues(regID, format, result).Inc() }
+	ctx := c.Request.Context()
+	reg, err := s.Store.GetDockerRegistry(ctx, regID)
+	if errors.Is(err, store.ErrNotFound) {
+		regID = "unknown" // keep the label set bounded
+		count("unknown_registry")
+		s.fail(c, notFound("no docker registry with that id"))
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	format = string(reg.WebhookFormat)
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		count("too_large")
+		s.fail(c, err)
+		return
+	}
+	if !registry.VerifySecret(reg.WebhookSecret, c.Request.Header, c.Request.URL.Query(), body) {
+		count("unauthorized")
+		detail := "missing or wrong webhook secret"
+		if reg.WebhookSecret == "" {
+			detail = "this registry has no webhook secret: an ADMIN must set one before webhooks are accepted"
+		}
+		s.fail(c, problem(http.StatusUnauthorized, "webhook-secret", "Webhook secret refused", detail))
+		return
+	}
+	res, err := registry.Parse(registry.Format(reg.WebhookFormat), body, c.Request.Header)
+	if err != nil {
+		count("malformed")
+		s.fail(c, badRequest(err.Error()))
+		return
+	}
+	format = string(res.Format)
+	if len(res.Events) == 0 {
+		count("ignored")
+		c.JSON(http.StatusOK, gin.H{"ignored": res.Ignored})
+		return
+	}
+	now := s.Now().UTC()
+	enqueued, duplicates := 0, 0
+	for _, ev := range res.Events {
+		t, err := tasks.NewImagePush(tasks.PushPayload{
+			RegistryID: reg.ID, Action: string(ev.Action), Repository: registry.NormalizeRepository(reg.Host(), ev.Repository),
+			Tag: ev.Tag, Digest: ev.Digest, DeliveryID: ev.DeliveryID, Source: "webhook", ReceivedAt: now,
+		}, webhookDedupWindow)
+		if err != nil {
+			count("malformed")
+			s.fail(c, badRequest(err.Error()))
+			return
+		}
+		_, dup, err := tasks.Enqueue(ctx, s.Queue, t)
+		if err != nil {
+			count("queue_unavailable")
+			s.fail(c, fmt.Errorf("%w: %v", errQueueUnavailable, err))
+			return
+		}
+		if dup {
+			duplicates++
+			s.webhooks.events.WithLabelValues(reg.ID, "duplicate").Inc()
+		} else {
+			enqueued++
+			s.webhooks.events.WithLabelValues(reg.ID, "enqueued").Inc()
+		}
+	}
+	count("queued")
+	c.JSON(http.StatusAccepted, gin.H{"events": len(res.Events), "enqueued": enqueued, "duplicates": duplicates})
+}
