@@ -1,0 +1,176 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/registry"
+	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/tasks"
+)
+
+// handlePush applies one image event to every project of that registry and image: a pushed tag
+// creates or updates a version, a deleted tag removes it. The payload is a hint: when the
+// registry answers, the digest it reports is the truth.
+func (w *Worker) handlePush(ctx context.Context, t *asynq.Task) error {
+	p, err := tasks.ParsePush(t)
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	log := w.log.With("task", t.Type(), "registry", p.RegistryID, "repository", p.Repository, "tag", p.Tag, "source", p.Source)
+	reg, err := w.Store.GetDockerRegistry(ctx, p.RegistryID)
+	if errors.Is(err, store.ErrNotFound) {
+		log.Info("registry gone; event dropped")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("push %s:%s: %w", p.Repository, p.Tag, err)
+	}
+	projects, err := w.Store.ProjectsByImage(ctx, reg.ID, p.Repository)
+	if err != nil {
+		return fmt.Errorf("push %s:%s: %w", p.Repository, p.Tag, err)
+	}
+	if len(projects) == 0 {
+		log.Debug("no project uses this image")
+		return nil
+	}
+	digest, exists, err := w.confirm(ctx, reg, p)
+	if err != nil {
+		return err
+	}
+	actor := model.ActorWebhook + ":" + reg.Name
+	if p.Source == "poll" {
+		actor = model.ActorScheduler + ":poll"
+	}
+	for i := range projects {
+		var err error
+		if exists {
+			err = w.ingestTag(ctx, &projects[i], p.Tag, digest, actor)
+		} else {
+			err = w.removeTag(ctx, &projects[i], p.Tag, actor)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// confirm asks the registry for the tag's digest. It returns whether the tag exists. When the
+// registry cannot be reached the payload is trusted (a push with its digest, or a delete).
+func (w *Worker) confirm(ctx context.Context, reg *model.DockerRegistry, p tasks.PushPayload) (digest string, exists bool, err error) {
+	client, err := w.Registries.For(reg)
+	if err != nil {
+		return p.Digest, p.Action != string(registry.ActionDelete), nil
+	}
+	d, err := client.Digest(ctx, p.Repository, p.Tag)
+	switch {
+	case err == nil:
+		return d, true, nil
+	case errors.Is(err, registry.ErrNotFound):
+		if p.Action == string(registry.ActionDelete) {
+			return "", false, nil
+		}
+		// A push the registry does not know yet (replication lag): try again later.
+		return "", false, fmt.Errorf("confirm %s:%s: the registry does not know the tag yet: %w", p.Repository, p.Tag, err)
+	default:
+		w.log.Warn("registry unreachable; trusting the event", "registry", reg.Name, "repository", p.Repository, "tag", p.Tag, "err", err)
+		return p.Digest, p.Action != string(registry.ActionDelete), nil
+	}
+}
+
+// ingestTag creates the version of a new tag, or records a changed digest, and queues the
+// deploys the project asks for.
+func (w *Worker) ingestTag(ctx context.Context, p *model.Project, tag, digest, actor string) error {
+	if err := model.ValidateTag(tag); err != nil {
+		return fmt.Errorf("ingest %s: %w: %w", tag, err, asynq.SkipRetry)
+	}
+	now := w.Now().UTC()
+	v, err := w.Store.GetVersionByTag(ctx, p.ID, tag)
+	if errors.Is(err, store.ErrNotFound) {
+		v = model.NewVersion(p, tag, digest, now)
+		err = w.Store.CreateVersion(ctx, v)
+		if errors.Is(err, store.ErrDuplicate) {
+			return fmt.Errorf("ingest %s: created concurrently, retrying: %w", tag, err)
+		}
+		if err != nil {
+			return fmt.Errorf("ingest %s: %w", tag, err)
+		}
+		w.activity(ctx, model.PriorityInfo, actor, v.ID, "New version", fmt.Sprintf("tag %s of project %s (%s)", tag, p.Name, short(digest)))
+		if p.AutoDeploy != nil && p.AutoDeploy.Matches(tag) && p.DeletingSince == nil {
+			return w.request(ctx, p, v, model.Deployed, actor, false)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("ingest %s: %w", tag, err)
+	}
+	if digest == "" || digest == v.Digest {
+		return nil
+	}
+	changed, err := w.Store.SetDigest(ctx, v.ID, digest, now)
+	if err != nil || !changed {
+		return err
+	}
+	w.activity(ctx, model.PriorityInfo, actor, v.ID, "Image updated", fmt.Sprintf("tag %s of project %s now %s", tag, p.Name, short(digest)))
+	if v.DesiredState == model.Deployed && v.DeploymentBehaviour == model.BehaviourAutomatically {
+		v.Digest = digest
+		return w.request(ctx, p, v, model.Deployed, actor, true)
+	}
+	return nil
+}
+
+// removeTag removes the version of a deleted tag: at once when nothing is deployed, else after
+// its releases are uninstalled (the stop task deletes versions marked removed).
+func (w *Worker) removeTag(ctx context.Context, p *model.Project, tag, actor string) error {
+	v, err := w.Store.GetVersionByTag(ctx, p.ID, tag)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("remove %s: %w", tag, err)
+	}
+	w.activity(ctx, model.PriorityInfo, actor, v.ID, "Version removed", fmt.Sprintf("tag %s of project %s is gone from the registry", tag, p.Name))
+	if v.DesiredState == model.NotDeployed && len(v.Deployment.Releases) == 0 {
+		if err := w.Store.DeleteVersion(ctx, v.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("remove %s: %w", tag, err)
+		}
+		return nil
+	}
+	if err := w.Store.MarkRemoved(ctx, v.ID); err != nil {
+		return err
+	}
+	return w.request(ctx, p, v, model.NotDeployed, actor, false)
+}
+
+// request changes a version's desired state and queues the task.
+func (w *Worker) request(ctx context.Context, p *model.Project, v *model.Version, state model.DesiredState, actor string, keepLifetime bool) error {
+	r := deploy.Requester{Store: w.Store, Queue: w.Queue, Lifetime: w.Lifetime, Now: w.Now}
+	if _, err := r.RequestState(ctx, deploy.Request{Project: p, Version: v, State: state, Actor: actor, KeepLifetime: keepLifetime}); err != nil {
+		return fmt.Errorf("request %s of %s: %w", state, v, err)
+	}
+	return nil
+}
+
+// activity records an activity; failures are logged, not returned.
+func (w *Worker) activity(ctx context.Context, prio model.Priority, actor, versionID, title, desc string) {
+	a := &model.Activity{Priority: prio, Title: title, Description: desc, Actor: actor, EntityType: model.EntityVersion, EntityID: versionID}
+	if err := w.Store.AddActivity(ctx, a); err != nil {
+		w.log.Warn("cannot record activity", "title", title, "err", err)
+	}
+}
+
+func short(digest string) string {
+	if len(digest) > 19 {
+		return digest[:19]
+	}
+	if digest == "" {
+		return "digest unknown"
+	}
+	return digest
+}
