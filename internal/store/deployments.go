@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/oneko/oneko/internal/model"
+)
+
+// RecordDeployment writes the outcome of a deploy or stop task — the deployment status, its
+// releases, pod counts, message, deploy time and URLs, and outdated=false — but only while the
+// version's generation is still generation: a result computed for an older request is dropped.
+// The deployment's expiry is kept as it is. It reports whether the write happened; a version
+// that is gone or has moved on is not an error.
+func (s *Store) RecordDeployment(ctx context.Context, versionID string, generation int64, d model.Deployment, urls []string) (bool, error) {
+	if d.Releases == nil {
+		d.Releases = []model.Release{}
+	}
+	if urls == nil {
+		urls = []string{}
+	}
+	set := bson.D{
+		{Key: "deployment.status", Value: d.Status},
+		{Key: "deployment.message", Value: d.Message},
+		{Key: "deployment.deployedAt", Value: utcPtr(d.DeployedAt)},
+		{Key: "deployment.readyPods", Value: d.ReadyPods},
+		{Key: "deployment.desiredPods", Value: d.DesiredPods},
+		{Key: "deployment.releases", Value: d.Releases},
+		{Key: "urls", Value: urls},
+		{Key: "outdated", Value: false},
+	}
+	return s.setIfGeneration(ctx, versionID, generation, set, "record deployment")
+}
+
+// RecordObservedStatus writes what a status refresh saw of a deployed version — status,
+// message, releases and pod counts — while its generation is still generation. The deploy
+// time, expiry, URLs and the outdated flag are left alone. It reports whether it wrote.
+func (s *Store) RecordObservedStatus(ctx context.Context, versionID string, generation int64, d model.Deployment) (bool, error) {
+	if d.Releases == nil {
+		d.Releases = []model.Release{}
+	}
+	set := bson.D{
+		{Key: "deployment.status", Value: d.Status},
+		{Key: "deployment.message", Value: d.Message},
+		{Key: "deployment.readyPods", Value: d.ReadyPods},
+		{Key: "deployment.desiredPods", Value: d.DesiredPods},
+		{Key: "deployment.releases", Value: d.Releases},
+	}
+	return s.setIfGeneration(ctx, versionID, generation, set, "record observed status")
+}
+
+func (s *Store) setIfGeneration(ctx context.Context, versionID string, generation int64, set bson.D, op string) (bool, error) {
+	res, err := s.c(colVersions).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: versionID}, {Key: "generation", Value: generation}},
+		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
+	if err != nil {
+		return false, fmt.Errorf("%s of version %s: %w", op, versionID, err)
+	}
+	return res.MatchedCount == 1, nil
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// VersionsByDesiredState returns every version, of all projects, whose desired state is state
+// (the periodic reconcile and status refresh walk them).
+func (s *Store) VersionsByDesiredState(ctx context.Context, state model.DesiredState) ([]model.Version, error) {
+	vs, err := findAll[model.Version](ctx, s.c(colVersions), bson.D{{Key: "desiredState", Value: state}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("versions with desired state %s: %w", state, err)
+	}
+	for i := range vs {
+		vs[i].Normalize()
+	}
+	return vs, nil
+}
+
+// ExpiredVersions returns the versions whose desired state is Deployed and whose deployment
+// expired before now.
+func (s *Store) ExpiredVersions(ctx context.Context, now time.Time) ([]model.Version, error) {
+	vs, err := findAll[model.Version](ctx, s.c(colVersions), bson.D{
+		{Key: "desiredState", Value: model.Deployed},
+		{Key: "deployment.expiresAt", Value: bson.D{{Key: "$lt", Value: now.UTC()}}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("expired versions: %w", err)
+	}
+	for i := range vs {
+		vs[i].Normalize()
+	}
+	return vs, nil
+}
+
+// ExistingVersionIDs returns which of ids name a stored version.
+func (s *Store) ExistingVersionIDs(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	type idOnly struct {
+		ID string `bson:"_id"`
+	}
+	found, err := findAll[idOnly](ctx, s.c(colVersions), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("existing versions: %w", err)
+	}
+	for _, f := range found {
+		out[f.ID] = true
+	}
+	return out, nil
+}

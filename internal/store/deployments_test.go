@@ -1,0 +1,73 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/oneko/oneko/internal/model"
+)
+
+func TestRecordDeploymentOnlyForCurrentGeneration(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	p := newProject("deploys")
+	if err := s.CreateProject(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	v := model.NewVersion(p, "1.0", "", s.Now())
+	if err := s.CreateVersion(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	expires := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	got, err := s.SetDesiredState(ctx, p.ID, v.ID, model.Deployed, &expires)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := got.Generation
+
+	now := time.Date(2029, 5, 6, 7, 8, 9, 0, time.UTC)
+	d := model.Deployment{Status: model.StatusRunning, DeployedAt: &now, ReadyPods: 2, DesiredPods: 2,
+		Releases: []model.Release{{Name: "r", Namespace: "on-x", Revision: 1, Status: "deployed"}}}
+	if ok, err := s.RecordDeployment(ctx, v.ID, gen-1, d, []string{"http://old"}); err != nil || ok {
+		t.Fatalf("record for an older generation = %v, %v; want false, nil", ok, err)
+	}
+	if ok, err := s.RecordDeployment(ctx, v.ID, gen, d, []string{"http://x"}); err != nil || !ok {
+		t.Fatalf("record for the current generation = %v, %v; want true, nil", ok, err)
+	}
+	after, err := s.GetVersionByID(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Deployment.Status != model.StatusRunning || len(after.Deployment.Releases) != 1 || after.URLs[0] != "http://x" {
+		t.Fatalf("deployment = %+v, urls %v", after.Deployment, after.URLs)
+	}
+	if after.Deployment.ExpiresAt == nil || !after.Deployment.ExpiresAt.Equal(expires) {
+		t.Fatalf("expiresAt = %v, want it kept at %v", after.Deployment.ExpiresAt, expires)
+	}
+
+	ok, err := s.RecordObservedStatus(ctx, v.ID, gen, model.Deployment{Status: model.StatusFailed, Message: "gone"})
+	if err != nil || !ok {
+		t.Fatalf("observed status = %v, %v", ok, err)
+	}
+	after, _ = s.GetVersionByID(ctx, v.ID)
+	if after.Deployment.Status != model.StatusFailed || after.Deployment.DeployedAt == nil || !after.Deployment.DeployedAt.Equal(now) {
+		t.Fatalf("after refresh: %+v", after.Deployment)
+	}
+
+	expired, err := s.ExpiredVersions(ctx, expires.Add(time.Second))
+	if err != nil || len(expired) != 1 {
+		t.Fatalf("expired = %d, %v; want 1", len(expired), err)
+	}
+	if expired, _ := s.ExpiredVersions(ctx, expires.Add(-time.Second)); len(expired) != 0 {
+		t.Fatalf("expired before the time = %d, want 0", len(expired))
+	}
+	deployed, err := s.VersionsByDesiredState(ctx, model.Deployed)
+	if err != nil || len(deployed) != 1 {
+		t.Fatalf("deployed = %d, %v", len(deployed), err)
+	}
+	ids, err := s.ExistingVersionIDs(ctx, []string{v.ID, "000000000000000000000000"})
+	if err != nil || !ids[v.ID] || len(ids) != 1 {
+		t.Fatalf("existing ids = %v, %v", ids, err)
+	}
+}
