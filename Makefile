@@ -22,11 +22,13 @@ run: kube-bins ## Run the whole system locally at http://127.0.0.1:8080 (embedde
 	@mkdir -p $(ONEKO_DATA_DIR)
 	$(GO) run ./cmd/oneko
 
-test-deps: ## Install what the tests need (redis-server) when missing.
-	@command -v redis-server >/dev/null || { \
-		echo "test-deps: installing redis-server with apt-get"; \
+test-deps: ## Install what the tests need (redis-server, docker-registry) when missing.
+	@missing=""; for p in redis-server:redis-server docker-registry:docker-registry; do \
+		command -v $${p%%:*} >/dev/null || missing="$$missing $${p#*:}"; done; \
+	[ -z "$$missing" ] || { \
+		echo "test-deps: installing$$missing with apt-get"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; }
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
 
 test: test-deps kube-bins ## Run every test with the race detector (installs what it needs).
 	$(GO) test -race -count=1 -timeout 30m ./...
