@@ -1,0 +1,57 @@
+package helm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"helm.sh/helm/v3/pkg/action"
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/release"
+	"helm.sh/helm/v3/pkg/storage/driver"
+)
+
+// Release is what UpgradeInstall installs: a named release of a chart with its values.
+type Release struct {
+	Name      string
+	Namespace string
+	Chart     *chart.Chart
+	Values    map[string]any
+	// Labels are stored on the release (its storage Secrets), not on the chart's resources.
+	Labels map[string]string
+}
+
+// UpgradeInstall installs the release when it has no history, else upgrades it (helm
+// upgrade --install, without --atomic). With wait it waits up to timeout for the release's
+// resources to be ready. A failed install or upgrade is returned as an *OpError holding the
+// tail of Helm's log; the release Helm recorded (status failed) is returned with it when
+// there is one.
+func (c *Client) UpgradeInstall(ctx context.Context, r Release, wait bool, timeout time.Duration) (*release.Release, error) {
+	if r.Chart == nil {
+		return nil, fmt.Errorf("upgrade release %s/%s: no chart", r.Namespace, r.Name)
+	}
+	cfg, ol, err := c.config(r.Namespace, "namespace", r.Namespace, "release", r.Name)
+	if err != nil {
+		return nil, fmt.Errorf("upgrade release %s/%s: %w", r.Namespace, r.Name, err)
+	}
+	_, err = cfg.Releases.Last(r.Name)
+	switch {
+	case errors.Is(err, driver.ErrReleaseNotFound):
+		in := action.NewInstall(cfg)
+		in.ReleaseName, in.Namespace = r.Name, r.Namespace
+		in.Wait, in.Timeout = wait, timeout
+		in.Labels = r.Labels
+		rel, err := in.RunWithContext(ctx, r.Chart, r.Values)
+		return rel, ol.fail("install", r.Namespace, r.Name, err)
+	case err != nil:
+		return nil, ol.fail("upgrade", r.Namespace, r.Name, fmt.Errorf("read release history: %w", err))
+	}
+	up := action.NewUpgrade(cfg)
+	up.Namespace = r.Namespace
+	up.Wait, up.Timeout = wait, timeout
+	up.Labels = r.Labels
+	up.MaxHistory = c.maxHistory
+	rel, err := up.RunWithContext(ctx, r.Name, r.Chart, r.Values)
+	return rel, ol.fail("upgrade", r.Namespace, r.Name, err)
+}
