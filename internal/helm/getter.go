@@ -55,7 +55,9 @@ func (c namespaceConfig) RawConfig() (clientcmdapi.Config, error) { return clien
 
 func (c namespaceConfig) ClientConfig() (*rest.Config, error) { return rest.CopyConfig(c.config), nil }
 
-func (c namespaceConfig) Namespace() (string, bool, error) { return c.namespace, c.namespace != "", nil }
+func (c namespaceConfig) Namespace() (string, bool, error) {
+	return c.namespace, c.namespace != "", nil
+}
 
 func (c namespaceConfig) ConfigAccess() clientcmd.ConfigAccess {
 	return &clientcmd.ClientConfigLoadingRules{}
