@@ -68,6 +68,7 @@ func New(d Deps) (*Worker, error) {
 func (w *Worker) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.HandleFunc(tasks.TypeImagePush, w.handlePush)
+	mux.HandleFunc(tasks.TypePollRegistry, w.handlePoll)
 	w.registerDeploy(mux)
 	return mux
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -135,7 +137,7 @@ func TestWebhookEveryFormatEndToEnd(t *testing.T) {
 // signature verifies and an altered body does not; ten deliveries execute one task.
 func TestWebhookAuthAndDedup(t *testing.T) {
 	s := newSystem(t)
-	reg := ggcrregistry.New()
+	reg := ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0)))
 	srv := httptest.NewServer(reg)
 	defer srv.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")

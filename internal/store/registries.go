@@ -210,3 +210,12 @@ func (s *Store) ListNamespaces(ctx context.Context, page Page) ([]model.Namespac
 func (s *Store) DeleteNamespace(ctx context.Context, id string) error {
 	return deleteByID(ctx, s.c(colNamespaces), id, "namespace")
 }
+
+// ProjectsOfRegistry returns every project that reads images from a docker registry.
+func (s *Store) ProjectsOfRegistry(ctx context.Context, registryID string) ([]model.Project, error) {
+	items, err := findAll[model.Project](ctx, s.c(colProjects), bson.D{{Key: "dockerRegistryId", Value: registryID}})
+	for i := range items {
+		items[i].Normalize()
+	}
+	return items, err
+}

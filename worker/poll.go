@@ -1,0 +1,163 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/registry"
+	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/tasks"
+)
+
+// handlePoll lists the tags of every image of one docker registry that a project uses and
+// applies what changed: new tags become versions, changed digests update them (and redeploy
+// automatically), vanished tags remove them. Manifests are HEADed only where a digest matters:
+// deployed versions with behaviour automatically, and new tags an auto-deploy rule matches.
+func (w *Worker) handlePoll(ctx context.Context, t *asynq.Task) error {
+	p, err := tasks.ParseRegistry(t)
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	reg, err := w.Store.GetDockerRegistry(ctx, p.RegistryID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("poll: %w", err)
+	}
+	return w.Poll(ctx, reg)
+}
+
+// Poll runs one poll cycle of a registry.
+func (w *Worker) Poll(ctx context.Context, reg *model.DockerRegistry) error {
+	client, err := w.Registries.For(reg)
+	if err != nil {
+		return fmt.Errorf("poll %s: %w: %w", reg.Name, err, asynq.SkipRetry)
+	}
+	projects, err := w.Store.ProjectsOfRegistry(ctx, reg.ID)
+	if err != nil {
+		return fmt.Errorf("poll %s: %w", reg.Name, err)
+	}
+	byImage := map[string][]*model.Project{}
+	for i := range projects {
+		byImage[projects[i].ImageName] = append(byImage[projects[i].ImageName], &projects[i])
+	}
+	var errs []error
+	for image, ps := range byImage {
+		if err := w.pollImage(ctx, client, image, ps); err != nil {
+			errs = append(errs, fmt.Errorf("poll %s/%s: %w", reg.Name, image, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (w *Worker) pollImage(ctx context.Context, client *registry.Client, image string, projects []*model.Project) error {
+	// The versions of every project of the image; a digest matters when any project would act on a change.
+	known := map[string]registry.Known{}
+	for _, p := range projects {
+		vs, err := w.Store.VersionsOfProject(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			k := known[v.Name]
+			k.Tag = v.Name
+			if k.Digest == "" {
+				k.Digest = v.Digest
+			}
+			k.DigestMatters = k.DigestMatters || (v.DesiredState == model.Deployed && v.DeploymentBehaviour == model.BehaviourAutomatically)
+			known[v.Name] = k
+		}
+	}
+	list := make([]registry.Known, 0, len(known))
+	for _, k := range known {
+		list = append(list, k)
+	}
+	digestNeeded := func(tag string) bool {
+		for _, p := range projects {
+			if p.AutoDeploy != nil && p.AutoDeploy.Matches(tag) {
+				return true
+			}
+		}
+		return false
+	}
+	changes, err := registry.Poll(ctx, client, image, list, digestNeeded)
+	if errors.Is(err, registry.ErrNotFound) {
+		w.log.Warn("polled image not in the registry", "image", image)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	actor := model.ActorScheduler + ":poll"
+	var errs []error
+	for _, p := range projects {
+		for _, n := range changes.New {
+			errs = append(errs, w.ingestTag(ctx, p, n.Tag, n.Digest, actor))
+		}
+		for _, c := range changes.Changed {
+			errs = append(errs, w.ingestTag(ctx, p, c.Tag, c.Digest, actor))
+		}
+		for _, tag := range changes.Removed {
+			errs = append(errs, w.removeTag(ctx, p, tag, actor))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// SchedulePolls queues a poll task for every registry whose interval is due. A Redis key per
+// registry, set with NX and expiring after the interval (with up to 10% jitter), makes the
+// decision once across all workers; the poll task's id keeps at most one queued per registry.
+func (w *Worker) SchedulePolls(ctx context.Context) error {
+	regs, err := w.Store.AllDockerRegistries(ctx)
+	if err != nil {
+		return fmt.Errorf("schedule polls: %w", err)
+	}
+	for _, r := range regs {
+		interval := time.Duration(r.PollInterval)
+		if interval <= 0 {
+			continue
+		}
+		jitter := time.Duration(rand.Int64N(int64(interval)/10 + 1))
+		ok, err := w.Redis.SetNX(ctx, "oneko:poll:due:"+r.ID, 1, interval+jitter).Result()
+		if err != nil {
+			return fmt.Errorf("schedule polls: %w", err)
+		}
+		if !ok {
+			continue
+		}
+		t, err := tasks.NewPollRegistry(r.ID, interval)
+		if err != nil {
+			return err
+		}
+		if _, _, err := tasks.Enqueue(ctx, w.Queue, t); err != nil {
+			return fmt.Errorf("schedule poll of %s: %w", r.Name, err)
+		}
+	}
+	return nil
+}
+
+// RunPollScheduler calls SchedulePolls every tick until ctx ends.
+func (w *Worker) RunPollScheduler(ctx context.Context, tick time.Duration) {
+	if tick <= 0 {
+		tick = 10 * time.Second
+	}
+	timer := time.NewTicker(tick)
+	defer timer.Stop()
+	for {
+		if err := w.SchedulePolls(ctx); err != nil && ctx.Err() == nil {
+			w.log.Warn("poll scheduling failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+	}
+}
