@@ -70,25 +70,58 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		return nil, fmt.Errorf("localkube: record owner of cluster folder: %w", err)
 	}
 
-	if c.ports, err = pickPorts(); err != nil {
+	if err := c.writeFiles(); err != nil {
 		return nil, err
 	}
-	if c.creds, err = writeCredentials(dir); err != nil {
-		return nil, fmt.Errorf("localkube: %w", err)
+	apiserver, err := c.startServers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.opts.Logger.Debug("localkube kube-apiserver ready", "after", time.Since(begin))
+	nodes, err := c.startClients(ctx, apiserver)
+	if err != nil {
+		return nil, err
+	}
+
+	started = true
+	for _, p := range c.processes() {
+		p.running.Store(true)
+	}
+	c.opts.Logger.Info("localkube cluster ready", "after", time.Since(begin).Round(time.Millisecond),
+		"server", c.config.Host, "nodes", nodes, "dir", dir)
+	return c, nil
+}
+
+// writeFiles picks the ports and writes the credentials, the kubeconfig and kwok's
+// stages into the cluster's folder.
+func (c *Cluster) writeFiles() error {
+	var err error
+	if c.ports, err = pickPorts(); err != nil {
+		return err
+	}
+	if c.creds, err = writeCredentials(c.dir); err != nil {
+		return fmt.Errorf("localkube: %w", err)
 	}
 	c.config = c.restConfig()
 	if c.kubeconfig, err = kubeconfigFor(c.config); err != nil {
-		return nil, err
+		return err
 	}
-	c.kubePath = filepath.Join(dir, "kubeconfig")
+	c.kubePath = filepath.Join(c.dir, "kubeconfig")
 	if err := os.WriteFile(c.kubePath, c.kubeconfig, 0o600); err != nil {
-		return nil, fmt.Errorf("localkube: write kubeconfig: %w", err)
+		return fmt.Errorf("localkube: write kubeconfig: %w", err)
 	}
-	stagesPath := filepath.Join(dir, "kwok-stages.yaml")
-	if err := os.WriteFile(stagesPath, kwokStages(), 0o600); err != nil {
-		return nil, fmt.Errorf("localkube: write kwok stages: %w", err)
+	if err := os.WriteFile(c.stagesPath(), kwokStages(), 0o600); err != nil {
+		return fmt.Errorf("localkube: write kwok stages: %w", err)
 	}
+	return nil
+}
 
+// stagesPath is where writeFiles puts kwok's stages.
+func (c *Cluster) stagesPath() string { return filepath.Join(c.dir, "kwok-stages.yaml") }
+
+// startServers starts etcd, then the API server, and waits until the API server is
+// ready. It returns the API server's process.
+func (c *Cluster) startServers(ctx context.Context) (*process, error) {
 	etcd, err := c.run(binEtcd, c.etcdArgs())
 	if err != nil {
 		return nil, err
@@ -96,8 +129,6 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := waitFor(ctx, etcd, "etcd /health", httpOK(plainClient(), c.ports.etcdURL()+"/health")); err != nil {
 		return nil, err
 	}
-	c.opts.Logger.Debug("localkube etcd ready", "after", time.Since(begin))
-
 	apiserver, err := c.run(binAPIServer, c.apiserverArgs())
 	if err != nil {
 		return nil, err
@@ -106,28 +137,33 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := waitFor(ctx, apiserver, "kube-apiserver /readyz", httpOK(c.apiClient(), readyz)); err != nil {
 		return nil, err
 	}
-	c.opts.Logger.Debug("localkube kube-apiserver ready", "after", time.Since(begin))
+	return apiserver, nil
+}
 
+// startClients registers the fake Nodes, starts the controller-manager, the scheduler
+// and kwok together, and waits until each has shown it works. It returns the number of
+// Nodes.
+func (c *Cluster) startClients(ctx context.Context, apiserver *process) (int, error) {
 	client, err := kubernetes.NewForConfig(c.config)
 	if err != nil {
-		return nil, fmt.Errorf("localkube: make client: %w", err)
+		return 0, fmt.Errorf("localkube: make client: %w", err)
 	}
-	names, err := createNodes(ctx, client, opts.Nodes)
+	names, err := createNodes(ctx, client, c.opts.Nodes)
 	if err != nil {
-		return nil, apiserver.failure(err)
+		return 0, apiserver.failure(err)
 	}
 
 	cm, err := c.run(binControllerManager, c.controllerManagerArgs())
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	sched, err := c.run(binScheduler, c.schedulerArgs())
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	kwok, err := c.run(binKwok, c.kwokArgs(stagesPath))
+	kwok, err := c.run(binKwok, c.kwokArgs(c.stagesPath()))
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 
 	schedHealthz := "https://127.0.0.1:" + strconv.Itoa(c.ports.scheduler) + "/healthz"
@@ -147,16 +183,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return 0, err
 	}
-
-	started = true
-	for _, p := range c.processes() {
-		p.running.Store(true)
-	}
-	c.opts.Logger.Info("localkube cluster ready", "after", time.Since(begin).Round(time.Millisecond),
-		"server", c.config.Host, "nodes", len(names), "dir", dir)
-	return c, nil
+	return len(names), nil
 }
 
 // RESTConfig returns a new copy of the admin client configuration (a system:masters
