@@ -1,6 +1,12 @@
-// Command oneko runs the oneko api. With no ONEKO_MONGO_URI it runs in local mode: an embedded
-// MongoDB-wire store, an in-process Redis (unless ONEKO_REDIS_URL is set) and a local Kubernetes
-// control plane (unless a kubeconfig is given). See README.md for the configuration.
+// Command oneko runs oneko's api and worker.
+//
+//	oneko           api and worker in one process (what `make run` starts)
+//	oneko api       the api only
+//	oneko worker    the worker only
+//
+// With no ONEKO_MONGO_URI it runs in local mode: an embedded MongoDB-wire store, an in-process
+// Redis (unless ONEKO_REDIS_URL is set) and a local Kubernetes control plane (unless a
+// kubeconfig is given). README.md lists the configuration.
 package main
 
 import (
@@ -16,9 +22,25 @@ import (
 )
 
 func main() {
+	parts := app.Parts{API: true, Worker: true}
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "api":
+			parts.Worker = false
+		case "worker":
+			parts.API = false
+		default:
+			fmt.Fprintf(os.Stderr, "usage: oneko [api|worker]\n")
+			os.Exit(2)
+		}
+	}
 	cfg, err := config.FromEnv(config.Env)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	if cfg.Local() && parts != (app.Parts{API: true, Worker: true}) {
+		fmt.Fprintln(os.Stderr, "local mode (no ONEKO_MONGO_URI) runs api and worker together: start `oneko` without arguments")
 		os.Exit(2)
 	}
 	var level slog.Level
@@ -26,7 +48,7 @@ func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := app.RunAPI(ctx, cfg, log); err != nil {
+	if err := app.Run(ctx, cfg, parts, log); err != nil {
 		log.Error("oneko stopped", "err", err)
 		os.Exit(1)
 	}

@@ -28,13 +28,19 @@ import (
 	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/policy"
+	"github.com/oneko/oneko/worker"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
-// RunAPI serves the api until ctx ends. In local mode it first starts the embedded
-// dependencies it needs; it stops them again on the way out.
-func RunAPI(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+// Parts says which parts a process runs.
+type Parts struct {
+	API, Worker bool
+}
+
+// Run runs the api and/or the worker until ctx ends. In local mode it first starts the
+// embedded dependencies it needs; it stops them again on the way out.
+func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger) error {
 	var cleanups []func()
 	defer func() {
 		for i := len(cleanups) - 1; i >= 0; i-- {
@@ -52,7 +58,9 @@ func RunAPI(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	mongoURI := cfg.MongoURI
 	if cfg.Local() {
-		m, err := localstack.StartMongo(ctx, filepath.Join(cfg.DataDir, "ferretdb"), log.With("component", "ferretdb"))
+		// FerretDB logs every connection at INFO: keep only its warnings.
+		quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("component", "ferretdb")
+		m, err := localstack.StartMongo(ctx, filepath.Join(cfg.DataDir, "ferretdb"), quiet)
 		if err != nil {
 			return err
 		}
@@ -94,16 +102,52 @@ func RunAPI(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 
+	chartCache, err := charts.NewCache(filepath.Join(cfg.DataDir, "charts"), charts.Options{Logger: log.With("component", "charts")})
+	if err != nil {
+		return err
+	}
+	errCh := make(chan error, 2)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	running := 0
+	if parts.Worker {
+		w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: restCfg, Charts: chartCache,
+			Lifetime: cfg.Lifetime, Log: log.With("component", "worker")})
+		if err != nil {
+			return err
+		}
+		running++
+		go w.RunPollScheduler(runCtx, 10*time.Second)
+		go func() {
+			errCh <- w.Run(runCtx, asynq.RedisClientOpt{Addr: redisOpt.Addr, Password: redisOpt.Password, DB: redisOpt.DB, Username: redisOpt.Username, TLSConfig: redisOpt.TLSConfig},
+				worker.Config{Concurrency: cfg.WorkerConcurrency})
+		}()
+		log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
+	}
+	if parts.API {
+		running++
+		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, kc, chartCache, log) }()
+	}
+	var first error
+	for i := 0; i < running; i++ {
+		if err := <-errCh; err != nil && first == nil {
+			first = err
+			cancel()
+		} else if i == 0 {
+			cancel() // one part ended: stop the others
+		}
+	}
+	return first
+}
+
+// runAPI serves the api until ctx ends.
+func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, kc *kube.Client, chartCache *charts.Cache, log *slog.Logger) error {
 	if pw, err := auth.EnsureAdmin(ctx, st, cfg.AdminPassword); err != nil {
 		return err
 	} else if pw != "" {
 		fmt.Fprintf(os.Stderr, "\n  First start: created user \"admin\" with password %s\n  (shown once; set ONEKO_ADMIN_PASSWORD to choose it)\n\n", pw)
 	}
 	authz, err := policy.New()
-	if err != nil {
-		return err
-	}
-	chartCache, err := charts.NewCache(filepath.Join(cfg.DataDir, "charts"), charts.Options{Logger: log.With("component", "charts")})
 	if err != nil {
 		return err
 	}

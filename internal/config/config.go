@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,6 +46,8 @@ type Config struct {
 	// Lifetime is when deployments expire: ONEKO_END_OF_DAY (default 23:59),
 	// ONEKO_LAST_WORKING_DAY (default Friday), ONEKO_TIMEZONE (default UTC).
 	Lifetime lifetime.Policy
+	// WorkerConcurrency is how many tasks a worker runs at once (ONEKO_WORKER_CONCURRENCY, default 4).
+	WorkerConcurrency int
 	// LogLevel is debug, info, warn or error (ONEKO_LOG_LEVEL, default info).
 	LogLevel string
 }
@@ -103,6 +106,11 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		errs = append(errs, fmt.Errorf("ONEKO_TIMEZONE: %w (want an IANA zone such as Europe/Berlin)", err))
 	} else {
 		c.Lifetime.Location = loc
+	}
+	if n, err := strconv.Atoi(get("ONEKO_WORKER_CONCURRENCY", "4")); err != nil || n < 1 || n > 256 {
+		errs = append(errs, fmt.Errorf("ONEKO_WORKER_CONCURRENCY: want a whole number from 1 to 256"))
+	} else {
+		c.WorkerConcurrency = n
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
