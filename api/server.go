@@ -100,6 +100,8 @@ type Server struct {
 	engine   *gin.Engine
 	routes   []route
 	webhooks *webhookMetrics
+	// registries caches registry documents for the webhook route.
+	registries *registryCache
 }
 
 // New builds the server and its routes.
@@ -120,6 +122,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.webhooks = wm
+	s.registries = newRegistryCache(d.Now)
 	e := gin.New()
 	e.ContextWithFallback = true
 	e.HandleMethodNotAllowed = false

@@ -52,7 +52,7 @@ func (s *Server) webhook(c *gin.Context) {
 	format := "unknown"
 	count := func(result string) { s.webhooks.requests.WithLabelValues(regID, format, result).Inc() }
 	ctx := c.Request.Context()
-	reg, err := s.Store.GetDockerRegistry(ctx, regID)
+	reg, err := s.registries.get(ctx, regID, s.Store.GetDockerRegistry)
 	if errors.Is(err, store.ErrNotFound) {
 		regID = "unknown" // keep the label set bounded
 		count("unknown_registry")

@@ -56,7 +56,7 @@ func run(m *testing.M) int {
 
 // system is an api and a worker on one database and one Redis.
 type system struct {
-	t      *testing.T
+	t      testing.TB
 	api    *httptest.Server
 	store  *store.Store
 	queue  *asynq.Client
@@ -70,7 +70,10 @@ func (noCluster) EnsureNamespace(context.Context, string, []model.DockerRegistry
 func (noCluster) DeleteNamespace(context.Context, string) error                         { return nil }
 
 // newSystem starts the api; startWorker starts the worker when asked.
-func newSystem(t *testing.T) *system {
+func newSystem(t *testing.T) *system { return newSystemB(t) }
+
+// newSystemB is newSystem for tests and benchmarks.
+func newSystemB(t testing.TB) *system {
 	t.Helper()
 	ctx := context.Background()
 	if err := redisSrv.Flush(ctx); err != nil {
