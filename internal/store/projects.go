@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/oneko/oneko/internal/model"
 )
@@ -16,7 +14,11 @@ func (s *Store) CreateProject(ctx context.Context, p *model.Project) error {
 	now := s.now().UTC()
 	p.ID, p.CreatedAt, p.UpdatedAt, p.Revision = newID(), now, now, 1
 	_, err := s.c(colProjects).InsertOne(ctx, p)
-	return mapWriteErr("create project", err)
+	if err != nil {
+		return mapWriteErr("create project", err)
+	}
+	s.touch(ctx, counterProjects)
+	return nil
 }
 
 // GetProject reads a project.
@@ -37,6 +39,7 @@ func (s *Store) UpdateProject(ctx context.Context, p *model.Project) error {
 		p.Revision = rev
 		return err
 	}
+	s.touch(ctx, counterProjects)
 	return nil
 }
 
@@ -45,25 +48,33 @@ func (s *Store) DeleteProject(ctx context.Context, id string) error {
 	if err := deleteByID(ctx, s.c(colProjects), id, "project"); err != nil {
 		return err
 	}
-	if _, err := s.c(colVersions).DeleteMany(ctx, bson.D{{Key: "projectId", Value: id}}); err != nil {
+	_, err := s.c(colVersions).DeleteMany(ctx, bson.D{{Key: "projectId", Value: id}})
+	// The project is gone even when its versions could not all be deleted.
+	s.touch(ctx, counterProjects, counterStatus, versionsCounter(id))
+	if err != nil {
 		return fmt.Errorf("delete versions of project %s: %w", id, err)
 	}
 	return nil
 }
 
 // ListProjects returns a page of projects sorted by name, with their aggregated status;
-// q, when not empty, filters by a case-insensitive substring of the name.
+// q, when not empty, filters by a case-insensitive substring of the name. It answers from a
+// cache that is checked against two counters by _id on every call (see listCache), so it sees
+// every write made through any Store on the same database.
 func (s *Store) ListProjects(ctx context.Context, q string, page Page) ([]model.Project, int64, error) {
-	filter := bson.D{}
-	if q != "" {
-		filter = bson.D{{Key: "name", Value: bson.Regex{Pattern: regexp.QuoteMeta(q), Options: "i"}}}
-	}
-	items, total, err := findPage[model.Project](ctx, s.c(colProjects), filter, bson.D{{Key: "name", Value: 1}}, page)
+	all, err := s.projects(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := s.fillProjectStatus(ctx, items); err != nil {
+	st, err := s.statuses(ctx)
+	if err != nil {
 		return nil, 0, err
+	}
+	idx, total := pick(all.lower, q, page)
+	items := make([]model.Project, len(idx))
+	for i, j := range idx {
+		items[i] = cloneProject(all.items[j])
+		items[i].Status = st.of(items[i].ID)
 	}
 	return items, total, nil
 }
@@ -114,51 +125,15 @@ func (s *Store) CountProjectsUsingNamespace(ctx context.Context, kubeName string
 	return n + m, nil
 }
 
-// fillProjectStatus aggregates the deployment status of the versions of the given projects:
-// Error > Pending > Ok, and NotDeployed when no version is deployed. It reads only the
-// versions that are not NotDeployed, which are few, in one query.
-func (s *Store) fillProjectStatus(ctx context.Context, projects []model.Project) error {
-	if len(projects) == 0 {
-		return nil
-	}
-	ids := make([]string, len(projects))
-	for i := range projects {
-		ids[i] = projects[i].ID
-		projects[i].Normalize()
-		projects[i].Status = model.ProjectNotDeployed
-	}
-	type row struct {
-		ProjectID  string `bson:"projectId"`
-		Deployment struct {
-			Status model.DeploymentStatus `bson:"status"`
-		} `bson:"deployment"`
-	}
-	rows, err := findAll[row](ctx, s.c(colVersions), bson.D{
-		{Key: "projectId", Value: bson.D{{Key: "$in", Value: ids}}},
-		{Key: "deployment.status", Value: bson.D{{Key: "$ne", Value: model.StatusNotDeployed}}},
-	}, options.Find().SetProjection(bson.D{{Key: "projectId", Value: 1}, {Key: "deployment.status", Value: 1}}))
-	if err != nil {
-		return fmt.Errorf("project status: %w", err)
-	}
-	byID := make(map[string]model.ProjectStatus, len(rows))
-	for _, r := range rows {
-		byID[r.ProjectID] = worse(byID[r.ProjectID], statusOf(r.Deployment.Status))
-	}
-	for i := range projects {
-		if st, ok := byID[projects[i].ID]; ok {
-			projects[i].Status = st
-		}
-	}
-	return nil
-}
-
-// ProjectStatus computes one project's aggregated status.
+// ProjectStatus sets p.Status to the aggregated deployment status of the project's versions:
+// Error > Pending > Ok, and NotDeployed when no version is deployed. It answers from the same
+// cache as ListProjects.
 func (s *Store) ProjectStatus(ctx context.Context, p *model.Project) error {
-	one := []model.Project{*p}
-	if err := s.fillProjectStatus(ctx, one); err != nil {
+	st, err := s.statuses(ctx)
+	if err != nil {
 		return err
 	}
-	p.Status = one[0].Status
+	p.Status = st.of(p.ID)
 	return nil
 }
 
@@ -174,10 +149,24 @@ func statusOf(d model.DeploymentStatus) model.ProjectStatus {
 	return model.ProjectNotDeployed
 }
 
+// worse returns the more alarming of two statuses.
 func worse(a, b model.ProjectStatus) model.ProjectStatus {
-	rank := map[model.ProjectStatus]int{"": 0, model.ProjectNotDeployed: 1, model.ProjectOk: 2, model.ProjectPending: 3, model.ProjectError: 4}
-	if rank[b] > rank[a] {
+	if statusRank(b) > statusRank(a) {
 		return b
 	}
 	return a
+}
+
+func statusRank(s model.ProjectStatus) int {
+	switch s {
+	case model.ProjectNotDeployed:
+		return 1
+	case model.ProjectOk:
+		return 2
+	case model.ProjectPending:
+		return 3
+	case model.ProjectError:
+		return 4
+	}
+	return 0
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -40,6 +41,7 @@ const (
 	colTokens           = "tokens"
 	colSessions         = "sessions"
 	colActivities       = "activities"
+	colCounters         = "counters"
 )
 
 // Store is the MongoDB-backed document store.
@@ -48,6 +50,8 @@ type Store struct {
 	db     *mongo.Database
 	box    *secret.Box
 	now    func() time.Time
+	log    *slog.Logger
+	cache  *listCache
 }
 
 // Options configure Open.
@@ -56,8 +60,17 @@ type Options struct {
 	Database string
 	// Box encrypts registry secrets; required.
 	Box *secret.Box
-	// Now is the clock; default time.Now.
+	// Now is the clock; default time.Now. The list cache measures its TTL with it too.
 	Now func() time.Time
+	// Logger receives what the store cannot return, such as a failed cache invalidation
+	// after a successful write; default: discarded.
+	Logger *slog.Logger
+	// CacheTTL bounds how long a cached list is served without being rebuilt, even when its
+	// counter did not move (a safety net against a lost counter bump); default 30s.
+	CacheTTL time.Duration
+	// VersionCacheSize is how many projects' version lists are cached (least recently used
+	// are dropped first); default 256.
+	VersionCacheSize int
 }
 
 // Open connects to the MongoDB at uri, checks that it answers and creates the indexes.
@@ -71,11 +84,23 @@ func Open(ctx context.Context, uri string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.CacheTTL <= 0 {
+		opts.CacheTTL = 30 * time.Second
+	}
+	if opts.VersionCacheSize <= 0 {
+		opts.VersionCacheSize = 256
+	}
 	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetTimeout(30 * time.Second))
 	if err != nil {
 		return nil, fmt.Errorf("connect to MongoDB: %w", err)
 	}
-	s := &Store{client: client, db: client.Database(opts.Database), box: opts.Box, now: opts.Now}
+	s := &Store{
+		client: client, db: client.Database(opts.Database), box: opts.Box, now: opts.Now, log: opts.Logger,
+		cache: newListCache(opts.CacheTTL, opts.VersionCacheSize),
+	}
 	if err := s.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
@@ -138,17 +163,18 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		colSessions:   {{keys: bson.D{{Key: "userId", Value: 1}}, name: "user"}},
 		colActivities: {{keys: bson.D{{Key: "time", Value: -1}}, name: "time"}},
 	}
+	// One index per command: FerretDB v1.24 panics on a createIndexes that lists two or more
+	// indexes that all exist already (validateIndexesForCreation deletes from the slice it
+	// indexes), which is what every Open after the first one on a database sends.
 	for col, idxs := range all {
-		models := make([]mongo.IndexModel, 0, len(idxs))
 		for _, ix := range idxs {
 			o := options.Index().SetName(ix.name)
 			if ix.unique {
 				o.SetUnique(true)
 			}
-			models = append(models, mongo.IndexModel{Keys: ix.keys, Options: o})
-		}
-		if _, err := s.c(col).Indexes().CreateMany(ctx, models); err != nil {
-			return fmt.Errorf("create indexes of %s: %w", col, err)
+			if _, err := s.c(col).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys, Options: o}); err != nil {
+				return fmt.Errorf("create index %s of %s: %w", ix.name, col, err)
+			}
 		}
 	}
 	return nil
@@ -240,11 +266,30 @@ func findOne[T any](ctx context.Context, col *mongo.Collection, filter any, what
 // replaceRevision replaces the document with id whose revision is rev, increasing the revision.
 // It returns ErrNotFound when the id is unknown and ErrConflict when the revision moved on.
 func replaceRevision(ctx context.Context, col *mongo.Collection, id string, rev int64, doc any, what string) error {
-	res, err := col.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "revision", Value: rev}}, doc)
-	if err != nil {
-		return mapWriteErr("update "+what, err)
+	return replaceRevisionPrev(ctx, col, id, rev, doc, nil, what)
+}
+
+// replaceRevisionPrev is replaceRevision that, when prev is not nil, also decodes the document
+// as it was before into prev.
+func replaceRevisionPrev(ctx context.Context, col *mongo.Collection, id string, rev int64, doc, prev any, what string) error {
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "revision", Value: rev}}
+	matched := true
+	if prev == nil {
+		res, err := col.ReplaceOne(ctx, filter, doc)
+		if err != nil {
+			return mapWriteErr("update "+what, err)
+		}
+		matched = res.MatchedCount > 0
+	} else {
+		err := col.FindOneAndReplace(ctx, filter, doc, options.FindOneAndReplace().SetReturnDocument(options.Before)).Decode(prev)
+		switch {
+		case errors.Is(err, mongo.ErrNoDocuments):
+			matched = false
+		case err != nil:
+			return mapWriteErr("update "+what, err)
+		}
 	}
-	if res.MatchedCount == 0 {
+	if !matched {
 		n, err := col.CountDocuments(ctx, bson.D{{Key: "_id", Value: id}})
 		if err != nil {
 			return fmt.Errorf("update %s: %w", what, err)

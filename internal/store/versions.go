@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/oneko/oneko/internal/model"
@@ -19,8 +21,11 @@ func (s *Store) CreateVersion(ctx context.Context, v *model.Version) error {
 		v.CreatedAt = s.now().UTC()
 	}
 	v.Normalize()
-	_, err := s.c(colVersions).InsertOne(ctx, v)
-	return mapWriteErr("create version", err)
+	if _, err := s.c(colVersions).InsertOne(ctx, v); err != nil {
+		return mapWriteErr("create version", err)
+	}
+	s.touchVersions(ctx, v.ProjectID, v.Deployment.Status != model.StatusNotDeployed)
+	return nil
 }
 
 // GetVersion reads a version of a project; ErrNotFound when either id is unknown
@@ -55,27 +60,33 @@ func (s *Store) GetVersionByTag(ctx context.Context, projectID, tag string) (*mo
 }
 
 // ListVersions returns a page of a project's versions, newest image first; q filters by a
-// case-insensitive substring of the tag.
+// case-insensitive substring of the tag. It answers from a cache of the project's versions that
+// is checked against the project's version counter by _id on every call (see listCache).
 func (s *Store) ListVersions(ctx context.Context, projectID, q string, page Page) ([]model.Version, int64, error) {
-	filter := bson.D{{Key: "projectId", Value: projectID}}
-	if q != "" {
-		filter = append(filter, bson.E{Key: "name", Value: bson.Regex{Pattern: regexp.QuoteMeta(q), Options: "i"}})
+	all, err := s.versions(ctx, projectID)
+	if err != nil {
+		return nil, 0, err
 	}
-	items, total, err := findPage[model.Version](ctx, s.c(colVersions), filter,
-		bson.D{{Key: "imageUpdatedAt", Value: -1}, {Key: "_id", Value: -1}}, page)
-	for i := range items {
-		items[i].Normalize()
+	idx, total := pick(all.lower, q, page)
+	items := make([]model.Version, len(idx))
+	for i, j := range idx {
+		items[i] = cloneVersion(all.items[j])
 	}
-	return items, total, err
+	return items, total, nil
 }
 
 // UpdateVersion replaces a version if nobody changed it since v.Revision was read.
 func (s *Store) UpdateVersion(ctx context.Context, v *model.Version) error {
 	rev := v.Revision
 	v.Revision = rev + 1
-	if err := replaceRevision(ctx, s.c(colVersions), v.ID, rev, v, "version"); err != nil {
+	var prev versionKey
+	if err := replaceRevisionPrev(ctx, s.c(colVersions), v.ID, rev, v, &prev, "version"); err != nil {
 		v.Revision = rev
 		return err
+	}
+	s.touchVersions(ctx, prev.ProjectID, prev.Deployment.Status != v.Deployment.Status)
+	if v.ProjectID != prev.ProjectID {
+		s.touchVersions(ctx, v.ProjectID, true)
 	}
 	return nil
 }
@@ -99,6 +110,8 @@ func (s *Store) SetDesiredState(ctx context.Context, projectID, id string, state
 	if err != nil {
 		return nil, mapFindErr("set desired state", err)
 	}
+	// Deploying sets the status to Pending; stopping leaves it to the recorded deployment.
+	s.touchVersions(ctx, projectID, state == model.Deployed)
 	v.Normalize()
 	return &v, nil
 }
@@ -108,6 +121,8 @@ func (s *Store) MarkOutdated(ctx context.Context, projectID string) (int64, erro
 	res, err := s.c(colVersions).UpdateMany(ctx,
 		bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: model.Deployed}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "outdated", Value: true}}}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
+	// Some versions may have changed even when the update failed half-way.
+	s.touchVersions(ctx, projectID, false)
 	if err != nil {
 		return 0, fmt.Errorf("mark versions outdated: %w", err)
 	}
@@ -121,7 +136,12 @@ func (s *Store) DeployedVersions(ctx context.Context, projectID string) ([]model
 
 // DeleteVersion removes a version.
 func (s *Store) DeleteVersion(ctx context.Context, id string) error {
-	return deleteByID(ctx, s.c(colVersions), id, "version")
+	var prev versionKey
+	if err := s.c(colVersions).FindOneAndDelete(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&prev); err != nil {
+		return mapFindErr("delete version", err)
+	}
+	s.touchVersions(ctx, prev.ProjectID, prev.Deployment.Status != model.StatusNotDeployed)
+	return nil
 }
 
 // SearchVersions finds versions whose tag contains q, across projects.
@@ -134,16 +154,21 @@ func (s *Store) SearchVersions(ctx context.Context, q string, limit int) ([]mode
 // SetDigest records a tag's new digest and image time. It reports false when the stored digest
 // already was that one (a redelivery, or a poll that saw no change).
 func (s *Store) SetDigest(ctx context.Context, id, digest string, at time.Time) (bool, error) {
-	res, err := s.c(colVersions).UpdateOne(ctx,
+	var prev versionKey
+	err := s.c(colVersions).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "digest", Value: bson.D{{Key: "$ne", Value: digest}}}},
 		bson.D{
 			{Key: "$set", Value: bson.D{{Key: "digest", Value: digest}, {Key: "imageUpdatedAt", Value: at.UTC()}}},
 			{Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}},
-		})
+		}).Decode(&prev)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
 	if err != nil {
 		return false, fmt.Errorf("set digest: %w", err)
 	}
-	return res.ModifiedCount == 1, nil
+	s.touchVersions(ctx, prev.ProjectID, false)
+	return true, nil
 }
 
 // VersionsOfProject returns every version of a project (tags and digests for polling).
@@ -154,10 +179,34 @@ func (s *Store) VersionsOfProject(ctx context.Context, projectID string) ([]mode
 // MarkRemoved flags a version whose tag is gone from the registry; it is deleted once its
 // releases are uninstalled.
 func (s *Store) MarkRemoved(ctx context.Context, id string) error {
-	_, err := s.c(colVersions).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "removed", Value: true}}}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
+	var prev versionKey
+	err := s.c(colVersions).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "removed", Value: true}}}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}}).Decode(&prev)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("mark version removed: %w", err)
 	}
+	s.touchVersions(ctx, prev.ProjectID, false)
 	return nil
+}
+
+// versionKey is what a write needs to know of the version it changed to move the right counters.
+// The writes decode it from the whole document: FerretDB v1 does not implement a projection
+// ("fields") on findAndModify.
+type versionKey struct {
+	ProjectID  string `bson:"projectId"`
+	Deployment struct {
+		Status model.DeploymentStatus `bson:"status"`
+	} `bson:"deployment"`
+}
+
+// touchVersions is TouchVersions after a write of this package: failures are logged (see touch).
+func (s *Store) touchVersions(ctx context.Context, projectID string, statusChanged bool) {
+	if statusChanged {
+		s.touch(ctx, versionsCounter(projectID), counterStatus)
+		return
+	}
+	s.touch(ctx, versionsCounter(projectID))
 }

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"container/list"
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// listCache keeps the lists that ListProjects, ListVersions and ProjectStatus answer from
+// memory. Every entry carries the stamp of the counter (counters.go) it was built from; a read
+// first reads that counter by _id (one point query) and uses the entry only while the stamps are
+// equal and the TTL has not passed, so a write through any replica is seen by every other
+// replica on its next read. Concurrent rebuilds of the same list from the same stamp share one
+// load.
+type listCache struct {
+	ttl      time.Duration
+	seq      atomic.Uint64
+	flight   singleflight.Group
+	projects *lru[projectList]
+	status   *lru[statusMap]
+	versions *lru[versionList]
+}
+
+func newListCache(ttl time.Duration, versionProjects int) *listCache {
+	return &listCache{
+		ttl:      ttl,
+		projects: newLRU[projectList](1),
+		status:   newLRU[statusMap](1),
+		versions: newLRU[versionList](versionProjects),
+	}
+}
+
+// entry is one cached list and what it was built from.
+type entry[V any] struct {
+	stamp   string    // the counter's stamp, read before the load began
+	seq     uint64    // orders the counter reads of this Store, so an older load never replaces a newer one
+	builtAt time.Time // when the counter was read; the TTL counts from here
+	value   V
+}
+
+// cached answers the list of counter key from c when it is current, and otherwise loads it
+// once, stores it and answers it. load gets a context that is not cancelled with the caller's,
+// because other readers may be waiting for the same load; the caller itself stops waiting when
+// its ctx ends.
+func cached[V any](ctx context.Context, s *Store, c *lru[V], key string, load func(context.Context) (V, error)) (V, error) {
+	var zero V
+	seq := s.cache.seq.Add(1)
+	at := s.now()
+	stamp, err := s.stamp(ctx, key)
+	if err != nil {
+		return zero, err
+	}
+	if e, ok := c.get(key); ok && e.stamp == stamp && at.Sub(e.builtAt) < s.cache.ttl {
+		return e.value, nil
+	}
+	ch := s.cache.flight.DoChan(key+"@"+stamp, func() (any, error) {
+		v, err := load(context.WithoutCancel(ctx))
+		if err != nil {
+			return nil, err
+		}
+		c.put(key, entry[V]{stamp: stamp, seq: seq, builtAt: at, value: v})
+		return v, nil
+	})
+	select {
+	case <-ctx.Done():
+		return zero, fmt.Errorf("load %s: %w", key, ctx.Err())
+	case r := <-ch:
+		if r.Err != nil {
+			return zero, r.Err
+		}
+		return r.Val.(V), nil
+	}
+}
+
+// lru is a map of entries bounded to max keys; the least recently used key goes first.
+type lru[V any] struct {
+	mu    sync.Mutex
+	max   int
+	order *list.List // of *lruItem[V]; the front is the most recently used
+	items map[string]*list.Element
+}
+
+type lruItem[V any] struct {
+	key string
+	e   entry[V]
+}
+
+func newLRU[V any](max int) *lru[V] {
+	return &lru[V]{max: max, order: list.New(), items: make(map[string]*list.Element)}
+}
+
+// get returns the entry of key and marks it as used.
+func (c *lru[V]) get(key string) (entry[V], bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key]
+	if !ok {
+		return entry[V]{}, false
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*lruItem[V]).e, true
+}
+
+// put stores the entry of key unless the stored one comes from a later counter read, and
+// drops the least recently used keys beyond max.
+func (c *lru[V]) put(key string, e entry[V]) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		it := el.Value.(*lruItem[V])
+		if it.e.seq < e.seq {
+			it.e = e
+		}
+		c.order.MoveToFront(el)
+		return
+	}
+	c.items[key] = c.order.PushFront(&lruItem[V]{key: key, e: e})
+	for c.order.Len() > c.max {
+		last := c.order.Back()
+		c.order.Remove(last)
+		delete(c.items, last.Value.(*lruItem[V]).key)
+	}
+}
+
+// len says how many keys are stored.
+func (c *lru[V]) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len()
+}

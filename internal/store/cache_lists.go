@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/oneko/oneko/internal/model"
+)
+
+// projectList is every project sorted by name, as cached; Status is not filled.
+type projectList struct {
+	items []model.Project
+	lower []string // lower-case names, for q
+}
+
+// versionList is every version of one project, newest image first, as cached.
+type versionList struct {
+	items []model.Version
+	lower []string // lower-case tags, for q
+}
+
+// statusMap is the aggregated status of every project that has a version that is not
+// NotDeployed; the others are NotDeployed.
+type statusMap map[string]model.ProjectStatus
+
+// of returns a project's status.
+func (m statusMap) of(projectID string) model.ProjectStatus {
+	if st, ok := m[projectID]; ok {
+		return st
+	}
+	return model.ProjectNotDeployed
+}
+
+// projects returns the cached project list, rebuilt with one scan when it is out of date.
+func (s *Store) projects(ctx context.Context) (projectList, error) {
+	return cached(ctx, s, s.cache.projects, counterProjects, func(ctx context.Context) (projectList, error) {
+		items, err := findAll[model.Project](ctx, s.c(colProjects), bson.D{}, options.Find().SetSort(bson.D{{Key: "name", Value: 1}}))
+		if err != nil {
+			return projectList{}, fmt.Errorf("load project list: %w", err)
+		}
+		l := projectList{items: items, lower: make([]string, len(items))}
+		for i := range items {
+			items[i].Normalize()
+			l.lower[i] = strings.ToLower(items[i].Name)
+		}
+		return l, nil
+	})
+}
+
+// statuses returns the cached project statuses, rebuilt when out of date from one query that
+// reads only the project id and status of the versions that are not NotDeployed.
+func (s *Store) statuses(ctx context.Context) (statusMap, error) {
+	return cached(ctx, s, s.cache.status, counterStatus, func(ctx context.Context) (statusMap, error) {
+		type row struct {
+			ProjectID  string `bson:"projectId"`
+			Deployment struct {
+				Status model.DeploymentStatus `bson:"status"`
+			} `bson:"deployment"`
+		}
+		rows, err := findAll[row](ctx, s.c(colVersions),
+			bson.D{{Key: "deployment.status", Value: bson.D{{Key: "$ne", Value: model.StatusNotDeployed}}}},
+			options.Find().SetProjection(bson.D{{Key: "projectId", Value: 1}, {Key: "deployment.status", Value: 1}}))
+		if err != nil {
+			return nil, fmt.Errorf("load project statuses: %w", err)
+		}
+		m := make(statusMap)
+		for _, r := range rows {
+			m[r.ProjectID] = worse(m.of(r.ProjectID), statusOf(r.Deployment.Status))
+		}
+		return m, nil
+	})
+}
+
+// versions returns the cached version list of a project, rebuilt with one query when it is
+// out of date.
+func (s *Store) versions(ctx context.Context, projectID string) (versionList, error) {
+	return cached(ctx, s, s.cache.versions, versionsCounter(projectID), func(ctx context.Context) (versionList, error) {
+		items, err := findAll[model.Version](ctx, s.c(colVersions), bson.D{{Key: "projectId", Value: projectID}},
+			options.Find().SetSort(bson.D{{Key: "imageUpdatedAt", Value: -1}, {Key: "_id", Value: -1}}))
+		if err != nil {
+			return versionList{}, fmt.Errorf("load versions of project %s: %w", projectID, err)
+		}
+		l := versionList{items: items, lower: make([]string, len(items))}
+		for i := range items {
+			items[i].Normalize()
+			l.lower[i] = strings.ToLower(items[i].Name)
+		}
+		return l, nil
+	})
+}
+
+// pick returns the indexes of the page of the names that contain q (case-insensitively, all
+// names when q is empty) and how many names match in all.
+func pick(lower []string, q string, page Page) ([]int, int64) {
+	page = page.Normalize()
+	q = strings.ToLower(q)
+	idx := make([]int, 0, min(page.Limit, len(lower)))
+	var total int64
+	for i, name := range lower {
+		if q != "" && !strings.Contains(name, q) {
+			continue
+		}
+		if total >= int64(page.Offset) && len(idx) < page.Limit {
+			idx = append(idx, i)
+		}
+		total++
+	}
+	return idx, total
+}
