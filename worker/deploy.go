@@ -1,11 +1,242 @@
 package worker
 
-import "github.com/hibiken/asynq"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
 
-// deployer runs deploy and stop tasks. (Being written: see the issue of the worker.)
-type deployer struct{}
+	"github.com/hibiken/asynq"
 
-func newDeployer(*Worker) (*deployer, error) { return &deployer{}, nil }
+	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/helm"
+	"github.com/oneko/oneko/internal/kube"
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/tasks"
+)
 
-// registerDeploy adds the deploy and stop handlers to mux.
-func (w *Worker) registerDeploy(*asynq.ServeMux) {}
+// Defaults of DeployOptions.
+const (
+	DefaultDeployTimeout     = 5 * time.Minute
+	DefaultLeaseTTL          = 30 * time.Second
+	DefaultLeaseRetryDelay   = 2 * time.Second
+	DefaultActivityRetention = model.DefaultActivityRetention
+)
+
+// DeployOptions tune the deploy and stop handlers. The zero value means the defaults.
+type DeployOptions struct {
+	// Timeout bounds the wait for a release's resources to be ready. Default 5m.
+	Timeout time.Duration
+	// LeaseTTL is how long a version's lease outlives a worker that died holding it; it is
+	// renewed every third of it while a Helm operation runs. Default 30s.
+	LeaseTTL time.Duration
+	// LeaseRetryDelay is how long a task that found its version's lease held waits before
+	// it runs again. Default 2s.
+	LeaseRetryDelay time.Duration
+	// ActivityRetention is how long activities are kept. Default 30 days.
+	ActivityRetention time.Duration
+}
+
+func (o DeployOptions) withDefaults() DeployOptions {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultDeployTimeout
+	}
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = DefaultLeaseTTL
+	}
+	if o.LeaseRetryDelay <= 0 {
+		o.LeaseRetryDelay = DefaultLeaseRetryDelay
+	}
+	if o.ActivityRetention <= 0 {
+		o.ActivityRetention = DefaultActivityRetention
+	}
+	return o
+}
+
+// ConfigureDeploy replaces the options of the deploy and stop handlers; call it before the
+// worker serves tasks.
+func (w *Worker) ConfigureDeploy(o DeployOptions) {
+	w.deploy.opts = o.withDefaults()
+	w.deploy.leases.ttl = w.deploy.opts.LeaseTTL
+}
+
+// deployHooks let tests observe the deployer; nil hooks are skipped.
+type deployHooks struct {
+	// helmOp is called with +1 before a version's Helm operations start and -1 after they end.
+	helmOp func(versionID string, delta int)
+}
+
+// deployer runs deploy and stop tasks and the periodic tasks that watch over them.
+type deployer struct {
+	w       *Worker
+	helm    *helm.Client // nil when the worker has no cluster
+	kube    *kube.Client
+	planner *deploy.Planner
+	leases  *leaser
+	opts    DeployOptions
+	hooks   deployHooks
+}
+
+// errNoCluster is returned by the handlers of a worker built without Deps.Kube.
+var errNoCluster = errors.New("this worker has no Kubernetes cluster configured")
+
+func newDeployer(w *Worker) (*deployer, error) {
+	d := &deployer{
+		w:       w,
+		planner: deploy.NewPlanner(w.Store),
+		opts:    DeployOptions{}.withDefaults(),
+	}
+	d.leases = &leaser{rdb: w.Redis, ttl: d.opts.LeaseTTL, log: w.log}
+	if w.Kube != nil {
+		hc, err := helm.New(w.Kube, helm.Options{Logger: w.log.With("component", "helm")})
+		if err != nil {
+			return nil, fmt.Errorf("deployer: %w", err)
+		}
+		kc, err := kube.New(w.Kube)
+		if err != nil {
+			return nil, fmt.Errorf("deployer: %w", err)
+		}
+		d.helm, d.kube = hc, kc
+	}
+	return d, nil
+}
+
+// registerDeploy adds the deploy, stop and periodic handlers to mux.
+func (w *Worker) registerDeploy(mux *asynq.ServeMux) {
+	mux.HandleFunc(tasks.TypeDeploy, w.handleDeploy)
+	mux.HandleFunc(tasks.TypeStop, w.handleStop)
+	mux.HandleFunc(tasks.TypeReconcile, w.handleReconcile)
+	mux.HandleFunc(tasks.TypeExpire, w.handleExpire)
+	mux.HandleFunc(tasks.TypeRefreshStatus, w.handleRefreshStatus)
+	mux.HandleFunc(tasks.TypeActivityRetention, w.handleActivityRetention)
+}
+
+// handleDeploy brings a version to its desired state Deployed.
+func (w *Worker) handleDeploy(ctx context.Context, t *asynq.Task) error {
+	return w.deploy.handle(ctx, t, model.Deployed)
+}
+
+// handleStop uninstalls every release of a version whose desired state is NotDeployed.
+func (w *Worker) handleStop(ctx context.Context, t *asynq.Task) error {
+	return w.deploy.handle(ctx, t, model.NotDeployed)
+}
+
+// handle runs a deploy or stop task: it skips stale and superseded tasks, takes the
+// version's lease (or queues the task again shortly when another task holds it), and
+// applies the desired state.
+func (d *deployer) handle(ctx context.Context, t *asynq.Task, want model.DesiredState) error {
+	p, err := tasks.ParseVersion(t)
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	id, _ := asynq.GetTaskID(ctx)
+	log := d.w.log.With("task", id, "type", t.Type(), "version", p.VersionID, "generation", p.Generation)
+	if d.helm == nil {
+		return fmt.Errorf("%s of version %s: %w: %w", t.Type(), p.VersionID, errNoCluster, asynq.SkipRetry)
+	}
+	if _, ok, err := d.current(ctx, log, p, want); !ok {
+		return err
+	}
+	le, held, err := d.leases.acquire(ctx, p.VersionID)
+	if err != nil {
+		return err
+	}
+	if held {
+		return d.requeue(ctx, log, t, p)
+	}
+	v, ok, err := d.current(ctx, log, p, want)
+	if !ok {
+		le.release(ctx, false)
+		return err
+	}
+	d.begin(p.VersionID)
+	if want == model.Deployed {
+		err = d.deploy(ctx, log, p, v)
+	} else {
+		err = d.stop(ctx, log, p, v)
+	}
+	d.end(p.VersionID)
+	le.release(ctx, ctx.Err() != nil)
+	return err
+}
+
+// current reads the version of a task and reports whether the task still has work: false
+// (with a nil error) when the version is gone, a newer request superseded the task, or the
+// desired state is not the one the task applies.
+func (d *deployer) current(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, want model.DesiredState) (*model.Version, bool, error) {
+	v, err := d.w.Store.GetVersionByID(ctx, p.VersionID)
+	if errors.Is(err, store.ErrNotFound) {
+		log.Info("version is gone; nothing to do")
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read version %s: %w", p.VersionID, err)
+	}
+	if v.Generation > p.Generation {
+		log.Info("stale task: a newer request superseded it", "current_generation", v.Generation)
+		return nil, false, nil
+	}
+	if v.DesiredState != want {
+		log.Info("desired state changed; nothing to do", "desired", v.DesiredState)
+		return nil, false, nil
+	}
+	return v, true, nil
+}
+
+// requeue queues the task again after a short delay, under a fresh task id (the running
+// task's id is taken until it ends).
+func (d *deployer) requeue(ctx context.Context, log *slog.Logger, t *asynq.Task, p tasks.VersionPayload) error {
+	newTask, verb := tasks.NewDeploy, "deploy"
+	if t.Type() == tasks.TypeStop {
+		newTask, verb = tasks.NewStop, "stop"
+	}
+	again, err := newTask(p)
+	if err != nil {
+		return fmt.Errorf("requeue %s of version %s: %w: %w", verb, p.VersionID, err, asynq.SkipRetry)
+	}
+	cur, _ := asynq.GetTaskID(ctx)
+	id := fmt.Sprintf("%s:%s@%d~w%d", verb, p.VersionID, p.Generation, waitRound(cur)+1)
+	_, err = d.w.Queue.EnqueueContext(ctx, again, asynq.TaskID(id), asynq.ProcessIn(d.opts.LeaseRetryDelay))
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask) {
+		return fmt.Errorf("requeue %s of version %s: %w", verb, p.VersionID, err)
+	}
+	log.Info("version lease held by another task; queued again", "next_task", id, "delay", d.opts.LeaseRetryDelay)
+	return nil
+}
+
+// waitRound is n of a task id ending in "~w<n>", else 0.
+func waitRound(id string) int {
+	i := strings.LastIndex(id, "~w")
+	if i < 0 {
+		return 0
+	}
+	n, err := strconv.Atoi(id[i+2:])
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+func (d *deployer) begin(versionID string) {
+	if d.hooks.helmOp != nil {
+		d.hooks.helmOp(versionID, 1)
+	}
+}
+
+func (d *deployer) end(versionID string) {
+	if d.hooks.helmOp != nil {
+		d.hooks.helmOp(versionID, -1)
+	}
+}
+
+// finalAttempt reports whether asynq will not retry the running task after a failure (or the
+// handler runs outside asynq).
+func finalAttempt(ctx context.Context) bool {
+	n, ok := asynq.GetRetryCount(ctx)
+	maxRetry, ok2 := asynq.GetMaxRetry(ctx)
+	return !ok || !ok2 || n >= maxRetry
+}

@@ -1,0 +1,204 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/hibiken/asynq"
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/release"
+
+	"github.com/oneko/oneko/internal/charts"
+	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/helm"
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/tasks"
+)
+
+// deploy renders the version's plan, fetches its charts, ensures the namespace, recovers
+// pending releases, upgrades or installs every release with wait, uninstalls releases that
+// left the plan and records the outcome. Configuration errors fail the version without
+// touching the cluster and are not retried; an unreachable cluster or registry is retried.
+func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version) error {
+	proj, err := d.w.Store.GetProject(ctx, v.ProjectID)
+	if errors.Is(err, store.ErrNotFound) {
+		log.Warn("project of the version is gone; nothing to deploy")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("deploy %s: %w", v, err)
+	}
+	plan, err := d.planner.Plan(ctx, proj, v)
+	if err != nil {
+		if errors.Is(err, model.ErrInvalid) || errors.Is(err, store.ErrNotFound) {
+			return d.failConfig(ctx, log, p, v, "The configuration of the version cannot be rendered", err)
+		}
+		return fmt.Errorf("deploy %s: plan: %w", v, err)
+	}
+	chs, err := d.charts(ctx, plan)
+	if err != nil {
+		if configError(err) {
+			return d.failConfig(ctx, log, p, v, "A chart of the version cannot be fetched", err)
+		}
+		return d.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
+	}
+	if err := d.ensureNamespaces(ctx, plan); err != nil {
+		return d.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
+	}
+
+	var done []*release.Release
+	var failure error
+	labels := helm.VersionLabels(v.ProjectID, v.ID)
+	for i, r := range plan.Releases {
+		rlog := log.With("release", r.Namespace+"/"+r.Name, "chart", r.ChartRef())
+		if rec, err := d.helm.RecoverPending(ctx, r.Namespace, r.Name, d.opts.Timeout); err != nil {
+			failure = err
+			break
+		} else if rec != helm.NothingPending {
+			rlog.Warn("release was left pending by an interrupted operation", "recovery", string(rec))
+		}
+		rel, err := d.helm.UpgradeInstall(ctx, helm.Release{Name: r.Name, Namespace: r.Namespace, Chart: chs[i], Values: r.ValuesMap, Labels: labels}, true, d.opts.Timeout)
+		if rel != nil {
+			done = append(done, rel)
+		}
+		if err != nil {
+			failure = err
+			break
+		}
+		rlog.Info("release deployed", "revision", rel.Version)
+	}
+	if failure != nil && helm.Unreachable(failure) && ctx.Err() == nil {
+		return d.transient(ctx, log, p, v, done, plan, failure)
+	}
+	if failure == nil {
+		if err := d.uninstallLeftovers(ctx, log, v, plan); err != nil {
+			return d.transient(ctx, log, p, v, done, plan, err)
+		}
+	}
+	return d.recordDeploy(ctx, log, p, v, plan, done, failure)
+}
+
+// charts fetches the chart of every planned release through the shared cache.
+func (d *deployer) charts(ctx context.Context, plan *deploy.Plan) ([]*chart.Chart, error) {
+	out := make([]*chart.Chart, len(plan.Releases))
+	for i, r := range plan.Releases {
+		hr, err := d.w.Store.GetHelmRegistry(ctx, r.Template.HelmRegistryID)
+		if err != nil {
+			return nil, fmt.Errorf("template %q: helm registry %s: %w", r.Template.Name, r.Template.HelmRegistryID, err)
+		}
+		reg := charts.Registry{ID: hr.ID, URL: hr.URL, Username: hr.Username, Password: hr.Password}
+		ch, err := d.w.Charts.Chart(ctx, reg, r.Template.ChartName, r.Template.ChartVersion)
+		if err != nil {
+			return nil, fmt.Errorf("template %q: chart %s from %s: %w", r.Template.Name, r.ChartRef(), hr.Name, err)
+		}
+		out[i] = ch
+	}
+	return out, nil
+}
+
+// configError reports whether a chart error is the configuration's fault: retrying the
+// same configuration cannot help.
+func configError(err error) bool {
+	for _, e := range []error{store.ErrNotFound, charts.ErrChartNotFound, charts.ErrUnauthorized, charts.ErrInvalidConstraint, charts.ErrInvalidRegistry} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// ensureNamespaces creates the plan's namespaces with a pull secret for every docker registry.
+func (d *deployer) ensureNamespaces(ctx context.Context, plan *deploy.Plan) error {
+	regs, err := d.w.Store.AllDockerRegistries(ctx)
+	if err != nil {
+		return fmt.Errorf("docker registries: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, r := range plan.Releases {
+		if seen[r.Namespace] {
+			continue
+		}
+		seen[r.Namespace] = true
+		if err := d.kube.EnsureNamespace(ctx, r.Namespace, regs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// uninstallLeftovers removes the releases of the version that are no longer in its plan (a
+// template was removed or renamed).
+func (d *deployer) uninstallLeftovers(ctx context.Context, log *slog.Logger, v *model.Version, plan *deploy.Plan) error {
+	planned := map[string]bool{}
+	for _, r := range plan.Releases {
+		planned[r.Namespace+"/"+r.Name] = true
+	}
+	existing, err := d.releasesOf(ctx, v)
+	if err != nil {
+		return err
+	}
+	for _, r := range existing {
+		if planned[r.Namespace+"/"+r.Name] {
+			continue
+		}
+		if err := d.helm.Uninstall(ctx, r.Namespace, r.Name); err != nil {
+			return err
+		}
+		log.Info("release no longer in the plan uninstalled", "release", r.Namespace+"/"+r.Name)
+	}
+	return nil
+}
+
+// releasesOf returns the releases of a version: those labelled with it in the cluster and
+// those its last deployment lists, each once.
+func (d *deployer) releasesOf(ctx context.Context, v *model.Version) ([]model.Release, error) {
+	rels, err := d.helm.ListByLabel(ctx, map[string]string{helm.LabelVersion: v.ID})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []model.Release
+	for _, r := range rels {
+		seen[r.Namespace+"/"+r.Name] = true
+		out = append(out, model.Release{Name: r.Name, Namespace: r.Namespace, Revision: r.Version, Status: r.Info.Status.String()})
+	}
+	for _, r := range v.Deployment.Releases {
+		if !seen[r.Namespace+"/"+r.Name] {
+			seen[r.Namespace+"/"+r.Name] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// transient returns err for asynq to retry; on the last attempt it records the version as
+// failed first, so that the failure does not go unseen.
+func (d *deployer) transient(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, done []*release.Release, plan *deploy.Plan, err error) error {
+	if !finalAttempt(ctx) {
+		log.Warn("deploy failed; will retry", "err", err)
+		return err
+	}
+	return d.recordDeploy(ctx, log, p, v, plan, done, err)
+}
+
+// failConfig records a configuration error: nothing was installed, and it is not retried.
+func (d *deployer) failConfig(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, title string, err error) error {
+	log.Warn(title, "err", err)
+	dep := v.Deployment
+	dep.Status, dep.Message = model.StatusFailed, err.Error()
+	if _, werr := d.w.Store.RecordDeployment(ctx, v.ID, p.Generation, dep, v.URLs); werr != nil {
+		return fmt.Errorf("deploy %s: record failure: %w", v, werr)
+	}
+	d.w.activity(ctx, model.PriorityError, actorOf(p), v.ID, title, err.Error())
+	return fmt.Errorf("deploy %s: %w: %w", v, err, asynq.SkipRetry)
+}
+
+func actorOf(p tasks.VersionPayload) string {
+	if p.Actor == "" {
+		return model.ActorSystem
+	}
+	return p.Actor
+}

@@ -1,0 +1,84 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/hibiken/asynq"
+	"helm.sh/helm/v3/pkg/release"
+
+	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/helm"
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/tasks"
+)
+
+// recordDeploy writes the outcome of a deploy — Running, or Failed with Helm's error and
+// the tail of its log — with pod counts and URLs, if the task's generation is still current,
+// and adds the activity. A failure is returned with asynq.SkipRetry: the periodic reconcile
+// and the next request take it from there.
+func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, plan *deploy.Plan, done []*release.Release, failure error) error {
+	now := d.w.Now().UTC()
+	dep := model.Deployment{Status: model.StatusRunning, DeployedAt: &now, Releases: modelReleases(done)}
+	if failure != nil {
+		dep.Status = model.StatusFailed
+		dep.Message = failure.Error()
+	}
+	ready, desired, err := d.podCounts(ctx, done)
+	if err != nil {
+		log.Warn("cannot count pods", "err", err)
+	}
+	dep.ReadyPods, dep.DesiredPods = ready, desired
+	var urls []string
+	if plan != nil {
+		urls = plan.URLs
+	}
+	written, err := d.w.Store.RecordDeployment(context.WithoutCancel(ctx), v.ID, p.Generation, dep, urls)
+	if err != nil {
+		return fmt.Errorf("deploy %s: record: %w", v, err)
+	}
+	if !written {
+		log.Info("a newer request superseded this deploy while it ran; its outcome is not recorded")
+	}
+	names := make([]string, len(done))
+	for i, r := range done {
+		names[i] = fmt.Sprintf("%s/%s rev %d", r.Namespace, r.Name, r.Version)
+	}
+	if failure != nil {
+		desc := failure.Error()
+		if tail := helm.LogTail(failure); tail != "" {
+			desc += "\n\nHelm log:\n" + tail
+		}
+		log.Error("deploy failed", "err", failure)
+		d.w.activity(context.WithoutCancel(ctx), model.PriorityError, actorOf(p), v.ID, "Deploy of "+v.Name+" failed", desc)
+		return fmt.Errorf("deploy %s: %w: %w", v, failure, asynq.SkipRetry)
+	}
+	log.Info("deployed", "releases", len(done), "ready_pods", ready, "desired_pods", desired)
+	d.w.activity(ctx, model.PriorityInfo, actorOf(p), v.ID, "Deployed "+v.Name,
+		fmt.Sprintf("releases: %s; %d/%d pods ready", strings.Join(names, ", "), ready, desired))
+	return nil
+}
+
+// podCounts sums ready and desired pods over the releases' workloads.
+func (d *deployer) podCounts(ctx context.Context, rels []*release.Release) (ready, desired int, err error) {
+	for _, r := range rels {
+		rd, ds, err := d.helm.PodCounts(ctx, r)
+		if err != nil {
+			return ready, desired, err
+		}
+		ready += rd
+		desired += ds
+	}
+	return ready, desired, nil
+}
+
+// modelReleases describes Helm releases as the store keeps them.
+func modelReleases(rels []*release.Release) []model.Release {
+	out := make([]model.Release, 0, len(rels))
+	for _, r := range rels {
+		out = append(out, model.Release{Name: r.Name, Namespace: r.Namespace, Revision: r.Version, Status: r.Info.Status.String()})
+	}
+	return out
+}

@@ -1,0 +1,114 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/hibiken/asynq"
+	"helm.sh/helm/v3/pkg/release"
+
+	"github.com/oneko/oneko/internal/helm"
+	"github.com/oneko/oneko/internal/model"
+)
+
+// handleRefreshStatus reads the Helm status and ready pods of every Deployed version that has
+// releases and records what changed. Versions with a deploy in flight (Pending, or their
+// lease held) are skipped; a cluster that cannot be reached makes the status Unknown.
+func (w *Worker) handleRefreshStatus(ctx context.Context, t *asynq.Task) error {
+	d := w.deploy
+	if d.helm == nil {
+		return fmt.Errorf("refresh status: %w", errNoCluster)
+	}
+	id, _ := asynq.GetTaskID(ctx)
+	log := w.log.With("task", id, "type", t.Type())
+	vs, err := w.Store.VersionsByDesiredState(ctx, model.Deployed)
+	if err != nil {
+		return fmt.Errorf("refresh status: %w", err)
+	}
+	changed := 0
+	for i := range vs {
+		v := &vs[i]
+		if v.Deployment.Status == model.StatusPending || len(v.Deployment.Releases) == 0 {
+			continue
+		}
+		ok, err := d.refreshOne(ctx, log, v)
+		if err != nil {
+			return err
+		}
+		if ok {
+			changed++
+		}
+	}
+	log.Info("status refreshed", "versions", len(vs), "changed", changed)
+	return nil
+}
+
+// refreshOne observes one version under its lease and records the status if it changed.
+func (d *deployer) refreshOne(ctx context.Context, log *slog.Logger, v *model.Version) (bool, error) {
+	le, held, err := d.leases.acquire(ctx, v.ID)
+	if err != nil {
+		return false, fmt.Errorf("refresh status: %w", err)
+	}
+	if held {
+		return false, nil
+	}
+	defer le.release(ctx, false)
+	obs := d.observe(ctx, v)
+	if sameObservation(v.Deployment, obs) {
+		return false, nil
+	}
+	written, err := d.w.Store.RecordObservedStatus(ctx, v.ID, v.Generation, obs)
+	if err != nil {
+		return false, fmt.Errorf("refresh status of %s: %w", v, err)
+	}
+	if written {
+		log.Info("status changed", "version", v.ID, "from", v.Deployment.Status, "to", obs.Status, "ready_pods", obs.ReadyPods, "desired_pods", obs.DesiredPods)
+	}
+	return written, nil
+}
+
+// observe reads the releases a version's deployment lists from the cluster.
+func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployment {
+	obs := model.Deployment{Status: model.StatusRunning}
+	var problems []string
+	for _, r := range v.Deployment.Releases {
+		rel, err := d.helm.Status(ctx, r.Namespace, r.Name)
+		switch {
+		case errors.Is(err, helm.ErrNotFound):
+			problems = append(problems, fmt.Sprintf("release %s/%s is missing", r.Namespace, r.Name))
+			continue
+		case err != nil:
+			obs.Status = model.StatusUnknown
+			obs.Message = err.Error()
+			obs.Releases = v.Deployment.Releases
+			return obs
+		}
+		obs.Releases = append(obs.Releases, modelReleases([]*release.Release{rel})...)
+		if rel.Info.Status != release.StatusDeployed {
+			problems = append(problems, fmt.Sprintf("release %s/%s is %s", r.Namespace, r.Name, rel.Info.Status))
+		}
+		ready, desired, err := d.helm.PodCounts(ctx, rel)
+		if err != nil {
+			obs.Status, obs.Message, obs.Releases = model.StatusUnknown, err.Error(), v.Deployment.Releases
+			return obs
+		}
+		obs.ReadyPods += ready
+		obs.DesiredPods += desired
+	}
+	if len(problems) > 0 {
+		obs.Status, obs.Message = model.StatusFailed, strings.Join(problems, "; ")
+	} else if v.Deployment.Status == model.StatusFailed {
+		// A failed deploy stays failed until the next one, even if its releases look fine.
+		obs.Status, obs.Message = model.StatusFailed, v.Deployment.Message
+	}
+	return obs
+}
+
+func sameObservation(a, b model.Deployment) bool {
+	return a.Status == b.Status && a.Message == b.Message && a.ReadyPods == b.ReadyPods &&
+		a.DesiredPods == b.DesiredPods && slices.Equal(a.Releases, b.Releases)
+}

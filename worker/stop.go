@@ -1,0 +1,89 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/tasks"
+)
+
+// stop uninstalls every release of the version — those labelled with it and those its last
+// deployment lists — and records it NotDeployed. A removed version is then deleted, and a
+// project being deleted goes once none of its versions has releases left.
+func (d *deployer) stop(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version) error {
+	rels, err := d.releasesOf(ctx, v)
+	if err == nil {
+		for _, r := range rels {
+			if err = d.helm.Uninstall(ctx, r.Namespace, r.Name); err != nil {
+				break
+			}
+			log.Info("release uninstalled", "release", r.Namespace+"/"+r.Name)
+		}
+	}
+	if err != nil {
+		if !finalAttempt(ctx) {
+			log.Warn("stop failed; will retry", "err", err)
+			return fmt.Errorf("stop %s: %w", v, err)
+		}
+		dep := v.Deployment
+		dep.Status, dep.Message = model.StatusFailed, "stop failed: "+err.Error()
+		if _, werr := d.w.Store.RecordDeployment(context.WithoutCancel(ctx), v.ID, p.Generation, dep, v.URLs); werr != nil {
+			log.Error("cannot record the failed stop", "err", werr)
+		}
+		d.w.activity(context.WithoutCancel(ctx), model.PriorityError, actorOf(p), v.ID, "Stop of "+v.Name+" failed", err.Error())
+		return fmt.Errorf("stop %s: %w: %w", v, err, asynq.SkipRetry)
+	}
+	dep := model.Deployment{Status: model.StatusNotDeployed, DeployedAt: v.Deployment.DeployedAt}
+	written, err := d.w.Store.RecordDeployment(ctx, v.ID, p.Generation, dep, v.URLs)
+	if err != nil {
+		return fmt.Errorf("stop %s: record: %w", v, err)
+	}
+	if !written {
+		log.Info("a newer request superseded this stop while it ran; its outcome is not recorded")
+		return nil
+	}
+	log.Info("stopped", "releases", len(rels))
+	d.w.activity(ctx, model.PriorityInfo, actorOf(p), v.ID, "Stopped "+v.Name, fmt.Sprintf("%d releases uninstalled", len(rels)))
+	if v.Removed {
+		if err := d.w.Store.DeleteVersion(ctx, v.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("stop %s: delete the removed version: %w", v, err)
+		}
+		log.Info("removed version deleted")
+	}
+	return d.finishProjectDelete(ctx, log, v.ProjectID)
+}
+
+// finishProjectDelete deletes a project marked for deletion once none of its versions is
+// deployed or has releases.
+func (d *deployer) finishProjectDelete(ctx context.Context, log *slog.Logger, projectID string) error {
+	proj, err := d.w.Store.GetProject(ctx, projectID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read project %s: %w", projectID, err)
+	}
+	if proj.DeletingSince == nil {
+		return nil
+	}
+	vs, err := d.w.Store.VersionsOfProject(ctx, projectID)
+	if err != nil {
+		return fmt.Errorf("versions of project %s: %w", projectID, err)
+	}
+	for _, v := range vs {
+		if v.DesiredState == model.Deployed || len(v.Deployment.Releases) > 0 {
+			return nil
+		}
+	}
+	if err := d.w.Store.DeleteProject(ctx, projectID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("delete project %s: %w", projectID, err)
+	}
+	log.Info("project deleted after its deployments stopped", "project", projectID)
+	return nil
+}
