@@ -20,7 +20,7 @@ func TestRoleHierarchy(t *testing.T) {
 		"doer reads registries":           {"DOER", "/api/v1/docker-registries", "GET", true},
 		"doer may not create registries":  {"DOER", "/api/v1/docker-registries", "POST", false},
 		"admin creates registries":        {"ADMIN", "/api/v1/docker-registries", "POST", true},
-		"admin inherits viewer rights":    {"ADMIN", "/api/v1/events", "GET", true},
+		"admin inherits viewer rights":    {"ADMIN", "/api/v1/activities", "GET", true},
 		"unknown role denied":             {"ROOT", "/api/v1/projects", "GET", false},
 		"unknown route denied":            {"ADMIN", "/api/v1/nothing", "GET", false},
 		"method matters":                  {"ADMIN", "/api/v1/projects", "PATCH", false},
