@@ -27,7 +27,7 @@ kube-bins:
 	for p in $(KUBE_PROGRAMS); do [ -x "$$dir/$$p" ] || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then echo "kube-bins: all present in $$dir"; exit 0; fi; \
 	echo "kube-bins: building$$missing into $$dir"; \
-	echo "kube-bins: the first build takes about 7-10 minutes on 2 cores"; \
+	echo "kube-bins: the first build takes about 7-10 minutes on 2 cores (more on a busy machine)"; \
 	mkdir -p "$$dir" && tmp="$$(mktemp -d "$$dir/.build.XXXXXX")" && \
 	trap 'rm -rf "$$tmp"' EXIT && cd tools/kube && \
 	for p in $$missing; do \

@@ -204,6 +204,11 @@ func TestStartStop(t *testing.T) {
 		t.Errorf("resident memory: %v", err)
 	}
 	t.Logf("control plane resident memory after start: %d MiB", rss>>20)
+	for _, p := range c.processes() {
+		if rss, err := processRSS(p.pid()); err == nil {
+			t.Logf("  %s: %d MiB", p.name, rss>>20)
+		}
+	}
 
 	client := clientFor(t, c)
 	nodes, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
