@@ -22,7 +22,7 @@ KUBE_GOBUILD  := GOWORK=off CGO_ENABLED=0 go build -trimpath -buildvcs=false
 
 .PHONY: kube-bins cluster
 
-kube-bins:
+kube-bins: ## Build kube-apiserver, controller-manager, scheduler, etcd and kwok once into a cache outside the repo.
 	@dir="$(KUBE_BIN_DIR)"; missing=""; \
 	for p in $(KUBE_PROGRAMS); do [ -x "$$dir/$$p" ] || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then echo "kube-bins: all present in $$dir"; exit 0; fi; \
@@ -43,6 +43,6 @@ kube-bins:
 	done; \
 	echo "kube-bins: done, binaries in $$dir"
 
-cluster: kube-bins
+cluster: kube-bins ## Run a local Kubernetes control plane until Ctrl-C; kubeconfig in $$ONEKO_DATA_DIR/kubeconfig.
 	@ONEKO_KUBE_BIN_DIR="$(KUBE_BIN_DIR)" go run ./cmd/oneko-cluster \
 		-kubeconfig "$${ONEKO_DATA_DIR:-./.oneko}/kubeconfig"
