@@ -43,6 +43,6 @@ kube-bins: ## Build kube-apiserver, controller-manager, scheduler, etcd and kwok
 	done; \
 	echo "kube-bins: done, binaries in $$dir"
 
-cluster: kube-bins ## Run a local Kubernetes control plane until Ctrl-C; kubeconfig in $$ONEKO_DATA_DIR/kubeconfig.
+cluster: kube-bins ## Run a local Kubernetes control plane until Ctrl-C; kubeconfig in ONEKO_DATA_DIR/kubeconfig.
 	@ONEKO_KUBE_BIN_DIR="$(KUBE_BIN_DIR)" go run ./cmd/oneko-cluster \
 		-kubeconfig "$${ONEKO_DATA_DIR:-./.oneko}/kubeconfig"
