@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/model"
 )
 
@@ -22,6 +23,10 @@ func (s *Server) record(c *gin.Context, prio model.Priority, entityType, entityI
 	a := &model.Activity{Priority: prio, Title: title, Description: desc, Actor: actor, EntityType: entityType, EntityID: entityID}
 	if err := s.Store.AddActivity(c.Request.Context(), a); err != nil {
 		s.log.WarnContext(c.Request.Context(), "cannot record activity", "title", title, "err", err)
+		return
+	}
+	if err := s.Events.Publish(c.Request.Context(), events.Activity, a); err != nil {
+		s.log.DebugContext(c.Request.Context(), "cannot publish activity", "err", err)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/oneko/oneko/api"
 	"github.com/oneko/oneko/internal/auth"
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/render"
@@ -128,7 +129,7 @@ func newEnvB(t testing.TB) *env {
 		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottle(rdb, 5, time.Minute), time.Hour, nil), Policy: authz,
 		Queue: q, Redis: rdb, Cluster: cl, Checker: api.ClientChecker{}, Charts: fakeCharts{},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st)}, CheckTemplate: render.Check,
-		Lifetime: lifetime.DefaultPolicy(), PublicURL: "http://oneko.test",
+		Lifetime: lifetime.DefaultPolicy(), PublicURL: "http://oneko.test", Events: events.NewBus(rdb),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -217,6 +218,9 @@ func (e *env) do(method, path string, body any, c cred, extra ...func(*http.Requ
 		e.t.Fatal(err)
 	}
 	defer res.Body.Close()
+	if res.Header.Get("Content-Type") == "text/event-stream" {
+		return response{status: res.StatusCode, header: res.Header} // a live stream: headers only
+	}
 	raw, _ := io.ReadAll(res.Body)
 	return response{status: res.StatusCode, header: res.Header, body: raw}
 }

@@ -85,5 +85,6 @@ func (s *Server) table() []route {
 
 		{g, v1 + "/activities", viewer, "Activity log, newest first", s.listActivities},
 		{g, v1 + "/search", viewer, "Search projects and versions", s.search},
+		{g, v1 + "/events", viewer, "Live events (Server-Sent Events): version.status, version.created, version.removed, activity", s.events},
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/oneko/oneko/internal/auth"
+	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
@@ -79,6 +80,8 @@ type Deps struct {
 	Checker  RegistryChecker
 	Charts   ChartLister
 	Renderer Renderer
+	// Events carries live updates to /api/v1/events; nil disables the stream.
+	Events *events.Bus
 	// CheckTemplate checks template syntax when projects and versions are saved.
 	CheckTemplate model.TemplateChecker
 	Log           *slog.Logger

@@ -8,6 +8,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/registry"
 	"github.com/oneko/oneko/internal/store"
@@ -102,6 +103,7 @@ func (w *Worker) ingestTag(ctx context.Context, p *model.Project, tag, digest, a
 			return fmt.Errorf("ingest %s: %w", tag, err)
 		}
 		w.activity(ctx, model.PriorityInfo, actor, v.ID, "New version", fmt.Sprintf("tag %s of project %s (%s)", tag, p.Name, short(digest)))
+		w.publish(ctx, events.VersionCreated, v)
 		if p.AutoDeploy != nil && p.AutoDeploy.Matches(tag) && p.DeletingSince == nil {
 			return w.request(ctx, p, v, model.Deployed, actor, false)
 		}
@@ -140,6 +142,7 @@ func (w *Worker) removeTag(ctx context.Context, p *model.Project, tag, actor str
 		if err := w.Store.DeleteVersion(ctx, v.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("remove %s: %w", tag, err)
 		}
+		w.publish(ctx, events.VersionRemoved, map[string]string{"id": v.ID, "projectId": v.ProjectID})
 		return nil
 	}
 	if err := w.Store.MarkRemoved(ctx, v.ID); err != nil {
@@ -162,6 +165,15 @@ func (w *Worker) activity(ctx context.Context, prio model.Priority, actor, versi
 	a := &model.Activity{Priority: prio, Title: title, Description: desc, Actor: actor, EntityType: model.EntityVersion, EntityID: versionID}
 	if err := w.Store.AddActivity(ctx, a); err != nil {
 		w.log.Warn("cannot record activity", "title", title, "err", err)
+		return
+	}
+	w.publish(ctx, events.Activity, a)
+}
+
+// publish sends a live update; a failure only costs browsers a stale view.
+func (w *Worker) publish(ctx context.Context, typ string, data any) {
+	if err := w.Events.Publish(ctx, typ, data); err != nil {
+		w.log.Debug("cannot publish event", "type", typ, "err", err)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/oneko/oneko/internal/charts"
+	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/tasks"
@@ -31,7 +32,9 @@ type Deps struct {
 	// Registries gives one registry client per docker registry.
 	Registries *RegistryClients
 	Lifetime   lifetime.Policy
-	Log        *slog.Logger
+	// Events publishes live updates for browsers; nil publishes nothing.
+	Events *events.Bus
+	Log    *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }

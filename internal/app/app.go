@@ -21,6 +21,7 @@ import (
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/config"
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/localkube"
 	"github.com/oneko/oneko/internal/localstack"
@@ -111,7 +112,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	defer cancel()
 	running := 0
 	if parts.Worker {
-		w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: restCfg, Charts: chartCache,
+		w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: restCfg, Charts: chartCache, Events: events.NewBus(rdb),
 			Lifetime: cfg.Lifetime, Log: log.With("component", "worker")})
 		if err != nil {
 			return err
@@ -155,7 +156,7 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottle(rdb, 5, 15*time.Minute), cfg.SessionTTL, log),
 		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st)}, CheckTemplate: render.Check,
-		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies,
+		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
 	})
 	if err != nil {
 		return err
