@@ -57,15 +57,41 @@ func seedBench(b *testing.B, e *env, projects, versions int) (firstProject strin
 
 // BenchmarkListAPI measures GET /api/v1/projects (first page, with status) and a version list
 // with 1,000 projects × 50 versions in the embedded FerretDB, through the real HTTP server and
-// a token. It reports median and p99 latency; allocations are the server's and client's.
+// a token. It reports median and p99 latency of answers from a warm store cache; the first,
+// cold answer of each list (which fills the cache) is measured once and logged. Allocations are
+// the whole process's: server, client and the embedded FerretDB.
 func BenchmarkListAPI(b *testing.B) {
 	e := newEnvB(b)
 	pid := seedBench(b, e, benchProjects, 50)
 	tok := e.tokens[model.RoleViewer]
-	for _, bc := range []struct{ name, path string }{
+	get := func(b *testing.B, req *http.Request, buf []byte) time.Duration {
+		start := time.Now()
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := res.Body.Read(buf); err != nil {
+				break
+			}
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			b.Fatalf("status %d", res.StatusCode)
+		}
+		return time.Since(start)
+	}
+	cases := []struct{ name, path string }{
 		{"projects", "/api/v1/projects"},
 		{"versions", "/api/v1/projects/" + pid + "/versions"},
-	} {
+	}
+	buf := make([]byte, 32<<10)
+	for _, bc := range cases {
+		req, _ := http.NewRequest("GET", e.srv.URL+bc.path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		b.Logf("%s: cold answer (fills the cache) in %v", bc.name, get(b, req, buf))
+	}
+	for _, bc := range cases {
 		b.Run(bc.name, func(b *testing.B) {
 			req, _ := http.NewRequest("GET", e.srv.URL+bc.path, nil)
 			req.Header.Set("Authorization", "Bearer "+tok)
@@ -73,22 +99,7 @@ func BenchmarkListAPI(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				start := time.Now()
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				buf := make([]byte, 32<<10)
-				for {
-					if _, err := res.Body.Read(buf); err != nil {
-						break
-					}
-				}
-				res.Body.Close()
-				if res.StatusCode != 200 {
-					b.Fatalf("status %d", res.StatusCode)
-				}
-				lat = append(lat, time.Since(start))
+				lat = append(lat, get(b, req, buf))
 			}
 			b.StopTimer()
 			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })

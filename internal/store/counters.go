@@ -93,7 +93,8 @@ func (s *Store) touch(ctx context.Context, keys ...string) {
 // TouchVersions says that versions of a project were written by code outside this package's
 // write methods (for example a recorded deployment): it moves the project's version counter and,
 // when statusChanged, the status counter, so that every replica rebuilds the lists concerned.
-// Call it after the write. The write methods of Store do this themselves.
+// Call it after the write; RecordDeployment, for one, must. The write methods of Store do this
+// themselves.
 func (s *Store) TouchVersions(ctx context.Context, projectID string, statusChanged bool) error {
 	keys := []string{versionsCounter(projectID)}
 	if statusChanged {

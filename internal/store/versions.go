@@ -84,7 +84,7 @@ func (s *Store) UpdateVersion(ctx context.Context, v *model.Version) error {
 		v.Revision = rev
 		return err
 	}
-	s.touchVersions(ctx, prev.ProjectID, prev.Deployment.Status != v.Deployment.Status)
+	s.touchVersions(ctx, prev.ProjectID, prev.status() != v.Deployment.Status)
 	if v.ProjectID != prev.ProjectID {
 		s.touchVersions(ctx, v.ProjectID, true)
 	}
@@ -140,7 +140,7 @@ func (s *Store) DeleteVersion(ctx context.Context, id string) error {
 	if err := s.c(colVersions).FindOneAndDelete(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&prev); err != nil {
 		return mapFindErr("delete version", err)
 	}
-	s.touchVersions(ctx, prev.ProjectID, prev.Deployment.Status != model.StatusNotDeployed)
+	s.touchVersions(ctx, prev.ProjectID, prev.status() != model.StatusNotDeployed)
 	return nil
 }
 
@@ -200,6 +200,14 @@ type versionKey struct {
 	Deployment struct {
 		Status model.DeploymentStatus `bson:"status"`
 	} `bson:"deployment"`
+}
+
+// status is the version's deployment status as Version.Normalize reads it.
+func (k versionKey) status() model.DeploymentStatus {
+	if k.Deployment.Status == "" {
+		return model.StatusNotDeployed
+	}
+	return k.Deployment.Status
 }
 
 // touchVersions is TouchVersions after a write of this package: failures are logged (see touch).
