@@ -25,6 +25,7 @@ const (
 	DefaultLeaseTTL          = 30 * time.Second
 	DefaultLeaseRetryDelay   = 2 * time.Second
 	DefaultActivityRetention = model.DefaultActivityRetention
+	DefaultFailedRetryAfter  = 10 * time.Minute
 )
 
 // DeployOptions tune the deploy and stop handlers. The zero value means the defaults.
@@ -39,6 +40,9 @@ type DeployOptions struct {
 	LeaseRetryDelay time.Duration
 	// ActivityRetention is how long activities are kept. Default 30 days.
 	ActivityRetention time.Duration
+	// FailedRetryAfter is how long after a failed deploy the reconcile tries it again when
+	// its releases are missing or broken. Default 10m.
+	FailedRetryAfter time.Duration
 }
 
 func (o DeployOptions) withDefaults() DeployOptions {
@@ -53,6 +57,9 @@ func (o DeployOptions) withDefaults() DeployOptions {
 	}
 	if o.ActivityRetention <= 0 {
 		o.ActivityRetention = DefaultActivityRetention
+	}
+	if o.FailedRetryAfter <= 0 {
+		o.FailedRetryAfter = DefaultFailedRetryAfter
 	}
 	return o
 }

@@ -230,10 +230,13 @@ type opCounter struct {
 	mu      sync.Mutex
 	running map[string]int
 	max     map[string]int
+	ops     map[string]int
 	total   int
 }
 
-func newOpCounter() *opCounter { return &opCounter{running: map[string]int{}, max: map[string]int{}} }
+func newOpCounter() *opCounter {
+	return &opCounter{running: map[string]int{}, max: map[string]int{}, ops: map[string]int{}}
+}
 
 func (c *opCounter) hook(versionID string, delta int) {
 	c.mu.Lock()
@@ -241,6 +244,7 @@ func (c *opCounter) hook(versionID string, delta int) {
 	c.running[versionID] += delta
 	if delta > 0 {
 		c.total++
+		c.ops[versionID]++
 	}
 	if c.running[versionID] > c.max[versionID] {
 		c.max[versionID] = c.running[versionID]
@@ -260,3 +264,15 @@ func (c *opCounter) count() int {
 }
 
 func storePage() store.Page { return store.Page{Limit: 50} }
+
+// countFor is how many Helm operations ran for one version (other tests' releases in the
+// shared cluster are orphans to this test's reconcile, and count for their own versions).
+func (c *opCounter) countFor(versionIDs ...string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, id := range versionIDs {
+		n += c.ops[id]
+	}
+	return n
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/hibiken/asynq"
 	"helm.sh/helm/v3/pkg/release"
@@ -18,8 +19,10 @@ import (
 // cluster and queues what is missing: a deploy for a Deployed version whose task was lost
 // (still Pending) or whose releases are gone or broken, a stop for a NotDeployed version
 // that still has releases. Releases labelled managed-by=oneko whose version no longer exists
-// are uninstalled. Versions recorded Failed are left alone: the cluster matches what was
-// recorded, and the next request or configuration change deploys them again.
+// are uninstalled. A version recorded Failed is queued again only when it has releases that
+// are missing or broken and its last deploy is older than DeployOptions.FailedRetryAfter;
+// one that failed before anything was installed (a configuration error) waits for the next
+// request or configuration change.
 func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	d := w.deploy
 	if d.helm == nil {
@@ -42,7 +45,7 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	}
 	for i := range deployed {
 		v := &deployed[i]
-		canonical, drift := deployNeeded(v, byVersion[v.ID])
+		canonical, drift := deployNeeded(v, byVersion[v.ID], w.Now(), d.opts.FailedRetryAfter)
 		if !canonical && !drift {
 			continue
 		}
@@ -76,13 +79,16 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 
 // deployNeeded says whether a Deployed version needs its deploy task again: canonical when its
 // task may have been lost (status still Pending, or never recorded), drift when the cluster
-// no longer has the releases its Running deployment lists.
-func deployNeeded(v *model.Version, inCluster []*release.Release) (canonical, drift bool) {
+// no longer has the releases its deployment lists, or has them in another state than
+// deployed (for a Failed deployment, once its last deploy is older than failedRetryAfter).
+func deployNeeded(v *model.Version, inCluster []*release.Release, now time.Time, failedRetryAfter time.Duration) (canonical, drift bool) {
 	switch v.Deployment.Status {
 	case model.StatusPending, model.StatusNotDeployed:
 		return true, false
 	case model.StatusFailed:
-		return false, false
+		if at := v.Deployment.DeployedAt; at != nil && now.Sub(*at) < failedRetryAfter {
+			return false, false
+		}
 	}
 	have := map[string]release.Status{}
 	for _, r := range inCluster {

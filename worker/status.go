@@ -15,6 +15,9 @@ import (
 	"github.com/oneko/oneko/internal/model"
 )
 
+// releaseMissing is the status recorded for a release the cluster no longer has.
+const releaseMissing = "missing"
+
 // handleRefreshStatus reads the Helm status and ready pods of every Deployed version that has
 // releases and records what changed. Versions with a deploy in flight (Pending, or their
 // lease held) are skipped; a cluster that cannot be reached makes the status Unknown.
@@ -80,6 +83,9 @@ func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployme
 		switch {
 		case errors.Is(err, helm.ErrNotFound):
 			problems = append(problems, fmt.Sprintf("release %s/%s is missing", r.Namespace, r.Name))
+			missing := r
+			missing.Status = releaseMissing
+			obs.Releases = append(obs.Releases, missing)
 			continue
 		case err != nil:
 			obs.Status = model.StatusUnknown

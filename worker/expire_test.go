@@ -1,0 +1,46 @@
+package worker
+
+import (
+	"testing"
+	"time"
+
+	"github.com/oneko/oneko/internal/lifetime"
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/tasks"
+)
+
+// TestLifetimeExpiry deploys with a lifetime of one day and moves the clock: nothing
+// happens before the end, the version is stopped after it.
+func TestLifetimeExpiry(t *testing.T) {
+	e := newEnv(t)
+	p := e.project(t, projectSpec{lifetime: model.Lifetime{Type: lifetime.Days, Value: 1}})
+	v := e.version(t, p, "short-lived")
+	v = e.request(t, p, v, model.Deployed)
+	if v.Deployment.ExpiresAt == nil {
+		t.Fatal("no expiry set by the request")
+	}
+	if err := e.run(t, model.Deployed, v, v.Generation); err != nil {
+		t.Fatal(err)
+	}
+	expire := tasks.NewPeriodic(tasks.TypeExpire)
+
+	if err := e.worker.handleExpire(t.Context(), expire); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.get(t, v.ID); got.DesiredState != model.Deployed || got.Generation != v.Generation {
+		t.Fatalf("before its end: desired %s generation %d; want it untouched", got.DesiredState, got.Generation)
+	}
+
+	e.clock.Add(v.Deployment.ExpiresAt.Sub(e.clock.Now()) + time.Minute)
+	if err := e.worker.handleExpire(t.Context(), expire); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.get(t, v.ID); got.DesiredState != model.NotDeployed {
+		t.Fatalf("after its end: desired %s, want NotDeployed", got.DesiredState)
+	}
+	e.drain(t, 2)
+	got := e.get(t, v.ID)
+	if got.Deployment.Status != model.StatusNotDeployed || len(e.releases(t, v.ID)) != 0 {
+		t.Fatalf("after the stop ran: %s, %d releases", got.Deployment.Status, len(e.releases(t, v.ID)))
+	}
+}

@@ -1,0 +1,29 @@
+package worker
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/tasks"
+)
+
+func TestActivityRetention(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now := e.clock.Now()
+	for _, age := range []time.Duration{31 * 24 * time.Hour, 29 * 24 * time.Hour} {
+		a := &model.Activity{Time: now.Add(-age), Priority: model.PriorityInfo, Title: age.String(), EntityType: model.EntityVersion, EntityID: "v"}
+		if err := e.store.AddActivity(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.worker.handleActivityRetention(t.Context(), tasks.NewPeriodic(tasks.TypeActivityRetention)); err != nil {
+		t.Fatal(err)
+	}
+	acts, total, err := e.store.ListActivities(ctx, "v", storePage())
+	if err != nil || total != 1 || acts[0].Title != (29*24*time.Hour).String() {
+		t.Fatalf("activities left = %+v (%d), %v; want only the 29-day-old one", acts, total, err)
+	}
+}
