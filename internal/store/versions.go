@@ -16,7 +16,10 @@ import (
 
 // CreateVersion stores a new version; ErrDuplicate when the project already has that tag.
 func (s *Store) CreateVersion(ctx context.Context, v *model.Version) error {
-	v.ID, v.Revision = newID(), 1
+	if v.ID == "" {
+		v.ID = VersionID(v.ProjectID, v.Name)
+	}
+	v.Revision = 1
 	if v.CreatedAt.IsZero() {
 		v.CreatedAt = s.now().UTC()
 	}
@@ -30,14 +33,22 @@ func (s *Store) CreateVersion(ctx context.Context, v *model.Version) error {
 
 // GetVersion reads a version of a project; ErrNotFound when either id is unknown
 // or the version belongs to another project.
+// It reads by _id alone (a point read even where the server cannot use secondary indexes, as
+// the embedded FerretDB) and checks the project afterwards.
 func (s *Store) GetVersion(ctx context.Context, projectID, id string) (*model.Version, error) {
-	v, err := findOne[model.Version](ctx, s.c(colVersions), bson.D{{Key: "_id", Value: id}, {Key: "projectId", Value: projectID}}, "version")
+	v, err := s.GetVersionByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	v.Normalize()
+	if v.ProjectID != projectID {
+		return nil, fmt.Errorf("get version: %w", ErrNotFound)
+	}
 	return v, nil
 }
+
+// VersionID is the id of the version of a project's tag. Ids are derived so that a tag's
+// version is found by _id (a point read) and a tag can have only one version per project.
+func VersionID(projectID, tag string) string { return projectID + ":" + tag }
 
 // GetVersionByID reads a version by its id alone (tasks carry only that).
 func (s *Store) GetVersionByID(ctx context.Context, id string) (*model.Version, error) {
@@ -51,11 +62,20 @@ func (s *Store) GetVersionByID(ctx context.Context, id string) (*model.Version, 
 
 // GetVersionByTag reads the version of a project with that tag.
 func (s *Store) GetVersionByTag(ctx context.Context, projectID, tag string) (*model.Version, error) {
-	v, err := findOne[model.Version](ctx, s.c(colVersions), bson.D{{Key: "projectId", Value: projectID}, {Key: "name", Value: tag}}, "version")
+	v, err := s.GetVersionByID(ctx, VersionID(projectID, tag))
+	if errors.Is(err, ErrNotFound) {
+		// Versions written with other ids (imports, older data) are found by their fields.
+		v, err = findOne[model.Version](ctx, s.c(colVersions), bson.D{{Key: "projectId", Value: projectID}, {Key: "name", Value: tag}}, "version")
+		if err == nil {
+			v.Normalize()
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	v.Normalize()
+	if v.ProjectID != projectID || v.Name != tag {
+		return nil, fmt.Errorf("get version: %w", ErrNotFound)
+	}
 	return v, nil
 }
 
@@ -103,9 +123,12 @@ func (s *Store) SetDesiredState(ctx context.Context, projectID, id string, state
 		{Key: "$set", Value: set},
 		{Key: "$inc", Value: bson.D{{Key: "generation", Value: 1}, {Key: "revision", Value: 1}}},
 	}
+	if _, err := s.GetVersion(ctx, projectID, id); err != nil {
+		return nil, fmt.Errorf("set desired state: %w", err)
+	}
 	var v model.Version
 	err := s.c(colVersions).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "projectId", Value: projectID}}, update,
+		bson.D{{Key: "_id", Value: id}}, update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&v)
 	if err != nil {
 		return nil, mapFindErr("set desired state", err)
@@ -154,9 +177,16 @@ func (s *Store) SearchVersions(ctx context.Context, q string, limit int) ([]mode
 // SetDigest records a tag's new digest and image time. It reports false when the stored digest
 // already was that one (a redelivery, or a poll that saw no change).
 func (s *Store) SetDigest(ctx context.Context, id, digest string, at time.Time) (bool, error) {
+	cur, err := s.GetVersionByID(ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && cur.Digest == digest) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("set digest: %w", err)
+	}
 	var prev versionKey
-	err := s.c(colVersions).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "digest", Value: bson.D{{Key: "$ne", Value: digest}}}},
+	err = s.c(colVersions).FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: id}},
 		bson.D{
 			{Key: "$set", Value: bson.D{{Key: "digest", Value: digest}, {Key: "imageUpdatedAt", Value: at.UTC()}}},
 			{Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}},
