@@ -4,12 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/oneko/oneko/internal/store"
 )
 
-// maxUpdateAttempts bounds how often a URL update is retried after a concurrent write.
-const maxUpdateAttempts = 3
+// Bounds of the retries after a concurrent write: of a URL update that met a newer revision,
+// and of looking for a document another seed created.
+const (
+	maxUpdateAttempts = 3
+	maxFindAttempts   = 5
+)
 
 // ensure returns the document find finds, or creates it. A create that loses a race against
 // another one (store.ErrDuplicate) finds the winner's document instead.
@@ -29,14 +34,26 @@ func ensure[T any](ctx context.Context, what string, out *Seeded, find, create f
 	case !errors.Is(err, store.ErrDuplicate):
 		return nil, fmt.Errorf("create %s: %w", what, err)
 	}
-	doc, err = find(ctx)
-	if err == nil && doc == nil {
-		err = errors.New("created concurrently but not found")
+	// Someone else created it in between. The store may list it a moment later than it
+	// refuses the duplicate (a cached list is invalidated after the insert), so look a few
+	// times before giving up.
+	for attempt := 1; ; attempt++ {
+		doc, err = find(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("find %s: %w", what, err)
+		}
+		if doc != nil {
+			return doc, nil
+		}
+		if attempt == maxFindAttempts {
+			return nil, fmt.Errorf("find %s: created concurrently but not listed", what)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("find %s: %w", what, ctx.Err())
+		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("find %s: %w", what, err)
-	}
-	return doc, nil
 }
 
 // moveURL sets the URL of doc to want unless it has it already, re-reading the document and
