@@ -155,7 +155,7 @@ func (d *deployer) uninstallLeftovers(ctx context.Context, log *slog.Logger, v *
 // releasesOf returns the releases of a version: those labelled with it in the cluster and
 // those its last deployment lists, each once.
 func (d *deployer) releasesOf(ctx context.Context, v *model.Version) ([]model.Release, error) {
-	rels, err := d.helm.ListByLabel(ctx, map[string]string{helm.LabelVersion: v.ID})
+	rels, err := d.helm.ListByLabel(ctx, map[string]string{helm.LabelVersion: helm.LabelValue(v.ID)})
 	if err != nil {
 		return nil, err
 	}

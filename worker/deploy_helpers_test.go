@@ -150,7 +150,7 @@ func (e *env) get(t *testing.T, id string) *model.Version {
 // releases lists the releases labelled with a version in the cluster.
 func (e *env) releases(t *testing.T, versionID string) []*release.Release {
 	t.Helper()
-	rels, err := e.worker.deploy.helm.ListByLabel(context.Background(), map[string]string{helm.LabelVersion: versionID})
+	rels, err := e.worker.deploy.helm.ListByLabel(context.Background(), map[string]string{helm.LabelVersion: helm.LabelValue(versionID)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,7 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
+	// byVersion groups the releases by the label value of their version (see helm.LabelValue).
 	byVersion := map[string][]*release.Release{}
 	for _, r := range all {
 		byVersion[r.Labels[helm.LabelVersion]] = append(byVersion[r.Labels[helm.LabelVersion]], r)
@@ -45,7 +46,7 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	}
 	for i := range deployed {
 		v := &deployed[i]
-		canonical, drift := deployNeeded(v, byVersion[v.ID], w.Now(), d.opts.FailedRetryAfter)
+		canonical, drift := deployNeeded(v, byVersion[helm.LabelValue(v.ID)], w.Now(), d.opts.FailedRetryAfter)
 		if !canonical && !drift {
 			continue
 		}
@@ -60,7 +61,7 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	}
 	for i := range stopped {
 		v := &stopped[i]
-		inCluster := len(byVersion[v.ID]) > 0
+		inCluster := len(byVersion[helm.LabelValue(v.ID)]) > 0
 		if !inCluster && len(v.Deployment.Releases) == 0 {
 			continue
 		}
@@ -69,7 +70,13 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 		}
 		queued++
 	}
-	removed, err := d.uninstallOrphans(ctx, log, byVersion)
+	known := map[string]bool{}
+	for _, vs := range [][]model.Version{deployed, stopped} {
+		for i := range vs {
+			known[helm.LabelValue(vs[i].ID)] = true
+		}
+	}
+	removed, err := d.uninstallOrphans(ctx, log, byVersion, known)
 	if err != nil {
 		return err
 	}
@@ -125,38 +132,30 @@ func (d *deployer) enqueueAgain(ctx context.Context, log *slog.Logger, newTask f
 	return nil
 }
 
-// uninstallOrphans removes releases whose version is not in the store, each under its
-// version's lease (skipped when another task holds it).
-func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVersion map[string][]*release.Release) (int, error) {
-	ids := make([]string, 0, len(byVersion))
-	for id := range byVersion {
-		ids = append(ids, id)
-	}
-	exist, err := d.w.Store.ExistingVersionIDs(ctx, ids)
-	if err != nil {
-		return 0, fmt.Errorf("reconcile: %w", err)
-	}
+// uninstallOrphans removes releases whose version label names no stored version (known
+// holds the label values of every version), under a lease keyed by that label value.
+func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVersion map[string][]*release.Release, known map[string]bool) (int, error) {
 	n := 0
-	for _, id := range ids {
-		if exist[id] {
+	for label, rels := range byVersion {
+		if known[label] {
 			continue
 		}
-		le, held, err := d.leases.acquire(ctx, id)
+		le, held, err := d.leases.acquire(ctx, "orphan:"+label)
 		if err != nil {
 			return n, fmt.Errorf("reconcile: %w", err)
 		}
 		if held {
 			continue
 		}
-		d.begin(id)
-		for _, r := range byVersion[id] {
+		d.begin(label)
+		for _, r := range rels {
 			if err = d.helm.Uninstall(ctx, r.Namespace, r.Name); err != nil {
 				break
 			}
 			n++
-			log.Info("orphaned release uninstalled", "version", id, "release", r.Namespace+"/"+r.Name)
+			log.Info("orphaned release uninstalled", "version_label", label, "release", r.Namespace+"/"+r.Name)
 		}
-		d.end(id)
+		d.end(label)
 		le.release(ctx, ctx.Err() != nil)
 		if err != nil {
 			return n, fmt.Errorf("reconcile: %w", err)

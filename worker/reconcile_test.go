@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/tasks"
 )
@@ -67,7 +68,7 @@ func TestRedisFlushReconcileRestores(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.drain(t, 4)
-	if n := counter.countFor(running.ID, pending.ID, stopping.ID, orphan.ID); n != 0 {
+	if n := counter.countFor(running.ID, pending.ID, stopping.ID, helm.LabelValue(orphan.ID)); n != 0 {
 		t.Errorf("a reconcile of a converged cluster ran %d Helm operations", n)
 	}
 }

@@ -72,7 +72,7 @@ func TestUpgradeInstallStatusListUninstall(t *testing.T) {
 		t.Fatalf("status of a missing release = %v, want ErrNotFound", err)
 	}
 
-	list, err := c.ListByLabel(ctx, map[string]string{helm.LabelVersion: "v-" + ns})
+	list, err := c.ListByLabel(ctx, map[string]string{helm.LabelVersion: helm.LabelValue("v-" + ns)})
 	if err != nil || len(list) != 1 || list[0].Name != "web" || list[0].Version != 2 || list[0].Namespace != ns {
 		t.Fatalf("list by label = %v, %v; want web@2", list, err)
 	}
@@ -86,7 +86,7 @@ func TestUpgradeInstallStatusListUninstall(t *testing.T) {
 	if err := c.Uninstall(ctx, ns, "web"); err != nil {
 		t.Fatalf("uninstall twice: %v", err)
 	}
-	if list, _ := c.ListByLabel(ctx, map[string]string{helm.LabelVersion: "v-" + ns}); len(list) != 0 {
+	if list, _ := c.ListByLabel(ctx, map[string]string{helm.LabelVersion: helm.LabelValue("v-" + ns)}); len(list) != 0 {
 		t.Fatalf("releases after uninstall: %d", len(list))
 	}
 }

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/oneko/oneko/internal/model"
@@ -53,14 +55,34 @@ func (s *Store) RecordObservedStatus(ctx context.Context, versionID string, gene
 	return s.setIfGeneration(ctx, versionID, generation, set, "record observed status")
 }
 
+// setIfGeneration applies set to the version while its generation is generation, and moves
+// the counters of the version lists (see touchVersions) so that cached lists see the change.
 func (s *Store) setIfGeneration(ctx context.Context, versionID string, generation int64, set bson.D, op string) (bool, error) {
-	res, err := s.c(colVersions).UpdateOne(ctx,
+	defer s.locks.lock(versionID)()
+	var prev versionKey
+	err := s.c(colVersions).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: versionID}, {Key: "generation", Value: generation}},
-		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
+		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}}).Decode(&prev)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
 	if err != nil {
 		return false, fmt.Errorf("%s of version %s: %w", op, versionID, err)
 	}
-	return res.MatchedCount == 1, nil
+	s.touchVersions(ctx, prev.ProjectID, prev.status() != statusIn(set))
+	return true, nil
+}
+
+// statusIn is the deployment status a $set writes.
+func statusIn(set bson.D) model.DeploymentStatus {
+	for _, e := range set {
+		if e.Key == "deployment.status" {
+			if st, ok := e.Value.(model.DeploymentStatus); ok {
+				return st
+			}
+		}
+	}
+	return ""
 }
 
 func utcPtr(t *time.Time) *time.Time {
@@ -99,24 +121,4 @@ func (s *Store) ExpiredVersions(ctx context.Context, now time.Time) ([]model.Ver
 		vs[i].Normalize()
 	}
 	return vs, nil
-}
-
-// ExistingVersionIDs returns which of ids name a stored version.
-func (s *Store) ExistingVersionIDs(ctx context.Context, ids []string) (map[string]bool, error) {
-	out := make(map[string]bool, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	type idOnly struct {
-		ID string `bson:"_id"`
-	}
-	found, err := findAll[idOnly](ctx, s.c(colVersions), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("existing versions: %w", err)
-	}
-	for _, f := range found {
-		out[f.ID] = true
-	}
-	return out, nil
 }
