@@ -58,6 +58,7 @@ func (s *Store) RecordObservedStatus(ctx context.Context, versionID string, gene
 // setIfGeneration applies set to the version while its generation is generation, and moves
 // the counters of the version lists (see touchVersions) so that cached lists see the change.
 func (s *Store) setIfGeneration(ctx context.Context, versionID string, generation int64, set bson.D, op string) (bool, error) {
+	defer s.locks.lock(versionID)()
 	var prev versionKey
 	err := s.c(colVersions).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: versionID}, {Key: "generation", Value: generation}},

@@ -52,6 +52,8 @@ type Store struct {
 	now    func() time.Time
 	log    *slog.Logger
 	cache  *listCache
+	// locks serialises writes to one document in this process (see docLocks).
+	locks docLocks
 }
 
 // Options configure Open.

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -46,9 +48,14 @@ func (s *Store) GetVersion(ctx context.Context, projectID, id string) (*model.Ve
 	return v, nil
 }
 
-// VersionID is the id of the version of a project's tag. Ids are derived so that a tag's
-// version is found by _id (a point read) and a tag can have only one version per project.
-func VersionID(projectID, tag string) string { return projectID + ":" + tag }
+// VersionID is the id of the version of a project's tag: the project id and 80 bits of the
+// tag's SHA-256. Ids are derived so that a tag's version is found by _id (a point read) and a
+// tag has one version per project; they are valid Kubernetes label values (≤ 63 characters of
+// [a-z0-9-]), so releases can carry them.
+func VersionID(projectID, tag string) string {
+	sum := sha256.Sum256([]byte(tag))
+	return projectID + "-" + hex.EncodeToString(sum[:10])
+}
 
 // GetVersionByID reads a version by its id alone (tasks carry only that).
 func (s *Store) GetVersionByID(ctx context.Context, id string) (*model.Version, error) {
@@ -97,6 +104,7 @@ func (s *Store) ListVersions(ctx context.Context, projectID, q string, page Page
 
 // UpdateVersion replaces a version if nobody changed it since v.Revision was read.
 func (s *Store) UpdateVersion(ctx context.Context, v *model.Version) error {
+	defer s.locks.lock(v.ID)()
 	rev := v.Revision
 	v.Revision = rev + 1
 	var prev versionKey
@@ -115,6 +123,7 @@ func (s *Store) UpdateVersion(ctx context.Context, v *model.Version) error {
 // atomic write, so that the last request wins. It returns the version as written.
 // expiresAt, when not nil, is when the deployment's lifetime ends.
 func (s *Store) SetDesiredState(ctx context.Context, projectID, id string, state model.DesiredState, expiresAt *time.Time) (*model.Version, error) {
+	defer s.locks.lock(id)()
 	set := bson.D{{Key: "desiredState", Value: state}, {Key: "deployment.expiresAt", Value: expiresAt}}
 	if state == model.Deployed {
 		set = append(set, bson.E{Key: "deployment.status", Value: model.StatusPending}, bson.E{Key: "deployment.message", Value: ""})
@@ -159,6 +168,7 @@ func (s *Store) DeployedVersions(ctx context.Context, projectID string) ([]model
 
 // DeleteVersion removes a version.
 func (s *Store) DeleteVersion(ctx context.Context, id string) error {
+	defer s.locks.lock(id)()
 	var prev versionKey
 	if err := s.c(colVersions).FindOneAndDelete(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&prev); err != nil {
 		return mapFindErr("delete version", err)
@@ -177,6 +187,7 @@ func (s *Store) SearchVersions(ctx context.Context, q string, limit int) ([]mode
 // SetDigest records a tag's new digest and image time. It reports false when the stored digest
 // already was that one (a redelivery, or a poll that saw no change).
 func (s *Store) SetDigest(ctx context.Context, id, digest string, at time.Time) (bool, error) {
+	defer s.locks.lock(id)()
 	cur, err := s.GetVersionByID(ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && cur.Digest == digest) {
 		return false, nil
@@ -209,6 +220,7 @@ func (s *Store) VersionsOfProject(ctx context.Context, projectID string) ([]mode
 // MarkRemoved flags a version whose tag is gone from the registry; it is deleted once its
 // releases are uninstalled.
 func (s *Store) MarkRemoved(ctx context.Context, id string) error {
+	defer s.locks.lock(id)()
 	var prev versionKey
 	err := s.c(colVersions).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: id}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "removed", Value: true}}}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}}).Decode(&prev)
