@@ -56,6 +56,14 @@ func TestRegistryServesTags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tags, err := c.ListTags(context.Background(), demo.ImageName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(tags)
+	if !slices.Equal(tags, demo.Tags()) {
+		t.Fatalf("ListTags = %v, want %v", tags, demo.Tags())
+	}
 	digests := map[string]string{}
 	for _, img := range d.Images() {
 		got, err := c.Digest(context.Background(), demo.ImageName, img.Tag)
