@@ -31,7 +31,6 @@ type Options struct {
 type Demo struct {
 	registry, charts *server
 	images           []Image
-	log              *slog.Logger
 }
 
 // Start packages the demo chart into opts.Dir, starts the container registry and the chart
@@ -46,7 +45,7 @@ func Start(ctx context.Context, opts Options) (*Demo, error) {
 	if err := packageChart(opts.Dir); err != nil {
 		return nil, fmt.Errorf("start demo: %w", err)
 	}
-	d := &Demo{log: opts.Logger}
+	d := &Demo{}
 	reg := ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0)))
 	var err error
 	if d.registry, err = listen(ctx, "registry", orDefault(opts.RegistryAddr), reg, opts.Logger); err != nil {

@@ -55,8 +55,9 @@ type Seeded struct {
 // by name: missing ones are created, the URLs of existing registries are moved to the current
 // ports, and nothing else of an existing document is changed (a user may have edited the
 // project). It is safe to run concurrently with itself: a document created in between is
-// found instead. KubeNamespace, when set, is called with the namespace's name in the cluster;
-// otherwise the worker creates the namespace at the first deploy.
+// found instead. kubeNamespace, when not nil, is called on every Seed with the namespace's
+// name in the cluster ("on-demo") so that it exists before the first deploy; when nil, the
+// worker creates it at the first deploy, as it does for every release.
 func (d *Demo) Seed(ctx context.Context, s Store, kubeNamespace func(ctx context.Context, name string) error) (*Seeded, error) {
 	out := &Seeded{}
 	reg, err := d.seedDockerRegistry(ctx, s, out)
