@@ -135,7 +135,6 @@ func (s *Store) c(name string) *mongo.Collection { return s.db.Collection(name) 
 type index struct {
 	keys   bson.D
 	unique bool
-	ttl    int32
 	name   string
 }
 
