@@ -31,6 +31,7 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 	if err != nil {
 		return fmt.Errorf("deploy %s: %w", v, err)
 	}
+	d.w.resolveDigest(ctx, log, proj, v)
 	plan, err := d.planner.Plan(ctx, proj, v)
 	if err != nil {
 		if errors.Is(err, model.ErrInvalid) || errors.Is(err, store.ErrNotFound) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/hibiken/asynq"
 
@@ -185,4 +186,33 @@ func short(digest string) string {
 		return "digest unknown"
 	}
 	return digest
+}
+
+// resolveDigest fills in the digest of a version discovered without one (polling HEADs only
+// where a digest matters), so that a deploy can pin the image. When the registry cannot answer
+// the deploy goes on by tag.
+func (w *Worker) resolveDigest(ctx context.Context, log *slog.Logger, p *model.Project, v *model.Version) {
+	if v.Digest != "" {
+		return
+	}
+	reg, err := w.Store.GetDockerRegistry(ctx, p.DockerRegistryID)
+	if err != nil {
+		log.Warn("cannot read the docker registry to resolve the digest", "err", err)
+		return
+	}
+	client, err := w.Registries.For(reg)
+	if err != nil {
+		log.Warn("cannot resolve the digest", "err", err)
+		return
+	}
+	d, err := client.Digest(ctx, p.ImageName, v.Name)
+	if err != nil {
+		log.Warn("cannot resolve the digest; deploying by tag", "err", err)
+		return
+	}
+	if _, err := w.Store.SetDigest(ctx, v.ID, d, v.ImageUpdatedAt); err != nil {
+		log.Warn("cannot record the digest", "err", err)
+		return
+	}
+	v.Digest = d
 }

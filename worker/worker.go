@@ -5,6 +5,7 @@ package worker
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -82,6 +83,9 @@ type Config struct {
 	Concurrency int
 	// ShutdownTimeout is how long running tasks may finish on shutdown.
 	ShutdownTimeout time.Duration
+	// Periodic says when the periodic tasks run; the zero value means DefaultPeriodic().
+	// Every worker runs the scheduler; asynq.Unique keeps one queued task per period.
+	Periodic Periodic
 }
 
 // Run serves tasks from Redis until ctx ends.
@@ -100,10 +104,22 @@ func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Confi
 		BaseContext:     func() context.Context { return context.WithoutCancel(ctx) },
 	})
 	if err := srv.Start(w.Mux()); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	defer srv.Shutdown()
+	if cfg.Periodic == (Periodic{}) {
+		cfg.Periodic = DefaultPeriodic()
+	}
+	sched := asynq.NewScheduler(redisOpt, &asynq.SchedulerOpts{Logger: asynqLogger{w.log.With("component", "scheduler")}, LogLevel: asynq.WarnLevel})
+	if _, err := w.Schedule(sched, cfg.Periodic); err != nil {
 		return err
 	}
+	if err := sched.Start(); err != nil {
+		return fmt.Errorf("start scheduler: %w", err)
+	}
+	defer sched.Shutdown()
+	go w.RunPollScheduler(ctx, 10*time.Second)
 	<-ctx.Done()
-	srv.Shutdown()
 	return nil
 }
 

@@ -20,11 +20,13 @@ import (
 	"github.com/oneko/oneko/internal/auth"
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/config"
+	"github.com/oneko/oneko/internal/demo"
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/localkube"
 	"github.com/oneko/oneko/internal/localstack"
+	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/render"
 	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
@@ -103,6 +105,20 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 		return err
 	}
 
+	var demoRegistry *model.DockerRegistry
+	if cfg.Local() && cfg.Demo {
+		d, err := demo.Start(ctx, demo.Options{Dir: filepath.Join(cfg.DataDir, "demo"), Logger: log.With("component", "demo")})
+		if err != nil {
+			return err
+		}
+		cleanups = append(cleanups, d.Stop)
+		seeded, err := d.Seed(ctx, st, func(ctx context.Context, name string) error { return kc.EnsureNamespace(ctx, name, nil) })
+		if err != nil {
+			return err
+		}
+		demoRegistry = seeded.Registry
+		log.Info("demo project \"hello\" ready (ONEKO_DEMO=false turns it off)", "project", seeded.ProjectID, "registry", d.RegistryURL(), "charts", d.ChartsURL())
+	}
 	chartCache, err := charts.NewCache(filepath.Join(cfg.DataDir, "charts"), charts.Options{Logger: log.With("component", "charts")})
 	if err != nil {
 		return err
@@ -118,7 +134,13 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 			return err
 		}
 		running++
-		go w.RunPollScheduler(runCtx, 10*time.Second)
+		if demoRegistry != nil {
+			go func() {
+				if err := w.Poll(runCtx, demoRegistry); err != nil {
+					log.Warn("first poll of the demo registry", "err", err)
+				}
+			}()
+		}
 		go func() {
 			errCh <- w.Run(runCtx, asynq.RedisClientOpt{Addr: redisOpt.Addr, Password: redisOpt.Password, DB: redisOpt.DB, Username: redisOpt.Username, TLSConfig: redisOpt.TLSConfig},
 				worker.Config{Concurrency: cfg.WorkerConcurrency})

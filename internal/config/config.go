@@ -46,6 +46,9 @@ type Config struct {
 	// Lifetime is when deployments expire: ONEKO_END_OF_DAY (default 23:59),
 	// ONEKO_LAST_WORKING_DAY (default Friday), ONEKO_TIMEZONE (default UTC).
 	Lifetime lifetime.Policy
+	// Demo, in local mode, starts a sample registry, chart repository and project "hello"
+	// (ONEKO_DEMO, default true).
+	Demo bool
 	// WorkerConcurrency is how many tasks a worker runs at once (ONEKO_WORKER_CONCURRENCY, default 4).
 	WorkerConcurrency int
 	// LogLevel is debug, info, warn or error (ONEKO_LOG_LEVEL, default info).
@@ -106,6 +109,13 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		errs = append(errs, fmt.Errorf("ONEKO_TIMEZONE: %w (want an IANA zone such as Europe/Berlin)", err))
 	} else {
 		c.Lifetime.Location = loc
+	}
+	switch v := strings.ToLower(get("ONEKO_DEMO", "true")); v {
+	case "true", "1", "yes":
+		c.Demo = true
+	case "false", "0", "no":
+	default:
+		errs = append(errs, fmt.Errorf("ONEKO_DEMO=%q: want true or false", v))
 	}
 	if n, err := strconv.Atoi(get("ONEKO_WORKER_CONCURRENCY", "4")); err != nil || n < 1 || n > 256 {
 		errs = append(errs, fmt.Errorf("ONEKO_WORKER_CONCURRENCY: want a whole number from 1 to 256"))
