@@ -190,7 +190,7 @@ func (d *deployer) failConfig(ctx context.Context, log *slog.Logger, p tasks.Ver
 	log.Warn(title, "err", err)
 	dep := v.Deployment
 	dep.Status, dep.Message = model.StatusFailed, err.Error()
-	if _, werr := d.w.Store.RecordDeployment(ctx, v.ID, p.Generation, dep, v.URLs); werr != nil {
+	if _, werr := d.w.recordDeployment(ctx, v.ID, p.Generation, dep, v.URLs); werr != nil {
 		return fmt.Errorf("deploy %s: record failure: %w", v, werr)
 	}
 	d.w.activity(ctx, model.PriorityError, actorOf(p), v.ID, title, err.Error())

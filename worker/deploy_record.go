@@ -35,7 +35,7 @@ func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.V
 	if plan != nil {
 		urls = plan.URLs
 	}
-	written, err := d.w.Store.RecordDeployment(context.WithoutCancel(ctx), v.ID, p.Generation, dep, urls)
+	written, err := d.w.recordDeployment(context.WithoutCancel(ctx), v.ID, p.Generation, dep, urls)
 	if err != nil {
 		return fmt.Errorf("deploy %s: record: %w", v, err)
 	}

@@ -64,7 +64,7 @@ func (d *deployer) refreshOne(ctx context.Context, log *slog.Logger, v *model.Ve
 	if sameObservation(v.Deployment, obs) {
 		return false, nil
 	}
-	written, err := d.w.Store.RecordObservedStatus(ctx, v.ID, v.Generation, obs)
+	written, err := d.w.recordObservedStatus(ctx, v.ID, v.Generation, obs)
 	if err != nil {
 		return false, fmt.Errorf("refresh status of %s: %w", v, err)
 	}

@@ -33,14 +33,14 @@ func (d *deployer) stop(ctx context.Context, log *slog.Logger, p tasks.VersionPa
 		}
 		dep := v.Deployment
 		dep.Status, dep.Message = model.StatusFailed, "stop failed: "+err.Error()
-		if _, werr := d.w.Store.RecordDeployment(context.WithoutCancel(ctx), v.ID, p.Generation, dep, v.URLs); werr != nil {
+		if _, werr := d.w.recordDeployment(context.WithoutCancel(ctx), v.ID, p.Generation, dep, v.URLs); werr != nil {
 			log.Error("cannot record the failed stop", "err", werr)
 		}
 		d.w.activity(context.WithoutCancel(ctx), model.PriorityError, actorOf(p), v.ID, "Stop of "+v.Name+" failed", err.Error())
 		return fmt.Errorf("stop %s: %w: %w", v, err, asynq.SkipRetry)
 	}
 	dep := model.Deployment{Status: model.StatusNotDeployed, DeployedAt: v.Deployment.DeployedAt}
-	written, err := d.w.Store.RecordDeployment(ctx, v.ID, p.Generation, dep, v.URLs)
+	written, err := d.w.recordDeployment(ctx, v.ID, p.Generation, dep, v.URLs)
 	if err != nil {
 		return fmt.Errorf("stop %s: record: %w", v, err)
 	}
