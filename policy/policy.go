@@ -25,9 +25,10 @@ const Anonymous = "ANONYMOUS"
 // Roles lists the roles from lowest to highest.
 var roles = []string{Anonymous, "VIEWER", "DOER", "ADMIN"}
 
-// Authorizer answers whether a role may call a route.
+// Authorizer answers whether a role may call a route. Decisions are cached: the policy is
+// static, so (role, route, method) always gets the same answer.
 type Authorizer struct {
-	enforcer *casbin.SyncedEnforcer
+	enforcer *casbin.SyncedCachedEnforcer
 }
 
 // New loads the embedded model and policy.
@@ -36,7 +37,7 @@ func New() (*Authorizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load access model: %w", err)
 	}
-	e, err := casbin.NewSyncedEnforcer(m, stringadapter.NewAdapter(policyText))
+	e, err := casbin.NewSyncedCachedEnforcer(m, stringadapter.NewAdapter(policyText))
 	if err != nil {
 		return nil, fmt.Errorf("load access policy: %w", err)
 	}
