@@ -37,6 +37,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(workerProcessEnv) != "" {
+		// A worker process started by a test of this binary (kill_test.go), not a test run.
+		os.Exit(workerProcess())
+	}
 	os.Exit(run(m))
 }
 
