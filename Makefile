@@ -22,8 +22,8 @@ run: kube-bins ## Run the whole system locally at http://127.0.0.1:8080 (embedde
 	@mkdir -p $(ONEKO_DATA_DIR)
 	$(GO) run ./cmd/oneko
 
-test-deps: ## Install what the tests need (redis-server, docker-registry) when missing.
-	@missing=""; for p in redis-server:redis-server docker-registry:docker-registry; do \
+test-deps: ## Install what the tests need (redis-server, docker-registry, chromium) when missing.
+	@missing=""; for p in redis-server:redis-server docker-registry:docker-registry chromium:chromium; do \
 		command -v $${p%%:*} >/dev/null || missing="$$missing $${p#*:}"; done; \
 	[ -z "$$missing" ] || { \
 		echo "test-deps: installing$$missing with apt-get"; \
