@@ -4,6 +4,8 @@
 #   make kube-bins   build kube-apiserver, kube-controller-manager, kube-scheduler, etcd
 #                    and kwok from tools/kube into $(KUBE_BIN_DIR) (skipped when present)
 #   make cluster     start a local cluster until Ctrl-C; kubeconfig in $(ONEKO_DATA_DIR)/kubeconfig
+#   make helm-bin    build the helm command-line program from tools/kube into $(KUBE_BIN_DIR),
+#                    for the worker benchmarks' baseline only (make test does not need it)
 
 # The release pinned in tools/kube/go.mod; internal/localkube.KubeVersion must match, as
 # it names the same cache folder. Change all three together (and the etcd and kwok
@@ -20,7 +22,7 @@ KUBE_LDFLAGS  := -s -X $(KUBE_VERSION_PKG).gitVersion=$(KUBE_VERSION) \
 	-X $(KUBE_VERSION_PKG).gitTreeState=clean
 KUBE_GOBUILD  := GOWORK=off CGO_ENABLED=0 go build -trimpath -buildvcs=false
 
-.PHONY: kube-bins cluster
+.PHONY: kube-bins cluster helm-bin
 
 kube-bins: ## Build kube-apiserver, controller-manager, scheduler, etcd and kwok once into a cache outside the repo.
 	@dir="$(KUBE_BIN_DIR)"; missing=""; \
@@ -46,3 +48,20 @@ kube-bins: ## Build kube-apiserver, controller-manager, scheduler, etcd and kwok
 cluster: kube-bins ## Run a local Kubernetes control plane until Ctrl-C; kubeconfig in ONEKO_DATA_DIR/kubeconfig.
 	@ONEKO_KUBE_BIN_DIR="$(KUBE_BIN_DIR)" go run ./cmd/oneko-cluster \
 		-kubeconfig "$${ONEKO_DATA_DIR:-./.oneko}/kubeconfig"
+
+# The helm CLI at the Helm release pinned in tools/kube/go.mod (the same as the root
+# module's Helm SDK). Only the worker benchmarks run it, as the baseline O-Neko's
+# "helm upgrade --install" loop is measured against; nothing else depends on it.
+# (Recursive "=": the go list runs only when helm-bin is built.)
+HELM_VERSION = $(shell cd tools/kube && GOWORK=off go list -m -f '{{.Version}}' helm.sh/helm/v3 2>/dev/null)
+
+helm-bin: ## Build the helm CLI (benchmark baseline only) into the kube binaries' cache dir.
+	@dir="$(KUBE_BIN_DIR)"; \
+	if [ -x "$$dir/helm" ]; then echo "helm-bin: present in $$dir"; exit 0; fi; \
+	echo "helm-bin: building helm $(HELM_VERSION) into $$dir (a few minutes on 2 cores)"; \
+	mkdir -p "$$dir" && tmp="$$(mktemp -d "$$dir/.build.XXXXXX")" && \
+	trap 'rm -rf "$$tmp"' EXIT && cd tools/kube && start=$$(date +%s) && \
+	$(KUBE_GOBUILD) -ldflags='-s -X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION)' \
+		-o "$$tmp/helm" helm.sh/helm/v3/cmd/helm && \
+	mv "$$tmp/helm" "$$dir/helm" && \
+	echo "helm-bin: done in $$(( $$(date +%s) - start ))s, $$dir/helm"

@@ -1,0 +1,705 @@
+package worker
+
+// Benchmarks of the worker issue's figures. They need the same environment as the tests
+// (TestMain starts the control plane, FerretDB, redis-server and the chart repository) and
+// the helm CLI of "make helm-bin" for the baseline; "go test" without -bench runs none of
+// them, and nothing here builds anything. Run them with
+//
+//	go test ./worker -run '^$' -bench 'BenchmarkDeploy100|BenchmarkWebhookToHelm' -benchtime 1x -timeout 60m
+//
+// Timing is reported, never asserted.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/oneko/oneko/api"
+	"github.com/oneko/oneko/internal/auth"
+	"github.com/oneko/oneko/internal/charts"
+	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/lifetime"
+	"github.com/oneko/oneko/internal/localkube"
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/render"
+	"github.com/oneko/oneko/internal/secret"
+	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/policy"
+	"github.com/oneko/oneko/tasks"
+)
+
+// benchVersions is how many versions BenchmarkDeploy100 deploys per run.
+const benchVersions = 100
+
+// helmBinEnv names the helm CLI of the baseline when it is not in the kube binaries' cache.
+const helmBinEnv = "ONEKO_HELM_BIN"
+
+// BenchmarkDeploy100 measures deploy throughput: 100 versions of the small testdata chart
+// (two replicas each, Pods made Ready by kwok) deployed with wait into the local cluster.
+//
+//   - helm-cli is the baseline, O-Neko's way: "helm upgrade --install <name> <chart.tgz> -n <ns>
+//     --create-namespace --wait --kubeconfig <path> -f values.yaml" once per version,
+//     sequentially, with the helm program of "make helm-bin" (or ONEKO_HELM_BIN). It reports
+//     versions/s and cli-peak-rss-MB, the largest resident set of one helm process.
+//   - concurrency-N runs the worker as in production (Worker.Run: a real asynq server on the
+//     test redis-server) with N concurrent tasks. The clock runs from the first of the 100
+//     deploy requests (store write and enqueue, as the api does) until every version is
+//     recorded Running. It reports versions/s, x-vs-cli (its rate over the baseline's, when the
+//     baseline ran in the same invocation), and the resident memory of this test process
+//     sampled every 50 ms: start-rss-MB before the run and peak-rss-MB during it. The test
+//     binary also holds the embedded FerretDB (SQLite) that serves the store and the test's own
+//     polling; the control plane, kwok and redis-server are other processes.
+//
+// Every run deploys into a fresh namespace, deleted (and waited for) outside the clock.
+func BenchmarkDeploy100(b *testing.B) {
+	helmBin := helmCLI(b)
+	chartPath := packageTestChart(b)
+	var cliRate float64
+
+	b.Run("helm-cli", func(b *testing.B) {
+		var elapsed time.Duration
+		var peakKB int64
+		for range b.N {
+			b.StopTimer()
+			ns := "on-cli-" + randomHex(b)
+			dir := b.TempDir()
+			values := make([]string, benchVersions)
+			for i := range values {
+				values[i] = filepath.Join(dir, fmt.Sprintf("values-%d.yaml", i))
+				if err := os.WriteFile(values[i], []byte(renderedValues(fmt.Sprintf("cli-%d", i))), 0o600); err != nil {
+					b.Fatal(err)
+				}
+			}
+			helmEnv := append(os.Environ(),
+				"HELM_CONFIG_HOME="+filepath.Join(dir, "config"),
+				"HELM_CACHE_HOME="+filepath.Join(dir, "cache"),
+				"HELM_DATA_HOME="+filepath.Join(dir, "data"))
+			b.StartTimer()
+			start := time.Now()
+			for i := range benchVersions {
+				cmd := exec.Command(helmBin, "upgrade", "--install", fmt.Sprintf("v%d-web", i), chartPath,
+					"-n", ns, "--create-namespace", "--wait", "--kubeconfig", cluster.KubeconfigPath(), "-f", values[i])
+				cmd.Env = helmEnv
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					b.Fatalf("helm upgrade --install of version %d: %v\n%s", i, err, out)
+				}
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					peakKB = max(peakKB, ru.Maxrss)
+				}
+			}
+			elapsed += time.Since(start)
+			b.StopTimer()
+			deleteNamespaceAndWait(b, ns)
+		}
+		cliRate = float64(benchVersions*b.N) / elapsed.Seconds()
+		b.ReportMetric(cliRate, "versions/s")
+		b.ReportMetric(float64(peakKB)/1024, "cli-peak-rss-MB")
+	})
+
+	for _, concurrency := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("concurrency-%d", concurrency), func(b *testing.B) {
+			var elapsed time.Duration
+			var startRSS, peakRSS int64
+			for range b.N {
+				b.StopTimer()
+				e := newBenchEnv(b)
+				p := e.benchProject(b, benchProjectSpec{})
+				versions := make([]*model.Version, benchVersions)
+				for i := range versions {
+					versions[i] = model.NewVersion(p, fmt.Sprintf("1.0.%d", i), digestFor(fmt.Sprintf("%s-%d", p.ID, i)), e.clock.Now())
+					if err := e.store.CreateVersion(context.Background(), versions[i]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				stopWorker := e.runWorker(b, concurrency)
+				runtime.GC()
+				debug.FreeOSMemory()
+				rss := startRSSSampler(b)
+				startRSS = max(startRSS, rss.start)
+
+				b.StartTimer()
+				start := time.Now()
+				r := deploy.Requester{Store: e.store, Queue: e.queue, Lifetime: lifetime.DefaultPolicy(), Now: e.clock.Now}
+				for _, v := range versions {
+					if _, err := r.RequestState(context.Background(), deploy.Request{Project: p, Version: v, State: model.Deployed, Actor: "user:bench"}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				e.waitAllRunning(b, p.ID, benchVersions, 20*time.Minute)
+				elapsed += time.Since(start)
+				b.StopTimer()
+
+				peakRSS = max(peakRSS, rss.stop())
+				stopWorker()
+				deleteNamespaceAndWait(b, p.Namespace)
+			}
+			rate := float64(benchVersions*b.N) / elapsed.Seconds()
+			b.ReportMetric(rate, "versions/s")
+			if cliRate > 0 {
+				b.ReportMetric(rate/cliRate, "x-vs-cli")
+			} else {
+				b.Log("the helm-cli baseline did not run in this invocation: no x-vs-cli")
+			}
+			b.ReportMetric(float64(startRSS)/(1<<20), "start-rss-MB")
+			b.ReportMetric(float64(peakRSS)/(1<<20), "peak-rss-MB")
+		})
+	}
+}
+
+// BenchmarkWebhookToHelm measures the latency from a webhook's 202 to the start of the Helm
+// upgrade it causes, with an idle queue. The whole path is real and in this process: the api
+// (api.New, POST /api/v1/webhooks/{registryId}, generic format, Bearer secret) enqueues an
+// image:push task into redis-server; the worker's image:push handler confirms the tag's digest
+// with the docker registry (a stub registry answering HEAD of the manifest with the pushed
+// digest), records it and, the version being deployed and "automatically", queues its deploy;
+// the deploy handler takes the version's lease, and the deployer's helmOp test hook marks the
+// start of the Helm operation. Each push changes the digest of the one deployed version; the
+// next push is sent after that upgrade finished and the queues are empty, after a random pause
+// of up to 1.5 s so that pushes meet the worker's idle polling at any phase.
+//
+//   - worker.Run serves tasks exactly as the production worker does (asynq's default
+//     TaskCheckInterval: an idle server looks for tasks every 0.5-1.5 s).
+//   - asynq-poll-10ms is the same mux on an asynq server with TaskCheckInterval 10 ms, to show
+//     how much of the latency is asynq's idle polling.
+//
+// Each reports p50-ms, p99-ms and max-ms over 30 pushes per b.N (nearest-rank percentiles: with
+// 30 samples p99 is the largest).
+func BenchmarkWebhookToHelm(b *testing.B) {
+	for _, variant := range []struct {
+		name      string
+		checkPoll time.Duration // 0: Worker.Run
+	}{{"worker.Run", 0}, {"asynq-poll-10ms", 10 * time.Millisecond}} {
+		b.Run(variant.name, func(b *testing.B) {
+			const pushes = 30
+			e := newBenchEnv(b)
+			reg := newStubRegistry(b)
+			p := e.benchProject(b, benchProjectSpec{registryURL: reg.srv.URL, webhookSecret: "bench-secret"})
+			apiURL := e.startAPI(b)
+
+			var versionID atomic.Value
+			starts := make(chan time.Time, 64)
+			ends := make(chan struct{}, 64)
+			e.worker.deploy.hooks.helmOp = func(id string, delta int) {
+				if want, _ := versionID.Load().(string); id != want {
+					return
+				}
+				if delta > 0 {
+					select {
+					case starts <- time.Now():
+					default:
+					}
+				} else {
+					select {
+					case ends <- struct{}{}:
+					default:
+					}
+				}
+			}
+			var stopWorker func()
+			if variant.checkPoll == 0 {
+				stopWorker = e.runWorker(b, 4)
+			} else {
+				stopWorker = e.runAsynqServer(b, 4, variant.checkPoll)
+			}
+			defer stopWorker()
+
+			// The version: created by a first push, then deployed.
+			image := strings.TrimPrefix(reg.srv.URL, "http://") + "/team/shop"
+			push := func(digest string) time.Time {
+				reg.digest.Store(digest)
+				body := fmt.Sprintf(`{"image":%q,"tag":"latest","digest":%q}`, image, digest)
+				req, _ := http.NewRequest(http.MethodPost, apiURL+"/api/v1/webhooks/"+p.DockerRegistryID, strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer bench-secret")
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out, _ := readAll(res)
+				at := time.Now()
+				if res.StatusCode != http.StatusAccepted {
+					b.Fatalf("webhook answered %d %s, want 202", res.StatusCode, out)
+				}
+				return at
+			}
+			push(digestFor("initial"))
+			v := e.waitVersionByTag(b, p.ID, "latest", 30*time.Second)
+			versionID.Store(v.ID)
+			r := deploy.Requester{Store: e.store, Queue: e.queue, Lifetime: lifetime.DefaultPolicy(), Now: e.clock.Now}
+			if _, err := r.RequestState(context.Background(), deploy.Request{Project: p, Version: v, State: model.Deployed, Actor: "user:bench"}); err != nil {
+				b.Fatal(err)
+			}
+			<-starts
+			<-ends
+			e.waitAllRunning(b, p.ID, 1, 2*time.Minute)
+			e.waitQueuesIdle(b)
+
+			var lat []time.Duration
+			b.ResetTimer()
+			for i := range pushes * b.N {
+				b.StopTimer()
+				time.Sleep(time.Duration(rand.Int64N(1500)) * time.Millisecond)
+				b.StartTimer()
+				accepted := push(digestFor(fmt.Sprintf("push-%d", i)))
+				select {
+				case started := <-starts:
+					lat = append(lat, started.Sub(accepted))
+				case <-time.After(2 * time.Minute):
+					b.Fatalf("push %d: no Helm operation started within 2 minutes of the 202", i)
+				}
+				b.StopTimer()
+				select {
+				case <-ends:
+				case <-time.After(3 * time.Minute):
+					b.Fatalf("push %d: the upgrade did not end within 3 minutes", i)
+				}
+				e.waitQueuesIdle(b)
+				if got := e.getB(b, v.ID); got.Deployment.Status != model.StatusRunning {
+					b.Fatalf("push %d: version %s after its upgrade (%q)", i, got.Deployment.Status, got.Deployment.Message)
+				}
+			}
+			slices.Sort(lat)
+			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+			b.ReportMetric(ms(lat[(len(lat)*99+99)/100-1]), "p99-ms")
+			b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
+			b.ReportMetric(0, "ns/op") // the clock also ran through the webhook calls; not a figure
+		})
+	}
+}
+
+// newBenchEnv is newEnv for benchmarks: a worker with its own database and a flushed Redis.
+func newBenchEnv(tb testing.TB) *env {
+	tb.Helper()
+	ctx := context.Background()
+	if err := redisSrv.Flush(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	box, err := secret.NewBox(bytes.Repeat([]byte{7}, secret.KeySize))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	clk := &clock{now: time.Now().UTC()}
+	st, err := store.Open(ctx, mongoURI, store.Options{Database: fmt.Sprintf("wb%d_%d", os.Getpid(), dbSeq.Add(1)), Box: box, Now: clk.Now})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	opt := asynq.RedisClientOpt{Addr: redisSrv.Addr()}
+	q := asynq.NewClient(opt)
+	rdb := redis.NewClient(&redis.Options{Addr: redisSrv.Addr()})
+	cache, err := charts.NewCache(tb.TempDir(), charts.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	level := slog.LevelWarn
+	if os.Getenv("ONEKO_TEST_LOG") != "" {
+		level = slog.LevelDebug
+	}
+	w, err := New(Deps{
+		Store: st, Queue: q, Redis: rdb, Kube: cluster.RESTConfig(), Charts: cache,
+		Lifetime: lifetime.DefaultPolicy(), Now: clk.Now,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w.ConfigureDeploy(DeployOptions{Timeout: 2 * time.Minute})
+	tb.Cleanup(func() {
+		_ = q.Close()
+		_ = rdb.Close()
+		_ = st.DropDatabase(context.Background())
+		_ = st.Close(context.Background())
+	})
+	return &env{store: st, queue: q, rdb: rdb, worker: w, clock: clk, redis: opt}
+}
+
+// benchProjectSpec changes the defaults of a benchmark project.
+type benchProjectSpec struct {
+	registryURL   string // default https://registry.example.test
+	webhookSecret string
+}
+
+// benchProject stores a docker registry, a Helm registry serving the test charts and an
+// "automatically" project with one template (defaultValues, chart app) deploying into a fresh
+// namespace, deleted when tb ends.
+func (e *env) benchProject(tb testing.TB, spec benchProjectSpec) *model.Project {
+	tb.Helper()
+	ctx := context.Background()
+	suffix := randomHex(tb)
+	if spec.registryURL == "" {
+		spec.registryURL = "https://registry.example.test"
+	}
+	dr := &model.DockerRegistry{Name: "registry-" + suffix, URL: spec.registryURL, WebhookFormat: model.WebhookGeneric, WebhookSecret: spec.webhookSecret}
+	if err := e.store.CreateDockerRegistry(ctx, dr); err != nil {
+		tb.Fatal(err)
+	}
+	hr := &model.HelmRegistry{Name: "charts-" + suffix, URL: chartURL}
+	if err := e.store.CreateHelmRegistry(ctx, hr); err != nil {
+		tb.Fatal(err)
+	}
+	ns := "on-b" + suffix
+	p := &model.Project{
+		Name: "shop-" + suffix, DockerRegistryID: dr.ID, ImageName: "team/shop", Namespace: ns,
+		NewVersionsDeploymentBehaviour: model.BehaviourAutomatically,
+		DefaultConfigurationTemplates: []model.ConfigurationTemplate{{
+			ID: "t1", Name: "web", Content: defaultValues, ChartName: "app", HelmRegistryID: hr.ID,
+		}},
+		DefaultLifetimeBehaviour: model.Lifetime{Type: lifetime.Infinite},
+	}
+	p.Normalize()
+	if err := e.store.CreateProject(ctx, p); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = e.worker.deploy.kube.DeleteNamespace(ctx, ns)
+	})
+	return p
+}
+
+// runWorker serves tasks with Worker.Run, the production entry point, until the returned
+// function is called (it waits for Run to return).
+func (e *env) runWorker(tb testing.TB, concurrency int) (stop func()) {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.worker.Run(ctx, e.redis, Config{Concurrency: concurrency}) }()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				tb.Errorf("worker: %v", err)
+			}
+		})
+	}
+}
+
+// runAsynqServer serves the worker's mux with Worker.Run's asynq configuration except for
+// TaskCheckInterval.
+func (e *env) runAsynqServer(tb testing.TB, concurrency int, taskCheck time.Duration) (stop func()) {
+	tb.Helper()
+	srv := asynq.NewServer(e.redis, asynq.Config{
+		Concurrency:       concurrency,
+		Queues:            tasks.Queues(),
+		ShutdownTimeout:   30 * time.Second,
+		TaskCheckInterval: taskCheck,
+		LogLevel:          asynq.ErrorLevel,
+	})
+	if err := srv.Start(e.worker.Mux()); err != nil {
+		tb.Fatal(err)
+	}
+	var once sync.Once
+	return func() { once.Do(srv.Shutdown) }
+}
+
+// startAPI serves the api on the env's store and Redis; it returns its base URL.
+func (e *env) startAPI(tb testing.TB) string {
+	tb.Helper()
+	authz, err := policy.New()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := api.New(api.Deps{
+		Store: e.store, Auth: auth.NewAuthenticator(e.store, auth.NewThrottle(e.rdb, 5, time.Minute), time.Hour, nil), Policy: authz,
+		Queue: e.queue, Redis: e.rdb, Cluster: e.worker.deploy.kube, Checker: api.ClientChecker{}, CheckTemplate: render.Check,
+		Lifetime: lifetime.DefaultPolicy(),
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	tb.Cleanup(hs.Close)
+	return hs.URL
+}
+
+// waitAllRunning polls the store until n versions of the project are Running; a Failed
+// version fails the benchmark with its message.
+func (e *env) waitAllRunning(tb testing.TB, projectID string, n int, timeout time.Duration) {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		vs, err := e.store.VersionsOfProject(context.Background(), projectID)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		running := 0
+		for _, v := range vs {
+			switch v.Deployment.Status {
+			case model.StatusRunning:
+				running++
+			case model.StatusFailed:
+				tb.Fatalf("version %s failed: %s", v.Name, v.Deployment.Message)
+			}
+		}
+		if running >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("%d of %d versions Running after %s", running, n, timeout)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// waitVersionByTag waits until the project has a version of tag.
+func (e *env) waitVersionByTag(tb testing.TB, projectID, tag string, timeout time.Duration) *model.Version {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		v, err := e.store.GetVersionByTag(context.Background(), projectID, tag)
+		if err == nil {
+			return v
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			tb.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("no version %s after %s", tag, timeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitQueuesIdle waits until no task is pending, active, scheduled or waiting for a retry.
+func (e *env) waitQueuesIdle(tb testing.TB) {
+	tb.Helper()
+	in := asynq.NewInspector(e.redis)
+	defer in.Close()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		busy := 0
+		queues, err := in.Queues()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, q := range queues {
+			info, err := in.GetQueueInfo(q)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			busy += info.Pending + info.Active + info.Scheduled + info.Retry
+		}
+		if busy == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatal("the queues did not drain in 3 minutes")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (e *env) getB(tb testing.TB, id string) *model.Version {
+	tb.Helper()
+	v, err := e.store.GetVersionByID(context.Background(), id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
+}
+
+// stubRegistry answers the manifest HEAD of any tag with one digest, as a registry that
+// just received the push would.
+type stubRegistry struct {
+	srv    *httptest.Server
+	digest atomic.Value // string
+}
+
+func newStubRegistry(tb testing.TB) *stubRegistry {
+	tb.Helper()
+	r := &stubRegistry{}
+	r.digest.Store(digestFor("none"))
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		switch {
+		case req.URL.Path == "/v2/" || req.URL.Path == "/v2":
+			w.WriteHeader(http.StatusOK)
+		case strings.Contains(req.URL.Path, "/manifests/") && req.Method == http.MethodHead:
+			w.Header().Set("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+			w.Header().Set("Content-Length", "512")
+			w.Header().Set("Docker-Content-Digest", r.digest.Load().(string))
+			w.WriteHeader(http.StatusOK)
+		default:
+			http.NotFound(w, req)
+		}
+	}))
+	tb.Cleanup(r.srv.Close)
+	return r
+}
+
+// helmCLI finds the helm program of the baseline: ONEKO_HELM_BIN, else helm in the kube
+// binaries' cache dir (where "make helm-bin" puts it).
+func helmCLI(tb testing.TB) string {
+	tb.Helper()
+	if p := os.Getenv(helmBinEnv); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			tb.Fatalf("%s=%s: %v", helmBinEnv, p, err)
+		}
+		return p
+	}
+	dir := os.Getenv(localkube.BinDirEnv)
+	if dir == "" {
+		var err error
+		if dir, err = localkube.DefaultBinDir(); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	p := filepath.Join(dir, "helm")
+	if _, err := os.Stat(p); err != nil {
+		tb.Fatalf("the helm CLI of the baseline is missing (%v): run \"make helm-bin\" (it builds %s), or set %s", err, p, helmBinEnv)
+	}
+	return p
+}
+
+// packageTestChart packages testdata/charts/app into a .tgz for the helm CLI.
+func packageTestChart(tb testing.TB) string {
+	tb.Helper()
+	ch, err := loader.Load("testdata/charts/app")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	path, err := chartutil.Save(ch, tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// renderedValues is what O-Neko renders from defaultValues for a version of the test
+// project whose digest is digestFor(seed).
+func renderedValues(seed string) string {
+	return fmt.Sprintf("replicas: 2\nimage: \"registry.example.test/team/shop@%s\"\n", digestFor(seed))
+}
+
+// digestFor is a sha256 digest made from seed.
+func digestFor(seed string) string {
+	return fmt.Sprintf("sha256:%x", sha256.Sum256([]byte(seed)))
+}
+
+// deleteNamespaceAndWait deletes a namespace and waits until it is gone, so that its
+// teardown does not load the cluster during the next measurement.
+func deleteNamespaceAndWait(tb testing.TB, ns string) {
+	tb.Helper()
+	client := cluster.Client(tb)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := client.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+		tb.Fatalf("delete namespace %s: %v", ns, err)
+	}
+	for {
+		_, err := client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return
+		}
+		if ctx.Err() != nil {
+			tb.Logf("namespace %s still terminating after 5 minutes; going on", ns)
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// rssSampler records the peak resident set of this process.
+type rssSampler struct {
+	start int64
+	peak  atomic.Int64
+	quit  chan struct{}
+	done  chan struct{}
+}
+
+// startRSSSampler reads VmRSS now and then every 50 ms until stop, which returns the peak.
+func startRSSSampler(tb testing.TB) *rssSampler {
+	tb.Helper()
+	first, err := vmRSS()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := &rssSampler{start: first, quit: make(chan struct{}), done: make(chan struct{})}
+	s.peak.Store(first)
+	go func() {
+		defer close(s.done)
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-s.quit:
+				return
+			case <-tick.C:
+				if n, err := vmRSS(); err == nil && n > s.peak.Load() {
+					s.peak.Store(n)
+				}
+			}
+		}
+	}()
+	return s
+}
+
+func (s *rssSampler) stop() int64 {
+	close(s.quit)
+	<-s.done
+	if n, err := vmRSS(); err == nil && n > s.peak.Load() {
+		s.peak.Store(n)
+	}
+	return s.peak.Load()
+}
+
+// vmRSS is this process's resident set in bytes, from /proc/self/status.
+func vmRSS() (int64, error) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("VmRSS %q: %w", rest, err)
+			}
+			return kb << 10, nil
+		}
+	}
+	return 0, errors.New("no VmRSS in /proc/self/status")
+}
+
+func randomHex(tb testing.TB) string {
+	tb.Helper()
+	return fmt.Sprintf("%08x", rand.Uint32())
+}
+
+func readAll(res *http.Response) ([]byte, error) {
+	defer res.Body.Close()
+	var buf bytes.Buffer
+	_, err := buf.ReadFrom(res.Body)
+	return buf.Bytes(), err
+}
