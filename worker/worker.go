@@ -83,6 +83,9 @@ type Config struct {
 	Concurrency int
 	// ShutdownTimeout is how long running tasks may finish on shutdown.
 	ShutdownTimeout time.Duration
+	// TaskCheckInterval is how often an idle worker asks Redis for new tasks (default 50ms).
+	// asynq's default of 1s would add up to a second per hop to a push → deploy chain.
+	TaskCheckInterval time.Duration
 	// Periodic says when the periodic tasks run; the zero value means DefaultPeriodic().
 	// Every worker runs the scheduler; asynq.Unique keeps one queued task per period.
 	Periodic Periodic
@@ -96,12 +99,16 @@ func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Confi
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 30 * time.Second
 	}
+	if cfg.TaskCheckInterval <= 0 {
+		cfg.TaskCheckInterval = 50 * time.Millisecond
+	}
 	srv := asynq.NewServer(redisOpt, asynq.Config{
-		Concurrency:     cfg.Concurrency,
-		Queues:          tasks.Queues(),
-		ShutdownTimeout: cfg.ShutdownTimeout,
-		Logger:          asynqLogger{w.log.With("component", "asynq")},
-		BaseContext:     func() context.Context { return context.WithoutCancel(ctx) },
+		Concurrency:       cfg.Concurrency,
+		Queues:            tasks.Queues(),
+		ShutdownTimeout:   cfg.ShutdownTimeout,
+		TaskCheckInterval: cfg.TaskCheckInterval,
+		Logger:            asynqLogger{w.log.With("component", "asynq")},
+		BaseContext:       func() context.Context { return context.WithoutCancel(ctx) },
 	})
 	if err := srv.Start(w.Mux()); err != nil {
 		return fmt.Errorf("start worker: %w", err)
