@@ -10,6 +10,7 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
@@ -43,6 +44,7 @@ type Options struct {
 type Client struct {
 	getter     *sharedGetter
 	kube       kubernetes.Interface
+	dyn        dynamic.Interface // watches of the readiness wait
 	log        *slog.Logger
 	maxHistory int
 	capsTTL    time.Duration
@@ -90,9 +92,14 @@ func New(cfg *rest.Config, opts Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("helm client: kubernetes client: %w", err)
 	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("helm client: dynamic client: %w", err)
+	}
 	return &Client{
 		getter:     &sharedGetter{config: cfg, discovery: cached, mapper: mapper},
 		kube:       cs,
+		dyn:        dyn,
 		log:        opts.Logger,
 		maxHistory: opts.MaxHistory,
 		capsTTL:    opts.CapabilitiesTTL,

@@ -30,7 +30,7 @@ const (
 // upgrade. The pending revision is marked failed, then the release is rolled back to its last
 // deployed revision (waiting up to timeout), or uninstalled if it never deployed. Call it
 // only while no other operation on the release can be running. The SDK's rollback takes no
-// context: ctx is checked before it starts.
+// context: ctx is checked before it starts, and bounds its wait for readiness.
 func (c *Client) RecoverPending(ctx context.Context, ns, name string, timeout time.Duration) (Recovery, error) {
 	if err := ctx.Err(); err != nil {
 		return NothingPending, fmt.Errorf("recover release %s/%s: %w", ns, name, err)
@@ -39,6 +39,7 @@ func (c *Client) RecoverPending(ctx context.Context, ns, name string, timeout ti
 	if err != nil {
 		return NothingPending, fmt.Errorf("recover release %s/%s: %w", ns, name, err)
 	}
+	c.waitReady(ctx, cfg, ol)
 	last, err := cfg.Releases.Last(name)
 	if errors.Is(err, driver.ErrReleaseNotFound) {
 		return NothingPending, nil

@@ -24,9 +24,12 @@ type Release struct {
 
 // UpgradeInstall installs the release when it has no history, else upgrades it (helm
 // upgrade --install, without --atomic). With wait it waits up to timeout for the release's
-// resources to be ready. A failed install or upgrade is returned as an *OpError holding the
-// tail of Helm's log; the release Helm recorded (status failed) is returned with it when
-// there is one.
+// resources to be ready, watching them rather than polling as Helm does (see
+// readyWaitClient), while the new revision stays pending; resources not ready in time fail
+// the revision, recorded as failed with the error naming the resource that was not ready.
+// timeout also bounds the hooks. A failed install or upgrade is returned as an *OpError
+// holding the tail of Helm's log; the release Helm recorded (status failed) is returned with
+// it when there is one.
 func (c *Client) UpgradeInstall(ctx context.Context, r Release, wait bool, timeout time.Duration) (*release.Release, error) {
 	if r.Chart == nil {
 		return nil, fmt.Errorf("upgrade release %s/%s: no chart", r.Namespace, r.Name)
@@ -35,6 +38,7 @@ func (c *Client) UpgradeInstall(ctx context.Context, r Release, wait bool, timeo
 	if err != nil {
 		return nil, fmt.Errorf("upgrade release %s/%s: %w", r.Namespace, r.Name, err)
 	}
+	c.waitReady(ctx, cfg, ol)
 	_, err = cfg.Releases.Last(r.Name)
 	switch {
 	case errors.Is(err, driver.ErrReleaseNotFound):

@@ -1,0 +1,98 @@
+package helm_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"helm.sh/helm/v3/pkg/release"
+
+	"github.com/oneko/oneko/internal/helm"
+)
+
+// nowhere is a nodeSelector that matches no node: the pods are never scheduled.
+func nowhere(ns string) map[string]any {
+	return map[string]any{"oneko.test/pool": "nowhere-" + ns}
+}
+
+// TestUpgradeInstallWaitsForReadiness: a waiting install returns once every replica is
+// available; an upgrade, then an install, whose pods can never be scheduled fail after the
+// timeout with an error naming the Deployment, and their revisions are recorded failed —
+// nothing is left pending, and a corrected upgrade of the failed install deploys.
+func TestUpgradeInstallWaitsForReadiness(t *testing.T) {
+	ctx := t.Context()
+	c := newClient(t)
+	ns := kube.Namespace(t, "helmwait")
+	ch := loadChart(t)
+
+	rel, err := c.UpgradeInstall(ctx, helm.Release{Name: "web", Namespace: ns, Chart: ch,
+		Values: map[string]any{"replicas": 2}}, true, 2*time.Minute)
+	if err != nil {
+		t.Fatalf("install: %v\n%s", err, helm.LogTail(err))
+	}
+	if rel.Info.Status != release.StatusDeployed {
+		t.Fatalf("after install: status %s", rel.Info.Status)
+	}
+	if ready, desired, err := c.PodCounts(ctx, rel); err != nil || ready != 2 || desired != 2 {
+		t.Fatalf("pods after a waiting install = %d/%d, %v; want 2/2", ready, desired, err)
+	}
+
+	stuck := func(op, name string, rev int) {
+		t.Helper()
+		rel, err := c.UpgradeInstall(ctx, helm.Release{Name: name, Namespace: ns, Chart: ch,
+			Values: map[string]any{"replicas": 2, "nodeSelector": nowhere(ns)}}, true, 3*time.Second)
+		if err == nil {
+			t.Fatalf("%s of pods that cannot be scheduled succeeded", op)
+		}
+		want := "deployment " + ns + "/" + name + ": "
+		var oe *helm.OpError
+		if !errors.As(err, &oe) || oe.Op != op || !strings.Contains(err.Error(), want) {
+			t.Fatalf("%s error = %v, want an %s OpError naming %q", op, err, op, want)
+		}
+		if helm.Unreachable(err) || errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("resources not ready counted as an unreachable cluster: %v", err)
+		}
+		if rel == nil || rel.Info.Status != release.StatusFailed {
+			t.Fatalf("%s returned release %v, want it failed", op, rel)
+		}
+		st, err := c.Status(ctx, ns, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Version != rev || st.Info.Status != release.StatusFailed || !strings.Contains(st.Info.Description, want) {
+			t.Fatalf("stored release = revision %d %s %q; want revision %d failed naming %q", st.Version, st.Info.Status, st.Info.Description, rev, want)
+		}
+		if got, err := c.RecoverPending(ctx, ns, name, time.Minute); err != nil || got != helm.NothingPending {
+			t.Fatalf("recover after a failed wait = %q, %v; want nothing pending", got, err)
+		}
+	}
+	stuck("upgrade", "web", 2)
+	stuck("install", "stuck", 1)
+
+	// The failed install never deployed, so Helm upgrades it from its failed revision: the
+	// nodeSelector is removed and the pods are scheduled. (Upgrading "web" back to revision 1's
+	// values would change nothing: Helm diffs against the last deployed revision.)
+	rel, err = c.UpgradeInstall(ctx, helm.Release{Name: "stuck", Namespace: ns, Chart: ch,
+		Values: map[string]any{"replicas": 2}}, true, 2*time.Minute)
+	if err != nil || rel.Version != 2 || rel.Info.Status != release.StatusDeployed {
+		t.Fatalf("corrected upgrade = %v, %v; want revision 2 deployed", rel, err)
+	}
+	if ready, desired, err := c.PodCounts(ctx, rel); err != nil || ready != 2 || desired != 2 {
+		t.Fatalf("pods after the corrected upgrade = %d/%d, %v; want 2/2", ready, desired, err)
+	}
+}
+
+// TestUpgradeInstallWaitEndsWithContext: the wait ends when ctx does, not at its timeout.
+func TestUpgradeInstallWaitEndsWithContext(t *testing.T) {
+	c := newClient(t)
+	ns := kube.Namespace(t, "helmwaitctx")
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+	defer cancel()
+	_, err := c.UpgradeInstall(ctx, helm.Release{Name: "web", Namespace: ns, Chart: loadChart(t),
+		Values: map[string]any{"nodeSelector": nowhere(ns)}}, true, 10*time.Minute)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("install with an ending context = %v, want the context's error", err)
+	}
+}
