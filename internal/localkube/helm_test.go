@@ -72,12 +72,22 @@ func TestHelmInstallWithWaitAndUninstall(t *testing.T) {
 		t.Errorf("release status = %s, want %s", rel.Info.Status, release.StatusDeployed)
 	}
 
-	d, err := client.AppsV1().Deployments(ns).Get(ctx, "hello", metav1.GetOptions{})
-	if err != nil {
-		t.Fatalf("get deployment: %v", err)
-	}
-	if d.Status.ReadyReplicas != 3 {
-		t.Errorf("deployment ready replicas = %d right after a waiting install, want 3", d.Status.ReadyReplicas)
+	// Helm's wait accepts a Deployment once its new ReplicaSet has replicas - maxUnavailable
+	// ready Pods (and the Deployment's own status may lag behind its ReplicaSet), so all 3 are
+	// awaited here with a bound.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		d, err := client.AppsV1().Deployments(ns).Get(ctx, "hello", metav1.GetOptions{})
+		if err != nil {
+			t.Fatalf("get deployment: %v", err)
+		}
+		if d.Status.ReadyReplicas == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("deployment ready replicas = %d 30s after a waiting install, want 3", d.Status.ReadyReplicas)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, "hello", metav1.GetOptions{})
 	if err != nil {
