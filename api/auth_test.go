@@ -130,3 +130,16 @@ func TestBasicAuthAndThrottle(t *testing.T) {
 	// Other users are not affected.
 	e.do("GET", "/api/v1/projects", nil, basic("viewer", testPassword)).must(t, 200)
 }
+
+// TestMetrics: /metrics is open and counts webhook outcomes by registry, format and result.
+func TestMetrics(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture()
+	e.do("POST", "/api/v1/webhooks/"+f.registryID, `{"image":"registry.example.com/team/shop","tag":"1.0"}`, bearer("wrong")).must(t, 401)
+	res := e.do("GET", "/metrics", nil, anonymous).must(t, 200)
+	body := string(res.body)
+	want := `oneko_webhook_requests_total{format="auto",registry="` + f.registryID + `",result="unauthorized"} 1`
+	if !strings.Contains(body, want) || !strings.Contains(body, "go_goroutines") {
+		t.Fatalf("metrics lack %s:\n%.2000s", want, body)
+	}
+}
