@@ -16,7 +16,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -35,7 +34,6 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"github.com/redis/go-redis/v9"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -43,13 +41,11 @@ import (
 
 	"github.com/oneko/oneko/api"
 	"github.com/oneko/oneko/internal/auth"
-	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/localkube"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/render"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/policy"
 	"github.com/oneko/oneko/tasks"
@@ -130,7 +126,7 @@ func BenchmarkDeploy100(b *testing.B) {
 			var startRSS, peakRSS int64
 			for range b.N {
 				b.StopTimer()
-				e := newBenchEnv(b)
+				e := newEnv(b)
 				p := e.benchProject(b, benchProjectSpec{})
 				versions := make([]*model.Version, benchVersions)
 				for i := range versions {
@@ -199,7 +195,7 @@ func BenchmarkWebhookToHelm(b *testing.B) {
 	}{{"worker.Run", 0}, {"asynq-poll-10ms", 10 * time.Millisecond}} {
 		b.Run(variant.name, func(b *testing.B) {
 			const pushes = 30
-			e := newBenchEnv(b)
+			e := newEnv(b)
 			reg := newStubRegistry(b)
 			p := e.benchProject(b, benchProjectSpec{registryURL: reg.srv.URL, webhookSecret: "bench-secret"})
 			apiURL := e.startAPI(b)
@@ -294,51 +290,6 @@ func BenchmarkWebhookToHelm(b *testing.B) {
 			b.ReportMetric(0, "ns/op") // the clock also ran through the webhook calls; not a figure
 		})
 	}
-}
-
-// newBenchEnv is newEnv for benchmarks: a worker with its own database and a flushed Redis.
-func newBenchEnv(tb testing.TB) *env {
-	tb.Helper()
-	ctx := context.Background()
-	if err := redisSrv.Flush(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	box, err := secret.NewBox(bytes.Repeat([]byte{7}, secret.KeySize))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	clk := &clock{now: time.Now().UTC()}
-	st, err := store.Open(ctx, mongoURI, store.Options{Database: fmt.Sprintf("wb%d_%d", os.Getpid(), dbSeq.Add(1)), Box: box, Now: clk.Now})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	opt := asynq.RedisClientOpt{Addr: redisSrv.Addr()}
-	q := asynq.NewClient(opt)
-	rdb := redis.NewClient(&redis.Options{Addr: redisSrv.Addr()})
-	cache, err := charts.NewCache(tb.TempDir(), charts.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	level := slog.LevelWarn
-	if os.Getenv("ONEKO_TEST_LOG") != "" {
-		level = slog.LevelDebug
-	}
-	w, err := New(Deps{
-		Store: st, Queue: q, Redis: rdb, Kube: cluster.RESTConfig(), Charts: cache,
-		Lifetime: lifetime.DefaultPolicy(), Now: clk.Now,
-		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	w.ConfigureDeploy(DeployOptions{Timeout: 2 * time.Minute})
-	tb.Cleanup(func() {
-		_ = q.Close()
-		_ = rdb.Close()
-		_ = st.DropDatabase(context.Background())
-		_ = st.Close(context.Background())
-	})
-	return &env{store: st, queue: q, rdb: rdb, worker: w, clock: clk, redis: opt}
 }
 
 // benchProjectSpec changes the defaults of a benchmark project.

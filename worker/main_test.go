@@ -126,7 +126,7 @@ func (c *clock) Add(d time.Duration) {
 
 // env is one test's worker with its own database and a flushed Redis.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	store  *store.Store
 	queue  *asynq.Client
 	rdb    *redis.Client
@@ -135,7 +135,7 @@ type env struct {
 	redis  asynq.RedisClientOpt
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	if err := redisSrv.Flush(ctx); err != nil {
