@@ -103,9 +103,6 @@ type TemplateVariable struct {
 	ShowOnDashboard bool     `json:"showOnDashboard" bson:"showOnDashboard"`
 }
 
-// IsSelect reports whether the variable is a select variable whose value is one of Values.
-func (v TemplateVariable) IsSelect() bool { return v.UseValues }
-
 // Allows reports whether value is one of the variable's listed values.
 func (v TemplateVariable) Allows(value string) bool {
 	for _, x := range v.Values {
