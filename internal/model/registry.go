@@ -2,31 +2,25 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"time"
+
+	"github.com/oneko/oneko/internal/registry"
 )
 
-// WebhookFormat names the payload format a docker registry's webhooks use.
-type WebhookFormat string
+// WebhookFormat names the payload format a docker registry's webhooks use; package registry
+// defines the formats and parses them.
+type WebhookFormat = registry.Format
 
-// The webhook formats.
+// The webhook formats the model's code and tests name directly.
 const (
-	WebhookAuto         WebhookFormat = "auto"
-	WebhookHarbor       WebhookFormat = "harbor"
-	WebhookDockerHub    WebhookFormat = "dockerhub"
-	WebhookDistribution WebhookFormat = "distribution"
-	WebhookQuay         WebhookFormat = "quay"
-	WebhookGHCR         WebhookFormat = "ghcr"
-	WebhookACR          WebhookFormat = "acr"
-	WebhookGeneric      WebhookFormat = "generic"
+	WebhookAuto    = registry.FormatAuto
+	WebhookGeneric = registry.FormatGeneric
 )
 
-// Valid reports whether f is a known format.
-func (f WebhookFormat) Valid() bool {
-	switch f {
-	case WebhookAuto, WebhookHarbor, WebhookDockerHub, WebhookDistribution, WebhookQuay, WebhookGHCR, WebhookACR, WebhookGeneric:
-		return true
-	}
-	return false
+// validWebhookFormat reports whether f is exactly one of the known formats.
+func validWebhookFormat(f WebhookFormat) bool {
+	return slices.Contains(registry.Formats(), f)
 }
 
 // DefaultPollInterval is how often a docker registry is polled unless configured otherwise.
@@ -83,7 +77,7 @@ func (r *DockerRegistry) Validate() error {
 	} else if r.PollInterval > 0 && time.Duration(r.PollInterval) < 10*time.Second {
 		pr.add("pollInterval", "must be 0s (webhooks only) or at least 10s")
 	}
-	if !r.WebhookFormat.Valid() {
+	if !validWebhookFormat(r.WebhookFormat) {
 		pr.add("webhookFormat", "must be one of auto, harbor, dockerhub, distribution, quay, ghcr, acr, generic")
 	}
 	if r.Password != "" && r.Username == "" {
