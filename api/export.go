@@ -114,19 +114,7 @@ func (s *Server) importProject(c *gin.Context) {
 	for i := range p.TemplateVariables {
 		p.TemplateVariables[i].ID = ""
 	}
-	ctx := c.Request.Context()
-	if err := s.checkProjectRefs(ctx, &p); err != nil {
-		s.fail(c, err)
-		return
-	}
-	assignTemplateIDs(&p)
-	if err := s.Store.CreateProject(ctx, &p); err != nil {
-		s.fail(c, err)
-		return
-	}
-	p.Status = model.ProjectNotDeployed
-	s.record(c, model.PriorityInfo, model.EntityProject, p.ID, "Project imported", "project %s for image %s", p.Name, p.ImageName)
-	c.JSON(http.StatusCreated, &p)
+	s.insertProject(c, &p, "Project imported")
 }
 
 // parseImportedLifetime reads {"type","value"} or O-Neko's {"daysToLive": n} (0 or absent: infinite).

@@ -125,21 +125,27 @@ func (s *Server) createProject(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
 	p.ID, p.Status, p.Revision, p.DeletingSince = "", "", 0, nil
-	if err := s.checkProjectRefs(ctx, &p); err != nil {
+	s.insertProject(c, &p, "Project created")
+}
+
+// insertProject validates a new project and what it refers to, stores it, records the
+// activity and answers 201. Create and import both end here.
+func (s *Server) insertProject(c *gin.Context, p *model.Project, title string) {
+	ctx := c.Request.Context()
+	if err := s.checkProjectRefs(ctx, p); err != nil {
 		s.fail(c, err)
 		return
 	}
-	assignTemplateIDs(&p)
-	if err := s.Store.CreateProject(ctx, &p); err != nil {
+	assignTemplateIDs(p)
+	if err := s.Store.CreateProject(ctx, p); err != nil {
 		s.fail(c, err)
 		return
 	}
 	p.Status = model.ProjectNotDeployed
-	s.record(c, model.PriorityInfo, model.EntityProject, p.ID, "Project created", "project %s for image %s", p.Name, p.ImageName)
+	s.record(c, model.PriorityInfo, model.EntityProject, p.ID, title, "project %s for image %s", p.Name, p.ImageName)
 	setETag(c, p.Revision)
-	c.JSON(http.StatusCreated, &p)
+	c.JSON(http.StatusCreated, p)
 }
 
 func (s *Server) putProject(c *gin.Context) {
