@@ -249,7 +249,7 @@ func (s *Server) deleteProject(c *gin.Context) {
 		ids = append(ids, id)
 	}
 	s.record(c, model.PriorityInfo, model.EntityProject, p.ID, "Project deletion started", "project %s: stopping %d deployed version(s) first", p.Name, len(deployed))
-	c.JSON(http.StatusAccepted, gin.H{"taskIds": ids})
+	c.JSON(http.StatusAccepted, tasksAccepted{TaskIDs: ids})
 }
 
 // setETag sets the ETag of a document revision.

@@ -109,6 +109,8 @@ type Server struct {
 	webhooks *webhookMetrics
 	// registries caches registry documents for the webhook route.
 	registries *registryCache
+	// openAPIDoc is the OpenAPI document generated from the route table.
+	openAPIDoc []byte
 }
 
 // New builds the server and its routes.
@@ -139,6 +141,13 @@ func New(d Deps) (*Server, error) {
 	e.NoRoute(func(c *gin.Context) { s.fail(c, notFound("no route "+c.Request.Method+" "+c.Request.URL.Path)) })
 	s.engine = e
 	s.routes = s.table()
+	doc, err := buildOpenAPI(s.routes)
+	if err == nil {
+		s.openAPIDoc, err = marshalOpenAPI(doc)
+	}
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range s.routes {
 		e.Handle(r.method, r.path, r.handler)
 	}

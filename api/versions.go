@@ -206,6 +206,16 @@ func (s *Server) deployVersion(c *gin.Context) { s.changeDesired(c, model.Deploy
 
 func (s *Server) stopVersion(c *gin.Context) { s.changeDesired(c, model.NotDeployed) }
 
+// taskAccepted is the answer of deploy and stop: the id of the queued task.
+type taskAccepted struct {
+	TaskID string `json:"taskId"`
+}
+
+// tasksAccepted is the answer of a project deletion that first stops its versions.
+type tasksAccepted struct {
+	TaskIDs []string `json:"taskIds"`
+}
+
 func (s *Server) changeDesired(c *gin.Context, state model.DesiredState) {
 	p, v, err := s.loadVersion(c)
 	if err != nil {
@@ -226,7 +236,7 @@ func (s *Server) changeDesired(c *gin.Context, state model.DesiredState) {
 		title = "Stop requested"
 	}
 	s.record(c, model.PriorityInfo, model.EntityVersion, v.ID, title, "version %s of project %s", v.Name, p.Name)
-	c.JSON(http.StatusAccepted, gin.H{"taskId": id})
+	c.JSON(http.StatusAccepted, taskAccepted{TaskID: id})
 }
 
 // setDesired records the desired state (the last request wins) and queues the task that
