@@ -72,7 +72,16 @@ func (s *Server) checkProjectRefs(ctx context.Context, p *model.Project) error {
 		}
 		p.Namespace = ns
 	}
-	return nil
+	return s.trialRender(ctx, p, nil)
+}
+
+// trialRender refuses a project (v nil) or a version whose templates exceed the rendering
+// limits with the project's defaults, so that it never reaches a worker.
+func (s *Server) trialRender(ctx context.Context, p *model.Project, v *model.Version) error {
+	if s.Renderer == nil {
+		return nil
+	}
+	return s.Renderer.Trial(ctx, p, v)
 }
 
 // resolveNamespace turns a given namespace name into the name of a defined namespace.

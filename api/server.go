@@ -53,6 +53,9 @@ type ChartVersion struct {
 type Renderer interface {
 	// Render returns the URLs and the rendered values of each release.
 	Render(ctx context.Context, p *model.Project, v *model.Version) (*Rendered, error)
+	// Trial renders p, or v of p when v is not nil, when it is saved, and refuses what
+	// exceeds the rendering limits with an error wrapping model.ErrInvalid.
+	Trial(ctx context.Context, p *model.Project, v *model.Version) error
 }
 
 // Rendered is what the configuration route answers.

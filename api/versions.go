@@ -123,6 +123,10 @@ func (s *Server) patchVersion(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if err := s.trialRender(ctx, p, v); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if v.DesiredState == model.Deployed && versionConfigChanged(&before, v) {
 		v.Outdated = true
 	}
@@ -180,6 +184,10 @@ func (s *Server) putVariables(c *gin.Context) {
 	}
 	v.TemplateVariables = merged
 	if err := v.Validate(p, s.CheckTemplate); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.trialRender(c.Request.Context(), p, v); err != nil {
 		s.fail(c, err)
 		return
 	}
