@@ -84,6 +84,7 @@ func (s *Server) table() []route {
 		{del, v1 + "/tokens/:id", viewer, "Revoke an API token (own; ADMIN: any)", s.deleteToken},
 
 		{g, v1 + "/activities", viewer, "Activity log, newest first", s.listActivities},
+		{g, v1 + "/deployments", viewer, "Active deployments across projects (desired Deployed, or Pending, Running, Failed) with their projects", s.listDeployments},
 		{g, v1 + "/search", viewer, "Search projects and versions", s.search},
 		{g, v1 + "/events", viewer, "Live events (Server-Sent Events): version.status, version.created, version.removed, activity", s.events},
 	}
