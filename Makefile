@@ -10,7 +10,7 @@ include mk/*.mk
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build run test test-deps lint bench
+.PHONY: help build run test test-deps lint bench openapi
 
 help: ## Show this help.
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,10 @@ test-deps: ## Install what the tests need (redis-server, docker-registry, chromi
 test: test-deps kube-bins ui ## Run every test with the race detector, the dashboard's tests and its e2e stories.
 	$(GO) test -race -count=1 -timeout 30m ./...
 	$(MAKE) web-test e2e
+
+openapi: $(WEB_INSTALLED) ## Regenerate web/openapi.json from the route table and Go types, and the dashboard's API types from it (tests fail when either is stale).
+	$(GO) generate ./api
+	cd $(WEB) && $(NPM) run -s gen:api
 
 lint: ## go vet and staticcheck.
 	$(GO) vet ./...

@@ -8,13 +8,13 @@ import { createMemoryRouter, RouterProvider } from 'react-router';
 import { I18nProvider } from '../shared/i18n';
 import { qk } from '../shared/api/queryKeys';
 import { RequireAuth } from '../shared/auth/session';
-import type { User } from '../shared/api/models';
+import type { Me } from '../shared/api/models';
 
-export function testUser(role: User['role']): User {
-  return { id: `u-${role}`, username: role.toLowerCase(), email: '', firstName: '', lastName: '', role };
+export function testUser(role: Me['role']): Me {
+  return { id: `u-${role}`, username: role.toLowerCase(), email: '', role };
 }
 
-export function renderWithProviders(ui: ReactNode, opts: { user?: User; path?: string; qc?: QueryClient } = {}) {
+export function renderWithProviders(ui: ReactNode, opts: { user?: Me; path?: string; qc?: QueryClient } = {}) {
   const qc = opts.qc ?? new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
   if (opts.user) qc.setQueryData(qk.session, opts.user);
   const router = createMemoryRouter([{ path: '*', element: opts.user ? <RequireAuth>{ui}</RequireAuth> : ui }], {

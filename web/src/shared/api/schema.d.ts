@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The dashboard */
+        /**
+         * The dashboard
+         * @description The dashboard. Role: anyone, without authentication.
+         */
         get: operations["get_"];
         put?: never;
         post?: never;
@@ -28,7 +31,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Activity log, newest first */
+        /**
+         * Activity log, newest first
+         * @description Activity log, newest first. Role: VIEWER or higher.
+         */
         get: operations["get_api_v1_activities"];
         put?: never;
         post?: never;
@@ -45,7 +51,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Active deployments across projects (desired Deployed, or Pending, Running, Failed) with their projects */
+        /**
+         * Active deployments across projects (desired Deployed, or Pending, Running, Failed) with their projects
+         * @description Active deployments across projects (desired Deployed, or Pending, Running, Failed) with their projects. Role: VIEWER or higher.
+         */
         get: operations["get_api_v1_deployments"];
         put?: never;
         post?: never;
@@ -62,10 +71,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List docker registries */
+        /**
+         * List docker registries
+         * @description List docker registries. Role: DOER or higher.
+         */
         get: operations["get_api_v1_docker_registries"];
         put?: never;
-        /** Create a docker registry */
+        /**
+         * Create a docker registry
+         * @description Create a docker registry. Role: ADMIN or higher.
+         */
         post: operations["post_api_v1_docker_registries"];
         delete?: never;
         options?: never;
@@ -80,12 +95,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a docker registry */
+        /**
+         * Get a docker registry
+         * @description Get a docker registry. Role: DOER or higher.
+         */
         get: operations["get_api_v1_docker_registries_id"];
-        /** Replace a docker registry */
+        /**
+         * Replace a docker registry
+         * @description Replace a docker registry. Role: ADMIN or higher.
+         */
         put: operations["put_api_v1_docker_registries_id"];
         post?: never;
-        /** Delete a docker registry no project uses */
+        /**
+         * Delete a docker registry no project uses
+         * @description Delete a docker registry no project uses. Role: ADMIN or higher.
+         */
         delete: operations["delete_api_v1_docker_registries_id"];
         options?: never;
         head?: never;
@@ -101,7 +125,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check reachability and credentials */
+        /**
+         * Check reachability and credentials
+         * @description Check reachability and credentials. Role: ADMIN or higher.
+         */
         post: operations["post_api_v1_docker_registries_id_check"];
         delete?: never;
         options?: never;
@@ -116,7 +143,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live events (Server-Sent Events): version.status, version.created, version.removed, activity */
+        /**
+         * Live events (Server-Sent Events): version.status, version.created, version.removed, activity
+         * @description Live events (Server-Sent Events): version.status, version.created, version.removed, activity. Role: VIEWER or higher.
+         */
         get: operations["get_api_v1_events"];
         put?: never;
         post?: never;
@@ -133,10 +163,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Helm registries */
+        /**
+         * List Helm registries
+         * @description List Helm registries. Role: DOER or higher.
+         */
         get: operations["get_api_v1_helm_registries"];
         put?: never;
-        /** Create a Helm registry */
+        /**
+         * Create a Helm registry
+         * @description Create a Helm registry. Role: ADMIN or higher.
+         */
         post: operations["post_api_v1_helm_registries"];
         delete?: never;
         options?: never;
@@ -151,12 +187,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a Helm registry */
+        /**
+         * Get a Helm registry
+         * @description Get a Helm registry. Role: DOER or higher.
+         */
         get: operations["get_api_v1_helm_registries_id"];
-        /** Replace a Helm registry */
+        /**
+         * Replace a Helm registry
+         * @description Replace a Helm registry. Role: ADMIN or higher.
+         */
         put: operations["put_api_v1_helm_registries_id"];
         post?: never;
-        /** Delete a Helm registry no template uses */
+        /**
+         * Delete a Helm registry no template uses
+         * @description Delete a Helm registry no template uses. Role: ADMIN or higher.
+         */
         delete: operations["delete_api_v1_helm_registries_id"];
         options?: never;
         head?: never;
@@ -170,7 +215,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the charts of a Helm registry */
+        /**
+         * List the charts of a Helm registry
+         * @description List the charts of a Helm registry. Role: DOER or higher.
+         */
         get: operations["get_api_v1_helm_registries_id_charts"];
         put?: never;
         post?: never;
@@ -187,10 +235,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List namespaces */
+        /**
+         * List namespaces
+         * @description List namespaces. Role: DOER or higher.
+         */
         get: operations["get_api_v1_namespaces"];
         put?: never;
-        /** Create a namespace in the cluster */
+        /**
+         * Create a namespace in the cluster
+         * @description Create a namespace in the cluster. Role: ADMIN or higher.
+         */
         post: operations["post_api_v1_namespaces"];
         delete?: never;
         options?: never;
@@ -208,7 +262,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a namespace from the cluster */
+        /**
+         * Delete a namespace from the cluster
+         * @description Delete a namespace from the cluster. Role: ADMIN or higher.
+         */
         delete: operations["delete_api_v1_namespaces_id"];
         options?: never;
         head?: never;
@@ -222,7 +279,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This API's OpenAPI document */
+        /**
+         * This API's OpenAPI document
+         * @description This API's OpenAPI document. Role: anyone, without authentication.
+         */
         get: operations["get_api_v1_openapi_json"];
         put?: never;
         post?: never;
@@ -239,10 +299,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List projects with their status */
+        /**
+         * List projects with their status
+         * @description List projects with their status. Role: VIEWER or higher.
+         */
         get: operations["get_api_v1_projects"];
         put?: never;
-        /** Create a project */
+        /**
+         * Create a project
+         * @description Create a project. Role: DOER or higher.
+         */
         post: operations["post_api_v1_projects"];
         delete?: never;
         options?: never;
@@ -259,7 +325,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import a project (this API's or O-Neko's export) */
+        /**
+         * Import a project (this API's or O-Neko's export)
+         * @description Import a project (this API's or O-Neko's export). Role: DOER or higher.
+         */
         post: operations["post_api_v1_projects_import"];
         delete?: never;
         options?: never;
@@ -274,12 +343,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a project */
+        /**
+         * Get a project
+         * @description Get a project. Role: VIEWER or higher.
+         */
         get: operations["get_api_v1_projects_id"];
-        /** Replace a project */
+        /**
+         * Replace a project
+         * @description Replace a project. Role: DOER or higher.
+         */
         put: operations["put_api_v1_projects_id"];
         post?: never;
-        /** Delete a project after stopping its deployments */
+        /**
+         * Delete a project after stopping its deployments
+         * @description Delete a project after stopping its deployments. Role: DOER or higher.
+         */
         delete: operations["delete_api_v1_projects_id"];
         options?: never;
         head?: never;
@@ -293,7 +371,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export a project */
+        /**
+         * Export a project
+         * @description Export a project. Role: VIEWER or higher.
+         */
         get: operations["get_api_v1_projects_id_export"];
         put?: never;
         post?: never;
@@ -310,7 +391,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a project's versions, newest image first */
+        /**
+         * List a project's versions, newest image first
+         * @description List a project's versions, newest image first. Role: VIEWER or higher.
+         */
         get: operations["get_api_v1_projects_id_versions"];
         put?: never;
         post?: never;
@@ -327,14 +411,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a version */
+        /**
+         * Get a version
+         * @description Get a version. Role: VIEWER or higher.
+         */
         get: operations["get_api_v1_projects_id_versions_vid"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a version's overrides */
+        /**
+         * Change a version's overrides
+         * @description Change a version's overrides. Role: DOER or higher.
+         */
         patch: operations["patch_api_v1_projects_id_versions_vid"];
         trace?: never;
     };
@@ -345,7 +435,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Rendered values of each release */
+        /**
+         * Rendered values of each release
+         * @description Rendered values of each release. Role: DOER or higher.
+         */
         get: operations["get_api_v1_projects_id_versions_vid_configuration"];
         put?: never;
         post?: never;
@@ -364,7 +457,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deploy a version */
+        /**
+         * Deploy a version
+         * @description Deploy a version. Role: VIEWER or higher.
+         */
         post: operations["post_api_v1_projects_id_versions_vid_deploy"];
         delete?: never;
         options?: never;
@@ -381,7 +477,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stop a version */
+        /**
+         * Stop a version
+         * @description Stop a version. Role: VIEWER or higher.
+         */
         post: operations["post_api_v1_projects_id_versions_vid_stop"];
         delete?: never;
         options?: never;
@@ -397,7 +496,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Set template variables of a version */
+        /**
+         * Set template variables of a version
+         * @description Set template variables of a version. Role: VIEWER or higher.
+         */
         put: operations["put_api_v1_projects_id_versions_vid_variables"];
         post?: never;
         delete?: never;
@@ -413,7 +515,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search projects and versions */
+        /**
+         * Search projects and versions
+         * @description Search projects and versions. Role: VIEWER or higher.
+         */
         get: operations["get_api_v1_search"];
         put?: never;
         post?: never;
@@ -430,12 +535,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user */
+        /**
+         * The signed-in user
+         * @description The signed-in user. Role: VIEWER or higher.
+         */
         get: operations["get_api_v1_session"];
         put?: never;
-        /** Sign in with username or e-mail and password */
+        /**
+         * Sign in with username or e-mail and password
+         * @description Sign in with username or e-mail and password. Role: anyone, without authentication.
+         */
         post: operations["post_api_v1_session"];
-        /** Sign out */
+        /**
+         * Sign out
+         * @description Sign out. Role: VIEWER or higher.
+         */
         delete: operations["delete_api_v1_session"];
         options?: never;
         head?: never;
@@ -449,10 +563,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List own API tokens */
+        /**
+         * List own API tokens
+         * @description List own API tokens. Role: VIEWER or higher.
+         */
         get: operations["get_api_v1_tokens"];
         put?: never;
-        /** Create an API token (the secret is answered once) */
+        /**
+         * Create an API token (the secret is answered once)
+         * @description Create an API token (the secret is answered once). Role: VIEWER or higher.
+         */
         post: operations["post_api_v1_tokens"];
         delete?: never;
         options?: never;
@@ -470,7 +590,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API token (own; ADMIN: any) */
+        /**
+         * Revoke an API token (own; ADMIN: any)
+         * @description Revoke an API token (own; ADMIN: any). Role: VIEWER or higher.
+         */
         delete: operations["delete_api_v1_tokens_id"];
         options?: never;
         head?: never;
@@ -484,10 +607,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List users */
+        /**
+         * List users
+         * @description List users. Role: ADMIN or higher.
+         */
         get: operations["get_api_v1_users"];
         put?: never;
-        /** Create a user */
+        /**
+         * Create a user
+         * @description Create a user. Role: ADMIN or higher.
+         */
         post: operations["post_api_v1_users"];
         delete?: never;
         options?: never;
@@ -502,12 +631,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a user (ADMIN, or the user itself) */
+        /**
+         * Get a user (ADMIN, or the user itself)
+         * @description Get a user (ADMIN, or the user itself). Role: VIEWER or higher.
+         */
         get: operations["get_api_v1_users_id"];
-        /** Change a user (ADMIN, or the user itself without role) */
+        /**
+         * Change a user (ADMIN, or the user itself without role)
+         * @description Change a user (ADMIN, or the user itself without role). Role: VIEWER or higher.
+         */
         put: operations["put_api_v1_users_id"];
         post?: never;
-        /** Delete a user */
+        /**
+         * Delete a user
+         * @description Delete a user. Role: ADMIN or higher.
+         */
         delete: operations["delete_api_v1_users_id"];
         options?: never;
         head?: never;
@@ -523,7 +661,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Registry webhook: image events are queued (the secret is checked here) */
+        /**
+         * Registry webhook: image events are queued (the secret is checked here)
+         * @description Registry webhook: image events are queued (the secret is checked here). Role: anyone, without authentication.
+         */
         post: operations["post_api_v1_webhooks_registryId"];
         delete?: never;
         options?: never;
@@ -538,7 +679,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Process is alive */
+        /**
+         * Process is alive
+         * @description Process is alive. Role: anyone, without authentication.
+         */
         get: operations["get_healthz"];
         put?: never;
         post?: never;
@@ -555,7 +699,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /**
+         * Prometheus metrics
+         * @description Prometheus metrics. Role: anyone, without authentication.
+         */
         get: operations["get_metrics"];
         put?: never;
         post?: never;
@@ -572,7 +719,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** MongoDB and Redis are reachable */
+        /**
+         * MongoDB and Redis are reachable
+         * @description MongoDB and Redis are reachable. Role: anyone, without authentication.
+         */
         get: operations["get_readyz"];
         put?: never;
         post?: never;
@@ -586,14 +736,407 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Activity: {
+            actor: string;
+            description: string;
+            entityId: string;
+            entityType: string;
+            id: string;
+            /** @enum {string} */
+            priority: "INFO" | "WARNING" | "ERROR";
+            /** Format: date-time */
+            time: string;
+            title: string;
+        };
+        ActivityList: {
+            items: components["schemas"]["Activity"][];
+            /** Format: int64 */
+            total: number;
+        };
+        AutoDeploy: {
+            semver?: string;
+            tagPattern?: string;
+        };
+        ChartList: {
+            charts: {
+                [key: string]: components["schemas"]["ChartVersion"][];
+            };
+        };
+        ChartVersion: {
+            appVersion: string;
+            description: string;
+            version: string;
+        };
+        CheckResult: {
+            message: string;
+            ok: boolean;
+        };
+        ConfigurationTemplate: {
+            chartName?: string;
+            chartVersion?: string;
+            content?: string;
+            description?: string;
+            helmRegistryId?: string;
+            /** @description Assigned by the server when absent. */
+            id?: string;
+            name?: string;
+        };
+        Deployment: {
+            /** Format: date-time */
+            deployedAt?: string | null;
+            desiredPods: number;
+            /** Format: date-time */
+            expiresAt?: string | null;
+            message?: string;
+            readyPods: number;
+            releases: components["schemas"]["Release"][];
+            /** @enum {string} */
+            status: "NotDeployed" | "Pending" | "Running" | "Failed" | "Unknown";
+        };
+        DeploymentsAnswer: {
+            items: components["schemas"]["Version"][];
+            projects: components["schemas"]["Project"][];
+            total: number;
+        };
+        DockerRegistry: {
+            /** Format: date-time */
+            readonly createdAt: string;
+            readonly hasPassword: boolean;
+            readonly hasWebhookSecret: boolean;
+            readonly id: string;
+            insecure?: boolean;
+            name?: string;
+            pollInterval?: string;
+            /** Format: date-time */
+            readonly updatedAt: string;
+            url?: string;
+            username?: string;
+            /** @enum {string} */
+            webhookFormat?: "auto" | "harbor" | "dockerhub" | "distribution" | "quay" | "ghcr" | "acr" | "generic";
+            readonly webhookUrl: string;
+        };
+        DockerRegistryInput: {
+            /** Format: date-time */
+            readonly createdAt: string;
+            readonly hasPassword: boolean;
+            readonly hasWebhookSecret: boolean;
+            readonly id: string;
+            insecure?: boolean;
+            name?: string;
+            /** @description Write-only. On PUT: absent keeps the stored password, "" removes it. */
+            password?: string | null;
+            /** @description A Go duration like 5m0s; 0s polls never (webhooks only). Absent: 5m0s on create, unchanged on PUT. */
+            pollInterval?: string | null;
+            /** Format: date-time */
+            readonly updatedAt: string;
+            url?: string;
+            username?: string;
+            /** @enum {string} */
+            webhookFormat?: "auto" | "harbor" | "dockerhub" | "distribution" | "quay" | "ghcr" | "acr" | "generic";
+            /** @description Write-only. On PUT: absent keeps the stored secret, "" removes it. */
+            webhookSecret?: string | null;
+            readonly webhookUrl: string;
+        };
+        DockerRegistryList: {
+            items: components["schemas"]["DockerRegistry"][];
+            /** Format: int64 */
+            total: number;
+        };
+        ExportMetadata: {
+            /** Format: date-time */
+            exportedAt: string;
+            format: string;
+        };
+        FieldError: {
+            field: string;
+            message: string;
+        };
+        HealthStatus: {
+            status: string;
+        };
+        HelmRegistry: {
+            /** Format: date-time */
+            readonly createdAt: string;
+            readonly hasPassword: boolean;
+            readonly id: string;
+            name?: string;
+            /** Format: date-time */
+            readonly updatedAt: string;
+            url?: string;
+            username?: string;
+        };
+        HelmRegistryInput: {
+            /** Format: date-time */
+            readonly createdAt: string;
+            readonly hasPassword: boolean;
+            readonly id: string;
+            name?: string;
+            password?: string | null;
+            /** Format: date-time */
+            readonly updatedAt: string;
+            url?: string;
+            username?: string;
+        };
+        HelmRegistryList: {
+            items: components["schemas"]["HelmRegistry"][];
+            /** Format: int64 */
+            total: number;
+        };
+        ImportDoc: {
+            autoDeploy?: components["schemas"]["AutoDeploy"];
+            defaultConfigurationTemplates?: components["schemas"]["ConfigurationTemplate"][];
+            defaultLifetimeBehaviour?: unknown;
+            dockerRegistryId?: string;
+            dockerRegistryUUID?: string;
+            exportMetadata?: unknown;
+            imageName?: string;
+            name?: string;
+            namespace?: string;
+            /** @enum {string} */
+            newVersionsDeploymentBehaviour?: "automatically" | "manually";
+            templateVariables?: components["schemas"]["TemplateVariable"][];
+            urlTemplates?: string[];
+        };
+        Lifetime: {
+            /**
+             * @description INHERIT is for versions only.
+             * @enum {string}
+             */
+            type?: "UNTIL_TONIGHT" | "UNTIL_WEEKEND" | "DAYS" | "INFINITE" | "INHERIT";
+            /** @description Number of days, for DAYS only (1 to 365). */
+            value?: number;
+        };
+        LoginInput: {
+            password?: string;
+            username?: string;
+        };
+        Namespace: {
+            /** Format: date-time */
+            readonly createdAt: string;
+            readonly id: string;
+            readonly kubeName: string;
+            name: string;
+        };
+        NamespaceInput: {
+            name?: string;
+        };
+        NamespaceList: {
+            items: components["schemas"]["Namespace"][];
+            /** Format: int64 */
+            total: number;
+        };
         Problem: {
             detail?: string;
-            status?: number;
-            title?: string;
-            type?: string;
+            fields?: components["schemas"]["FieldError"][];
+            status: number;
+            title: string;
+            type: string;
+        };
+        Project: {
+            autoDeploy?: components["schemas"]["AutoDeploy"];
+            /** Format: date-time */
+            readonly createdAt: string;
+            defaultConfigurationTemplates?: components["schemas"]["ConfigurationTemplate"][];
+            defaultLifetimeBehaviour?: components["schemas"]["Lifetime"];
+            /** Format: date-time */
+            readonly deletingSince?: string | null;
+            dockerRegistryId?: string;
+            readonly id: string;
+            imageName?: string;
+            name?: string;
+            namespace?: string;
+            /** @enum {string} */
+            newVersionsDeploymentBehaviour?: "automatically" | "manually";
+            /** @enum {string} */
+            readonly status: "Ok" | "Pending" | "Error" | "NotDeployed";
+            templateVariables?: components["schemas"]["TemplateVariable"][];
+            /** Format: date-time */
+            readonly updatedAt: string;
+            urlTemplates?: string[];
+        };
+        ProjectExport: {
+            autoDeploy?: components["schemas"]["AutoDeploy"];
+            defaultConfigurationTemplates: components["schemas"]["ConfigurationTemplate"][];
+            defaultLifetimeBehaviour: components["schemas"]["Lifetime"];
+            dockerRegistryId: string;
+            exportMetadata: components["schemas"]["ExportMetadata"];
+            imageName: string;
+            name: string;
+            namespace: string;
+            /** @enum {string} */
+            newVersionsDeploymentBehaviour: "automatically" | "manually";
+            templateVariables: components["schemas"]["TemplateVariable"][];
+            urlTemplates: string[];
+        };
+        ProjectList: {
+            items: components["schemas"]["Project"][];
+            /** Format: int64 */
+            total: number;
+        };
+        Release: {
+            name: string;
+            namespace: string;
+            revision: number;
+            status: string;
+        };
+        Rendered: {
+            releases: components["schemas"]["RenderedRelease"][];
+            urls: string[];
+        };
+        RenderedRelease: {
+            chart: string;
+            name: string;
+            namespace: string;
+            template: string;
+            values: string;
+        };
+        SearchResult: {
+            projects: components["schemas"]["Project"][];
+            versions: components["schemas"]["Version"][];
+        };
+        SessionInfo: {
+            /** @enum {string} */
+            authenticatedBy: "session" | "token" | "basic";
+            /** @enum {string} */
+            role: "VIEWER" | "DOER" | "ADMIN";
+            user?: components["schemas"]["User"];
+        };
+        TaskAccepted: {
+            taskId: string;
+        };
+        TasksAccepted: {
+            taskIds: string[];
+        };
+        TemplateVariable: {
+            defaultValue?: string;
+            /** @description Assigned by the server when absent. */
+            id?: string;
+            label?: string;
+            name?: string;
+            showOnDashboard?: boolean;
+            useValues?: boolean;
+            values?: string[];
+        };
+        Token: {
+            /** Format: date-time */
+            readonly createdAt: string;
+            /** Format: date-time */
+            expiresAt?: string | null;
+            readonly id: string;
+            /** Format: date-time */
+            readonly lastUsedAt?: string | null;
+            name: string;
+            /** @enum {string} */
+            role: "VIEWER" | "DOER" | "ADMIN";
+            /** @description The token's secret, answered once when the token is created. */
+            readonly secret?: string;
+            readonly userId: string;
+        };
+        TokenInput: {
+            /** Format: date-time */
+            expiresAt?: string | null;
+            name?: string;
+            /** @enum {string} */
+            role?: "VIEWER" | "DOER" | "ADMIN";
+        };
+        TokenList: {
+            items: components["schemas"]["Token"][];
+            /** Format: int64 */
+            total: number;
+        };
+        User: {
+            /** Format: date-time */
+            readonly createdAt: string;
+            email?: string;
+            firstName?: string;
+            readonly id: string;
+            lastName?: string;
+            /** @enum {string} */
+            role?: "VIEWER" | "DOER" | "ADMIN";
+            /** Format: date-time */
+            readonly updatedAt: string;
+            username?: string;
+        };
+        UserInput: {
+            /** Format: date-time */
+            readonly createdAt: string;
+            email?: string;
+            firstName?: string;
+            readonly id: string;
+            lastName?: string;
+            password?: string | null;
+            /** @enum {string} */
+            role?: "VIEWER" | "DOER" | "ADMIN";
+            /** Format: date-time */
+            readonly updatedAt: string;
+            username?: string;
+        };
+        UserList: {
+            items: components["schemas"]["User"][];
+            /** Format: int64 */
+            total: number;
+        };
+        Version: {
+            configurationTemplates: components["schemas"]["ConfigurationTemplate"][];
+            /** Format: date-time */
+            readonly createdAt: string;
+            readonly deployment: components["schemas"]["Deployment"];
+            /** @enum {string} */
+            deploymentBehaviour: "automatically" | "manually";
+            /** @enum {string} */
+            readonly desiredState: "Deployed" | "NotDeployed";
+            readonly digest: string;
+            /** Format: int64 */
+            readonly generation: number;
+            readonly id: string;
+            /** Format: date-time */
+            readonly imageUpdatedAt: string;
+            lifetimeBehaviour?: components["schemas"]["Lifetime"];
+            readonly name: string;
+            namespace: string;
+            readonly outdated: boolean;
+            readonly projectId: string;
+            readonly removed?: boolean;
+            templateVariables: {
+                [key: string]: string;
+            };
+            urlTemplates: string[];
+            readonly urls: string[];
+        };
+        VersionList: {
+            items: components["schemas"]["Version"][];
+            /** Format: int64 */
+            total: number;
+        };
+        VersionPatch: {
+            configurationTemplates?: components["schemas"]["ConfigurationTemplate"][] | null;
+            /** @enum {string|null} */
+            deploymentBehaviour?: "automatically" | "manually" | null;
+            lifetimeBehaviour?: components["schemas"]["Lifetime"];
+            namespace?: string | null;
+            templateVariables?: {
+                [key: string]: string;
+            } | null;
+            urlTemplates?: string[] | null;
+        };
+        WebhookAnswer: {
+            duplicates: number;
+            enqueued: number;
+            events: number;
+            ignored?: string;
         };
     };
-    responses: never;
+    responses: {
+        /** @description A problem (RFC 9457): detail says what went wrong and what to fix */
+        Problem: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -610,75 +1153,103 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
                 };
             };
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_activities: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only activities about this entity */
+                entityId?: string;
+                /** @description Page size (default 50, at most 500) */
+                limit?: number;
+                /** @description Number of items to skip */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["ActivityList"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_deployments: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only these projects: ids separated by commas (at most 100) */
+                project?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["DeploymentsAnswer"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_docker_registries: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (default 50, at most 500) */
+                limit?: number;
+                /** @description Number of items to skip */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["DockerRegistryList"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     post_api_v1_docker_registries: {
@@ -688,17 +1259,27 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DockerRegistryInput"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["DockerRegistry"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_docker_registries_id: {
@@ -712,15 +1293,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["DockerRegistry"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     put_api_v1_docker_registries_id: {
@@ -732,17 +1317,28 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DockerRegistryInput"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["DockerRegistry"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     delete_api_v1_docker_registries_id: {
@@ -756,15 +1352,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description No Content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     post_api_v1_docker_registries_id_check: {
@@ -778,15 +1376,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["CheckResult"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_events: {
@@ -798,35 +1400,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/event-stream": string;
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_helm_registries: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (default 50, at most 500) */
+                limit?: number;
+                /** @description Number of items to skip */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["HelmRegistryList"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     post_api_v1_helm_registries: {
@@ -836,17 +1450,27 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HelmRegistryInput"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["HelmRegistry"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_helm_registries_id: {
@@ -860,15 +1484,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["HelmRegistry"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     put_api_v1_helm_registries_id: {
@@ -880,17 +1508,28 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HelmRegistryInput"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["HelmRegistry"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     delete_api_v1_helm_registries_id: {
@@ -904,15 +1543,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description No Content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_helm_registries_id_charts: {
@@ -926,35 +1567,48 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["ChartList"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_namespaces: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (default 50, at most 500) */
+                limit?: number;
+                /** @description Number of items to skip */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["NamespaceList"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     post_api_v1_namespaces: {
@@ -964,17 +1618,27 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NamespaceInput"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Namespace"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     delete_api_v1_namespaces_id: {
@@ -988,15 +1652,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description No Content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_openapi_json: {
@@ -1008,35 +1674,49 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_projects: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Case-insensitive text the name contains */
+                q?: string;
+                /** @description Page size (default 50, at most 500) */
+                limit?: number;
+                /** @description Number of items to skip */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["ProjectList"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     post_api_v1_projects: {
@@ -1046,37 +1726,62 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Project"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Project"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     post_api_v1_projects_import: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Use this docker registry instead of the export's */
+                dockerRegistryId?: string;
+                /** @description Use this Helm registry for every template instead of the export's */
+                helmRegistryId?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportDoc"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Project"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_projects_id: {
@@ -1090,15 +1795,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Project"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     put_api_v1_projects_id: {
@@ -1110,17 +1819,28 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Project"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Project"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     delete_api_v1_projects_id: {
@@ -1134,15 +1854,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["TasksAccepted"];
                 };
             };
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_projects_id_export: {
@@ -1156,20 +1887,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["ProjectExport"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_projects_id_versions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Case-insensitive text the name contains */
+                q?: string;
+                /** @description Page size (default 50, at most 500) */
+                limit?: number;
+                /** @description Number of items to skip */
+                offset?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1178,15 +1920,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["VersionList"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_projects_id_versions_vid: {
@@ -1201,15 +1948,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Version"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     patch_api_v1_projects_id_versions_vid: {
@@ -1222,17 +1973,28 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionPatch"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Version"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_projects_id_versions_vid_configuration: {
@@ -1247,15 +2009,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Rendered"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     post_api_v1_projects_id_versions_vid_deploy: {
@@ -1270,15 +2036,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["TaskAccepted"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     post_api_v1_projects_id_versions_vid_stop: {
@@ -1293,15 +2063,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["TaskAccepted"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     put_api_v1_projects_id_versions_vid_variables: {
@@ -1314,37 +2088,57 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: string;
+                };
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Version"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_search: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Case-insensitive text the name contains */
+                q?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["SearchResult"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_session: {
@@ -1356,15 +2150,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["SessionInfo"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     post_api_v1_session: {
@@ -1374,17 +2171,25 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginInput"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     delete_api_v1_session: {
@@ -1396,35 +2201,45 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description No Content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_tokens: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (default 50, at most 500) */
+                limit?: number;
+                /** @description Number of items to skip */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["TokenList"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     post_api_v1_tokens: {
@@ -1434,17 +2249,27 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenInput"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Token"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     delete_api_v1_tokens_id: {
@@ -1458,35 +2283,46 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description No Content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_users: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size (default 50, at most 500) */
+                limit?: number;
+                /** @description Number of items to skip */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["UserList"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     post_api_v1_users: {
@@ -1496,17 +2332,27 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserInput"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_api_v1_users_id: {
@@ -1520,15 +2366,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["User"];
                 };
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     put_api_v1_users_id: {
@@ -1540,17 +2390,28 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserInput"];
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     delete_api_v1_users_id: {
@@ -1564,15 +2425,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description No Content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     post_api_v1_webhooks_registryId: {
@@ -1584,17 +2447,37 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["WebhookAnswer"];
                 };
             };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAnswer"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
         };
     };
     get_healthz: {
@@ -1606,15 +2489,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["HealthStatus"];
                 };
             };
+            default: components["responses"]["Problem"];
         };
     };
     get_metrics: {
@@ -1626,15 +2510,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/plain": string;
                 };
             };
+            default: components["responses"]["Problem"];
         };
     };
     get_readyz: {
@@ -1646,15 +2531,29 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A problem (RFC 9457) */
-            default: {
+            /** @description OK */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": {
+                        [key: string]: string;
+                    };
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
         };
     };
 }

@@ -7,15 +7,19 @@ import { Center, Loader } from '@mantine/core';
 import { api, onUnauthorized, unwrap } from '../api/client';
 import { isApiError } from '../api/problem';
 import { qk } from '../api/queryKeys';
-import type { User } from '../api/models';
+import type { Me, SessionInfo, User } from '../api/models';
 import { can, type Ability } from './can';
 
-async function fetchSession(): Promise<User | null> {
+function toMe(u: User | undefined, role: Me['role']): Me {
+  return { id: u?.id ?? '', username: u?.username ?? '', email: u?.email ?? '', role };
+}
+
+async function fetchSession(): Promise<Me | null> {
   try {
     // The answer is {user, role, authenticatedBy}; the role is the session's (a token's may be
     // lower than its owner's).
-    const s = await unwrap<{ user: User; role: User['role'] }>(api.GET('/api/v1/session'));
-    return { ...s.user, role: s.role ?? s.user.role };
+    const s = await unwrap<SessionInfo>(api.GET('/api/v1/session'));
+    return toMe(s.user, s.role);
   } catch (e) {
     if (isApiError(e) && e.status === 401) return null;
     throw e;
@@ -23,15 +27,15 @@ async function fetchSession(): Promise<User | null> {
 }
 
 /** useSession is the signed-in user: undefined while loading, null when signed out. */
-export function useSession(): { user: User | null | undefined; isLoading: boolean } {
+export function useSession(): { user: Me | null | undefined; isLoading: boolean } {
   const q = useQuery({ queryKey: qk.session, queryFn: fetchSession, staleTime: Infinity, retry: false });
   return { user: q.data, isLoading: q.isPending };
 }
 
-const UserContext = createContext<User | null>(null);
+const UserContext = createContext<Me | null>(null);
 
 /** useUser is the signed-in user inside RequireAuth. */
-export function useUser(): User {
+export function useUser(): Me {
   const u = useContext(UserContext);
   if (!u) throw new Error('useUser outside RequireAuth');
   return u;
@@ -76,11 +80,13 @@ export function RequireAuth({ children }: { children: ReactNode }) {
 export function useSignIn() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { username: string; password: string }) =>
-      unwrap<User>(api.POST('/api/v1/session', { body } as never)),
-    onSuccess: (u) => {
+    mutationFn: async (body: { username: string; password: string }) => {
+      const u = await unwrap<User>(api.POST('/api/v1/session', { body }));
+      return toMe(u, u.role ?? 'VIEWER');
+    },
+    onSuccess: (me) => {
       qc.clear();
-      qc.setQueryData(qk.session, u);
+      qc.setQueryData(qk.session, me);
     },
   });
 }

@@ -11,6 +11,8 @@ function version(id: string, over: Partial<Version> = {}): Version {
     name: id,
     digest: 'sha256:abc',
     imageUpdatedAt: '2026-01-01T00:00:00Z',
+    createdAt: '2026-01-01T00:00:00Z',
+    generation: 1,
     deploymentBehaviour: 'manually',
     templateVariables: {},
     urlTemplates: [],

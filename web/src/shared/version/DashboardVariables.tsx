@@ -7,8 +7,18 @@ import { useT } from '../i18n';
 import { notifyFailure, notifySuccess } from '../ui/notify';
 import { useSetVariables } from './api';
 
-export function dashboardVariables(p: Pick<Project, 'templateVariables'> | undefined): TemplateVariable[] {
-  return (p?.templateVariables ?? []).filter((tv) => tv.useValues && tv.showOnDashboard && tv.values.length > 0);
+/** A dashboard select variable: a select (useValues) shown on the dashboard, with choices. */
+export interface DashboardVariable {
+  name: string;
+  label: string;
+  values: string[];
+  defaultValue: string;
+}
+
+export function dashboardVariables(p: Pick<Project, 'templateVariables'> | undefined): DashboardVariable[] {
+  return (p?.templateVariables ?? [])
+    .filter((tv: TemplateVariable) => tv.useValues && tv.showOnDashboard && tv.name && (tv.values?.length ?? 0) > 0)
+    .map((tv) => ({ name: tv.name ?? '', label: tv.label || tv.name || '', values: tv.values ?? [], defaultValue: tv.defaultValue ?? '' }));
 }
 
 export function DashboardVariables({ v, project }: { v: Version; project: Project | undefined }) {
@@ -20,7 +30,7 @@ export function DashboardVariables({ v, project }: { v: Version; project: Projec
   return (
     <Group gap="xs" wrap="wrap">
       {vars.map((tv) => {
-        const label = tv.label || tv.name;
+        const label = tv.label;
         const value = v.templateVariables[tv.name] ?? tv.defaultValue;
         return (
           <Select
