@@ -88,6 +88,7 @@ func (s *Server) table() []route {
 		{del, v1 + "/tokens/:id", viewer, "Revoke an API token (own; ADMIN: any)", s.deleteToken, answers(http.StatusNoContent, nil)},
 
 		{g, v1 + "/activities", viewer, "Activity log, newest first", s.listActivities, ok(list[model.Activity]{}).with("entityId", "limit", "offset")},
+		{g, v1 + "/deployments", viewer, "Active deployments across projects (desired Deployed, or Pending, Running, Failed) with their projects", s.listDeployments, ok(deploymentsAnswer{}).with("project")},
 		{g, v1 + "/search", viewer, "Search projects and versions", s.search, ok(searchResult{}).with("q")},
 		{g, v1 + "/events", viewer, "Live events (Server-Sent Events): version.status, version.created, version.removed, activity", s.events, text("text/event-stream")},
 	}
