@@ -2,7 +2,7 @@ package charts_test
 
 import (
 	"context"
-		"os"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
