@@ -120,6 +120,19 @@ func TestServerDryRun(t *testing.T) {
 			}
 		})
 	}
+	// The server does judge: a misspelt field that the chart's schema lets through (extraEnv
+	// items are free-form) is refused by name.
+	r := mustRender(t, ns, with(t, `api: {extraEnv: [{name: FOO, valeu: bar}]}`))
+	for _, o := range r.objects {
+		if o.GetKind() != "Deployment" || o.GetName() != "oneko-api" {
+			continue
+		}
+		_, err := dyn.Resource(schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}).Namespace(ns).
+			Create(ctx, o, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}, FieldValidation: "Strict"})
+		if err == nil || !strings.Contains(err.Error(), "valeu") {
+			t.Errorf("dry-run of a Deployment with env[].valeu: %v, want a refusal naming valeu", err)
+		}
+	}
 	// Nothing was stored.
 	if deps, err := k.Client(t).AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{}); err != nil || len(deps.Items) != 0 {
 		t.Errorf("after dry-runs: %d Deployments, %v", len(deps.Items), err)
