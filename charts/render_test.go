@@ -250,7 +250,7 @@ func TestRenderDefaults(t *testing.T) {
 func TestRenderEverySetting(t *testing.T) {
 	r := mustRender(t, "tools", with(t, `
 config: {publicURL: "https://oneko.example.org/", mongoDatabase: onekodb, secureCookies: true, sessionTTL: 8h,
-  endOfDay: "20:00", lastWorkingDay: Thursday, timezone: Europe/Berlin, logLevel: debug, kubeconfigSecret: target}
+  endOfDay: "20:00", lastWorkingDay: Thursday, timezone: Europe/Berlin, logLevel: debug, kubeconfigSecret: target, renderMaxBytes: 2MiB}
 worker: {concurrency: 9, shutdownTimeoutSeconds: 120}
 secrets: {adminPassword: s3cret-Pass}
 `))
@@ -259,7 +259,7 @@ secrets: {adminPassword: s3cret-Pass}
 	want := map[string]string{
 		"ONEKO_PUBLIC_URL": "https://oneko.example.org", "ONEKO_MONGO_DATABASE": "onekodb", "ONEKO_SECURE_COOKIES": "true",
 		"ONEKO_SESSION_TTL": "8h", "ONEKO_END_OF_DAY": "20:00", "ONEKO_LAST_WORKING_DAY": "Thursday", "ONEKO_TIMEZONE": "Europe/Berlin",
-		"ONEKO_LOG_LEVEL": "debug", "ONEKO_WORKER_CONCURRENCY": "9", "ONEKO_WORKER_SHUTDOWN_TIMEOUT": "120s",
+		"ONEKO_LOG_LEVEL": "debug", "ONEKO_RENDER_MAX_BYTES": "2MiB", "ONEKO_WORKER_CONCURRENCY": "9", "ONEKO_WORKER_SHUTDOWN_TIMEOUT": "120s",
 		"ONEKO_KUBECONFIG": "/etc/oneko/kubeconfig/kubeconfig", "ONEKO_DATA_DIR": "/var/lib/oneko", "ONEKO_HTTP_ADDR": "0.0.0.0:8080",
 	}
 	for k, v := range want {
@@ -409,6 +409,7 @@ func TestSchemaRefusesBadValues(t *testing.T) {
 		{`secrets: {secretKey: short}`, "/secrets/secretKey"},
 		{`secrets: {mongoURI: "mysql://db"}`, "/secrets/mongoURI"},
 		{`config: {logLevel: loud}`, "/config/logLevel"},
+		{`config: {renderMaxBytes: 1GB}`, "/config/renderMaxBytes"},
 		{`config: {endOfDay: "25:00"}`, "/config/endOfDay"},
 		{`ingress: {enabled: true, host: "Not A Host"}`, "/ingress/host"},
 		{`replicaCount: 3`, "replicaCount"},

@@ -202,6 +202,8 @@ spec:
           value: {{ $root.Values.config.timezone | quote }}
         - name: ONEKO_LOG_LEVEL
           value: {{ $root.Values.config.logLevel | quote }}
+        - name: ONEKO_RENDER_MAX_BYTES
+          value: {{ $root.Values.config.renderMaxBytes | quote }}
         - name: ONEKO_WORKER_CONCURRENCY
           value: {{ $root.Values.worker.concurrency | quote }}
         - name: ONEKO_WORKER_SHUTDOWN_TIMEOUT
