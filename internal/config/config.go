@@ -53,6 +53,8 @@ type Config struct {
 	WorkerConcurrency int
 	// LogLevel is debug, info, warn or error (ONEKO_LOG_LEVEL, default info).
 	LogLevel string
+	// Auth configures sign-in, API tokens and the live event stream.
+	Auth Auth
 }
 
 // Local reports whether the embedded MongoDB replacement is used.
@@ -136,6 +138,8 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
 		errs = append(errs, errors.New("ONEKO_REDIS_URL: want redis://host:port/db or rediss://"))
 	}
+	authCfg, authErrs := authFromEnv(get)
+	c.Auth, errs = authCfg, append(errs, authErrs...)
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
 	}
