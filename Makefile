@@ -10,7 +10,7 @@ include mk/*.mk
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build run test test-deps lint bench
+.PHONY: help build run test test-deps lint bench openapi
 
 help: ## Show this help.
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ test-deps: ## Install what the tests need (redis-server, docker-registry, chromi
 
 test: test-deps kube-bins ## Run every test with the race detector (installs what it needs).
 	$(GO) test -race -count=1 -timeout 30m ./...
+
+openapi: ## Regenerate web/openapi.json from the route table and Go types (a test fails when it is stale).
+	$(GO) generate ./api
 
 lint: ## go vet and staticcheck.
 	$(GO) vet ./...

@@ -44,6 +44,14 @@ func newWebhookMetrics(reg prometheus.Registerer) (*webhookMetrics, error) {
 	return m, nil
 }
 
+// webhookAnswer says what became of a delivery: the image events queued, or why it was ignored.
+type webhookAnswer struct {
+	Events     int    `json:"events"`
+	Enqueued   int    `json:"enqueued"`
+	Duplicates int    `json:"duplicates"`
+	Ignored    string `json:"ignored,omitempty"`
+}
+
 // webhook receives a registry's push notification. Every image event is durably queued before
 // the answer is 202; redeliveries collapse into one task; when Redis is down the answer is 503
 // so that the registry retries.
@@ -88,7 +96,7 @@ func (s *Server) webhook(c *gin.Context) {
 	format = string(res.Format)
 	if len(res.Events) == 0 {
 		count("ignored")
-		c.JSON(http.StatusOK, gin.H{"ignored": res.Ignored})
+		c.JSON(http.StatusOK, webhookAnswer{Ignored: res.Ignored})
 		return
 	}
 	now := s.Now().UTC()
@@ -118,5 +126,5 @@ func (s *Server) webhook(c *gin.Context) {
 		}
 	}
 	count("queued")
-	c.JSON(http.StatusAccepted, gin.H{"events": len(res.Events), "enqueued": enqueued, "duplicates": duplicates})
+	c.JSON(http.StatusAccepted, webhookAnswer{Events: len(res.Events), Enqueued: enqueued, Duplicates: duplicates})
 }

@@ -94,7 +94,7 @@ var errNoCluster = errors.New("this worker has no Kubernetes cluster configured"
 func newDeployer(w *Worker) (*deployer, error) {
 	d := &deployer{
 		w:       w,
-		planner: deploy.NewPlanner(w.Store),
+		planner: deploy.NewPlanner(w.Store, w.RenderLimits),
 		opts:    DeployOptions{}.withDefaults(),
 	}
 	d.leases = &leaser{rdb: w.Redis, ttl: d.opts.LeaseTTL, log: w.log}

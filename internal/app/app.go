@@ -129,7 +129,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	running := 0
 	if parts.Worker {
 		w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: restCfg, Charts: chartCache, Events: events.NewBus(rdb),
-			Lifetime: cfg.Lifetime, Log: log.With("component", "worker")})
+			Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker")})
 		if err != nil {
 			return err
 		}
@@ -178,7 +178,7 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottle(rdb, 5, 15*time.Minute), cfg.SessionTTL, log,
 			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime)),
 		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
-		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st)}, CheckTemplate: render.Check,
+		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check,
 		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
 	})
 	if err != nil {

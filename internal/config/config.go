@@ -55,6 +55,9 @@ type Config struct {
 	LogLevel string
 	// Auth configures sign-in, API tokens and the live event stream.
 	Auth Auth
+	// RenderMaxBytes caps the output of each placeholder and of each rendered template
+	// (ONEKO_RENDER_MAX_BYTES, default 1MiB; bytes, or a number with KiB or MiB).
+	RenderMaxBytes int
 }
 
 // Local reports whether the embedded MongoDB replacement is used.
@@ -124,6 +127,11 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	} else {
 		c.WorkerConcurrency = n
 	}
+	if n, err := parseBytes(get("ONEKO_RENDER_MAX_BYTES", "1MiB")); err != nil || n < 4<<10 || n > 256<<20 {
+		errs = append(errs, fmt.Errorf("ONEKO_RENDER_MAX_BYTES: want a size from 4KiB to 256MiB, such as 1MiB or 1048576"))
+	} else {
+		c.RenderMaxBytes = n
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -147,6 +155,21 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("configuration: %w", errors.Join(errs...))
 	}
 	return c, nil
+}
+
+// parseBytes reads a size in bytes: a whole number, optionally followed by KiB or MiB.
+func parseBytes(s string) (int, error) {
+	unit := 1
+	for suffix, u := range map[string]int{"KiB": 1 << 10, "MiB": 1 << 20} {
+		if rest, ok := strings.CutSuffix(s, suffix); ok {
+			s, unit = strings.TrimSpace(rest), u
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > (1<<40)/unit {
+		return 0, fmt.Errorf("%q is not a size", s)
+	}
+	return n * unit, nil
 }
 
 var weekdays = map[string]time.Weekday{

@@ -25,6 +25,9 @@ func TestFromEnv(t *testing.T) {
 		"bad weekday":            {map[string]string{"ONEKO_LAST_WORKING_DAY": "Funday"}, "ONEKO_LAST_WORKING_DAY"},
 		"bad redis":              {map[string]string{"ONEKO_REDIS_URL": "localhost:6379"}, "ONEKO_REDIS_URL"},
 		"bad end of day":         {map[string]string{"ONEKO_END_OF_DAY": "25:00"}, "ONEKO_END_OF_DAY"},
+		"render cap not a size":  {map[string]string{"ONEKO_RENDER_MAX_BYTES": "lots"}, "ONEKO_RENDER_MAX_BYTES"},
+		"render cap too small":   {map[string]string{"ONEKO_RENDER_MAX_BYTES": "100"}, "ONEKO_RENDER_MAX_BYTES"},
+		"render cap too large":   {map[string]string{"ONEKO_RENDER_MAX_BYTES": "1024MiB"}, "ONEKO_RENDER_MAX_BYTES"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := FromEnv(env(tc.env))
@@ -32,5 +35,22 @@ func TestFromEnv(t *testing.T) {
 				t.Fatalf("err = %v, want mention of %s", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestRenderMaxBytes(t *testing.T) {
+	for in, want := range map[string]int{"": 1 << 20, "2MiB": 2 << 20, "512KiB": 512 << 10, "65536": 65536, " 8 MiB ": 8 << 20} {
+		c, err := FromEnv(func(k string) string {
+			if k == "ONEKO_RENDER_MAX_BYTES" {
+				return in
+			}
+			return ""
+		})
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if c.RenderMaxBytes != want {
+			t.Errorf("ONEKO_RENDER_MAX_BYTES=%q gave %d, want %d", in, c.RenderMaxBytes, want)
+		}
 	}
 }

@@ -155,6 +155,11 @@ func (p *Project) Normalize() {
 	if p.TemplateVariables == nil {
 		p.TemplateVariables = []TemplateVariable{}
 	}
+	for i := range p.TemplateVariables {
+		if p.TemplateVariables[i].Values == nil {
+			p.TemplateVariables[i].Values = []string{} // answered as [], never null
+		}
+	}
 }
 
 // Validate checks every field of the project; check validates template syntax.
