@@ -142,7 +142,7 @@ var fields = map[reflect.Type]map[string]fieldDoc{
 	reflect.TypeFor[model.HelmRegistry](): {"id": ro, "hasPassword": ro, "createdAt": ro, "updatedAt": ro},
 	reflect.TypeFor[helmRegistryInput]():  {"password": wo},
 	reflect.TypeFor[model.User]():         {"id": ro, "createdAt": ro, "updatedAt": ro},
-	reflect.TypeFor[userInput]():          {"password": wo},
+	reflect.TypeFor[userInput]():          {"password": wo, "currentPassword": {writeOnly: true, description: "Write-only. Required when users change their own password."}},
 	reflect.TypeFor[loginInput]():         {"password": wo},
 	reflect.TypeFor[model.Token](): {
 		"id": ro, "userId": ro, "createdAt": ro, "lastUsedAt": ro,

@@ -57,6 +57,8 @@ type Config struct {
 	WorkerShutdownTimeout time.Duration
 	// LogLevel is debug, info, warn or error (ONEKO_LOG_LEVEL, default info).
 	LogLevel string
+	// Auth configures sign-in, API tokens and the live event stream.
+	Auth Auth
 	// RenderMaxBytes caps the output of each placeholder and of each rendered template
 	// (ONEKO_RENDER_MAX_BYTES, default 1MiB; bytes, or a number with KiB or MiB).
 	RenderMaxBytes int
@@ -153,6 +155,8 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
 		errs = append(errs, errors.New("ONEKO_REDIS_URL: want redis://host:port/db or rediss://"))
 	}
+	authCfg, authErrs := authFromEnv(get)
+	c.Auth, errs = authCfg, append(errs, authErrs...)
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
 	}
