@@ -10,8 +10,8 @@ import (
 	"github.com/oneko/oneko/internal/model"
 )
 
-// TestWebhookDeliveries: every delivery to a known registry is kept with its outcome (queued,
-// duplicate, ignored, malformed, unauthorized) in a list capped at api.MaxDeliveries, newest
+// TestWebhookDeliveries: every delivery to a known registry is kept with its outcome (queued
+// with event counts, malformed, unauthorized) in a list capped at api.MaxDeliveries, newest
 // first, without bodies or secrets; deliveries to unknown registries are not kept; the list
 // is for ADMINs and goes with its registry.
 func TestWebhookDeliveries(t *testing.T) {
@@ -22,7 +22,7 @@ func TestWebhookDeliveries(t *testing.T) {
 	push := `{"image":"registry.example.com/team/shop","tag":"2.0.0","digest":"sha256:` + strings.Repeat("b", 64) + `"}`
 	forwarded := func(r *http.Request) { r.Header.Set("X-Forwarded-For", "203.0.113.7") }
 	e.do("POST", hook, push, secret, forwarded).must(t, 202)
-	e.do("POST", hook, push, secret).must(t, 202) // a redelivery: duplicate
+	e.do("POST", hook, push, secret).must(t, 202) // again: enqueued or collapsed, counted either way
 	e.do("POST", hook, `{"image":`, secret).must(t, 400)
 	e.do("POST", hook, push, bearer("wrong-secret")).must(t, 401)
 	e.do("POST", "/api/v1/webhooks/000000000000000000000000", push, secret).must(t, 404)
@@ -41,7 +41,7 @@ func TestWebhookDeliveries(t *testing.T) {
 		first.ForwardedFor != "203.0.113.7" || first.RemoteAddress == "" || first.Bytes != int64(len(push)) || first.Time.IsZero() {
 		t.Fatalf("first delivery %+v", first)
 	}
-	if dup.Result != "queued" || dup.Duplicates != 1 || dup.Enqueued != 0 {
+	if dup.Result != "queued" || dup.Events != 1 || dup.Duplicates+dup.Enqueued != 1 {
 		t.Fatalf("redelivery %+v", dup)
 	}
 	if malformed.Result != "malformed" || malformed.Status != 400 || malformed.Error == "" {
