@@ -155,6 +155,10 @@ func (w *Worker) refuseRemovals(ctx context.Context, p *model.Project, image str
 	w.publish(ctx, events.Activity, a)
 }
 
+// DefaultWebhookOnlyPollInterval is how often a registry with pollInterval 0s (webhooks only)
+// is polled to catch up events that were lost after their webhook was answered.
+const DefaultWebhookOnlyPollInterval = time.Hour
+
 // SchedulePolls queues a poll task for every registry whose interval is due. A Redis key per
 // registry, set with NX and expiring after the interval (with up to 10% jitter), makes the
 // decision once across all workers; the poll task is unique for one interval, so at most one
@@ -166,6 +170,13 @@ func (w *Worker) SchedulePolls(ctx context.Context) error {
 	}
 	for _, r := range regs {
 		interval := time.Duration(r.PollInterval)
+		if interval <= 0 {
+			// Webhooks only: a slow catch-up poll finds what a lost event would have told.
+			interval = w.WebhookOnlyPollInterval
+			if interval == 0 {
+				interval = DefaultWebhookOnlyPollInterval
+			}
+		}
 		if interval <= 0 {
 			continue
 		}

@@ -129,7 +129,8 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	running := 0
 	if parts.Worker {
 		w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: restCfg, Charts: chartCache, Events: events.NewBus(rdb),
-			Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker")})
+			Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
+			WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval)})
 		if err != nil {
 			return err
 		}
@@ -258,4 +259,12 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, w
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// webhookOnlyPoll maps the setting (0 = off) to worker.Deps (negative = off, 0 = default).
+func webhookOnlyPoll(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }

@@ -62,6 +62,10 @@ type Config struct {
 	// RenderMaxBytes caps the output of each placeholder and of each rendered template
 	// (ONEKO_RENDER_MAX_BYTES, default 1MiB; bytes, or a number with KiB or MiB).
 	RenderMaxBytes int
+	// WebhookOnlyPollInterval is how often registries without polling (pollInterval 0s) are
+	// polled anyway, to catch up events lost after their 202 (a Redis flush)
+	// (ONEKO_WEBHOOK_ONLY_POLL_INTERVAL, default 1h, at least 1m; 0 disables it).
+	WebhookOnlyPollInterval time.Duration
 }
 
 // Local reports whether the embedded MongoDB replacement is used.
@@ -140,6 +144,11 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		errs = append(errs, fmt.Errorf("ONEKO_RENDER_MAX_BYTES: want a size from 4KiB to 256MiB, such as 1MiB or 1048576"))
 	} else {
 		c.RenderMaxBytes = n
+	}
+	if d, err := time.ParseDuration(get("ONEKO_WEBHOOK_ONLY_POLL_INTERVAL", "1h")); err != nil || d < 0 || (d > 0 && d < time.Minute) {
+		errs = append(errs, fmt.Errorf("ONEKO_WEBHOOK_ONLY_POLL_INTERVAL: want 0 (off) or a duration of at least 1m, e.g. 1h"))
+	} else {
+		c.WebhookOnlyPollInterval = d
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
