@@ -81,6 +81,7 @@ var queryParams = map[string]*openapi3.Parameter{
 	"entityId":         queryParam("entityId", "string", "Only activities about this entity", 0),
 	"dockerRegistryId": queryParam("dockerRegistryId", "string", "Use this docker registry instead of the export's", 0),
 	"helmRegistryId":   queryParam("helmRegistryId", "string", "Use this Helm registry for every template instead of the export's", 0),
+	"project":          queryParam("project", "string", "Only these projects: ids separated by commas (at most 100)", 0),
 }
 
 func queryParam(name, typ, description string, minimum float64) *openapi3.Parameter {
@@ -100,7 +101,7 @@ var enums = map[reflect.Type][]any{
 	reflect.TypeFor[model.ProjectStatus]():       {model.ProjectOk, model.ProjectPending, model.ProjectError, model.ProjectNotDeployed},
 	reflect.TypeFor[model.Priority]():            {model.PriorityInfo, model.PriorityWarning, model.PriorityError},
 	reflect.TypeFor[auth.Kind]():                 {auth.KindSession, auth.KindToken, auth.KindBasic},
-	reflect.TypeFor[registry.Format]():          toAny(registry.Formats()),
+	reflect.TypeFor[registry.Format]():           toAny(registry.Formats()),
 }
 
 func toAny[T any](xs []T) []any {
@@ -141,13 +142,13 @@ var fields = map[reflect.Type]map[string]fieldDoc{
 	reflect.TypeFor[model.HelmRegistry](): {"id": ro, "hasPassword": ro, "createdAt": ro, "updatedAt": ro},
 	reflect.TypeFor[helmRegistryInput]():  {"password": wo},
 	reflect.TypeFor[model.User]():         {"id": ro, "createdAt": ro, "updatedAt": ro},
-	reflect.TypeFor[userInput]():          {"password": wo},
+	reflect.TypeFor[userInput]():          {"password": wo, "currentPassword": {writeOnly: true, description: "Write-only. Required when users change their own password."}},
 	reflect.TypeFor[loginInput]():         {"password": wo},
 	reflect.TypeFor[model.Token](): {
 		"id": ro, "userId": ro, "createdAt": ro, "lastUsedAt": ro,
 		"secret": {readOnly: true, description: "The token's secret, answered once when the token is created."},
 	},
-	reflect.TypeFor[model.Namespace](): {"id": ro, "kubeName": ro, "createdAt": ro},
+	reflect.TypeFor[model.Namespace]():             {"id": ro, "kubeName": ro, "createdAt": ro},
 	reflect.TypeFor[model.ConfigurationTemplate](): {"id": {description: "Assigned by the server when absent."}},
 	reflect.TypeFor[model.TemplateVariable]():      {"id": {description: "Assigned by the server when absent."}},
 	reflect.TypeFor[lifetime.Behaviour](): {

@@ -80,7 +80,7 @@ func (s *Server) table() []route {
 		{g, v1 + "/users", admin, "List users", s.listUsers, ok(list[model.User]{}).with(paged...)},
 		{post, v1 + "/users", admin, "Create a user", s.createUser, answers(http.StatusCreated, model.User{}).takes(userInput{})},
 		{g, v1 + "/users/:id", viewer, "Get a user (ADMIN, or the user itself)", s.getUser, ok(model.User{})},
-		{put, v1 + "/users/:id", viewer, "Change a user (ADMIN, or the user itself without role)", s.putUser, ok(model.User{}).takes(userInput{})},
+		{put, v1 + "/users/:id", viewer, "Change a user (ADMIN, or the user itself without role)", s.putUser, ok(userChanged{}).takes(userInput{})},
 		{del, v1 + "/users/:id", admin, "Delete a user", s.deleteUser, answers(http.StatusNoContent, nil)},
 
 		{g, v1 + "/tokens", viewer, "List own API tokens", s.listTokens, ok(list[model.Token]{}).with(paged...)},
@@ -88,6 +88,7 @@ func (s *Server) table() []route {
 		{del, v1 + "/tokens/:id", viewer, "Revoke an API token (own; ADMIN: any)", s.deleteToken, answers(http.StatusNoContent, nil)},
 
 		{g, v1 + "/activities", viewer, "Activity log, newest first", s.listActivities, ok(list[model.Activity]{}).with("entityId", "limit", "offset")},
+		{g, v1 + "/deployments", viewer, "Active deployments across projects (desired Deployed, or Pending, Running, Failed) with their projects", s.listDeployments, ok(deploymentsAnswer{}).with("project")},
 		{g, v1 + "/search", viewer, "Search projects and versions", s.search, ok(searchResult{}).with("q")},
 		{g, v1 + "/events", viewer, "Live events (Server-Sent Events): version.status, version.created, version.removed, activity", s.events, text("text/event-stream")},
 	}
