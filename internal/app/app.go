@@ -119,7 +119,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 		demoRegistry = seeded.Registry
 		log.Info("demo project \"hello\" ready (ONEKO_DEMO=false turns it off)", "project", seeded.ProjectID, "registry", d.RegistryURL(), "charts", d.ChartsURL())
 	}
-	chartCache, err := charts.NewCache(filepath.Join(cfg.DataDir, "charts"), charts.Options{Logger: log.With("component", "charts")})
+	chartCache, err := charts.NewCache(filepath.Join(cfg.DataDir, "charts"), charts.Options{Logger: log.With("component", "charts"), ChartOrigins: cfg.ChartOrigins})
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -66,6 +67,10 @@ type Config struct {
 	// polled anyway, to catch up events lost after their 202 (a Redis flush)
 	// (ONEKO_WEBHOOK_ONLY_POLL_INTERVAL, default 1h, at least 1m; 0 disables it).
 	WebhookOnlyPollInterval time.Duration
+	// ChartOrigins are origins ("https://host[:port]", or "*" for any) besides a Helm
+	// repository's own from which the chart archives of its index may be downloaded
+	// (ONEKO_CHART_ORIGINS, comma-separated, default none).
+	ChartOrigins []string
 }
 
 // Local reports whether the embedded MongoDB replacement is used.
@@ -150,6 +155,16 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	} else {
 		c.WebhookOnlyPollInterval = d
 	}
+	for _, o := range strings.Split(get("ONEKO_CHART_ORIGINS", ""), ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		if !validOrigin(o) {
+			errs = append(errs, fmt.Errorf("ONEKO_CHART_ORIGINS: %q is not an origin: want https://host[:port] (or http://), comma-separated, or *", o))
+			continue
+		}
+		c.ChartOrigins = append(c.ChartOrigins, o)
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -197,3 +212,12 @@ var weekdays = map[string]time.Weekday{
 
 // Env is os.Getenv, for callers of FromEnv.
 func Env(k string) string { return os.Getenv(k) }
+
+// validOrigin reports whether o is "*" or an http(s) origin without path, query or credentials.
+func validOrigin(o string) bool {
+	if o == "*" {
+		return true
+	}
+	u, err := url.Parse(strings.TrimSuffix(o, "/"))
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.Path == "" && u.RawQuery == "" && u.User == nil && u.Fragment == ""
+}

@@ -30,6 +30,7 @@ func TestFromEnv(t *testing.T) {
 		"render cap too small":        {map[string]string{"ONEKO_RENDER_MAX_BYTES": "100"}, "ONEKO_RENDER_MAX_BYTES"},
 		"render cap too large":        {map[string]string{"ONEKO_RENDER_MAX_BYTES": "1024MiB"}, "ONEKO_RENDER_MAX_BYTES"},
 		"webhook-only poll too often": {map[string]string{"ONEKO_WEBHOOK_ONLY_POLL_INTERVAL": "10s"}, "ONEKO_WEBHOOK_ONLY_POLL_INTERVAL"},
+		"chart origin with a path":    {map[string]string{"ONEKO_CHART_ORIGINS": "https://charts.example.com/stable"}, "ONEKO_CHART_ORIGINS"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := FromEnv(env(tc.env))

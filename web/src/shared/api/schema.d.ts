@@ -810,6 +810,7 @@ export interface components {
         CheckResult: {
             message: string;
             ok: boolean;
+            result: string;
         };
         ConfigurationTemplate: {
             chartName?: string;
