@@ -22,6 +22,7 @@ import (
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/policy"
 	"github.com/oneko/oneko/tasks"
+	"github.com/oneko/oneko/web"
 )
 
 // MaxBodyBytes bounds every request body (1 MiB).
@@ -102,6 +103,9 @@ type Deps struct {
 	Lifetime lifetime.Policy
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Dashboard serves the web app at "/" and every non-API path; default the app embedded
+	// by package web.
+	Dashboard http.Handler
 }
 
 // Server serves the api.
@@ -129,6 +133,13 @@ func New(d Deps) (*Server, error) {
 		d.Metrics = prometheus.NewRegistry()
 		d.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
+	if d.Dashboard == nil {
+		app, err := web.New()
+		if err != nil {
+			return nil, fmt.Errorf("load the embedded dashboard: %w", err)
+		}
+		d.Dashboard = app
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Deps: d, log: d.Log}
 	wm, err := newWebhookMetrics(d.Metrics)
@@ -150,7 +161,7 @@ func New(d Deps) (*Server, error) {
 	e.HandleMethodNotAllowed = false
 	e.RedirectTrailingSlash = false
 	e.Use(s.recoverProblems, s.limitBody, s.authenticate, s.authorize, s.checkCSRF)
-	e.NoRoute(func(c *gin.Context) { s.fail(c, notFound("no route "+c.Request.Method+" "+c.Request.URL.Path)) })
+	e.NoRoute(s.noRoute)
 	s.engine = e
 	s.routes = s.table()
 	doc, err := buildOpenAPI(s.routes)

@@ -143,9 +143,15 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 		}
 		go func() {
 			errCh <- w.Run(runCtx, asynq.RedisClientOpt{Addr: redisOpt.Addr, Password: redisOpt.Password, DB: redisOpt.DB, Username: redisOpt.Username, TLSConfig: redisOpt.TLSConfig},
-				worker.Config{Concurrency: cfg.WorkerConcurrency})
+				worker.Config{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.WorkerShutdownTimeout})
 		}()
 		log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
+		if !parts.API {
+			// A worker in its own Pod still answers probes and scrapes on ONEKO_HTTP_ADDR.
+			running++
+			h := healthHandler([]check{{"mongodb", st.Ping}, {"redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}})
+			go func() { errCh <- serve(runCtx, cfg.HTTPAddr, h, log, "worker health and metrics") }()
+		}
 	}
 	if parts.API {
 		running++
@@ -186,7 +192,7 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg.HTTPAddr, srv.Handler(), log)
+	return serve(ctx, cfg.HTTPAddr, srv.Handler(), log, "")
 }
 
 func secretKey(cfg *config.Config) ([]byte, error) {
@@ -227,7 +233,9 @@ func cluster(ctx context.Context, cfg *config.Config, log *slog.Logger) (*rest.C
 	return c.RESTConfig(), func() { _ = c.Stop() }, nil
 }
 
-func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
+// serve serves h on addr until ctx ends. what names a server other than the api's (whose
+// banner with the dashboard's URL is printed when what is empty).
+func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, what string) error {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -235,8 +243,12 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) e
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errCh := make(chan error, 1)
 	go func() { errCh <- hs.Serve(l) }()
-	log.Info("oneko is ready", "url", "http://"+l.Addr().String())
-	fmt.Fprintf(os.Stderr, "\n  oneko: dashboard and API at http://%s  (Ctrl-C stops)\n\n", l.Addr())
+	if what != "" {
+		log.Info("serving "+what, "url", "http://"+l.Addr().String())
+	} else {
+		log.Info("oneko is ready", "url", "http://"+l.Addr().String())
+		fmt.Fprintf(os.Stderr, "\n  oneko: dashboard and API at http://%s  (Ctrl-C stops)\n\n", l.Addr())
+	}
 	select {
 	case err := <-errCh:
 		return fmt.Errorf("serve: %w", err)

@@ -51,6 +51,10 @@ type Config struct {
 	Demo bool
 	// WorkerConcurrency is how many tasks a worker runs at once (ONEKO_WORKER_CONCURRENCY, default 4).
 	WorkerConcurrency int
+	// WorkerShutdownTimeout is how long a stopping worker lets its running tasks finish before
+	// it hands them back to the queue (ONEKO_WORKER_SHUTDOWN_TIMEOUT, default 30s). A Pod's
+	// termination grace period must be longer (the chart adds a margin).
+	WorkerShutdownTimeout time.Duration
 	// LogLevel is debug, info, warn or error (ONEKO_LOG_LEVEL, default info).
 	LogLevel string
 	// Auth configures sign-in, API tokens and the live event stream.
@@ -126,6 +130,11 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		errs = append(errs, fmt.Errorf("ONEKO_WORKER_CONCURRENCY: want a whole number from 1 to 256"))
 	} else {
 		c.WorkerConcurrency = n
+	}
+	if d, err := time.ParseDuration(get("ONEKO_WORKER_SHUTDOWN_TIMEOUT", "30s")); err != nil || d < time.Second || d > time.Hour {
+		errs = append(errs, fmt.Errorf("ONEKO_WORKER_SHUTDOWN_TIMEOUT: want a duration from 1s to 1h, e.g. 30s"))
+	} else {
+		c.WorkerShutdownTimeout = d
 	}
 	if n, err := parseBytes(get("ONEKO_RENDER_MAX_BYTES", "1MiB")); err != nil || n < 4<<10 || n > 256<<20 {
 		errs = append(errs, fmt.Errorf("ONEKO_RENDER_MAX_BYTES: want a size from 4KiB to 256MiB, such as 1MiB or 1048576"))
