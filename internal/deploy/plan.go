@@ -29,25 +29,25 @@ type RegistryHosts interface {
 	GetDockerRegistry(ctx context.Context, id string) (*model.DockerRegistry, error)
 }
 
-// Planner renders plans.
+// Planner renders the plans of one installation.
 type Planner struct {
-	registries RegistryHosts
+	registries   RegistryHosts
+	installation string
 }
 
-// NewPlanner returns a Planner.
-func NewPlanner(r RegistryHosts) *Planner { return &Planner{registries: r} }
+// NewPlanner returns a Planner for the installation with the given id (see
+// store.InstallationID); release names and implicit namespaces depend on it.
+func NewPlanner(r RegistryHosts, installationID string) *Planner {
+	return &Planner{registries: r, installation: installationID}
+}
 
-// Namespace is the namespace a version deploys into: its override, the project's, or
-// O-Neko's implicit one per project and version.
-func Namespace(p *model.Project, v *model.Version) string {
+// Namespace is the namespace a version deploys into: its override, the project's, or an
+// implicit one per installation, project and version (see implicitNamespace).
+func Namespace(installationID string, p *model.Project, v *model.Version) string {
 	if ns := v.EffectiveNamespace(p); ns != "" {
 		return ns
 	}
-	ns, err := model.SanitizeNamespace(p.Name + "-" + v.Name)
-	if err != nil {
-		return model.NamespacePrefix + "default"
-	}
-	return ns
+	return implicitNamespace(installationID, p, v)
 }
 
 // Plan renders the version's effective templates. Render errors wrap model.ErrInvalid: the
@@ -57,7 +57,7 @@ func (pl *Planner) Plan(ctx context.Context, p *model.Project, v *model.Version)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: docker registry: %w", v, err)
 	}
-	ns := Namespace(p, v)
+	ns := Namespace(pl.installation, p, v)
 	in := render.Input{
 		Context: render.Context{
 			ProjectID: p.ID, ProjectName: p.Name, VersionID: v.ID, VersionName: v.Name,
@@ -66,6 +66,7 @@ func (pl *Planner) Plan(ctx context.Context, p *model.Project, v *model.Version)
 		Overrides:    v.TemplateVariables,
 		URLTemplates: p.URLTemplates,
 		Templates:    render.MergeTemplates(toRender(p.DefaultConfigurationTemplates), toRender(v.ConfigurationTemplates)),
+		ReleaseName:  func(template string) string { return ReleaseName(pl.installation, p, v, template) },
 	}
 	if len(v.URLTemplates) > 0 {
 		in.URLTemplates = v.URLTemplates

@@ -20,6 +20,9 @@ type Input struct {
 	URLTemplates []string
 	// Templates are the effective configuration templates (see MergeTemplates).
 	Templates []Template
+	// ReleaseName names the release of a template (deploy.ReleaseName makes names unique
+	// per installation and version); nil: ReleaseName of the context's names.
+	ReleaseName func(templateName string) string
 }
 
 // Result is a rendered version.
@@ -70,6 +73,9 @@ func Render(in Input) (*Result, error) {
 	owners := make(map[string]string, len(in.Templates))
 	for _, t := range in.Templates {
 		release := ReleaseName(in.Context.ProjectName, in.Context.VersionName, t.Name)
+		if in.ReleaseName != nil {
+			release = in.ReleaseName(t.Name)
+		}
 		if other, ok := owners[release]; ok {
 			return nil, &Error{Template: t.Name, Kind: ErrDuplicateRelease, Name: release,
 				Detail: fmt.Sprintf("template %q has the same release name", other)}
