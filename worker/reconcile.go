@@ -132,18 +132,24 @@ func deployNeeded(v *model.Version, inCluster []*release.Release, now time.Time,
 }
 
 // enqueueAgain queues the task of the version's current generation. Without drift it uses the
-// task's own id, so a task that asynq still knows is not queued twice; with drift it uses an
-// id of its own per minute, since the original task may have completed and kept its id.
+// task's own id, so a task that asynq still knows is not queued twice — unless asynq only
+// keeps it in its archive (it failed for good): then, as with drift, it uses an id of its own
+// per minute, since the original task may have completed or died and kept its id.
 func (d *deployer) enqueueAgain(ctx context.Context, log *slog.Logger, newTask func(tasks.VersionPayload) (*asynq.Task, error), verb string, v *model.Version, drift bool) error {
 	t, err := newTask(tasks.VersionPayload{ProjectID: v.ProjectID, VersionID: v.ID, Generation: v.Generation, Actor: model.ActorScheduler + ":reconcile"})
 	if err != nil {
 		return fmt.Errorf("reconcile %s: %w", v, err)
 	}
+	ownID := fmt.Sprintf("%s:%s@%d:reconcile-%d", verb, v.ID, v.Generation, d.w.Now().Unix()/60)
 	var opts []asynq.Option
 	if drift {
-		opts = append(opts, asynq.TaskID(fmt.Sprintf("%s:%s@%d:reconcile-%d", verb, v.ID, v.Generation, d.w.Now().Unix()/60)))
+		opts = append(opts, asynq.TaskID(ownID))
 	}
 	_, err = d.w.Queue.EnqueueContext(ctx, t, opts...)
+	if !drift && errors.Is(err, asynq.ErrTaskIDConflict) &&
+		tasks.Archived(asynq.NewInspectorFromRedisClient(d.w.Redis), tasks.QueueCritical, tasks.VersionTaskID(verb, v.ID, v.Generation)) {
+		_, err = d.w.Queue.EnqueueContext(ctx, t, asynq.TaskID(ownID))
+	}
 	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
 		return nil
 	}
