@@ -4,6 +4,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/policy"
 	"github.com/oneko/oneko/tasks"
+	"github.com/oneko/oneko/web"
 )
 
 // MaxBodyBytes bounds every request body (1 MiB).
@@ -53,6 +55,9 @@ type ChartVersion struct {
 type Renderer interface {
 	// Render returns the URLs and the rendered values of each release.
 	Render(ctx context.Context, p *model.Project, v *model.Version) (*Rendered, error)
+	// Trial renders p, or v of p when v is not nil, when it is saved, and refuses what
+	// exceeds the rendering limits with an error wrapping model.ErrInvalid.
+	Trial(ctx context.Context, p *model.Project, v *model.Version) error
 }
 
 // Rendered is what the configuration route answers.
@@ -95,6 +100,9 @@ type Deps struct {
 	Lifetime lifetime.Policy
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Dashboard serves the web app at "/" and every non-API path; default the app embedded
+	// by package web.
+	Dashboard http.Handler
 }
 
 // Server serves the api.
@@ -106,6 +114,8 @@ type Server struct {
 	webhooks *webhookMetrics
 	// registries caches registry documents for the webhook route.
 	registries *registryCache
+	// openAPIDoc is the OpenAPI document generated from the route table.
+	openAPIDoc []byte
 }
 
 // New builds the server and its routes.
@@ -120,6 +130,13 @@ func New(d Deps) (*Server, error) {
 		d.Metrics = prometheus.NewRegistry()
 		d.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
+	if d.Dashboard == nil {
+		app, err := web.New()
+		if err != nil {
+			return nil, fmt.Errorf("load the embedded dashboard: %w", err)
+		}
+		d.Dashboard = app
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Deps: d, log: d.Log}
 	wm, err := newWebhookMetrics(d.Metrics)
@@ -133,9 +150,16 @@ func New(d Deps) (*Server, error) {
 	e.HandleMethodNotAllowed = false
 	e.RedirectTrailingSlash = false
 	e.Use(s.recoverProblems, s.limitBody, s.authenticate, s.authorize, s.checkCSRF)
-	e.NoRoute(func(c *gin.Context) { s.fail(c, notFound("no route "+c.Request.Method+" "+c.Request.URL.Path)) })
+	e.NoRoute(s.noRoute)
 	s.engine = e
 	s.routes = s.table()
+	doc, err := buildOpenAPI(s.routes)
+	if err == nil {
+		s.openAPIDoc, err = marshalOpenAPI(doc)
+	}
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range s.routes {
 		e.Handle(r.method, r.path, r.handler)
 	}

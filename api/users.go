@@ -196,14 +196,17 @@ func (s *Server) listTokens(c *gin.Context) {
 // MaxTokenLifetime bounds the expiry of API tokens.
 const MaxTokenLifetime = 5 * 365 * 24 * time.Hour
 
+// tokenInput is the body of POST /tokens; an absent role is the caller's.
+type tokenInput struct {
+	Name      string     `json:"name"`
+	Role      model.Role `json:"role"`
+	ExpiresAt *time.Time `json:"expiresAt"`
+}
+
 // createToken makes an API token for the caller, with a role no higher than the caller's.
 // The answer is the only time the secret is shown.
 func (s *Server) createToken(c *gin.Context) {
-	var in struct {
-		Name      string     `json:"name"`
-		Role      model.Role `json:"role"`
-		ExpiresAt *time.Time `json:"expiresAt"`
-	}
+	var in tokenInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -265,12 +268,22 @@ func (s *Server) deleteToken(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+// loginInput is the body of POST /session.
+type loginInput struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// sessionInfo is the answer of GET /session: who is calling, in which role, and how.
+type sessionInfo struct {
+	User            *model.User `json:"user"`
+	Role            model.Role  `json:"role"`
+	AuthenticatedBy auth.Kind   `json:"authenticatedBy"`
+}
+
 // login signs in with username or e-mail and password and sets the session cookie.
 func (s *Server) login(c *gin.Context) {
-	var in struct {
-		Username string `json:"username"`
-		Password string `json:"password"`
-	}
+	var in loginInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -293,7 +306,7 @@ func (s *Server) login(c *gin.Context) {
 
 func (s *Server) currentUser(c *gin.Context) {
 	p := principal(c)
-	c.JSON(http.StatusOK, gin.H{"user": p.User, "role": p.Role, "authenticatedBy": p.Kind})
+	c.JSON(http.StatusOK, sessionInfo{User: p.User, Role: p.Role, AuthenticatedBy: p.Kind})
 }
 
 func (s *Server) logout(c *gin.Context) {

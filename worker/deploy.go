@@ -107,7 +107,7 @@ var errNoCluster = errors.New("this worker has no Kubernetes cluster configured"
 func newDeployer(w *Worker) (*deployer, error) {
 	d := &deployer{
 		w:       w,
-		planner: deploy.NewPlanner(w.Store, w.InstallationID),
+		planner: deploy.NewPlanner(w.Store, w.InstallationID, w.RenderLimits),
 		metrics: newDeployMetrics(w.Metrics),
 		opts:    DeployOptions{}.withDefaults(),
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/lifetime"
+	"github.com/oneko/oneko/internal/render"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/tasks"
 )
@@ -40,6 +41,8 @@ type Deps struct {
 	// Registries gives one registry client per docker registry.
 	Registries *RegistryClients
 	Lifetime   lifetime.Policy
+	// RenderLimits bound the rendering of templates; the zero value means the defaults.
+	RenderLimits render.Limits
 	// Events publishes live updates for browsers; nil publishes nothing.
 	Events *events.Bus
 	Log    *slog.Logger

@@ -137,7 +137,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	running := 0
 	if parts.Worker {
 		w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: restCfg, InstallationID: installation, Metrics: metrics,
-			Charts: chartCache, Events: events.NewBus(rdb), Lifetime: cfg.Lifetime, Log: log.With("component", "worker")})
+			Charts: chartCache, Events: events.NewBus(rdb), Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker")})
 		if err != nil {
 			return err
 		}
@@ -152,9 +152,15 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 		}
 		go func() {
 			errCh <- w.Run(runCtx, asynq.RedisClientOpt{Addr: redisOpt.Addr, Password: redisOpt.Password, DB: redisOpt.DB, Username: redisOpt.Username, TLSConfig: redisOpt.TLSConfig},
-				worker.Config{Concurrency: cfg.WorkerConcurrency})
+				worker.Config{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.WorkerShutdownTimeout})
 		}()
 		log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
+		if !parts.API {
+			// A worker in its own Pod still answers probes and scrapes on ONEKO_HTTP_ADDR.
+			running++
+			h := healthHandler([]check{{"mongodb", st.Ping}, {"redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}})
+			go func() { errCh <- serve(runCtx, cfg.HTTPAddr, h, log, "worker health and metrics") }()
+		}
 	}
 	if parts.API {
 		running++
@@ -187,13 +193,13 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 	srv, err := api.New(api.Deps{
 		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottle(rdb, 5, 15*time.Minute), cfg.SessionTTL, log),
 		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
-		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, installation)}, CheckTemplate: render.Check, Metrics: metrics,
+		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check, Metrics: metrics,
 		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
 	})
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg.HTTPAddr, srv.Handler(), log)
+	return serve(ctx, cfg.HTTPAddr, srv.Handler(), log, "")
 }
 
 // installationID is the installation's identity: ONEKO_INSTALLATION_ID when set, else the one
@@ -253,7 +259,9 @@ func cluster(ctx context.Context, cfg *config.Config, log *slog.Logger) (*rest.C
 	return c.RESTConfig(), func() { _ = c.Stop() }, nil
 }
 
-func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
+// serve serves h on addr until ctx ends. what names a server other than the api's (whose
+// banner with the dashboard's URL is printed when what is empty).
+func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, what string) error {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -261,8 +269,12 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) e
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errCh := make(chan error, 1)
 	go func() { errCh <- hs.Serve(l) }()
-	log.Info("oneko is ready", "url", "http://"+l.Addr().String())
-	fmt.Fprintf(os.Stderr, "\n  oneko: dashboard and API at http://%s  (Ctrl-C stops)\n\n", l.Addr())
+	if what != "" {
+		log.Info("serving "+what, "url", "http://"+l.Addr().String())
+	} else {
+		log.Info("oneko is ready", "url", "http://"+l.Addr().String())
+		fmt.Fprintf(os.Stderr, "\n  oneko: dashboard and API at http://%s  (Ctrl-C stops)\n\n", l.Addr())
+	}
 	select {
 	case err := <-errCh:
 		return fmt.Errorf("serve: %w", err)

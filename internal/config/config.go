@@ -52,6 +52,10 @@ type Config struct {
 	Demo bool
 	// WorkerConcurrency is how many tasks a worker runs at once (ONEKO_WORKER_CONCURRENCY, default 4).
 	WorkerConcurrency int
+	// WorkerShutdownTimeout is how long a stopping worker lets its running tasks finish before
+	// it hands them back to the queue (ONEKO_WORKER_SHUTDOWN_TIMEOUT, default 30s). A Pod's
+	// termination grace period must be longer (the chart adds a margin).
+	WorkerShutdownTimeout time.Duration
 	// LogLevel is debug, info, warn or error (ONEKO_LOG_LEVEL, default info).
 	LogLevel string
 	// InstallationID overrides the identity stored in the database (ONEKO_INSTALLATION_ID,
@@ -62,6 +66,9 @@ type Config struct {
 	// sweep may uninstall (ONEKO_ORPHAN_SWEEP_MAX_SHARE, default 0.5, above 0 and at most 1); a larger
 	// sweep removes nothing and is reported.
 	OrphanSweepMaxShare float64
+	// RenderMaxBytes caps the output of each placeholder and of each rendered template
+	// (ONEKO_RENDER_MAX_BYTES, default 1MiB; bytes, or a number with KiB or MiB).
+	RenderMaxBytes int
 }
 
 // Local reports whether the embedded MongoDB replacement is used.
@@ -131,6 +138,16 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	} else {
 		c.WorkerConcurrency = n
 	}
+	if d, err := time.ParseDuration(get("ONEKO_WORKER_SHUTDOWN_TIMEOUT", "30s")); err != nil || d < time.Second || d > time.Hour {
+		errs = append(errs, fmt.Errorf("ONEKO_WORKER_SHUTDOWN_TIMEOUT: want a duration from 1s to 1h, e.g. 30s"))
+	} else {
+		c.WorkerShutdownTimeout = d
+	}
+	if n, err := parseBytes(get("ONEKO_RENDER_MAX_BYTES", "1MiB")); err != nil || n < 4<<10 || n > 256<<20 {
+		errs = append(errs, fmt.Errorf("ONEKO_RENDER_MAX_BYTES: want a size from 4KiB to 256MiB, such as 1MiB or 1048576"))
+	} else {
+		c.RenderMaxBytes = n
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -166,6 +183,21 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 // installationIDPattern is what ONEKO_INSTALLATION_ID may be: a DNS label of at most 40
 // characters, so that it fits in label values and release-name hashes.
 var installationIDPattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$`)
+
+// parseBytes reads a size in bytes: a whole number, optionally followed by KiB or MiB.
+func parseBytes(s string) (int, error) {
+	unit := 1
+	for suffix, u := range map[string]int{"KiB": 1 << 10, "MiB": 1 << 20} {
+		if rest, ok := strings.CutSuffix(s, suffix); ok {
+			s, unit = strings.TrimSpace(rest), u
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > (1<<40)/unit {
+		return 0, fmt.Errorf("%q is not a size", s)
+	}
+	return n * unit, nil
+}
 
 var weekdays = map[string]time.Weekday{
 	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,

@@ -12,7 +12,7 @@ func TestFromEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.HTTPAddr != "127.0.0.1:8080" || !c.Local() || c.PublicURL != "http://127.0.0.1:8080" || c.SessionTTL != 12*time.Hour || c.Lifetime.LastWorkingDay != time.Friday {
+	if c.HTTPAddr != "127.0.0.1:8080" || !c.Local() || c.PublicURL != "http://127.0.0.1:8080" || c.SessionTTL != 12*time.Hour || c.Lifetime.LastWorkingDay != time.Friday || c.WorkerShutdownTimeout != 30*time.Second {
 		t.Fatalf("defaults = %+v", c)
 	}
 	for name, tc := range map[string]struct {
@@ -25,6 +25,10 @@ func TestFromEnv(t *testing.T) {
 		"bad weekday":            {map[string]string{"ONEKO_LAST_WORKING_DAY": "Funday"}, "ONEKO_LAST_WORKING_DAY"},
 		"bad redis":              {map[string]string{"ONEKO_REDIS_URL": "localhost:6379"}, "ONEKO_REDIS_URL"},
 		"bad end of day":         {map[string]string{"ONEKO_END_OF_DAY": "25:00"}, "ONEKO_END_OF_DAY"},
+		"bad shutdown timeout":   {map[string]string{"ONEKO_WORKER_SHUTDOWN_TIMEOUT": "30"}, "ONEKO_WORKER_SHUTDOWN_TIMEOUT"},
+		"render cap not a size":  {map[string]string{"ONEKO_RENDER_MAX_BYTES": "lots"}, "ONEKO_RENDER_MAX_BYTES"},
+		"render cap too small":   {map[string]string{"ONEKO_RENDER_MAX_BYTES": "100"}, "ONEKO_RENDER_MAX_BYTES"},
+		"render cap too large":   {map[string]string{"ONEKO_RENDER_MAX_BYTES": "1024MiB"}, "ONEKO_RENDER_MAX_BYTES"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := FromEnv(env(tc.env))
@@ -60,6 +64,23 @@ func TestInstallationSettings(t *testing.T) {
 	} {
 		if _, err := FromEnv(env(bad)); err == nil {
 			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+func TestRenderMaxBytes(t *testing.T) {
+	for in, want := range map[string]int{"": 1 << 20, "2MiB": 2 << 20, "512KiB": 512 << 10, "65536": 65536, " 8 MiB ": 8 << 20} {
+		c, err := FromEnv(func(k string) string {
+			if k == "ONEKO_RENDER_MAX_BYTES" {
+				return in
+			}
+			return ""
+		})
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if c.RenderMaxBytes != want {
+			t.Errorf("ONEKO_RENDER_MAX_BYTES=%q gave %d, want %d", in, c.RenderMaxBytes, want)
 		}
 	}
 }

@@ -12,6 +12,10 @@ type function struct {
 	// signatures lists the accepted parameter lists; the first is the shortest.
 	signatures [][]valueType
 	call       func(args []any) (string, error)
+	// size, when set, returns the length in bytes of the result before call builds it, so
+	// that a result over the limit is refused without being allocated. Functions without
+	// it return at most a few times the bytes of their arguments.
+	size func(args []any) int
 }
 
 // lookupFunction returns the function called fn.<name>.
@@ -19,21 +23,21 @@ func lookupFunction(name string) (function, bool) {
 	s, i := typeString, typeInt
 	switch name {
 	case "lowerCase":
-		return function{[][]valueType{{s}}, func(a []any) (string, error) { return strings.ToLower(a[0].(string)), nil }}, true
+		return function{[][]valueType{{s}}, func(a []any) (string, error) { return strings.ToLower(a[0].(string)), nil }, nil}, true
 	case "upperCase":
-		return function{[][]valueType{{s}}, func(a []any) (string, error) { return strings.ToUpper(a[0].(string)), nil }}, true
+		return function{[][]valueType{{s}}, func(a []any) (string, error) { return strings.ToUpper(a[0].(string)), nil }, nil}, true
 	case "trim":
-		return function{[][]valueType{{s}}, func(a []any) (string, error) { return javaTrim(a[0].(string)), nil }}, true
+		return function{[][]valueType{{s}}, func(a []any) (string, error) { return javaTrim(a[0].(string)), nil }, nil}, true
 	case "replace":
-		return function{[][]valueType{{s, s, s}, {s, s, s, i}}, replace}, true
+		return function{[][]valueType{{s, s, s}, {s, s, s, i}}, replace, replaceSize}, true
 	case "truncate":
-		return function{[][]valueType{{s, i}}, func(a []any) (string, error) { return truncate(a[0].(string), a[1].(int)) }}, true
+		return function{[][]valueType{{s, i}}, func(a []any) (string, error) { return truncate(a[0].(string), a[1].(int)) }, nil}, true
 	case "removeStart":
-		return function{[][]valueType{{s, s}}, func(a []any) (string, error) { return strings.TrimPrefix(a[0].(string), a[1].(string)), nil }}, true
+		return function{[][]valueType{{s, s}}, func(a []any) (string, error) { return strings.TrimPrefix(a[0].(string), a[1].(string)), nil }, nil}, true
 	case "removeEnd":
-		return function{[][]valueType{{s, s}}, func(a []any) (string, error) { return strings.TrimSuffix(a[0].(string), a[1].(string)), nil }}, true
+		return function{[][]valueType{{s, s}}, func(a []any) (string, error) { return strings.TrimSuffix(a[0].(string), a[1].(string)), nil }, nil}, true
 	case "suffixWithMaxLength":
-		return function{[][]valueType{{s, s, i}}, suffixWithMaxLength}, true
+		return function{[][]valueType{{s, s, i}}, suffixWithMaxLength, nil}, true
 	}
 	return function{}, false
 }
@@ -79,6 +83,23 @@ func replace(a []any) (string, error) {
 		return text, nil
 	}
 	return strings.Replace(text, search, replacement, limit), nil
+}
+
+// replaceSize returns the length of replace's result without building it.
+func replaceSize(a []any) int {
+	text, search, replacement := a[0].(string), a[1].(string), a[2].(string)
+	limit := -1
+	if len(a) == 4 {
+		limit = a[3].(int)
+	}
+	if search == "" || limit == 0 {
+		return len(text)
+	}
+	n := strings.Count(text, search)
+	if limit > 0 && limit < n {
+		n = limit
+	}
+	return len(text) + n*(len(replacement)-len(search))
 }
 
 // truncate keeps the first width characters of s.

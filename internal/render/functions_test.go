@@ -12,7 +12,7 @@ func evalSnippet(t *testing.T, content string, vars map[string]string, urls []st
 	if err != nil {
 		return "", err
 	}
-	ev := &evaluator{content: content, scope: scope{vars: vars, urls: urls, hasURLs: true}}
+	ev := &evaluator{content: content, scope: scope{vars: vars, urls: urls, hasURLs: true}, max: DefaultMaxBytes}
 	return ev.run(prog)
 }
 

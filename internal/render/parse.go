@@ -8,8 +8,9 @@ import (
 )
 
 // Check parses content and checks its placeholders without rendering: every "{{" is
-// closed, every expression follows the grammar, functions exist and get the right number
-// and types of arguments. It does not look variables up. Use it when a project is saved.
+// closed, every expression follows the grammar and nests at most MaxDepth levels deep,
+// functions exist and get the right number and types of arguments. It does not look
+// variables up. Use it when a project is saved.
 func Check(content string) error {
 	if _, err := parse(content); err != nil {
 		return err
@@ -46,6 +47,8 @@ func parse(content string) (*program, error) {
 type parser struct {
 	src string
 	pos int
+	// depth is how many expressions enclose the one being parsed.
+	depth int
 }
 
 // fail builds an *Error at a byte offset.
@@ -88,6 +91,11 @@ func (p *parser) placeholder(start int) (expr, error) {
 // expression parses one expr.
 func (p *parser) expression(start int) (expr, error) {
 	p.skipSpace()
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > MaxDepth {
+		return nil, p.fail(ErrTooDeep, p.pos, "", "expressions may nest at most %d levels deep", MaxDepth)
+	}
 	if p.pos >= len(p.src) {
 		return nil, p.unclosed(start)
 	}
