@@ -76,19 +76,56 @@ var _ Store = (*store.Store)(nil)
 
 // Authenticator checks credentials of every kind.
 type Authenticator struct {
-	store      Store
-	throttle   *Throttle
-	sessionTTL time.Duration
-	now        func() time.Time
-	log        *slog.Logger
+	store            Store
+	throttle         *Throttle
+	sessionTTL       time.Duration
+	tokenMaxLifetime time.Duration
+	now              func() time.Time
+	log              *slog.Logger
+}
+
+// DefaultTokenMaxLifetime is how long an API token lives at most unless configured (90 days).
+const DefaultTokenMaxLifetime = 90 * 24 * time.Hour
+
+// Option configures an Authenticator.
+type Option func(*Authenticator)
+
+// WithTokenMaxLifetime bounds the life of API tokens; d ≤ 0 keeps DefaultTokenMaxLifetime.
+// Tokens stored without an expiry (or a later one) expire this long after their creation.
+func WithTokenMaxLifetime(d time.Duration) Option {
+	return func(a *Authenticator) {
+		if d > 0 {
+			a.tokenMaxLifetime = d
+		}
+	}
 }
 
 // NewAuthenticator returns an Authenticator; sessionTTL ≤ 0 means 12 hours.
-func NewAuthenticator(s Store, t *Throttle, sessionTTL time.Duration, log *slog.Logger) *Authenticator {
+func NewAuthenticator(s Store, t *Throttle, sessionTTL time.Duration, log *slog.Logger, opts ...Option) *Authenticator {
 	if sessionTTL <= 0 {
 		sessionTTL = 12 * time.Hour
 	}
-	return &Authenticator{store: s, throttle: t, sessionTTL: sessionTTL, now: time.Now, log: log}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	a := &Authenticator{store: s, throttle: t, sessionTTL: sessionTTL, tokenMaxLifetime: DefaultTokenMaxLifetime, now: time.Now, log: log}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
+}
+
+// TokenMaxLifetime is the longest an API token may live.
+func (a *Authenticator) TokenMaxLifetime() time.Duration { return a.tokenMaxLifetime }
+
+// TokenExpiry is when a token stops working: its own expiry, bounded by the maximum lifetime
+// counted from its creation (tokens made before the bound existed expire too).
+func (a *Authenticator) TokenExpiry(t *model.Token) time.Time {
+	limit := t.CreatedAt.Add(a.tokenMaxLifetime)
+	if t.ExpiresAt != nil && t.ExpiresAt.Before(limit) {
+		return *t.ExpiresAt
+	}
+	return limit
 }
 
 // SessionTTL is how long a session lives.
@@ -175,7 +212,7 @@ func (a *Authenticator) FromToken(ctx context.Context, secret string) (*Principa
 		return nil, fmt.Errorf("read token: %w", err)
 	}
 	now := a.now()
-	if t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) {
+	if !now.Before(a.TokenExpiry(t)) {
 		return nil, ErrUnauthenticated
 	}
 	u, err := a.user(ctx, t.UserID)

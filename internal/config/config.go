@@ -66,6 +66,8 @@ type Config struct {
 	// sweep may uninstall (ONEKO_ORPHAN_SWEEP_MAX_SHARE, default 0.5, above 0 and at most 1); a larger
 	// sweep removes nothing and is reported.
 	OrphanSweepMaxShare float64
+	// Auth configures sign-in, API tokens and the live event stream.
+	Auth Auth
 	// RenderMaxBytes caps the output of each placeholder and of each rendered template
 	// (ONEKO_RENDER_MAX_BYTES, default 1MiB; bytes, or a number with KiB or MiB).
 	RenderMaxBytes int
@@ -171,6 +173,8 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
 		errs = append(errs, errors.New("ONEKO_REDIS_URL: want redis://host:port/db or rediss://"))
 	}
+	authCfg, authErrs := authFromEnv(get)
+	c.Auth, errs = authCfg, append(errs, authErrs...)
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
 	}
