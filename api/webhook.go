@@ -59,6 +59,7 @@ type webhookAnswer struct {
 func (s *Server) webhook(c *gin.Context) {
 	regID := c.Param("registryId")
 	format := "unknown"
+	defer func() { c.Set(webhookFormatKey, format) }() // for the deliveries list
 	count := func(result string) { s.webhooks.requests.WithLabelValues(regID, format, result).Inc() }
 	ctx := c.Request.Context()
 	reg, err := s.registries.get(ctx, regID, s.Store.GetDockerRegistry)
