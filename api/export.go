@@ -54,8 +54,10 @@ func (s *Server) exportProject(c *gin.Context) {
 	})
 }
 
-// importDoc is this API's export (exportMetadata.format "oneko/v1").
+// importDoc is this API's export (exportMetadata.format "oneko/v1"). The import route
+// also takes O-Neko's exports (see package onekoformat).
 type importDoc struct {
+	ExportMetadata                 *exportMetadata               `json:"exportMetadata"`
 	Name                           string                        `json:"name"`
 	DockerRegistryID               string                        `json:"dockerRegistryId"`
 	ImageName                      string                        `json:"imageName"`
