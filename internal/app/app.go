@@ -193,11 +193,13 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 		return err
 	}
 	srv, err := api.New(api.Deps{
-		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottle(rdb, 5, 15*time.Minute), cfg.SessionTTL, log,
-			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime)),
+		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottleLimits(rdb, auth.Limits{
+			PerUser: cfg.Auth.LoginMaxFailures, PerAddress: cfg.Auth.LoginAddressMaxFailures, Window: cfg.Auth.LoginWindow,
+		}), cfg.SessionTTL, log,
+			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime), auth.WithHashConcurrency(cfg.Auth.LoginConcurrency, 0)),
 		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check, Metrics: metrics,
-		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
+		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
 	})
 	if err != nil {
 		return err
