@@ -42,7 +42,7 @@ export async function openBrowser({ colorScheme = 'light', viewport = { width: 1
 export async function signIn(page, url, { username, password }) {
   await page.goto(url + '/');
   await page.getByLabel('Username or e-mail').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
 }

@@ -68,12 +68,13 @@ export async function startServer({ bin = process.env.ONEKO_BIN, logFile } = {})
   let exited = null;
   child.on('exit', (code, sig) => (exited = `exited with ${code ?? sig}`));
   const api = adminClient(url);
+  let hello;
   try {
     await waitFor('oneko to answer /readyz', async () => {
       if (exited) throw new Error(`oneko ${exited}; log in ${logFile || join(dataDir, 'oneko.log')}`);
       return (await fetch(`${url}/readyz`)).ok;
     }, 180_000);
-    const hello = await waitFor('the demo project hello', async () => {
+    hello = await waitFor('the demo project hello', async () => {
       if (exited) throw new Error(`oneko ${exited}`);
       const r = await api.get('/api/v1/projects?q=hello');
       return r.items.find((p) => p.name === 'hello');

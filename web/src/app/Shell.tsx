@@ -45,7 +45,7 @@ interface NavItem {
   exact?: boolean;
 }
 
-function Navigation({ onNavigate }: { onNavigate: () => void }) {
+export function Navigation({ onNavigate }: { onNavigate: () => void }) {
   const { t } = useI18n();
   const loc = useLocation();
   const isAdmin = useCan('admin');
