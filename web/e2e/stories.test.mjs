@@ -167,6 +167,38 @@ describe('VIEWER', () => {
     await row(page, hello, '1.1.0').getByRole('group', { name: 'Status: Running' }).waitFor(long);
   });
 
+  step('browses projects, search and activity (with a live "N new" indicator)', pages, async () => {
+    if (await page.getByRole('dialog').count()) await page.keyboard.press('Escape');
+    await stopAll();
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Projects' }).click();
+    await page.getByRole('heading', { name: 'Projects' }).waitFor();
+    await page.getByRole('link', { name: 'hello' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Import' }).count(), 0, 'a VIEWER sees no import');
+    assert.equal(await page.getByRole('link', { name: 'Create project' }).count(), 0, 'a VIEWER sees no create');
+    await page.getByRole('button', { name: 'Sort by Status' }).click();
+    await waitFor('sort in the URL', async () => new URL(page.url()).searchParams.get('sort') === 'status', 10_000);
+    await checkA11y(page, 'projects');
+    await screenshots(page, 'projects');
+
+    await page.goto(srv.url + '/search?q=hello');
+    await page.getByRole('list', { name: /results?$/ }).getByRole('link', { name: 'hello', exact: true }).waitFor();
+    await checkA11y(page, 'search');
+    await screenshots(page, 'search');
+
+    await nav.getByRole('link', { name: 'Activity' }).click();
+    await page.getByRole('heading', { name: 'Activity' }).waitFor();
+    await page.getByRole('table', { name: 'Activity' }).getByText('Deploy requested').first().waitFor();
+    const latest = await versionOf('latest');
+    await srv.api.post(`/api/v1/projects/${srv.hello.id}/versions/${latest.id}/deploy`);
+    await page.getByText('1 new activity').waitFor();
+    await checkA11y(page, 'activity');
+    await screenshots(page, 'activity');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await waitFor('the indicator gone', async () => (await page.getByText(/new activit/).count()) === 0, 20_000);
+    await stopAll();
+  });
+
   step('returns to the page it was on after the session expired', pages, async () => {
     const here = `/projects/${srv.hello.id}/versions`;
     await page.goto(srv.url + here);
@@ -183,4 +215,73 @@ describe('VIEWER', () => {
   });
 
   after(async () => stopAll());
+});
+
+describe('DOER', () => {
+  let ctx;
+  let page;
+  const pages = () => [page];
+  before(async () => {
+    const doer = await srv.api.createUser('dora', 'DOER');
+    ctx = await openBrowser();
+    page = await ctx.newPage();
+    await signIn(page, srv.url, doer);
+  });
+  after(async () => ctx?.close());
+
+  step('imports a project export with a preview of what will be created', pages, async () => {
+    const exported = await srv.api.get(`/api/v1/projects/${srv.hello.id}/export`);
+    const file = { name: 'hello-copy.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...exported, name: 'hello-copy' })) };
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Projects' }).click();
+    await page.getByRole('link', { name: 'Create project' }).waitFor();
+    await page.getByRole('button', { name: 'Import' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import a project' });
+    const chooser = page.waitForEvent('filechooser');
+    await dialog.getByRole('button', { name: /Export file/ }).click();
+    await (await chooser).setFiles(file);
+    const preview = dialog.getByRole('region', { name: 'What will be created' });
+    await preview.getByText('hello-copy').waitFor();
+    await preview.getByText('REPLICAS', { exact: true }).waitFor();
+    await checkA11y(page, 'import');
+    await screenshots(page, 'import');
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText('Imported hello-copy').waitFor();
+    await page.getByRole('heading', { name: 'Versions of hello-copy' }).waitFor();
+    await page.getByRole('link', { name: 'Edit project' }).waitFor();
+  });
+});
+
+describe('two browsers', () => {
+  let a;
+  let b;
+  let pa;
+  let pb;
+  const pages = () => [pa, pb];
+  before(async () => {
+    const walt = await srv.api.createUser('walt', 'VIEWER');
+    const wanda = await srv.api.createUser('wanda', 'VIEWER');
+    a = await openBrowser({ colorScheme: 'dark' });
+    b = await openBrowser();
+    pa = await a.newPage();
+    pb = await b.newPage();
+    await signIn(pa, srv.url, walt);
+    await signIn(pb, srv.url, wanda);
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await stopAll();
+  });
+
+  step('a deploy and a stop made in one show in the other', pages, async () => {
+    await pa.getByRole('heading', { name: 'Active deployments' }).waitFor();
+    await pb.goto(`${srv.url}/projects/${srv.hello.id}/versions`);
+    await row(pb, pb, 'latest').getByRole('button', { name: 'Deploy latest' }).click();
+    const seen = row(pa, pa.getByRole('region', { name: 'hello' }), 'latest');
+    await seen.getByRole('group', { name: /Status: (Pending|Running)/ }).waitFor(long);
+    await seen.getByRole('group', { name: 'Status: Running' }).waitFor(long);
+    await row(pb, pb, 'latest').getByRole('group', { name: 'Status: Running' }).waitFor(long);
+    await row(pb, pb, 'latest').getByRole('button', { name: 'Stop latest' }).click();
+    await pa.getByRole('heading', { name: 'Nothing is deployed' }).waitFor(long);
+  });
 });

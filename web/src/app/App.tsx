@@ -1,6 +1,5 @@
 // The application: providers (theme, i18n, query cache, live stream, toasts) and the router.
-import '@mantine/core/styles.css';
-import '@mantine/notifications/styles.css';
+import './styles';
 import './global.css';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';

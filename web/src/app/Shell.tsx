@@ -69,6 +69,7 @@ export function Navigation({ onNavigate }: { onNavigate: () => void }) {
             label={t(it.label)}
             leftSection={<it.icon size={18} aria-hidden />}
             active={active}
+            variant="filled"
             aria-current={active ? 'page' : undefined}
             onClick={onNavigate}
           />

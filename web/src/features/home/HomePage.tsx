@@ -30,7 +30,7 @@ function VersionRow({ v, project }: { v: Version; project: Project }) {
       <Table.Th scope="row">
         <Text fw={600}>{v.name}</Text>
       </Table.Th>
-      <Table.Td>
+      <Table.Td className="nowrap">
         <VersionStatus v={v} />
       </Table.Td>
       <Table.Td>
@@ -39,7 +39,7 @@ function VersionRow({ v, project }: { v: Version; project: Project }) {
       <Table.Td>
         <RelativeTime value={v.imageUpdatedAt} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td className="nowrap">
         <ExtendControl v={v} />
       </Table.Td>
       <Table.Td>
@@ -56,7 +56,7 @@ function VersionRow({ v, project }: { v: Version; project: Project }) {
       <Table.Td>
         <DashboardVariables v={v} project={project} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td className="nowrap">
         <VersionActions v={v} />
       </Table.Td>
     </Table.Tr>
@@ -142,6 +142,7 @@ export function HomePage() {
           onChange={setFilter}
           searchable
           clearable
+          clearButtonProps={{ 'aria-label': t('action.clear') }}
           w={320}
           maw="100%"
         />

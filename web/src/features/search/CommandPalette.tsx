@@ -96,7 +96,7 @@ export function CommandPalette() {
     setSelected(n);
   };
   return (
-    <Modal opened={isOpen} onClose={close} title={t('search.palette')} size="xl" yOffset="8vh">
+    <Modal opened={isOpen} onClose={close} title={t('search.palette')} size="xl" yOffset="8vh" closeButtonProps={{ 'aria-label': t('action.close') }}>
       <Stack gap="sm">
         <TextInput
           data-autofocus
