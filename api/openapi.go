@@ -28,6 +28,7 @@ import (
 type apiDoc struct {
 	in     any      // request body (a value of its Go type); nil: none
 	inType string   // media type of the request body; "" is JSON
+	inOpt  bool     // the request body may be left out
 	query  []string // query parameters, by name in queryParams
 	res    []answer // success answers
 }
@@ -54,6 +55,9 @@ func text(media string) apiDoc {
 
 // takes sets the request body.
 func (d apiDoc) takes(in any) apiDoc { d.in = in; return d }
+
+// mayTake sets a request body that may be left out.
+func (d apiDoc) mayTake(in any) apiDoc { d.in, d.inOpt = in, true; return d }
 
 // or adds another success answer.
 func (d apiDoc) or(status int, body any) apiDoc {
@@ -142,13 +146,15 @@ var fields = map[reflect.Type]map[string]fieldDoc{
 	reflect.TypeFor[model.HelmRegistry](): {"id": ro, "hasPassword": ro, "createdAt": ro, "updatedAt": ro},
 	reflect.TypeFor[helmRegistryInput]():  {"password": wo},
 	reflect.TypeFor[model.User]():         {"id": ro, "createdAt": ro, "updatedAt": ro},
-	reflect.TypeFor[userInput]():          {"password": wo},
+	reflect.TypeFor[userInput]():          {"password": wo, "currentPassword": {writeOnly: true, description: "Write-only. Required when users change their own password."}},
 	reflect.TypeFor[loginInput]():         {"password": wo},
 	reflect.TypeFor[model.Token](): {
 		"id": ro, "userId": ro, "createdAt": ro, "lastUsedAt": ro,
 		"secret": {readOnly: true, description: "The token's secret, answered once when the token is created."},
 	},
 	reflect.TypeFor[model.Namespace]():             {"id": ro, "kubeName": ro, "createdAt": ro},
+	reflect.TypeFor[WebhookDelivery]():             {"result": {enum: []any{deliveryQueued, deliveryIgnored, deliveryMalformed, deliveryUnauthorized, deliveryTooLarge, deliveryQueueUnavailable, deliveryFailed}}},
+	reflect.TypeFor[extendInput]():                 {"lifetimeBehaviour": {description: "Another lifetime for the version, kept as its own (INHERIT: the project's). Absent: the version's current lifetime."}},
 	reflect.TypeFor[model.ConfigurationTemplate](): {"id": {description: "Assigned by the server when absent."}},
 	reflect.TypeFor[model.TemplateVariable]():      {"id": {description: "Assigned by the server when absent."}},
 	reflect.TypeFor[lifetime.Behaviour](): {
@@ -404,7 +410,7 @@ func (b *documentBuilder) operation(r route, problemRef string) (*openapi3.Opera
 		if err != nil {
 			return nil, err
 		}
-		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithContent(content(r.doc.inType, s))}
+		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(!r.doc.inOpt).WithContent(content(r.doc.inType, s))}
 	}
 	if len(r.doc.res) == 0 {
 		return nil, fmt.Errorf("openapi: %s %s declares no answer", r.method, r.path)

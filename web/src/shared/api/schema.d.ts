@@ -136,6 +136,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/docker-registries/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last webhook deliveries received and their outcome, newest first (no bodies, no secrets)
+         * @description The last webhook deliveries received and their outcome, newest first (no bodies, no secrets). Role: ADMIN or higher.
+         */
+        get: operations["get_api_v1_docker_registries_id_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -462,6 +482,26 @@ export interface paths {
          * @description Deploy a version. Role: VIEWER or higher.
          */
         post: operations["post_api_v1_projects_id_versions_vid_deploy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/versions/{vid}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restart the lifetime clock of a deployed version, optionally with another lifetime
+         * @description Restart the lifetime clock of a deployed version, optionally with another lifetime. Role: VIEWER or higher.
+         */
+        post: operations["post_api_v1_projects_id_versions_vid_extend"];
         delete?: never;
         options?: never;
         head?: never;
@@ -847,6 +887,16 @@ export interface components {
             exportedAt: string;
             format: string;
         };
+        ExtendAnswer: {
+            /** Format: date-time */
+            expiresAt?: string | null;
+            lifetimeBehaviour: components["schemas"]["Lifetime"];
+            version?: components["schemas"]["Version"];
+        };
+        ExtendInput: {
+            /** @description Another lifetime for the version, kept as its own (INHERIT: the project's). Absent: the version's current lifetime. */
+            lifetimeBehaviour?: components["schemas"]["Lifetime"];
+        };
         FieldError: {
             field: string;
             message: string;
@@ -1057,9 +1107,28 @@ export interface components {
             readonly updatedAt: string;
             username?: string;
         };
+        UserChanged: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            firstName: string;
+            id: string;
+            lastName: string;
+            /** @enum {string} */
+            role: "VIEWER" | "DOER" | "ADMIN";
+            /** Format: int64 */
+            sessionsEnded?: number | null;
+            /** Format: int64 */
+            tokensRevoked?: number | null;
+            /** Format: date-time */
+            updatedAt: string;
+            username: string;
+        };
         UserInput: {
             /** Format: date-time */
             readonly createdAt: string;
+            /** @description Write-only. Required when users change their own password. */
+            currentPassword?: string | null;
             email?: string;
             firstName?: string;
             readonly id: string;
@@ -1124,6 +1193,28 @@ export interface components {
             enqueued: number;
             events: number;
             ignored?: string;
+        };
+        WebhookDelivery: {
+            /** Format: int64 */
+            bytes: number;
+            duplicates: number;
+            enqueued: number;
+            error?: string;
+            events: number;
+            format: string;
+            forwardedFor?: string;
+            ignored?: string;
+            remoteAddress: string;
+            /** @enum {string} */
+            result: "queued" | "ignored" | "malformed" | "unauthorized" | "too_large" | "queue_unavailable" | "failed";
+            status: number;
+            /** Format: date-time */
+            time: string;
+        };
+        WebhookDeliveryList: {
+            items: components["schemas"]["WebhookDelivery"][];
+            /** Format: int64 */
+            total: number;
         };
     };
     responses: {
@@ -1383,6 +1474,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    get_api_v1_docker_registries_id_deliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
                 };
             };
             401: components["responses"]["Problem"];
@@ -2051,6 +2168,40 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    post_api_v1_projects_id_versions_vid_extend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                vid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExtendInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtendAnswer"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
     post_api_v1_projects_id_versions_vid_stop: {
         parameters: {
             query?: never;
@@ -2402,7 +2553,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["UserChanged"];
                 };
             };
             400: components["responses"]["Problem"];
