@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { startServer, waitFor } from './lib/server.mjs';
 import { artifacts, axe, openBrowser, screenshots, signIn } from './lib/browser.mjs';
 
@@ -14,6 +14,7 @@ let srv;
 let hasExtend = false;
 
 before(async () => {
+  rmSync(artifacts, { recursive: true, force: true });
   srv = await startServer();
   const doc = await (await fetch(srv.url + '/api/v1/openapi.json')).json();
   hasExtend = Object.keys(doc.paths).some((p) => p.endsWith('/extend'));

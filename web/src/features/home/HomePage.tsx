@@ -2,7 +2,7 @@
 // why), when deployed and how old the image is, when it expires (with extend), its URLs, logs,
 // the dashboard select variables and Deploy / Redeploy / Stop. A project filter remembered per
 // user; empty states that say what to do next.
-import { Anchor, Button, Card, Group, MultiSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Card, Group, MultiSelect, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useLocalStorage } from '@mantine/hooks';
 import { IconFileText } from '@tabler/icons-react';
 import { useMemo } from 'react';
@@ -34,10 +34,12 @@ function VersionRow({ v, project }: { v: Version; project: Project }) {
         <VersionStatus v={v} />
       </Table.Td>
       <Table.Td>
-        <RelativeTime value={v.deployment.deployedAt} />
-      </Table.Td>
-      <Table.Td>
-        <RelativeTime value={v.imageUpdatedAt} />
+        <Text size="sm">
+          <RelativeTime value={v.deployment.deployedAt} />
+        </Text>
+        <Text size="xs" c="dimmed">
+          {t('version.imageAge')} <RelativeTime value={v.imageUpdatedAt} />
+        </Text>
       </Table.Td>
       <Table.Td className="nowrap">
         <ExtendControl v={v} />
@@ -46,18 +48,17 @@ function VersionRow({ v, project }: { v: Version; project: Project }) {
         <UrlLinks urls={v.urls} />
       </Table.Td>
       <Table.Td>
-        <Anchor component={Link} to={paths.logs(v.projectId, v.id)} size="sm" aria-label={`${t('version.logs')} ${v.name}`}>
-          <Group gap={4} wrap="nowrap">
-            <IconFileText size={14} aria-hidden />
-            {t('version.logs')}
-          </Group>
-        </Anchor>
-      </Table.Td>
-      <Table.Td>
         <DashboardVariables v={v} project={project} />
       </Table.Td>
       <Table.Td className="nowrap">
-        <VersionActions v={v} />
+        <Group gap={6} wrap="nowrap">
+          <Tooltip label={t('version.logs')}>
+            <ActionIcon component={Link} to={paths.logs(v.projectId, v.id)} variant="default" aria-label={`${t('version.logs')} ${v.name}`}>
+              <IconFileText size={16} aria-hidden />
+            </ActionIcon>
+          </Tooltip>
+          <VersionActions v={v} />
+        </Group>
       </Table.Td>
     </Table.Tr>
   );
@@ -78,17 +79,15 @@ function ProjectCard({ project, versions }: { project: Project; versions: Versio
           {t('home.count', { count: versions.length })}
         </Text>
       </Group>
-      <Table.ScrollContainer minWidth={900}>
+      <Table.ScrollContainer minWidth={860}>
         <Table verticalSpacing={6} aria-labelledby={`home-project-${project.id}`}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('version.name')}</Table.Th>
               <Table.Th>{t('version.status')}</Table.Th>
               <Table.Th>{t('version.deployed')}</Table.Th>
-              <Table.Th>{t('version.imageAge')}</Table.Th>
               <Table.Th>{t('version.expires')}</Table.Th>
               <Table.Th>{t('version.urls')}</Table.Th>
-              <Table.Th>{t('version.logs')}</Table.Th>
               <Table.Th>{t('version.variables')}</Table.Th>
               <Table.Th>{t('version.actions')}</Table.Th>
             </Table.Tr>
