@@ -125,7 +125,7 @@ func TestNoSecretInAnyAnswer(t *testing.T) {
 	f := e.fixture()
 	admin := e.as(model.RoleAdmin)
 	var tok struct{ ID, Secret string }
-	e.do("POST", "/api/v1/tokens", map[string]any{"name": "ci"}, admin).must(t, 201).json(t, &tok)
+	e.do("POST", "/api/v1/tokens", map[string]any{"name": "ci"}, basic("admin", testPassword)).must(t, 201).json(t, &tok)
 	if !strings.HasPrefix(tok.Secret, "onk_") {
 		t.Fatalf("token secret not answered on creation: %+v", tok)
 	}

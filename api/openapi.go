@@ -28,6 +28,7 @@ import (
 type apiDoc struct {
 	in     any      // request body (a value of its Go type); nil: none
 	inType string   // media type of the request body; "" is JSON
+	inOpt  bool     // the request body may be left out
 	query  []string // query parameters, by name in queryParams
 	res    []answer // success answers
 }
@@ -55,6 +56,9 @@ func text(media string) apiDoc {
 // takes sets the request body.
 func (d apiDoc) takes(in any) apiDoc { d.in = in; return d }
 
+// mayTake sets a request body that may be left out.
+func (d apiDoc) mayTake(in any) apiDoc { d.in, d.inOpt = in, true; return d }
+
 // or adds another success answer.
 func (d apiDoc) or(status int, body any) apiDoc {
 	d.res = append(slices.Clone(d.res), answer{status: status, body: body})
@@ -81,6 +85,7 @@ var queryParams = map[string]*openapi3.Parameter{
 	"entityId":         queryParam("entityId", "string", "Only activities about this entity", 0),
 	"dockerRegistryId": queryParam("dockerRegistryId", "string", "Use this docker registry instead of the export's", 0),
 	"helmRegistryId":   queryParam("helmRegistryId", "string", "Use this Helm registry for every template instead of the export's", 0),
+	"project":          queryParam("project", "string", "Only these projects: ids separated by commas (at most 100)", 0),
 }
 
 func queryParam(name, typ, description string, minimum float64) *openapi3.Parameter {
@@ -100,7 +105,7 @@ var enums = map[reflect.Type][]any{
 	reflect.TypeFor[model.ProjectStatus]():       {model.ProjectOk, model.ProjectPending, model.ProjectError, model.ProjectNotDeployed},
 	reflect.TypeFor[model.Priority]():            {model.PriorityInfo, model.PriorityWarning, model.PriorityError},
 	reflect.TypeFor[auth.Kind]():                 {auth.KindSession, auth.KindToken, auth.KindBasic},
-	reflect.TypeFor[registry.Format]():          toAny(registry.Formats()),
+	reflect.TypeFor[registry.Format]():           toAny(registry.Formats()),
 }
 
 func toAny[T any](xs []T) []any {
@@ -141,13 +146,15 @@ var fields = map[reflect.Type]map[string]fieldDoc{
 	reflect.TypeFor[model.HelmRegistry](): {"id": ro, "hasPassword": ro, "createdAt": ro, "updatedAt": ro},
 	reflect.TypeFor[helmRegistryInput]():  {"password": wo},
 	reflect.TypeFor[model.User]():         {"id": ro, "createdAt": ro, "updatedAt": ro},
-	reflect.TypeFor[userInput]():          {"password": wo},
+	reflect.TypeFor[userInput]():          {"password": wo, "currentPassword": {writeOnly: true, description: "Write-only. Required when users change their own password."}},
 	reflect.TypeFor[loginInput]():         {"password": wo},
 	reflect.TypeFor[model.Token](): {
 		"id": ro, "userId": ro, "createdAt": ro, "lastUsedAt": ro,
 		"secret": {readOnly: true, description: "The token's secret, answered once when the token is created."},
 	},
-	reflect.TypeFor[model.Namespace](): {"id": ro, "kubeName": ro, "createdAt": ro},
+	reflect.TypeFor[model.Namespace]():             {"id": ro, "kubeName": ro, "createdAt": ro},
+	reflect.TypeFor[WebhookDelivery]():             {"result": {enum: []any{deliveryQueued, deliveryIgnored, deliveryMalformed, deliveryUnauthorized, deliveryTooLarge, deliveryQueueUnavailable, deliveryFailed}}},
+	reflect.TypeFor[extendInput]():                 {"lifetimeBehaviour": {description: "Another lifetime for the version, kept as its own (INHERIT: the project's). Absent: the version's current lifetime."}},
 	reflect.TypeFor[model.ConfigurationTemplate](): {"id": {description: "Assigned by the server when absent."}},
 	reflect.TypeFor[model.TemplateVariable]():      {"id": {description: "Assigned by the server when absent."}},
 	reflect.TypeFor[lifetime.Behaviour](): {
@@ -403,7 +410,7 @@ func (b *documentBuilder) operation(r route, problemRef string) (*openapi3.Opera
 		if err != nil {
 			return nil, err
 		}
-		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithContent(content(r.doc.inType, s))}
+		op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(!r.doc.inOpt).WithContent(content(r.doc.inType, s))}
 	}
 	if len(r.doc.res) == 0 {
 		return nil, fmt.Errorf("openapi: %s %s declares no answer", r.method, r.path)

@@ -212,7 +212,7 @@ func TestAnswersMatchOpenAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin := e.as(model.RoleAdmin)
+	admin := basic("admin", testPassword) // API tokens may not create tokens or change passwords
 	proj := "/api/v1/projects/" + f.projectID
 	ver := proj + "/versions/" + f.versionID
 	calls := []struct {
@@ -232,6 +232,10 @@ func TestAnswersMatchOpenAPI(t *testing.T) {
 		{"PUT", ver + "/variables", map[string]string{"SIZE": "large"}, 200},
 		{"GET", ver + "/configuration", nil, 200},
 		{"POST", ver + "/deploy", nil, 202},
+		{"POST", ver + "/extend", nil, 200},
+		{"POST", ver + "/extend", map[string]any{"lifetimeBehaviour": map[string]any{"type": "UNTIL_TONIGHT"}}, 200},
+		{"POST", "/api/v1/webhooks/" + f.registryID + "?token=hook-s3cret-value", map[string]any{"image": "registry.example.com/team/shop", "tag": "9.9"}, 202},
+		{"GET", "/api/v1/docker-registries/" + f.registryID + "/deliveries", nil, 200},
 		{"GET", proj + "/export", nil, 200},
 		{"GET", "/api/v1/docker-registries", nil, 200},
 		{"GET", "/api/v1/docker-registries/" + f.registryID, nil, 200},
@@ -241,6 +245,7 @@ func TestAnswersMatchOpenAPI(t *testing.T) {
 		{"GET", "/api/v1/namespaces", nil, 200},
 		{"GET", "/api/v1/users", nil, 200},
 		{"POST", "/api/v1/users", map[string]any{"username": "carol", "role": "DOER", "password": "another-long-password"}, 201},
+		{"PUT", "/api/v1/users/" + e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "email": "doer@example.com", "role": "DOER", "password": "reset-by-the-admin"}, 200},
 		{"POST", "/api/v1/tokens", map[string]any{"name": "ci", "role": "VIEWER"}, 201},
 		{"GET", "/api/v1/tokens", nil, 200},
 		{"GET", "/api/v1/activities?limit=3", nil, 200},

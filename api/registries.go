@@ -142,6 +142,7 @@ func (s *Server) deleteDockerRegistry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.forgetDeliveries(c.Request.Context(), r.ID)
 	s.record(c, model.PriorityInfo, model.EntityDockerRegistry, r.ID, "Docker registry deleted", "registry %s", r.Name)
 	c.Status(http.StatusNoContent)
 }

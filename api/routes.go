@@ -42,7 +42,7 @@ func (s *Server) table() []route {
 		{g, v1 + "/session", viewer, "The signed-in user", s.currentUser, ok(sessionInfo{})},
 		{del, v1 + "/session", viewer, "Sign out", s.logout, answers(http.StatusNoContent, nil)},
 
-		{post, webhookRoute, anon, "Registry webhook: image events are queued (the secret is checked here)", s.webhook, answers(http.StatusAccepted, webhookAnswer{}).or(http.StatusOK, webhookAnswer{}).takes(map[string]any{})},
+		{post, webhookRoute, anon, "Registry webhook: image events are queued (the secret is checked here)", s.recordingDeliveries(s.webhook), answers(http.StatusAccepted, webhookAnswer{}).or(http.StatusOK, webhookAnswer{}).takes(map[string]any{})},
 
 		{g, v1 + "/projects", viewer, "List projects with their status", s.listProjects, ok(list[model.Project]{}).with("q", "limit", "offset")},
 		{post, v1 + "/projects", doer, "Create a project", s.createProject, answers(http.StatusCreated, model.Project{}).takes(model.Project{})},
@@ -56,6 +56,7 @@ func (s *Server) table() []route {
 		{post, v1 + "/projects/:id/versions/:vid/deploy", viewer, "Deploy a version", s.deployVersion, answers(http.StatusAccepted, taskAccepted{})},
 		{post, v1 + "/projects/:id/versions/:vid/stop", viewer, "Stop a version", s.stopVersion, answers(http.StatusAccepted, taskAccepted{})},
 		{g, v1 + "/projects/:id/versions/:vid/configuration", doer, "Rendered values of each release", s.versionConfiguration, ok(Rendered{})},
+		{post, v1 + "/projects/:id/versions/:vid/extend", viewer, "Restart the lifetime clock of a deployed version, optionally with another lifetime", s.extendVersion, ok(extendAnswer{}).mayTake(extendInput{})},
 		{g, v1 + "/projects/:id/export", viewer, "Export a project", s.exportProject, ok(projectExport{})},
 		{post, v1 + "/projects/import", doer, "Import a project (this API's or O-Neko's export)", s.importProject, answers(http.StatusCreated, model.Project{}).takes(importDoc{}).with("dockerRegistryId", "helmRegistryId")},
 
@@ -65,6 +66,7 @@ func (s *Server) table() []route {
 		{put, v1 + "/docker-registries/:id", admin, "Replace a docker registry", s.putDockerRegistry, ok(model.DockerRegistry{}).takes(dockerRegistryInput{})},
 		{del, v1 + "/docker-registries/:id", admin, "Delete a docker registry no project uses", s.deleteDockerRegistry, answers(http.StatusNoContent, nil)},
 		{post, v1 + "/docker-registries/:id/check", admin, "Check reachability and credentials", s.checkDockerRegistry, ok(checkResult{})},
+		{g, v1 + "/docker-registries/:id/deliveries", admin, "The last webhook deliveries received and their outcome, newest first (no bodies, no secrets)", s.listDeliveries, ok(list[WebhookDelivery]{})},
 
 		{g, v1 + "/helm-registries", doer, "List Helm registries", s.listHelmRegistries, ok(list[model.HelmRegistry]{}).with(paged...)},
 		{post, v1 + "/helm-registries", admin, "Create a Helm registry", s.createHelmRegistry, answers(http.StatusCreated, model.HelmRegistry{}).takes(helmRegistryInput{})},
@@ -80,7 +82,7 @@ func (s *Server) table() []route {
 		{g, v1 + "/users", admin, "List users", s.listUsers, ok(list[model.User]{}).with(paged...)},
 		{post, v1 + "/users", admin, "Create a user", s.createUser, answers(http.StatusCreated, model.User{}).takes(userInput{})},
 		{g, v1 + "/users/:id", viewer, "Get a user (ADMIN, or the user itself)", s.getUser, ok(model.User{})},
-		{put, v1 + "/users/:id", viewer, "Change a user (ADMIN, or the user itself without role)", s.putUser, ok(model.User{}).takes(userInput{})},
+		{put, v1 + "/users/:id", viewer, "Change a user (ADMIN, or the user itself without role)", s.putUser, ok(userChanged{}).takes(userInput{})},
 		{del, v1 + "/users/:id", admin, "Delete a user", s.deleteUser, answers(http.StatusNoContent, nil)},
 
 		{g, v1 + "/tokens", viewer, "List own API tokens", s.listTokens, ok(list[model.Token]{}).with(paged...)},
@@ -88,6 +90,7 @@ func (s *Server) table() []route {
 		{del, v1 + "/tokens/:id", viewer, "Revoke an API token (own; ADMIN: any)", s.deleteToken, answers(http.StatusNoContent, nil)},
 
 		{g, v1 + "/activities", viewer, "Activity log, newest first", s.listActivities, ok(list[model.Activity]{}).with("entityId", "limit", "offset")},
+		{g, v1 + "/deployments", viewer, "Active deployments across projects (desired Deployed, or Pending, Running, Failed) with their projects", s.listDeployments, ok(deploymentsAnswer{}).with("project")},
 		{g, v1 + "/search", viewer, "Search projects and versions", s.search, ok(searchResult{}).with("q")},
 		{g, v1 + "/events", viewer, "Live events (Server-Sent Events): version.status, version.created, version.removed, activity", s.events, text("text/event-stream")},
 	}

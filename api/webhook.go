@@ -15,8 +15,8 @@ import (
 	"github.com/oneko/oneko/tasks"
 )
 
-// webhookDedupWindow is how long a delivered image event is remembered, so that redeliveries
-// within it collapse into the first task.
+// webhookDedupWindow is how long a delivered image event with a delivery id is remembered, so
+// that redeliveries within it collapse into the first task.
 const webhookDedupWindow = 10 * time.Minute
 
 // webhookMetrics counts every webhook outcome by registry, format and result.
@@ -53,11 +53,13 @@ type webhookAnswer struct {
 }
 
 // webhook receives a registry's push notification. Every image event is durably queued before
-// the answer is 202; redeliveries collapse into one task; when Redis is down the answer is 503
+// the answer is 202; redeliveries (same delivery id) collapse into one task, and the events of
+// one tag are coalesced so that the newest is always checked; when Redis is down the answer is 503
 // so that the registry retries.
 func (s *Server) webhook(c *gin.Context) {
 	regID := c.Param("registryId")
 	format := "unknown"
+	defer func() { c.Set(webhookFormatKey, format) }() // for the deliveries list
 	count := func(result string) { s.webhooks.requests.WithLabelValues(regID, format, result).Inc() }
 	ctx := c.Request.Context()
 	reg, err := s.registries.get(ctx, regID, s.Store.GetDockerRegistry)
@@ -102,16 +104,16 @@ func (s *Server) webhook(c *gin.Context) {
 	now := s.Now().UTC()
 	enqueued, duplicates := 0, 0
 	for _, ev := range res.Events {
-		t, err := tasks.NewImagePush(tasks.PushPayload{
+		p := tasks.PushPayload{
 			RegistryID: reg.ID, Action: string(ev.Action), Repository: registry.NormalizeRepository(reg.Host(), ev.Repository),
 			Tag: ev.Tag, Digest: ev.Digest, DeliveryID: ev.DeliveryID, Source: "webhook", ReceivedAt: now,
-		}, webhookDedupWindow)
-		if err != nil {
+		}
+		if _, err := tasks.NewImagePush(p, webhookDedupWindow); err != nil {
 			count("malformed")
 			s.fail(c, badRequest(err.Error()))
 			return
 		}
-		_, dup, err := tasks.Enqueue(ctx, s.Queue, t)
+		_, dup, err := tasks.EnqueuePush(ctx, s.Queue, s.Redis, p, webhookDedupWindow)
 		if err != nil {
 			count("queue_unavailable")
 			s.fail(c, fmt.Errorf("%w: %v", errQueueUnavailable, err))

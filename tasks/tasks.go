@@ -114,16 +114,24 @@ type PushPayload struct {
 	Source string `json:"source"`
 	// ReceivedAt is when the event reached oneko.
 	ReceivedAt time.Time `json:"receivedAt"`
+	// Seq orders the events of one tag (see EnqueuePush); 0 when unknown.
+	Seq int64 `json:"seq,omitempty"`
 }
 
-// PushTaskID is the id that makes redeliveries of one event collapse into one task.
+// PushTaskID is the id that makes redeliveries of one event collapse into one task: it is
+// built from the sender's delivery id, and "" (a fresh id per task) when the format has none.
+// Digests are no part of it: a tag pushed again with the same digest, or moved A→B→A, is a new
+// event, not a redelivery.
 func PushTaskID(p PushPayload) string {
-	return fmt.Sprintf("push:%s:%s:%s:%s:%s", p.RegistryID, p.Action, p.Repository, p.Tag, p.Digest)
+	if p.DeliveryID == "" {
+		return ""
+	}
+	return fmt.Sprintf("push:%s:%s:%s:%s:%s", p.RegistryID, p.DeliveryID, p.Action, p.Repository, p.Tag)
 }
 
-// NewImagePush returns the task of one image event. Redeliveries of the same event (same
-// registry, action, repository, tag and digest) get the same id and collapse while the first is
-// queued or kept for the dedup window.
+// NewImagePush returns the task of one image event. An event with a delivery id keeps its id
+// for dedupWindow after it ran, so that redeliveries within it collapse into the first task;
+// events without one are never taken for duplicates (EnqueuePush coalesces them instead).
 func NewImagePush(p PushPayload, dedupWindow time.Duration) (*asynq.Task, error) {
 	if p.RegistryID == "" || p.Repository == "" || p.Tag == "" {
 		return nil, fmt.Errorf("image push task: %w: registry, repository and tag are required", ErrBadPayload)
@@ -135,13 +143,15 @@ func NewImagePush(p PushPayload, dedupWindow time.Duration) (*asynq.Task, error)
 	if dedupWindow <= 0 {
 		dedupWindow = 10 * time.Minute
 	}
-	return asynq.NewTask(TypeImagePush, b,
-		asynq.TaskID(PushTaskID(p)),
+	opts := []asynq.Option{
 		asynq.Queue(QueueDefault),
 		asynq.MaxRetry(10),
-		asynq.Timeout(2*time.Minute),
-		asynq.Retention(dedupWindow),
-	), nil
+		asynq.Timeout(2 * time.Minute),
+	}
+	if id := PushTaskID(p); id != "" {
+		opts = append(opts, asynq.TaskID(id), asynq.Retention(dedupWindow))
+	}
+	return asynq.NewTask(TypeImagePush, b, opts...), nil
 }
 
 // ParsePush reads the payload of an image push task.
