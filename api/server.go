@@ -3,6 +3,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -103,6 +104,12 @@ type Deps struct {
 	// Dashboard serves the web app at "/" and every non-API path; default the app embedded
 	// by package web.
 	Dashboard http.Handler
+	// Diagnostics reads pods, logs, events and history of versions; nil answers 503.
+	Diagnostics Diagnostics
+	// ExternalLogURL is the link template to external logs ({namespace}, {pod}, {container}).
+	ExternalLogURL string
+	// LogFollowsPerUser and LogFollowsTotal cap followed log streams (defaults 4 and 100).
+	LogFollowsPerUser, LogFollowsTotal int
 }
 
 // Server serves the api.
@@ -116,6 +123,8 @@ type Server struct {
 	registries *registryCache
 	// openAPIDoc is the OpenAPI document generated from the route table.
 	openAPIDoc []byte
+	// follows caps the followed log streams.
+	follows *followLimits
 }
 
 // New builds the server and its routes.
@@ -145,6 +154,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.webhooks = wm
 	s.registries = newRegistryCache(d.Now)
+	s.follows = &followLimits{perUser: map[string]int{}, maxUser: cmp.Or(d.LogFollowsPerUser, 4), maxAll: cmp.Or(d.LogFollowsTotal, 100)}
 	e := gin.New()
 	e.ContextWithFallback = true
 	e.HandleMethodNotAllowed = false

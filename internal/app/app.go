@@ -22,6 +22,7 @@ import (
 	"github.com/oneko/oneko/internal/config"
 	"github.com/oneko/oneko/internal/demo"
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/localkube"
@@ -32,6 +33,7 @@ import (
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/policy"
 	"github.com/oneko/oneko/worker"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -104,6 +106,11 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	if err != nil {
 		return err
 	}
+	kcs, err := kubernetes.NewForConfig(restCfg)
+	if err != nil {
+		return fmt.Errorf("kubernetes client: %w", err)
+	}
+	diag := diagnose.New(kcs)
 
 	var demoRegistry *model.DockerRegistry
 	if cfg.Local() && cfg.Demo {
@@ -155,7 +162,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	}
 	if parts.API {
 		running++
-		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, kc, chartCache, log) }()
+		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, kc, diag, chartCache, log) }()
 	}
 	var first error
 	for i := 0; i < running; i++ {
@@ -170,7 +177,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 }
 
 // runAPI serves the api until ctx ends.
-func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, kc *kube.Client, chartCache *charts.Cache, log *slog.Logger) error {
+func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, kc *kube.Client, diag *diagnose.Reader, chartCache *charts.Cache, log *slog.Logger) error {
 	if pw, err := auth.EnsureAdmin(ctx, st, cfg.AdminPassword); err != nil {
 		return err
 	} else if pw != "" {
@@ -185,6 +192,8 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime)),
 		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check,
+		Diagnostics: diag, ExternalLogURL: cfg.Diagnostics.ExternalLogURL,
+		LogFollowsPerUser: cfg.Diagnostics.FollowsPerUser, LogFollowsTotal: cfg.Diagnostics.FollowsTotal,
 		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
 	})
 	if err != nil {
