@@ -32,7 +32,7 @@ func TestDiagnosticsRoutes(t *testing.T) {
 	var cs *fake.Clientset
 	e := newEnvB(t, func(d *api.Deps) {
 		cs = fake.NewClientset()
-		d.Diagnostics = diagnose.New(cs)
+		d.Diagnostics = diagnose.New(cs, "api-test")
 		d.ExternalLogURL = "https://logs.example.com/?q={namespace}/{pod}/{container}"
 	})
 	f := e.fixture()
@@ -47,7 +47,7 @@ func TestDiagnosticsRoutes(t *testing.T) {
 	deployed := time.Now().UTC()
 	yes := true
 	rel := &release.Release{
-		Name: "shop-web", Namespace: ns, Version: 1, Labels: helm.VersionLabels(f.projectID, f.versionID),
+		Name: "shop-web", Namespace: ns, Version: 1, Labels: helm.VersionLabels("api-test", f.projectID, f.versionID),
 		Info:     &release.Info{Status: release.StatusDeployed, Description: "Install complete", LastDeployed: helmtime.Time{Time: deployed}},
 		Chart:    &chart.Chart{Metadata: &chart.Metadata{Name: "web", Version: "1.2.3"}},
 		Manifest: "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",

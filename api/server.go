@@ -95,6 +95,9 @@ type Deps struct {
 	Metrics       *prometheus.Registry
 	// PublicURL is the base URL callers reach the api at; webhook URLs are built from it.
 	PublicURL string
+	// TrustedProxies are the addresses (CIDRs or IPs) of proxies whose X-Forwarded-For names the
+	// client; empty: the connection's address is the client's (per-address login limits use it).
+	TrustedProxies []string
 	// SecureCookies marks the session cookie Secure (behind HTTPS).
 	SecureCookies bool
 	// Lifetime computes when deployments expire.
@@ -157,6 +160,14 @@ func New(d Deps) (*Server, error) {
 	s.follows = &followLimits{perUser: map[string]int{}, maxUser: cmp.Or(d.LogFollowsPerUser, 4), maxAll: cmp.Or(d.LogFollowsTotal, 100)}
 	e := gin.New()
 	e.ContextWithFallback = true
+	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+	if err := d.Metrics.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "oneko_login_password_checks_total", Help: "Passwords verified (sign-ins, Basic credentials, password changes).",
+	}, func() float64 { return float64(d.Auth.PasswordChecks()) })); err != nil {
+		return nil, fmt.Errorf("register login metric: %w", err)
+	}
 	e.HandleMethodNotAllowed = false
 	e.RedirectTrailingSlash = false
 	e.Use(s.recoverProblems, s.limitBody, s.authenticate, s.authorize, s.checkCSRF)

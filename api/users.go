@@ -200,7 +200,7 @@ func (s *Server) checkCurrentPassword(c *gin.Context, u *model.User, current *st
 	if current == nil || *current == "" {
 		return &model.ValidationError{Fields: []model.FieldError{{Field: "currentPassword", Message: "give your current password to set a new one"}}}
 	}
-	_, err := s.Auth.CheckPassword(c.Request.Context(), u.Username, *current)
+	_, err := s.Auth.CheckPassword(c.Request.Context(), u.Username, *current, c.ClientIP())
 	if errors.Is(err, auth.ErrUnauthenticated) {
 		return forbidden("currentPassword is not your current password")
 	}
@@ -356,7 +356,7 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, unprocessable("username", "username (or e-mail) and password are required"))
 		return
 	}
-	u, cookie, exp, err := s.Auth.Login(c.Request.Context(), in.Username, in.Password)
+	u, cookie, exp, err := s.Auth.Login(c.Request.Context(), in.Username, in.Password, c.ClientIP())
 	if err != nil {
 		s.fail(c, err)
 		return

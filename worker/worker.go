@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"k8s.io/client-go/rest"
 
@@ -29,6 +30,12 @@ type Deps struct {
 	Redis redis.UniversalClient
 	// Kube is the cluster releases go to.
 	Kube *rest.Config
+	// InstallationID is the identity of this installation (store.InstallationID, or the
+	// ONEKO_INSTALLATION_ID override); required with Kube. Releases and namespaces are
+	// labelled with it, and the worker touches no release of another installation.
+	InstallationID string
+	// Metrics registers the worker's counters; nil: they are counted but not exported.
+	Metrics prometheus.Registerer
 	// Charts fetches charts (shared cache).
 	Charts *charts.Cache
 	// Registries gives one registry client per docker registry.
@@ -61,6 +68,9 @@ func New(d Deps) (*Worker, error) {
 	}
 	if d.Registries == nil {
 		d.Registries = NewRegistryClients()
+	}
+	if d.Kube != nil && d.InstallationID == "" {
+		return nil, fmt.Errorf("worker: an installation id is required with a cluster")
 	}
 	w := &Worker{Deps: d, log: d.Log}
 	dep, err := newDeployer(w)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/oneko/oneko/api"
@@ -97,12 +99,18 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	cleanups = append(cleanups, func() { _ = rdb.Close() })
 	queue := asynq.NewClientFromRedisClient(rdb)
 
+	installation, err := installationID(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	restCfg, stopKube, err := cluster(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	cleanups = append(cleanups, stopKube)
-	kc, err := kube.New(restCfg)
+	kc, err := kube.New(restCfg, installation)
 	if err != nil {
 		return err
 	}
@@ -110,7 +118,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	if err != nil {
 		return fmt.Errorf("kubernetes client: %w", err)
 	}
-	diag := diagnose.New(kcs)
+	diag := diagnose.New(kcs, installation)
 
 	var demoRegistry *model.DockerRegistry
 	if cfg.Local() && cfg.Demo {
@@ -135,11 +143,12 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	defer cancel()
 	running := 0
 	if parts.Worker {
-		w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: restCfg, Charts: chartCache, Events: events.NewBus(rdb),
-			Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker")})
+		w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: restCfg, InstallationID: installation, Metrics: metrics,
+			Charts: chartCache, Events: events.NewBus(rdb), Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker")})
 		if err != nil {
 			return err
 		}
+		w.ConfigureDeploy(worker.DeployOptions{OrphanSweepMaxShare: cfg.OrphanSweepMaxShare})
 		running++
 		if demoRegistry != nil {
 			go func() {
@@ -162,7 +171,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	}
 	if parts.API {
 		running++
-		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, kc, diag, chartCache, log) }()
+		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, kc, diag, chartCache, installation, metrics, log) }()
 	}
 	var first error
 	for i := 0; i < running; i++ {
@@ -177,7 +186,8 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 }
 
 // runAPI serves the api until ctx ends.
-func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, kc *kube.Client, diag *diagnose.Reader, chartCache *charts.Cache, log *slog.Logger) error {
+func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, kc *kube.Client, diag *diagnose.Reader, chartCache *charts.Cache,
+	installation string, metrics *prometheus.Registry, log *slog.Logger) error {
 	if pw, err := auth.EnsureAdmin(ctx, st, cfg.AdminPassword); err != nil {
 		return err
 	} else if pw != "" {
@@ -188,18 +198,39 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 		return err
 	}
 	srv, err := api.New(api.Deps{
-		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottle(rdb, 5, 15*time.Minute), cfg.SessionTTL, log,
-			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime)),
+		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottleLimits(rdb, auth.Limits{
+			PerUser: cfg.Auth.LoginMaxFailures, PerAddress: cfg.Auth.LoginAddressMaxFailures, Window: cfg.Auth.LoginWindow,
+		}), cfg.SessionTTL, log,
+			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime), auth.WithHashConcurrency(cfg.Auth.LoginConcurrency, 0)),
 		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
-		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check,
+		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check, Metrics: metrics,
 		Diagnostics: diag, ExternalLogURL: cfg.Diagnostics.ExternalLogURL,
 		LogFollowsPerUser: cfg.Diagnostics.FollowsPerUser, LogFollowsTotal: cfg.Diagnostics.FollowsTotal,
-		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
+		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
 	})
 	if err != nil {
 		return err
 	}
 	return serve(ctx, cfg.HTTPAddr, srv.Handler(), log, "")
+}
+
+// installationID is the installation's identity: ONEKO_INSTALLATION_ID when set, else the one
+// stored in the database (generated on first start). An override that differs from the stored
+// id is logged: releases labelled with the stored id are then another installation's.
+func installationID(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger) (string, error) {
+	stored, err := st.InstallationID(ctx)
+	if err != nil {
+		return "", err
+	}
+	if cfg.InstallationID == "" {
+		log.Info("installation", "id", stored)
+		return stored, nil
+	}
+	if cfg.InstallationID != stored {
+		log.Warn("ONEKO_INSTALLATION_ID overrides the installation id stored in the database; releases labelled with the stored id are left alone",
+			"id", cfg.InstallationID, "stored", stored)
+	}
+	return cfg.InstallationID, nil
 }
 
 func secretKey(cfg *config.Config) ([]byte, error) {

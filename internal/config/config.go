@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +58,14 @@ type Config struct {
 	WorkerShutdownTimeout time.Duration
 	// LogLevel is debug, info, warn or error (ONEKO_LOG_LEVEL, default info).
 	LogLevel string
+	// InstallationID overrides the identity stored in the database (ONEKO_INSTALLATION_ID,
+	// default empty: the stored one, generated on first start). Releases and namespaces are
+	// labelled with it; reconcile only touches releases that carry it.
+	InstallationID string
+	// OrphanSweepMaxShare is the largest share of the installation's releases one orphan
+	// sweep may uninstall (ONEKO_ORPHAN_SWEEP_MAX_SHARE, default 0.5, above 0 and at most 1); a larger
+	// sweep removes nothing and is reported.
+	OrphanSweepMaxShare float64
 	// Auth configures sign-in, API tokens and the live event stream.
 	Auth Auth
 	// RenderMaxBytes caps the output of each placeholder and of each rendered template
@@ -148,6 +157,15 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	default:
 		errs = append(errs, fmt.Errorf("ONEKO_LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel))
 	}
+	c.InstallationID = get("ONEKO_INSTALLATION_ID", "")
+	if c.InstallationID != "" && !installationIDPattern.MatchString(c.InstallationID) {
+		errs = append(errs, fmt.Errorf("ONEKO_INSTALLATION_ID=%q: want 1 to 40 lowercase letters, digits and inner dashes, e.g. prod-eu", c.InstallationID))
+	}
+	if f, err := strconv.ParseFloat(get("ONEKO_ORPHAN_SWEEP_MAX_SHARE", "0.5"), 64); err != nil || f <= 0 || f > 1 {
+		errs = append(errs, errors.New("ONEKO_ORPHAN_SWEEP_MAX_SHARE: want a number above 0 and at most 1, e.g. 0.5"))
+	} else {
+		c.OrphanSweepMaxShare = f
+	}
 	if !c.Local() && c.SecretKey == "" {
 		errs = append(errs, errors.New("ONEKO_SECRET_KEY is required with ONEKO_MONGO_URI: set 64 hex digits (openssl rand -hex 32) and keep it safe"))
 	}
@@ -169,6 +187,10 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	}
 	return c, nil
 }
+
+// installationIDPattern is what ONEKO_INSTALLATION_ID may be: a DNS label of at most 40
+// characters, so that it fits in label values and release-name hashes.
+var installationIDPattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$`)
 
 // parseBytes reads a size in bytes: a whole number, optionally followed by KiB or MiB.
 func parseBytes(s string) (int, error) {

@@ -39,6 +39,35 @@ func TestFromEnv(t *testing.T) {
 	}
 }
 
+// TestInstallationSettings: the installation id override and the orphan sweep share are
+// validated, with defaults.
+func TestInstallationSettings(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.InstallationID != "" || c.OrphanSweepMaxShare != 0.5 {
+		t.Fatalf("defaults: id %q, share %v", c.InstallationID, c.OrphanSweepMaxShare)
+	}
+	c, err = FromEnv(env(map[string]string{"ONEKO_INSTALLATION_ID": "prod-eu", "ONEKO_ORPHAN_SWEEP_MAX_SHARE": "1"}))
+	if err != nil || c.InstallationID != "prod-eu" || c.OrphanSweepMaxShare != 1 {
+		t.Fatalf("set: %+v, %v", c, err)
+	}
+	for _, bad := range []map[string]string{
+		{"ONEKO_INSTALLATION_ID": "Prod"},
+		{"ONEKO_INSTALLATION_ID": "-prod"},
+		{"ONEKO_INSTALLATION_ID": strings.Repeat("a", 41)},
+		{"ONEKO_ORPHAN_SWEEP_MAX_SHARE": "1.5"},
+		{"ONEKO_ORPHAN_SWEEP_MAX_SHARE": "half"},
+		{"ONEKO_ORPHAN_SWEEP_MAX_SHARE": "0"},
+	} {
+		if _, err := FromEnv(env(bad)); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
 func TestRenderMaxBytes(t *testing.T) {
 	for in, want := range map[string]int{"": 1 << 20, "2MiB": 2 << 20, "512KiB": 512 << 10, "65536": 65536, " 8 MiB ": 8 << 20} {
 		c, err := FromEnv(func(k string) string {

@@ -29,28 +29,27 @@ type RegistryHosts interface {
 	GetDockerRegistry(ctx context.Context, id string) (*model.DockerRegistry, error)
 }
 
-// Planner renders plans.
+// Planner renders the plans of one installation.
 type Planner struct {
-	registries RegistryHosts
-	limits     render.Limits
+	registries   RegistryHosts
+	installation string
+	limits       render.Limits
 }
 
-// NewPlanner returns a Planner that renders within limits.
-func NewPlanner(r RegistryHosts, limits render.Limits) *Planner {
-	return &Planner{registries: r, limits: limits}
+// NewPlanner returns a Planner for the installation with the given id (see
+// store.InstallationID) that renders within limits; release names and implicit namespaces
+// depend on the installation.
+func NewPlanner(r RegistryHosts, installationID string, limits render.Limits) *Planner {
+	return &Planner{registries: r, installation: installationID, limits: limits}
 }
 
-// Namespace is the namespace a version deploys into: its override, the project's, or
-// O-Neko's implicit one per project and version.
-func Namespace(p *model.Project, v *model.Version) string {
+// Namespace is the namespace a version deploys into: its override, the project's, or an
+// implicit one per installation, project and version (see implicitNamespace).
+func Namespace(installationID string, p *model.Project, v *model.Version) string {
 	if ns := v.EffectiveNamespace(p); ns != "" {
 		return ns
 	}
-	ns, err := model.SanitizeNamespace(p.Name + "-" + v.Name)
-	if err != nil {
-		return model.NamespacePrefix + "default"
-	}
-	return ns
+	return implicitNamespace(installationID, p, v)
 }
 
 // Plan renders the version's effective templates. Render errors wrap model.ErrInvalid: the
@@ -60,7 +59,7 @@ func (pl *Planner) Plan(ctx context.Context, p *model.Project, v *model.Version)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: docker registry: %w", v, err)
 	}
-	ns := Namespace(p, v)
+	ns := Namespace(pl.installation, p, v)
 	res, err := render.Render(pl.input(p, v, reg.Host(), ns))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", model.ErrInvalid, err)
@@ -85,7 +84,7 @@ func (pl *Planner) Trial(ctx context.Context, p *model.Project, v *model.Version
 	if reg, err := pl.registries.GetDockerRegistry(ctx, p.DockerRegistryID); err == nil {
 		host = reg.Host()
 	}
-	if err := render.CheckLimits(pl.input(p, v, host, Namespace(p, v))); err != nil {
+	if err := render.CheckLimits(pl.input(p, v, host, Namespace(pl.installation, p, v))); err != nil {
 		return fmt.Errorf("%w: %w", model.ErrInvalid, err)
 	}
 	return nil
@@ -102,6 +101,7 @@ func (pl *Planner) input(p *model.Project, v *model.Version, host, ns string) re
 		URLTemplates: p.URLTemplates,
 		Templates:    render.MergeTemplates(toRender(p.DefaultConfigurationTemplates), toRender(v.ConfigurationTemplates)),
 		Limits:       pl.limits,
+		ReleaseName:  func(template string) string { return ReleaseName(pl.installation, p, v, template) },
 	}
 	if len(v.URLTemplates) > 0 {
 		in.URLTemplates = v.URLTemplates

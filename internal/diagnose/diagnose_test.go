@@ -35,7 +35,7 @@ func install(t *testing.T, ns, name, versionID string, values map[string]any, wa
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.UpgradeInstall(t.Context(), helm.Release{Name: name, Namespace: ns, Chart: ch, Values: values, Labels: helm.VersionLabels("p1", versionID)}, wait, 2*time.Minute)
+	_, err = c.UpgradeInstall(t.Context(), helm.Release{Name: name, Namespace: ns, Chart: ch, Values: values, Labels: helm.VersionLabels("inst", "p1", versionID)}, wait, 2*time.Minute)
 	if err != nil && wait {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func eventually(t *testing.T, what string, f func() error) {
 func TestPodsEventsHistory(t *testing.T) {
 	ns := kube.Namespace(t, "diag")
 	client := kube.Client(t)
-	r := diagnose.New(client)
+	r := diagnose.New(client, "inst")
 	ctx := t.Context()
 
 	install(t, ns, "web", "v1", map[string]any{"replicas": 2, "image": "example.invalid/app@" + digest}, true)

@@ -24,11 +24,15 @@ import (
 
 // Reader reads a cluster for the diagnostics routes. It is safe for concurrent use.
 type Reader struct {
-	kube kubernetes.Interface
+	kube         kubernetes.Interface
+	installation string
 }
 
-// New returns a Reader on a clientset.
-func New(kube kubernetes.Interface) *Reader { return &Reader{kube: kube} }
+// New returns a Reader on a clientset for the releases of one oneko installation (its id as
+// in helm.VersionLabels; "" reads the releases of every installation).
+func New(kube kubernetes.Interface, installation string) *Reader {
+	return &Reader{kube: kube, installation: installation}
+}
 
 // revisions returns every stored revision of every release of a version, sorted by
 // namespace, name and revision.
@@ -37,7 +41,11 @@ func (r *Reader) revisions(ctx context.Context, versionID string) ([]*release.Re
 		return nil, err
 	}
 	d := driver.NewSecrets(r.kube.CoreV1().Secrets(""))
-	all, err := d.Query(map[string]string{"owner": "helm", helm.LabelVersion: helm.LabelValue(versionID)})
+	q := map[string]string{"owner": "helm", helm.LabelVersion: helm.LabelValue(versionID)}
+	if r.installation != "" {
+		q[helm.LabelInstallation] = helm.LabelValue(r.installation)
+	}
+	all, err := d.Query(q)
 	if errors.Is(err, driver.ErrReleaseNotFound) {
 		return nil, nil
 	}

@@ -34,8 +34,10 @@ var (
 	// ErrTooLarge reports a placeholder, a value or a rendered template larger than
 	// Limits.MaxBytes.
 	ErrTooLarge = errors.New("output too large")
-	// ErrTooDeep reports expressions nested more deeply than MaxDepth.
+	// ErrTooDeep reports expressions or blocks nested more deeply than MaxDepth.
 	ErrTooDeep = errors.New("expression nested too deeply")
+	// ErrTooComplex reports a template that takes more than MaxSteps to render.
+	ErrTooComplex = errors.New("template too complex")
 )
 
 // Error is a problem found while checking or rendering one template.

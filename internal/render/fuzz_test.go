@@ -17,6 +17,10 @@ var fuzzSeeds = []string{
 	"{{", "}}", "{{}}", "{{ {{ }}", `{{"}}"}}`, `{{"\"}}`, "{{URLS[", "{{fn.", "{{fn.trim(",
 	"{{URLS[99]}}", "{{MISSING}}", "{{NOTE}}", "- a", "a: [", "{{-}}", "{{fn.x()}}",
 	replaceBomb(9), `{{fn.replace(fn.replace(A, "a", A), "a", A)}}`,
+	"a\n{{if true}}\nb\n{{end}}\nc", `{{if A == "abc"}}x{{elseif 1 < 2}}y{{else}}z{{end}}`,
+	"{{for i, u in URLS}}{{i}}: {{u}}\n{{end}}", `{{1 + 2 * 3 / 4 % 2}} {{"a" + 1.5}} {{true ? 1l : null}}`,
+	"{{for a in URLS}}{{for b in URLS}}{{for c in URLS}}{{a + b + c}}{{end}}{{end}}{{end}}",
+	"{{if}}", "{{end}}", "{{for x in}}", "{{1 / 0}}", "{{(((1)))}}", `a: \{ \}`, "{{-2147483648}}",
 }
 
 // fuzzLimits are the rendering limits of the fuzz tests: small, so that inputs reach them.

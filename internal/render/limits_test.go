@@ -156,3 +156,26 @@ func TestCheckLimits(t *testing.T) {
 		})
 	}
 }
+
+func TestNestedLoopsAreBounded(t *testing.T) {
+	urls := make([]string, 20)
+	for k := range urls {
+		urls[k] = "u"
+	}
+	// 20^5 = 3.2 million iterations that write nothing: the step limit stops them.
+	content := "a: 1\n" + strings.Repeat("{{for x in URLS}}", 5) + strings.Repeat("{{end}}", 5)
+	_, err := Render(Input{Context: testContext(), URLTemplates: urls, Templates: []Template{{Name: "web", Content: content}}})
+	var e *Error
+	if !errors.As(err, &e) || !errors.Is(err, ErrTooComplex) || e.Template != "web" {
+		t.Fatalf("Render = %v, want ErrTooComplex naming the template", err)
+	}
+	if err := CheckLimits(Input{Context: testContext(), URLTemplates: urls, Templates: []Template{{Name: "web", Content: content}}}); !errors.Is(err, ErrTooComplex) {
+		t.Fatalf("CheckLimits = %v, want ErrTooComplex", err)
+	}
+	// Loops that write stop at the byte cap.
+	content = "a: \"" + strings.Repeat("{{for x in URLS}}", 4) + "{{x}}{{x}}{{x}}" + strings.Repeat("{{end}}", 4) + "\""
+	_, err = Render(Input{Context: testContext(), URLTemplates: urls, Templates: []Template{{Name: "web", Content: content}}, Limits: Limits{MaxBytes: 64 << 10}})
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("Render = %v, want ErrTooLarge", err)
+	}
+}

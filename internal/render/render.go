@@ -20,6 +20,9 @@ type Input struct {
 	URLTemplates []string
 	// Templates are the effective configuration templates (see MergeTemplates).
 	Templates []Template
+	// ReleaseName names the release of a template (deploy.ReleaseName makes names unique
+	// per installation and version); nil: ReleaseName of the context's names.
+	ReleaseName func(templateName string) string
 	// Limits bound the size of what is rendered; the zero value means the defaults.
 	Limits Limits
 }
@@ -91,6 +94,9 @@ func render(in Input, lenient bool) (*Result, error) {
 	owners := make(map[string]string, len(in.Templates))
 	for _, t := range in.Templates {
 		release := ReleaseName(in.Context.ProjectName, in.Context.VersionName, t.Name)
+		if in.ReleaseName != nil {
+			release = in.ReleaseName(t.Name)
+		}
 		if other, ok := owners[release]; ok && !lenient {
 			return nil, &Error{Template: t.Name, Kind: ErrDuplicateRelease, Name: release,
 				Detail: fmt.Sprintf("template %q has the same release name", other)}

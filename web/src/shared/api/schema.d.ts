@@ -992,8 +992,8 @@ export interface components {
         };
         ExportMetadata: {
             /** Format: date-time */
-            exportedAt: string;
-            format: string;
+            exportedAt?: string;
+            format?: string;
         };
         ExtendAnswer: {
             /** Format: date-time */
@@ -1043,10 +1043,9 @@ export interface components {
         ImportDoc: {
             autoDeploy?: components["schemas"]["AutoDeploy"];
             defaultConfigurationTemplates?: components["schemas"]["ConfigurationTemplate"][];
-            defaultLifetimeBehaviour?: unknown;
+            defaultLifetimeBehaviour?: components["schemas"]["Lifetime"];
             dockerRegistryId?: string;
-            dockerRegistryUUID?: string;
-            exportMetadata?: unknown;
+            exportMetadata?: components["schemas"]["ExportMetadata"];
             imageName?: string;
             name?: string;
             namespace?: string;
