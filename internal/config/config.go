@@ -86,6 +86,8 @@ type Config struct {
 	// repository's own from which the chart archives of its index may be downloaded
 	// (ONEKO_CHART_ORIGINS, comma-separated, default none).
 	ChartOrigins []string
+	// Diagnostics configures logs and the other diagnostics routes.
+	Diagnostics Diagnostics
 }
 
 // Local reports whether the embedded MongoDB replacement is used.
@@ -217,6 +219,8 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	}
 	authCfg, authErrs := authFromEnv(get)
 	c.Auth, errs = authCfg, append(errs, authErrs...)
+	diag, diagErrs := diagnosticsFromEnv(get)
+	c.Diagnostics, errs = diag, append(errs, diagErrs...)
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
 	}
