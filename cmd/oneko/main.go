@@ -3,6 +3,7 @@
 //	oneko           api and worker in one process (what `make run` starts)
 //	oneko api       the api only
 //	oneko worker    the worker only
+//	oneko migrate   move an O-Neko installation into this oneko (see migrate.go)
 //
 // With no ONEKO_MONGO_URI it runs in local mode: an embedded MongoDB-wire store, an in-process
 // Redis (unless ONEKO_REDIS_URL is set) and a local Kubernetes control plane (unless a
@@ -29,8 +30,13 @@ func main() {
 			parts.Worker = false
 		case "worker":
 			parts.API = false
+		case "migrate":
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			code := runMigrate(ctx, os.Args[2:], os.Stdout, os.Stderr)
+			stop()
+			os.Exit(code)
 		default:
-			fmt.Fprintf(os.Stderr, "usage: oneko [api|worker]\n")
+			fmt.Fprintf(os.Stderr, "usage: oneko [api|worker|migrate]\n")
 			os.Exit(2)
 		}
 	}
