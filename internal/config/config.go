@@ -74,6 +74,9 @@ type Config struct {
 	AllowNamespaces []string
 	// Auth configures sign-in, API tokens and the live event stream.
 	Auth Auth
+	// MigratePassword is the O-Neko password `oneko migrate` signs in with
+	// (ONEKO_MIGRATE_PASSWORD); empty: the command asks for it.
+	MigratePassword string
 	// RenderMaxBytes caps the output of each placeholder and of each rendered template
 	// (ONEKO_RENDER_MAX_BYTES, default 1MiB; bytes, or a number with KiB or MiB).
 	RenderMaxBytes int
@@ -93,15 +96,16 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		return def
 	}
 	c := &Config{
-		HTTPAddr:      get("ONEKO_HTTP_ADDR", "127.0.0.1:8080"),
-		MongoURI:      get("ONEKO_MONGO_URI", ""),
-		MongoDatabase: get("ONEKO_MONGO_DATABASE", "oneko"),
-		RedisURL:      get("ONEKO_REDIS_URL", ""),
-		DataDir:       get("ONEKO_DATA_DIR", "./.oneko"),
-		SecretKey:     get("ONEKO_SECRET_KEY", ""),
-		AdminPassword: getenv("ONEKO_ADMIN_PASSWORD"),
-		Kubeconfig:    get("ONEKO_KUBECONFIG", get("KUBECONFIG", "")),
-		LogLevel:      get("ONEKO_LOG_LEVEL", "info"),
+		HTTPAddr:        get("ONEKO_HTTP_ADDR", "127.0.0.1:8080"),
+		MongoURI:        get("ONEKO_MONGO_URI", ""),
+		MongoDatabase:   get("ONEKO_MONGO_DATABASE", "oneko"),
+		RedisURL:        get("ONEKO_REDIS_URL", ""),
+		DataDir:         get("ONEKO_DATA_DIR", "./.oneko"),
+		SecretKey:       get("ONEKO_SECRET_KEY", ""),
+		AdminPassword:   getenv("ONEKO_ADMIN_PASSWORD"),
+		MigratePassword: getenv("ONEKO_MIGRATE_PASSWORD"),
+		Kubeconfig:      get("ONEKO_KUBECONFIG", get("KUBECONFIG", "")),
+		LogLevel:        get("ONEKO_LOG_LEVEL", "info"),
 	}
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
