@@ -88,6 +88,8 @@ type Deps struct {
 	Renderer Renderer
 	// Events carries live updates to /api/v1/events; nil disables the stream.
 	Events *events.Bus
+	// StreamCaps bound the open event streams per user and per process (zero: defaults).
+	StreamCaps events.Caps
 	// CheckTemplate checks template syntax when projects and versions are saved.
 	CheckTemplate model.TemplateChecker
 	Log           *slog.Logger
@@ -115,6 +117,8 @@ type Server struct {
 	engine   *gin.Engine
 	routes   []route
 	webhooks *webhookMetrics
+	// hub fans the one Redis subscription of this process out to the event streams.
+	hub *events.Hub
 	// registries caches registry documents for the webhook route.
 	registries *registryCache
 	// openAPIDoc is the OpenAPI document generated from the route table.
@@ -148,6 +152,9 @@ func New(d Deps) (*Server, error) {
 	}
 	s.webhooks = wm
 	s.registries = newRegistryCache(d.Now)
+	if d.Events != nil && d.Redis != nil {
+		s.hub = events.NewHub(d.Redis, d.StreamCaps)
+	}
 	e := gin.New()
 	e.ContextWithFallback = true
 	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
@@ -175,6 +182,14 @@ func New(d Deps) (*Server, error) {
 		e.Handle(r.method, r.path, r.handler)
 	}
 	return s, nil
+}
+
+// Close ends every open event stream at once and the shared subscription; call it when
+// shutdown begins (open streams would otherwise hold the HTTP server's Shutdown).
+func (s *Server) Close() {
+	if s.hub != nil {
+		s.hub.Close()
+	}
 }
 
 // Handler is the http.Handler of the whole api.
