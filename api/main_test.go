@@ -136,7 +136,6 @@ func newEnvB(t testing.TB, opts ...func(*api.Deps)) *env {
 		o(&deps)
 	}
 	s, err := api.New(deps)
-
 	if err != nil {
 		t.Fatal(err)
 	}
