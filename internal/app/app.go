@@ -209,10 +209,16 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 		Diagnostics: diag, ExternalLogURL: cfg.Diagnostics.ExternalLogURL,
 		LogFollowsPerUser: cfg.Diagnostics.FollowsPerUser, LogFollowsTotal: cfg.Diagnostics.FollowsTotal,
 		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
+		StreamCaps: events.Caps{PerUser: cfg.Auth.EventsMaxPerUser, Total: cfg.Auth.EventsMaxStreams},
 	})
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
+	go func() {
+		<-ctx.Done()
+		srv.Close() // end the event streams at once, or they would hold up the HTTP server's Shutdown
+	}()
 	return serve(ctx, cfg.HTTPAddr, srv.Handler(), log, "")
 }
 
