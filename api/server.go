@@ -172,7 +172,7 @@ func New(d Deps) (*Server, error) {
 	}
 	e.HandleMethodNotAllowed = false
 	e.RedirectTrailingSlash = false
-	e.Use(s.recoverProblems, s.limitBody, s.authenticate, s.authorize, s.checkCSRF)
+	e.Use(s.securityHeaders, s.recoverProblems, s.limitBody, s.authenticate, s.authorize, s.checkCSRF)
 	e.NoRoute(s.noRoute)
 	s.engine = e
 	s.routes = s.table()

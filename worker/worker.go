@@ -16,6 +16,7 @@ import (
 
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/events"
+	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/render"
 	"github.com/oneko/oneko/internal/store"
@@ -34,6 +35,9 @@ type Deps struct {
 	// ONEKO_INSTALLATION_ID override); required with Kube. Releases and namespaces are
 	// labelled with it, and the worker touches no release of another installation.
 	InstallationID string
+	// Confinement says what releases may create outside their namespace (ONEKO_ALLOW_*);
+	// the zero value: nothing.
+	Confinement helm.Confinement
 	// Metrics registers the worker's counters; nil: they are counted but not exported.
 	Metrics prometheus.Registerer
 	// Charts fetches charts (shared cache).

@@ -66,8 +66,17 @@ type Config struct {
 	// sweep may uninstall (ONEKO_ORPHAN_SWEEP_MAX_SHARE, default 0.5, above 0 and at most 1); a larger
 	// sweep removes nothing and is reported.
 	OrphanSweepMaxShare float64
+	// AllowClusterScoped lists the kinds (such as ClusterRole) a release may create at cluster
+	// scope (ONEKO_ALLOW_CLUSTER_SCOPED, comma-separated, "*" for any; default none).
+	AllowClusterScoped []string
+	// AllowNamespaces lists namespaces every release may write into besides its own
+	// (ONEKO_ALLOW_NAMESPACES, comma-separated, "*" for any; default none).
+	AllowNamespaces []string
 	// Auth configures sign-in, API tokens and the live event stream.
 	Auth Auth
+	// MigratePassword is the O-Neko password `oneko migrate` signs in with
+	// (ONEKO_MIGRATE_PASSWORD); empty: the command asks for it.
+	MigratePassword string
 	// RenderMaxBytes caps the output of each placeholder and of each rendered template
 	// (ONEKO_RENDER_MAX_BYTES, default 1MiB; bytes, or a number with KiB or MiB).
 	RenderMaxBytes int
@@ -87,15 +96,16 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		return def
 	}
 	c := &Config{
-		HTTPAddr:      get("ONEKO_HTTP_ADDR", "127.0.0.1:8080"),
-		MongoURI:      get("ONEKO_MONGO_URI", ""),
-		MongoDatabase: get("ONEKO_MONGO_DATABASE", "oneko"),
-		RedisURL:      get("ONEKO_REDIS_URL", ""),
-		DataDir:       get("ONEKO_DATA_DIR", "./.oneko"),
-		SecretKey:     get("ONEKO_SECRET_KEY", ""),
-		AdminPassword: getenv("ONEKO_ADMIN_PASSWORD"),
-		Kubeconfig:    get("ONEKO_KUBECONFIG", get("KUBECONFIG", "")),
-		LogLevel:      get("ONEKO_LOG_LEVEL", "info"),
+		HTTPAddr:        get("ONEKO_HTTP_ADDR", "127.0.0.1:8080"),
+		MongoURI:        get("ONEKO_MONGO_URI", ""),
+		MongoDatabase:   get("ONEKO_MONGO_DATABASE", "oneko"),
+		RedisURL:        get("ONEKO_REDIS_URL", ""),
+		DataDir:         get("ONEKO_DATA_DIR", "./.oneko"),
+		SecretKey:       get("ONEKO_SECRET_KEY", ""),
+		AdminPassword:   getenv("ONEKO_ADMIN_PASSWORD"),
+		MigratePassword: getenv("ONEKO_MIGRATE_PASSWORD"),
+		Kubeconfig:      get("ONEKO_KUBECONFIG", get("KUBECONFIG", "")),
+		LogLevel:        get("ONEKO_LOG_LEVEL", "info"),
 	}
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
@@ -166,6 +176,18 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	} else {
 		c.OrphanSweepMaxShare = f
 	}
+	c.AllowClusterScoped = commaList(get("ONEKO_ALLOW_CLUSTER_SCOPED", ""))
+	for _, k := range c.AllowClusterScoped {
+		if k != "*" && !kindPattern.MatchString(k) {
+			errs = append(errs, fmt.Errorf("ONEKO_ALLOW_CLUSTER_SCOPED: %q is not a kind; want kinds such as ClusterRole,ClusterRoleBinding or *", k))
+		}
+	}
+	c.AllowNamespaces = commaList(get("ONEKO_ALLOW_NAMESPACES", ""))
+	for _, n := range c.AllowNamespaces {
+		if n != "*" && !namespacePattern.MatchString(n) {
+			errs = append(errs, fmt.Errorf("ONEKO_ALLOW_NAMESPACES: %q is not a namespace name; want names such as monitoring,ingress or *", n))
+		}
+	}
 	if !c.Local() && c.SecretKey == "" {
 		errs = append(errs, errors.New("ONEKO_SECRET_KEY is required with ONEKO_MONGO_URI: set 64 hex digits (openssl rand -hex 32) and keep it safe"))
 	}
@@ -191,6 +213,24 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 // installationIDPattern is what ONEKO_INSTALLATION_ID may be: a DNS label of at most 40
 // characters, so that it fits in label values and release-name hashes.
 var installationIDPattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$`)
+
+// kindPattern and namespacePattern are what ONEKO_ALLOW_CLUSTER_SCOPED and
+// ONEKO_ALLOW_NAMESPACES may list.
+var (
+	kindPattern      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,62}$`)
+	namespacePattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+)
+
+// commaList splits a comma-separated list, dropping blanks.
+func commaList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
 
 // parseBytes reads a size in bytes: a whole number, optionally followed by KiB or MiB.
 func parseBytes(s string) (int, error) {

@@ -39,6 +39,25 @@ func TestFromEnv(t *testing.T) {
 	}
 }
 
+// TestConfinementSettings: the allowed cluster-scoped kinds and other namespaces are lists,
+// validated, empty by default.
+func TestConfinementSettings(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := FromEnv(env(nil))
+	if err != nil || len(c.AllowClusterScoped) != 0 || len(c.AllowNamespaces) != 0 {
+		t.Fatalf("defaults: %v %v, %v", c.AllowClusterScoped, c.AllowNamespaces, err)
+	}
+	c, err = FromEnv(env(map[string]string{"ONEKO_ALLOW_CLUSTER_SCOPED": "ClusterRole, ClusterRoleBinding", "ONEKO_ALLOW_NAMESPACES": "monitoring"}))
+	if err != nil || strings.Join(c.AllowClusterScoped, "|") != "ClusterRole|ClusterRoleBinding" || strings.Join(c.AllowNamespaces, "|") != "monitoring" {
+		t.Fatalf("set: %v %v, %v", c.AllowClusterScoped, c.AllowNamespaces, err)
+	}
+	for _, bad := range []map[string]string{{"ONEKO_ALLOW_CLUSTER_SCOPED": "rbac/ClusterRole"}, {"ONEKO_ALLOW_NAMESPACES": "Kube_System"}} {
+		if _, err := FromEnv(env(bad)); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
 // TestInstallationSettings: the installation id override and the orphan sweep share are
 // validated, with defaults.
 func TestInstallationSettings(t *testing.T) {
