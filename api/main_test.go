@@ -93,6 +93,7 @@ type env struct {
 	t       testing.TB
 	dbName  string
 	srv     *httptest.Server
+	server  *api.Server
 	store   *store.Store
 	cluster *fakeCluster
 	rdb     *redis.Client
@@ -103,10 +104,10 @@ type env struct {
 
 const testPassword = "a-long-test-password"
 
-func newEnv(t *testing.T) *env { return newEnvB(t) }
+func newEnv(t *testing.T, opts ...func(*api.Deps)) *env { return newEnvB(t, opts...) }
 
-// newEnvB is newEnv for tests and benchmarks.
-func newEnvB(t testing.TB) *env {
+// newEnvB is newEnv for tests and benchmarks; opts change the server's dependencies.
+func newEnvB(t testing.TB, opts ...func(*api.Deps)) *env {
 	t.Helper()
 	ctx := context.Background()
 	if err := redisSrv.Flush(ctx); err != nil {
@@ -125,18 +126,23 @@ func newEnvB(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	cl := &fakeCluster{created: map[string]int{}}
-	s, err := api.New(api.Deps{
+	deps := api.Deps{
 		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottleLimits(rdb, auth.Limits{PerUser: 5, PerAddress: 20, Window: time.Minute}), time.Hour, nil), Policy: authz,
 		Queue: q, Redis: rdb, Cluster: cl, Checker: api.ClientChecker{}, Charts: fakeCharts{},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, "api-test", render.Limits{})}, CheckTemplate: render.Check,
 		Lifetime: lifetime.DefaultPolicy(), PublicURL: "http://oneko.test", Events: events.NewBus(rdb),
-	})
+	}
+	for _, o := range opts {
+		o(&deps)
+	}
+	s, err := api.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s.Handler())
-	e := &env{t: t, dbName: dbName, srv: srv, store: st, cluster: cl, rdb: rdb, users: map[model.Role]*model.User{}, tokens: map[model.Role]string{}, pw: testPassword}
+	e := &env{t: t, dbName: dbName, srv: srv, server: s, store: st, cluster: cl, rdb: rdb, users: map[model.Role]*model.User{}, tokens: map[model.Role]string{}, pw: testPassword}
 	t.Cleanup(func() {
+		s.Close()
 		srv.Close()
 		q.Close()
 		rdb.Close()

@@ -3,6 +3,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -88,6 +89,8 @@ type Deps struct {
 	Renderer Renderer
 	// Events carries live updates to /api/v1/events; nil disables the stream.
 	Events *events.Bus
+	// StreamCaps bound the open event streams per user and per process (zero: defaults).
+	StreamCaps events.Caps
 	// CheckTemplate checks template syntax when projects and versions are saved.
 	CheckTemplate model.TemplateChecker
 	Log           *slog.Logger
@@ -106,6 +109,14 @@ type Deps struct {
 	// Dashboard serves the web app at "/" and every non-API path; default the app embedded
 	// by package web.
 	Dashboard http.Handler
+	// Diagnostics reads pods, logs, events and history of versions; nil answers 503.
+	Diagnostics Diagnostics
+	// Preview renders what a deploy would apply, for the diff route; nil answers 503.
+	Preview Previewer
+	// ExternalLogURL is the link template to external logs ({namespace}, {pod}, {container}).
+	ExternalLogURL string
+	// LogFollowsPerUser and LogFollowsTotal cap followed log streams (defaults 4 and 100).
+	LogFollowsPerUser, LogFollowsTotal int
 }
 
 // Server serves the api.
@@ -115,10 +126,14 @@ type Server struct {
 	engine   *gin.Engine
 	routes   []route
 	webhooks *webhookMetrics
+	// hub fans the one Redis subscription of this process out to the event streams.
+	hub *events.Hub
 	// registries caches registry documents for the webhook route.
 	registries *registryCache
 	// openAPIDoc is the OpenAPI document generated from the route table.
 	openAPIDoc []byte
+	// follows caps the followed log streams.
+	follows *followLimits
 }
 
 // New builds the server and its routes.
@@ -148,6 +163,10 @@ func New(d Deps) (*Server, error) {
 	}
 	s.webhooks = wm
 	s.registries = newRegistryCache(d.Now)
+	if d.Events != nil && d.Redis != nil {
+		s.hub = events.NewHub(d.Redis, d.StreamCaps)
+	}
+	s.follows = &followLimits{perUser: map[string]int{}, maxUser: cmp.Or(d.LogFollowsPerUser, 4), maxAll: cmp.Or(d.LogFollowsTotal, 100)}
 	e := gin.New()
 	e.ContextWithFallback = true
 	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
@@ -160,7 +179,7 @@ func New(d Deps) (*Server, error) {
 	}
 	e.HandleMethodNotAllowed = false
 	e.RedirectTrailingSlash = false
-	e.Use(s.recoverProblems, s.limitBody, s.authenticate, s.authorize, s.checkCSRF)
+	e.Use(s.securityHeaders, s.recoverProblems, s.limitBody, s.authenticate, s.authorize, s.checkCSRF)
 	e.NoRoute(s.noRoute)
 	s.engine = e
 	s.routes = s.table()
@@ -175,6 +194,14 @@ func New(d Deps) (*Server, error) {
 		e.Handle(r.method, r.path, r.handler)
 	}
 	return s, nil
+}
+
+// Close ends every open event stream at once and the shared subscription; call it when
+// shutdown begins (open streams would otherwise hold the HTTP server's Shutdown).
+func (s *Server) Close() {
+	if s.hub != nil {
+		s.hub.Close()
+	}
 }
 
 // Handler is the http.Handler of the whole api.

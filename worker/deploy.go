@@ -113,7 +113,7 @@ func newDeployer(w *Worker) (*deployer, error) {
 	}
 	d.leases = &leaser{rdb: w.Redis, ttl: d.opts.LeaseTTL, log: w.log}
 	if w.Kube != nil {
-		hc, err := helm.New(w.Kube, helm.Options{Logger: w.log.With("component", "helm")})
+		hc, err := helm.New(w.Kube, helm.Options{Logger: w.log.With("component", "helm"), Confinement: w.Confinement})
 		if err != nil {
 			return nil, fmt.Errorf("deployer: %w", err)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/events"
+	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/render"
 	"github.com/oneko/oneko/internal/store"
@@ -34,6 +35,9 @@ type Deps struct {
 	// ONEKO_INSTALLATION_ID override); required with Kube. Releases and namespaces are
 	// labelled with it, and the worker touches no release of another installation.
 	InstallationID string
+	// Confinement says what releases may create outside their namespace (ONEKO_ALLOW_*);
+	// the zero value: nothing.
+	Confinement helm.Confinement
 	// Metrics registers the worker's counters; nil: they are counted but not exported.
 	Metrics prometheus.Registerer
 	// Charts fetches charts (shared cache).
@@ -48,6 +52,10 @@ type Deps struct {
 	Log    *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// WebhookOnlyPollInterval is how often registries with pollInterval 0s (webhooks only)
+	// are polled anyway, to catch up events lost after the webhook's 202 (a Redis flush).
+	// 0 means DefaultWebhookOnlyPollInterval; negative means never.
+	WebhookOnlyPollInterval time.Duration
 }
 
 // Worker holds the handlers.

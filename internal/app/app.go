@@ -24,7 +24,9 @@ import (
 	"github.com/oneko/oneko/internal/config"
 	"github.com/oneko/oneko/internal/demo"
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/events"
+	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/localkube"
 	"github.com/oneko/oneko/internal/localstack"
@@ -34,6 +36,7 @@ import (
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/policy"
 	"github.com/oneko/oneko/worker"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -112,6 +115,11 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	if err != nil {
 		return err
 	}
+	kcs, err := kubernetes.NewForConfig(restCfg)
+	if err != nil {
+		return fmt.Errorf("kubernetes client: %w", err)
+	}
+	diag := diagnose.New(kcs, installation)
 
 	var demoRegistry *model.DockerRegistry
 	if cfg.Local() && cfg.Demo {
@@ -127,7 +135,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 		demoRegistry = seeded.Registry
 		log.Info("demo project \"hello\" ready (ONEKO_DEMO=false turns it off)", "project", seeded.ProjectID, "registry", d.RegistryURL(), "charts", d.ChartsURL())
 	}
-	chartCache, err := charts.NewCache(filepath.Join(cfg.DataDir, "charts"), charts.Options{Logger: log.With("component", "charts")})
+	chartCache, err := charts.NewCache(filepath.Join(cfg.DataDir, "charts"), charts.Options{Logger: log.With("component", "charts"), ChartOrigins: cfg.ChartOrigins})
 	if err != nil {
 		return err
 	}
@@ -137,7 +145,9 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	running := 0
 	if parts.Worker {
 		w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: restCfg, InstallationID: installation, Metrics: metrics,
-			Charts: chartCache, Events: events.NewBus(rdb), Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker")})
+			Confinement: helm.Confinement{ClusterScoped: cfg.AllowClusterScoped, Namespaces: cfg.AllowNamespaces},
+			Charts:      chartCache, Events: events.NewBus(rdb), Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
+			WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval)})
 		if err != nil {
 			return err
 		}
@@ -164,7 +174,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	}
 	if parts.API {
 		running++
-		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, kc, chartCache, installation, metrics, log) }()
+		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, kc, diag, chartCache, installation, metrics, log) }()
 	}
 	var first error
 	for i := 0; i < running; i++ {
@@ -179,7 +189,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 }
 
 // runAPI serves the api until ctx ends.
-func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, kc *kube.Client, chartCache *charts.Cache,
+func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, kc *kube.Client, diag *diagnose.Reader, chartCache *charts.Cache,
 	installation string, metrics *prometheus.Registry, log *slog.Logger) error {
 	if pw, err := auth.EnsureAdmin(ctx, st, cfg.AdminPassword); err != nil {
 		return err
@@ -197,11 +207,20 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime), auth.WithHashConcurrency(cfg.Auth.LoginConcurrency, 0)),
 		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check, Metrics: metrics,
+		Preview:     api.PlanPreview{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes}), Store: st, Charts: chartCache},
+		Diagnostics: diag, ExternalLogURL: cfg.Diagnostics.ExternalLogURL,
+		LogFollowsPerUser: cfg.Diagnostics.FollowsPerUser, LogFollowsTotal: cfg.Diagnostics.FollowsTotal,
 		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
+		StreamCaps: events.Caps{PerUser: cfg.Auth.EventsMaxPerUser, Total: cfg.Auth.EventsMaxStreams},
 	})
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
+	go func() {
+		<-ctx.Done()
+		srv.Close() // end the event streams at once, or they would hold up the HTTP server's Shutdown
+	}()
 	return serve(ctx, cfg.HTTPAddr, srv.Handler(), log, "")
 }
 
@@ -289,4 +308,12 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, w
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// webhookOnlyPoll maps the setting (0 = off) to worker.Deps (negative = off, 0 = default).
+func webhookOnlyPoll(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }

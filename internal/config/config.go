@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -66,11 +67,30 @@ type Config struct {
 	// sweep may uninstall (ONEKO_ORPHAN_SWEEP_MAX_SHARE, default 0.5, above 0 and at most 1); a larger
 	// sweep removes nothing and is reported.
 	OrphanSweepMaxShare float64
+	// AllowClusterScoped lists the kinds (such as ClusterRole) a release may create at cluster
+	// scope (ONEKO_ALLOW_CLUSTER_SCOPED, comma-separated, "*" for any; default none).
+	AllowClusterScoped []string
+	// AllowNamespaces lists namespaces every release may write into besides its own
+	// (ONEKO_ALLOW_NAMESPACES, comma-separated, "*" for any; default none).
+	AllowNamespaces []string
 	// Auth configures sign-in, API tokens and the live event stream.
 	Auth Auth
+	// MigratePassword is the O-Neko password `oneko migrate` signs in with
+	// (ONEKO_MIGRATE_PASSWORD); empty: the command asks for it.
+	MigratePassword string
 	// RenderMaxBytes caps the output of each placeholder and of each rendered template
 	// (ONEKO_RENDER_MAX_BYTES, default 1MiB; bytes, or a number with KiB or MiB).
 	RenderMaxBytes int
+	// WebhookOnlyPollInterval is how often registries without polling (pollInterval 0s) are
+	// polled anyway, to catch up events lost after their 202 (a Redis flush)
+	// (ONEKO_WEBHOOK_ONLY_POLL_INTERVAL, default 1h, at least 1m; 0 disables it).
+	WebhookOnlyPollInterval time.Duration
+	// ChartOrigins are origins ("https://host[:port]", or "*" for any) besides a Helm
+	// repository's own from which the chart archives of its index may be downloaded
+	// (ONEKO_CHART_ORIGINS, comma-separated, default none).
+	ChartOrigins []string
+	// Diagnostics configures logs and the other diagnostics routes.
+	Diagnostics Diagnostics
 }
 
 // Local reports whether the embedded MongoDB replacement is used.
@@ -85,15 +105,16 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		return def
 	}
 	c := &Config{
-		HTTPAddr:      get("ONEKO_HTTP_ADDR", "127.0.0.1:8080"),
-		MongoURI:      get("ONEKO_MONGO_URI", ""),
-		MongoDatabase: get("ONEKO_MONGO_DATABASE", "oneko"),
-		RedisURL:      get("ONEKO_REDIS_URL", ""),
-		DataDir:       get("ONEKO_DATA_DIR", "./.oneko"),
-		SecretKey:     get("ONEKO_SECRET_KEY", ""),
-		AdminPassword: getenv("ONEKO_ADMIN_PASSWORD"),
-		Kubeconfig:    get("ONEKO_KUBECONFIG", get("KUBECONFIG", "")),
-		LogLevel:      get("ONEKO_LOG_LEVEL", "info"),
+		HTTPAddr:        get("ONEKO_HTTP_ADDR", "127.0.0.1:8080"),
+		MongoURI:        get("ONEKO_MONGO_URI", ""),
+		MongoDatabase:   get("ONEKO_MONGO_DATABASE", "oneko"),
+		RedisURL:        get("ONEKO_REDIS_URL", ""),
+		DataDir:         get("ONEKO_DATA_DIR", "./.oneko"),
+		SecretKey:       get("ONEKO_SECRET_KEY", ""),
+		AdminPassword:   getenv("ONEKO_ADMIN_PASSWORD"),
+		MigratePassword: getenv("ONEKO_MIGRATE_PASSWORD"),
+		Kubeconfig:      get("ONEKO_KUBECONFIG", get("KUBECONFIG", "")),
+		LogLevel:        get("ONEKO_LOG_LEVEL", "info"),
 	}
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
@@ -150,6 +171,21 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	} else {
 		c.RenderMaxBytes = n
 	}
+	if d, err := time.ParseDuration(get("ONEKO_WEBHOOK_ONLY_POLL_INTERVAL", "1h")); err != nil || d < 0 || (d > 0 && d < time.Minute) {
+		errs = append(errs, fmt.Errorf("ONEKO_WEBHOOK_ONLY_POLL_INTERVAL: want 0 (off) or a duration of at least 1m, e.g. 1h"))
+	} else {
+		c.WebhookOnlyPollInterval = d
+	}
+	for _, o := range strings.Split(get("ONEKO_CHART_ORIGINS", ""), ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		if !validOrigin(o) {
+			errs = append(errs, fmt.Errorf("ONEKO_CHART_ORIGINS: %q is not an origin: want https://host[:port] (or http://), comma-separated, or *", o))
+			continue
+		}
+		c.ChartOrigins = append(c.ChartOrigins, o)
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -164,6 +200,18 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	} else {
 		c.OrphanSweepMaxShare = f
 	}
+	c.AllowClusterScoped = commaList(get("ONEKO_ALLOW_CLUSTER_SCOPED", ""))
+	for _, k := range c.AllowClusterScoped {
+		if k != "*" && !kindPattern.MatchString(k) {
+			errs = append(errs, fmt.Errorf("ONEKO_ALLOW_CLUSTER_SCOPED: %q is not a kind; want kinds such as ClusterRole,ClusterRoleBinding or *", k))
+		}
+	}
+	c.AllowNamespaces = commaList(get("ONEKO_ALLOW_NAMESPACES", ""))
+	for _, n := range c.AllowNamespaces {
+		if n != "*" && !namespacePattern.MatchString(n) {
+			errs = append(errs, fmt.Errorf("ONEKO_ALLOW_NAMESPACES: %q is not a namespace name; want names such as monitoring,ingress or *", n))
+		}
+	}
 	if !c.Local() && c.SecretKey == "" {
 		errs = append(errs, errors.New("ONEKO_SECRET_KEY is required with ONEKO_MONGO_URI: set 64 hex digits (openssl rand -hex 32) and keep it safe"))
 	}
@@ -175,6 +223,8 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	}
 	authCfg, authErrs := authFromEnv(get)
 	c.Auth, errs = authCfg, append(errs, authErrs...)
+	diag, diagErrs := diagnosticsFromEnv(get)
+	c.Diagnostics, errs = diag, append(errs, diagErrs...)
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
 	}
@@ -187,6 +237,24 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 // installationIDPattern is what ONEKO_INSTALLATION_ID may be: a DNS label of at most 40
 // characters, so that it fits in label values and release-name hashes.
 var installationIDPattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$`)
+
+// kindPattern and namespacePattern are what ONEKO_ALLOW_CLUSTER_SCOPED and
+// ONEKO_ALLOW_NAMESPACES may list.
+var (
+	kindPattern      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,62}$`)
+	namespacePattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+)
+
+// commaList splits a comma-separated list, dropping blanks.
+func commaList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
 
 // parseBytes reads a size in bytes: a whole number, optionally followed by KiB or MiB.
 func parseBytes(s string) (int, error) {
@@ -210,3 +278,12 @@ var weekdays = map[string]time.Weekday{
 
 // Env is os.Getenv, for callers of FromEnv.
 func Env(k string) string { return os.Getenv(k) }
+
+// validOrigin reports whether o is "*" or an http(s) origin without path, query or credentials.
+func validOrigin(o string) bool {
+	if o == "*" {
+		return true
+	}
+	u, err := url.Parse(strings.TrimSuffix(o, "/"))
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.Path == "" && u.RawQuery == "" && u.User == nil && u.Fragment == ""
+}
