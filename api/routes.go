@@ -34,6 +34,8 @@ func (s *Server) table() []route {
 		{g, "/", anon, "The dashboard", s.dashboard},
 		{g, v1 + "/openapi.json", anon, "This API's OpenAPI document", s.openAPI},
 
+		{g, v1 + "/system", viewer, "State of the cluster oneko deploys to (local mode starts it after the api)", s.system},
+
 		{post, v1 + "/session", anon, "Sign in with username or e-mail and password", s.login},
 		{g, v1 + "/session", viewer, "The signed-in user", s.currentUser},
 		{del, v1 + "/session", viewer, "Sign out", s.logout},

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -95,15 +96,17 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	cleanups = append(cleanups, func() { _ = rdb.Close() })
 	queue := asynq.NewClientFromRedisClient(rdb)
 
-	restCfg, stopKube, err := cluster(ctx, cfg, log)
+	bus := events.NewBus(rdb)
+	gate := newClusterGate(log, func(st api.ClusterStatus) {
+		if err := bus.Publish(context.Background(), "cluster.status", st); err != nil {
+			log.Warn("publish the cluster's state", "err", err)
+		}
+	})
+	stopKube, err := startCluster(ctx, cfg, gate, log)
 	if err != nil {
 		return err
 	}
 	cleanups = append(cleanups, stopKube)
-	kc, err := kube.New(restCfg)
-	if err != nil {
-		return err
-	}
 
 	var demoRegistry *model.DockerRegistry
 	if cfg.Local() && cfg.Demo {
@@ -112,7 +115,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 			return err
 		}
 		cleanups = append(cleanups, d.Stop)
-		seeded, err := d.Seed(ctx, st, func(ctx context.Context, name string) error { return kc.EnsureNamespace(ctx, name, nil) })
+		seeded, err := d.Seed(ctx, st, gate.ensureLater)
 		if err != nil {
 			return err
 		}
@@ -128,28 +131,36 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	defer cancel()
 	running := 0
 	if parts.Worker {
-		w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: restCfg, Charts: chartCache, Events: events.NewBus(rdb),
-			Lifetime: cfg.Lifetime, Log: log.With("component", "worker")})
-		if err != nil {
-			return err
-		}
 		running++
-		if demoRegistry != nil {
-			go func() {
-				if err := w.Poll(runCtx, demoRegistry); err != nil {
-					log.Warn("first poll of the demo registry", "err", err)
-				}
-			}()
-		}
 		go func() {
+			// The worker starts once the cluster answers; tasks queued meanwhile wait in Redis.
+			select {
+			case <-runCtx.Done():
+				errCh <- nil
+				return
+			case <-gate.Ready():
+			}
+			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: gate.RESTConfig(), Charts: chartCache, Events: bus,
+				Lifetime: cfg.Lifetime, Log: log.With("component", "worker")})
+			if err != nil {
+				errCh <- err
+				return
+			}
+			if demoRegistry != nil {
+				go func() {
+					if err := w.Poll(runCtx, demoRegistry); err != nil {
+						log.Warn("first poll of the demo registry", "err", err)
+					}
+				}()
+			}
+			log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
 			errCh <- w.Run(runCtx, asynq.RedisClientOpt{Addr: redisOpt.Addr, Password: redisOpt.Password, DB: redisOpt.DB, Username: redisOpt.Username, TLSConfig: redisOpt.TLSConfig},
 				worker.Config{Concurrency: cfg.WorkerConcurrency})
 		}()
-		log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
 	}
 	if parts.API {
 		running++
-		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, kc, chartCache, log) }()
+		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, gate, chartCache, bus, log) }()
 	}
 	var first error
 	for i := 0; i < running; i++ {
@@ -164,7 +175,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 }
 
 // runAPI serves the api until ctx ends.
-func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, kc *kube.Client, chartCache *charts.Cache, log *slog.Logger) error {
+func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, gate *clusterGate, chartCache *charts.Cache, bus *events.Bus, log *slog.Logger) error {
 	if pw, err := auth.EnsureAdmin(ctx, st, cfg.AdminPassword); err != nil {
 		return err
 	} else if pw != "" {
@@ -176,9 +187,9 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 	}
 	srv, err := api.New(api.Deps{
 		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottle(rdb, 5, 15*time.Minute), cfg.SessionTTL, log),
-		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
+		Policy: authz, Queue: queue, Redis: rdb, Cluster: gate, ClusterStatus: gate.Status, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st)}, CheckTemplate: render.Check,
-		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
+		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies, Events: bus,
 	})
 	if err != nil {
 		return err
@@ -193,35 +204,66 @@ func secretKey(cfg *config.Config) ([]byte, error) {
 	return secret.LoadOrCreateKeyFile(filepath.Join(cfg.DataDir, "secret.key"))
 }
 
-// cluster returns the cluster to use: the configured kubeconfig, or in local mode a local
-// control plane started here.
-func cluster(ctx context.Context, cfg *config.Config, log *slog.Logger) (*rest.Config, func(), error) {
-	if cfg.Kubeconfig != "" {
-		rc, err := clientcmd.BuildConfigFromFlags("", cfg.Kubeconfig)
-		if err != nil {
-			return nil, nil, fmt.Errorf("kubeconfig %s: %w", cfg.Kubeconfig, err)
+// startCluster opens the gate on the cluster to use: the configured kubeconfig or the
+// in-cluster configuration at once, or in local mode a local control plane started in the
+// background, once its programs are built. The returned function stops what it started.
+func startCluster(ctx context.Context, cfg *config.Config, gate *clusterGate, log *slog.Logger) (func(), error) {
+	var rc *rest.Config
+	var err error
+	switch {
+	case cfg.Kubeconfig != "":
+		if rc, err = clientcmd.BuildConfigFromFlags("", cfg.Kubeconfig); err != nil {
+			return nil, fmt.Errorf("kubeconfig %s: %w", cfg.Kubeconfig, err)
 		}
-		return rc, func() {}, nil
-	}
-	if !cfg.Local() {
-		rc, err := rest.InClusterConfig()
-		if err != nil {
-			return nil, nil, fmt.Errorf("no kubeconfig: set ONEKO_KUBECONFIG or run in a cluster: %w", err)
+	case !cfg.Local():
+		if rc, err = rest.InClusterConfig(); err != nil {
+			return nil, fmt.Errorf("no kubeconfig: set ONEKO_KUBECONFIG or run in a cluster: %w", err)
 		}
-		return rc, func() {}, nil
 	}
-	log.Info("starting a local Kubernetes control plane (set KUBECONFIG to use another cluster)")
-	c, err := localkube.Start(ctx, localkube.Options{Logger: log.With("component", "localkube")})
-	if err != nil {
-		return nil, nil, err
+	if rc != nil {
+		kc, err := kube.New(rc)
+		if err != nil {
+			return nil, err
+		}
+		gate.open(ctx, rc, kc)
+		return func() {}, nil
 	}
-	path := filepath.Join(cfg.DataDir, "kubeconfig")
-	if err := os.WriteFile(path, c.Kubeconfig(), 0o600); err != nil {
-		_ = c.Stop()
-		return nil, nil, fmt.Errorf("write kubeconfig: %w", err)
-	}
-	log.Info("local cluster ready", "kubeconfig", path)
-	return c.RESTConfig(), func() { _ = c.Stop() }, nil
+	log.Info("starting a local Kubernetes control plane in the background (set KUBECONFIG to use another cluster)")
+	var mu sync.Mutex
+	var local *localkube.Cluster
+	bg, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		err := gate.startWhenPresent(bg, 5*time.Second, localkube.ErrBinariesMissing, func(ctx context.Context) (*rest.Config, error) {
+			c, err := localkube.Start(ctx, localkube.Options{Logger: log.With("component", "localkube")})
+			if err != nil {
+				return nil, err
+			}
+			path := filepath.Join(cfg.DataDir, "kubeconfig")
+			if err := os.WriteFile(path, c.Kubeconfig(), 0o600); err != nil {
+				_ = c.Stop()
+				return nil, fmt.Errorf("write kubeconfig: %w", err)
+			}
+			mu.Lock()
+			local = c
+			mu.Unlock()
+			log.Info("local cluster ready", "kubeconfig", path)
+			return c.RESTConfig(), nil
+		})
+		if err != nil && bg.Err() == nil {
+			log.Error("the local cluster did not start; the dashboard shows why", "err", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		if local != nil {
+			_ = local.Stop()
+		}
+	}, nil
 }
 
 func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
