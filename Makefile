@@ -10,12 +10,12 @@ include mk/*.mk
 
 .DEFAULT_GOAL := help
 
-.PHONY: help build run test test-deps lint bench
+.PHONY: help build run test test-deps lint bench openapi
 
 help: ## Show this help.
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-build: ## Build the oneko binary into bin/.
+build: ui ## Build the oneko binary (with the dashboard) into bin/.
 	$(GO) build -o $(BIN)/oneko ./cmd/oneko
 
 run: build ## Run the whole system locally at http://127.0.0.1:8080 (embedded store, in-process Redis, local cluster).
@@ -36,8 +36,13 @@ test-deps: ## Install what the tests need (redis-server, docker-registry, chromi
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
 
-test: test-deps kube-bins ## Run every test with the race detector (installs what it needs).
+test: test-deps kube-bins ui ## Run every test with the race detector, the dashboard's tests and its e2e stories.
 	$(GO) test -race -count=1 -timeout 30m ./...
+	$(MAKE) web-test e2e
+
+openapi: $(WEB_INSTALLED) ## Regenerate web/openapi.json from the route table and Go types, and the dashboard's API types from it (tests fail when either is stale).
+	$(GO) generate ./api
+	cd $(WEB) && $(NPM) run -s gen:api
 
 lint: ## go vet and staticcheck.
 	$(GO) vet ./...

@@ -64,13 +64,13 @@ func TestSessions(t *testing.T) {
 	// A forged cookie is anonymous.
 	e.do("GET", "/api/v1/projects", nil, withCookie("forged")).must(t, 401)
 
-	// A password change ends the user's sessions.
-	res := e.do("POST", "/api/v1/session", map[string]string{"username": "viewer", "password": testPassword}, anonymous).must(t, 200)
-	c := withCookie(cookieOf(t, res))
+	// A password change ends the user's other sessions (TestPasswordChange tests the rest).
+	c := withCookie(cookieOf(t, e.do("POST", "/api/v1/session", map[string]string{"username": "viewer", "password": testPassword}, anonymous).must(t, 200)))
+	other := withCookie(cookieOf(t, e.do("POST", "/api/v1/session", map[string]string{"username": "viewer", "password": testPassword}, anonymous).must(t, 200)))
 	id := e.users[model.RoleViewer].ID
 	e.do("PUT", "/api/v1/users/"+id, map[string]any{"username": "viewer", "role": "ADMIN"}, c, sameOrigin).must(t, 403)
-	e.do("PUT", "/api/v1/users/"+id, map[string]any{"username": "viewer", "email": "viewer@example.com", "password": "another-long-password"}, c, sameOrigin).must(t, 200)
-	e.do("GET", "/api/v1/session", nil, c).must(t, 401)
+	e.do("PUT", "/api/v1/users/"+id, map[string]any{"username": "viewer", "email": "viewer@example.com", "password": "another-long-password", "currentPassword": testPassword}, c, sameOrigin).must(t, 200)
+	e.do("GET", "/api/v1/session", nil, other).must(t, 401)
 	e.do("GET", "/api/v1/users/"+e.users[model.RoleDoer].ID, nil, basic("viewer", "another-long-password")).must(t, 403)
 	e.do("GET", "/api/v1/users/"+id, nil, basic("viewer", "another-long-password")).must(t, 200)
 }
@@ -79,10 +79,11 @@ func TestTokens(t *testing.T) {
 	e := newEnv(t)
 	viewer, admin := e.as(model.RoleViewer), e.as(model.RoleAdmin)
 	// A token's role is at most its owner's.
-	e.do("POST", "/api/v1/tokens", map[string]any{"name": "up", "role": "ADMIN"}, viewer).must(t, 403)
-	e.do("POST", "/api/v1/tokens", map[string]any{"name": "past", "expiresAt": time.Now().Add(-time.Hour)}, viewer).must(t, 422)
+	viewerBasic, adminBasic := basic("viewer", testPassword), basic("admin", testPassword)
+	e.do("POST", "/api/v1/tokens", map[string]any{"name": "up", "role": "ADMIN"}, viewerBasic).must(t, 403)
+	e.do("POST", "/api/v1/tokens", map[string]any{"name": "past", "expiresAt": time.Now().Add(-time.Hour)}, viewerBasic).must(t, 422)
 	var tok struct{ ID, Secret, Role string }
-	e.do("POST", "/api/v1/tokens", map[string]any{"name": "bot", "role": "VIEWER"}, admin).must(t, 201).json(t, &tok)
+	e.do("POST", "/api/v1/tokens", map[string]any{"name": "bot", "role": "VIEWER"}, adminBasic).must(t, 201).json(t, &tok)
 	bot := bearer(tok.Secret)
 	e.do("GET", "/api/v1/projects", nil, bot).must(t, 200)
 	e.do("GET", "/api/v1/users", nil, bot).must(t, 403) // the token is VIEWER though its owner is ADMIN
@@ -108,7 +109,7 @@ func TestTokens(t *testing.T) {
 	}
 	e.do("GET", "/api/v1/projects", nil, bearer(sec)).must(t, 401)
 	// A demoted owner demotes the token.
-	e.do("PUT", "/api/v1/users/"+e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "role": "VIEWER"}, admin).must(t, 200)
+	e.do("PUT", "/api/v1/users/"+e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "email": "doer@example.com", "role": "VIEWER"}, basic("admin", testPassword)).must(t, 200)
 	e.do("POST", "/api/v1/projects", map[string]any{}, e.as(model.RoleDoer)).must(t, 403)
 	// Garbage bearer values are refused.
 	e.do("GET", "/api/v1/projects", nil, bearer("onk_notatoken")).must(t, 401)

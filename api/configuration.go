@@ -27,3 +27,8 @@ func (r PlanRenderer) Render(ctx context.Context, p *model.Project, v *model.Ver
 	}
 	return out, nil
 }
+
+// Trial checks a project or version against the rendering limits (see deploy.Planner.Trial).
+func (r PlanRenderer) Trial(ctx context.Context, p *model.Project, v *model.Version) error {
+	return r.Planner.Trial(ctx, p, v)
+}

@@ -1,16 +1,17 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/onekoformat"
+	"github.com/oneko/oneko/internal/store"
 )
 
 // exportFormat names this API's export format.
@@ -53,12 +54,12 @@ func (s *Server) exportProject(c *gin.Context) {
 	})
 }
 
-// importDoc accepts both this API's export and O-Neko's: O-Neko names the registry
-// dockerRegistryUUID and may write its lifetime as {"daysToLive": n}.
+// importDoc is this API's export (exportMetadata.format "oneko/v1"). The import route
+// also takes O-Neko's exports (see package onekoformat).
 type importDoc struct {
+	ExportMetadata                 *exportMetadata               `json:"exportMetadata"`
 	Name                           string                        `json:"name"`
 	DockerRegistryID               string                        `json:"dockerRegistryId"`
-	DockerRegistryUUID             string                        `json:"dockerRegistryUUID"`
 	ImageName                      string                        `json:"imageName"`
 	Namespace                      string                        `json:"namespace"`
 	NewVersionsDeploymentBehaviour model.DeploymentBehaviour     `json:"newVersionsDeploymentBehaviour"`
@@ -66,32 +67,38 @@ type importDoc struct {
 	URLTemplates                   []string                      `json:"urlTemplates"`
 	DefaultConfigurationTemplates  []model.ConfigurationTemplate `json:"defaultConfigurationTemplates"`
 	TemplateVariables              []model.TemplateVariable      `json:"templateVariables"`
-	DefaultLifetimeBehaviour       json.RawMessage               `json:"defaultLifetimeBehaviour"`
-	ExportMetadata                 json.RawMessage               `json:"exportMetadata"`
+	DefaultLifetimeBehaviour       model.Lifetime                `json:"defaultLifetimeBehaviour"`
 }
 
-// importProject creates a project from an export. ?dockerRegistryId= and ?helmRegistryId=
-// map the registries of another installation to this one's.
+// importProject creates a project from an export: this API's own (exportMetadata.format)
+// or O-Neko's, as O-Neko writes it (see package onekoformat). ?dockerRegistryId= and
+// ?helmRegistryId= choose the registries here; without ?helmRegistryId=, each template
+// of an O-Neko export goes to the Helm registry named in its chartName.
 func (s *Server) importProject(c *gin.Context) {
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	var in importDoc
-	// Exports carry fields this server does not use (O-Neko's versions, uuids): they are ignored.
-	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&in); err != nil {
+	// Exports carry fields this server does not use (O-Neko's uuids, status): they are ignored.
+	var head struct {
+		ExportMetadata *struct {
+			Format string `json:"format"`
+		} `json:"exportMetadata"`
+	}
+	if err := json.Unmarshal(body, &head); err != nil {
 		s.fail(c, badRequest(describeJSONError(err)))
 		return
 	}
-	p := model.Project{
-		Name: in.Name, DockerRegistryID: in.DockerRegistryID, ImageName: in.ImageName, Namespace: in.Namespace,
-		NewVersionsDeploymentBehaviour: in.NewVersionsDeploymentBehaviour, AutoDeploy: in.AutoDeploy,
-		URLTemplates: in.URLTemplates, DefaultConfigurationTemplates: in.DefaultConfigurationTemplates,
-		TemplateVariables: in.TemplateVariables,
+	var p model.Project
+	if head.ExportMetadata != nil && head.ExportMetadata.Format != "" {
+		p, err = importOwn(body, head.ExportMetadata.Format)
+	} else {
+		p, err = s.importONeko(c, body)
 	}
-	if p.DockerRegistryID == "" {
-		p.DockerRegistryID = in.DockerRegistryUUID
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	if id := c.Query("dockerRegistryId"); id != "" {
 		p.DockerRegistryID = id
@@ -101,12 +108,6 @@ func (s *Server) importProject(c *gin.Context) {
 			p.DefaultConfigurationTemplates[i].HelmRegistryID = id
 		}
 	}
-	lt, err := parseImportedLifetime(in.DefaultLifetimeBehaviour)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	p.DefaultLifetimeBehaviour = lt
 	// Ids of templates and variables come from another installation: give them new ones.
 	for i := range p.DefaultConfigurationTemplates {
 		p.DefaultConfigurationTemplates[i].ID = ""
@@ -117,24 +118,60 @@ func (s *Server) importProject(c *gin.Context) {
 	s.insertProject(c, &p, "Project imported")
 }
 
-// parseImportedLifetime reads {"type","value"} or O-Neko's {"daysToLive": n} (0 or absent: infinite).
-func parseImportedLifetime(raw json.RawMessage) (model.Lifetime, error) {
-	if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" {
-		return model.Lifetime{Type: lifetime.UntilTonight}, nil
+// importOwn reads this API's export.
+func importOwn(body []byte, format string) (model.Project, error) {
+	if format != exportFormat {
+		return model.Project{}, unprocessable("exportMetadata.format", fmt.Sprintf("export format %q is not known; this server reads %q and O-Neko's exports", format, exportFormat))
 	}
-	var v struct {
-		Type       string `json:"type"`
-		Value      int    `json:"value"`
-		DaysToLive *int   `json:"daysToLive"`
+	var in importDoc
+	if err := json.Unmarshal(body, &in); err != nil {
+		return model.Project{}, badRequest(describeJSONError(err))
 	}
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return model.Lifetime{}, badRequest("defaultLifetimeBehaviour: " + describeJSONError(err))
+	return model.Project{
+		Name: in.Name, DockerRegistryID: in.DockerRegistryID, ImageName: in.ImageName, Namespace: in.Namespace,
+		NewVersionsDeploymentBehaviour: in.NewVersionsDeploymentBehaviour, AutoDeploy: in.AutoDeploy,
+		URLTemplates: in.URLTemplates, DefaultConfigurationTemplates: in.DefaultConfigurationTemplates,
+		TemplateVariables: in.TemplateVariables, DefaultLifetimeBehaviour: in.DefaultLifetimeBehaviour,
+	}, nil
+}
+
+// importONeko reads an O-Neko export and maps its Helm registries by name. Templates
+// that cannot be mapped are refused, each named in the answer.
+func (s *Server) importONeko(c *gin.Context, body []byte) (model.Project, error) {
+	var ex onekoformat.Export
+	if err := json.Unmarshal(body, &ex); err != nil {
+		return model.Project{}, badRequest(describeJSONError(err))
 	}
-	switch {
-	case v.Type != "":
-		return model.Lifetime{Type: v.Type, Value: v.Value}, nil
-	case v.DaysToLive != nil && *v.DaysToLive > 0:
-		return model.Lifetime{Type: lifetime.Days, Value: *v.DaysToLive}, nil
+	if err := ex.CheckVersion(); err != nil {
+		return model.Project{}, unprocessable("exportMetadata.version", err.Error())
 	}
-	return model.Lifetime{Type: lifetime.Infinite}, nil
+	m := onekoformat.Mapping{HelmRegistryID: c.Query("helmRegistryId"), DockerRegistryID: c.Query("dockerRegistryId")}
+	if m.HelmRegistryID == "" {
+		helms, _, err := s.Store.ListHelmRegistries(c.Request.Context(), store.Page{Limit: 500})
+		if err != nil {
+			return model.Project{}, err
+		}
+		m.HelmRegistries = make(map[string]string, len(helms))
+		for _, h := range helms {
+			m.HelmRegistries[h.Name] = h.ID
+		}
+	}
+	if m.DockerRegistryID == "" {
+		uuid := ""
+		if ex.DockerRegistryUUID != nil {
+			uuid = *ex.DockerRegistryUUID
+		}
+		return model.Project{}, unprocessable("dockerRegistryId", fmt.Sprintf(
+			"the export names O-Neko's docker registry %q, which means nothing here: pass ?dockerRegistryId= with the id of a docker registry of this server", uuid))
+	}
+	p, unmapped := onekoformat.Convert(ex.ProjectFields, m)
+	if len(unmapped) > 0 {
+		ve := &model.ValidationError{}
+		for _, u := range unmapped {
+			ve.Fields = append(ve.Fields, model.FieldError{
+				Field: fmt.Sprintf("defaultConfigurationTemplates[%d].chartName", u.Index), Message: u.Explain()})
+		}
+		return model.Project{}, ve
+	}
+	return p, nil
 }

@@ -8,15 +8,23 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
+// healthStatus is the answer of /healthz.
+type healthStatus struct {
+	Status string `json:"status"`
+}
+
+// readiness names each dependency with "ok" or its error.
+type readiness map[string]string
+
 func (s *Server) healthz(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	c.JSON(http.StatusOK, healthStatus{Status: "ok"})
 }
 
 // readyz answers 200 when MongoDB and Redis answer, else 503 naming what is down.
 func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
-	checks := gin.H{}
+	checks := readiness{}
 	ok := true
 	if err := s.Store.Ping(ctx); err != nil {
 		checks["mongodb"], ok = err.Error(), false

@@ -141,9 +141,9 @@ func newEnvB(t testing.TB) *env {
 	}
 	cl := &fakeCluster{created: map[string]int{}}
 	s, err := api.New(api.Deps{
-		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottle(rdb, 5, time.Minute), time.Hour, nil), Policy: authz,
+		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottleLimits(rdb, auth.Limits{PerUser: 5, PerAddress: 20, Window: time.Minute}), time.Hour, nil), Policy: authz,
 		Queue: q, Redis: rdb, Cluster: cl, ClusterStatus: cl.Status, Checker: api.ClientChecker{}, Charts: fakeCharts{},
-		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st)}, CheckTemplate: render.Check,
+		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, "api-test", render.Limits{})}, CheckTemplate: render.Check,
 		Lifetime: lifetime.DefaultPolicy(), PublicURL: "http://oneko.test", Events: events.NewBus(rdb),
 	})
 	if err != nil {

@@ -65,7 +65,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		if secret, ok := strings.CutPrefix(h, "Bearer "); ok {
 			p, err = s.Auth.FromToken(ctx, strings.TrimSpace(secret))
 		} else if user, pw, ok := c.Request.BasicAuth(); ok {
-			p, err = s.Auth.FromBasic(ctx, user, pw)
+			p, err = s.Auth.FromBasic(ctx, user, pw, c.ClientIP())
 		} else {
 			err = auth.ErrUnauthenticated
 		}

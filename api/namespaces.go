@@ -25,13 +25,16 @@ func (s *Server) listNamespaces(c *gin.Context) {
 	c.JSON(http.StatusOK, newList(items, total))
 }
 
+// namespaceInput is the body of POST /namespaces: the name as the user gives it.
+type namespaceInput struct {
+	Name string `json:"name"`
+}
+
 // createNamespace stores the namespace, then creates it in the cluster with a pull secret for
 // every docker registry that has credentials. If the cluster refuses, the document is removed
 // again: nothing is left half-written.
 func (s *Server) createNamespace(c *gin.Context) {
-	var in struct {
-		Name string `json:"name"`
-	}
+	var in namespaceInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return

@@ -68,6 +68,12 @@ func toProblem(err error) *Problem {
 		pr.retryAfter = te.RetryAfter
 		return pr
 	}
+	var be *auth.BusyError
+	if errors.As(err, &be) {
+		pr := problem(http.StatusServiceUnavailable, "busy", "Too many sign-ins at once", be.Error())
+		pr.retryAfter = be.RetryAfter
+		return pr
+	}
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):

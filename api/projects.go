@@ -72,7 +72,16 @@ func (s *Server) checkProjectRefs(ctx context.Context, p *model.Project) error {
 		}
 		p.Namespace = ns
 	}
-	return nil
+	return s.trialRender(ctx, p, nil)
+}
+
+// trialRender refuses a project (v nil) or a version whose templates exceed the rendering
+// limits with the project's defaults, so that it never reaches a worker.
+func (s *Server) trialRender(ctx context.Context, p *model.Project, v *model.Version) error {
+	if s.Renderer == nil {
+		return nil
+	}
+	return s.Renderer.Trial(ctx, p, v)
 }
 
 // resolveNamespace turns a given namespace name into the name of a defined namespace.
@@ -240,7 +249,7 @@ func (s *Server) deleteProject(c *gin.Context) {
 		ids = append(ids, id)
 	}
 	s.record(c, model.PriorityInfo, model.EntityProject, p.ID, "Project deletion started", "project %s: stopping %d deployed version(s) first", p.Name, len(deployed))
-	c.JSON(http.StatusAccepted, gin.H{"taskIds": ids})
+	c.JSON(http.StatusAccepted, tasksAccepted{TaskIDs: ids})
 }
 
 // setETag sets the ETag of a document revision.

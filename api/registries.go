@@ -142,6 +142,7 @@ func (s *Server) deleteDockerRegistry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.forgetDeliveries(c.Request.Context(), r.ID)
 	s.record(c, model.PriorityInfo, model.EntityDockerRegistry, r.ID, "Docker registry deleted", "registry %s", r.Name)
 	c.Status(http.StatusNoContent)
 }
@@ -266,6 +267,11 @@ func (s *Server) deleteHelmRegistry(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+// chartList is the answer of the charts route: the versions of each chart by chart name.
+type chartList struct {
+	Charts map[string][]ChartVersion `json:"charts"`
+}
+
 func (s *Server) listCharts(c *gin.Context) {
 	r, err := s.loadHelmRegistry(c)
 	if err != nil {
@@ -277,5 +283,5 @@ func (s *Server) listCharts(c *gin.Context) {
 		s.fail(c, problem(http.StatusBadGateway, "helm-registry-unavailable", "Helm registry unavailable", err.Error()))
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"charts": charts})
+	c.JSON(http.StatusOK, chartList{Charts: charts})
 }

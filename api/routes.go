@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/oneko/oneko/internal/model"
 )
 
 // route is one entry of the route table: every route declares the lowest role that may call
@@ -13,6 +15,8 @@ type route struct {
 	role         string
 	summary      string
 	handler      gin.HandlerFunc
+	// doc says what the route takes and answers; the OpenAPI document is generated from it.
+	doc apiDoc
 }
 
 // Roles as the route table names them (the Casbin policy uses the same names).
@@ -28,65 +32,68 @@ func (s *Server) table() []route {
 	const v1 = "/api/v1"
 	g, post, put, del, patch := http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch
 	return []route{
-		{g, "/healthz", anon, "Process is alive", s.healthz},
-		{g, "/readyz", anon, "MongoDB and Redis are reachable", s.readyz},
-		{g, "/metrics", anon, "Prometheus metrics", s.metricsHandler()},
-		{g, "/", anon, "The dashboard", s.dashboard},
-		{g, v1 + "/openapi.json", anon, "This API's OpenAPI document", s.openAPI},
+		{g, "/healthz", anon, "Process is alive", s.healthz, ok(healthStatus{})},
+		{g, "/readyz", anon, "MongoDB and Redis are reachable", s.readyz, ok(readiness{}).or(http.StatusServiceUnavailable, readiness{})},
+		{g, "/metrics", anon, "Prometheus metrics", s.metricsHandler(), text("text/plain")},
+		{g, "/", anon, "The dashboard", s.dashboard, text("text/html")},
+		{g, v1 + "/openapi.json", anon, "This API's OpenAPI document", s.openAPI, ok(map[string]any{})},
 
-		{g, v1 + "/system", viewer, "State of the cluster oneko deploys to (local mode starts it after the api)", s.system},
+		{g, v1 + "/system", viewer, "State of the cluster oneko deploys to (local mode starts it after the api)", s.system, ok(SystemStatus{})},
 
-		{post, v1 + "/session", anon, "Sign in with username or e-mail and password", s.login},
-		{g, v1 + "/session", viewer, "The signed-in user", s.currentUser},
-		{del, v1 + "/session", viewer, "Sign out", s.logout},
+		{post, v1 + "/session", anon, "Sign in with username or e-mail and password", s.login, ok(model.User{}).takes(loginInput{})},
+		{g, v1 + "/session", viewer, "The signed-in user", s.currentUser, ok(sessionInfo{})},
+		{del, v1 + "/session", viewer, "Sign out", s.logout, answers(http.StatusNoContent, nil)},
 
-		{post, webhookRoute, anon, "Registry webhook: image events are queued (the secret is checked here)", s.webhook},
+		{post, webhookRoute, anon, "Registry webhook: image events are queued (the secret is checked here)", s.recordingDeliveries(s.webhook), answers(http.StatusAccepted, webhookAnswer{}).or(http.StatusOK, webhookAnswer{}).takes(map[string]any{})},
 
-		{g, v1 + "/projects", viewer, "List projects with their status", s.listProjects},
-		{post, v1 + "/projects", doer, "Create a project", s.createProject},
-		{g, v1 + "/projects/:id", viewer, "Get a project", s.getProject},
-		{put, v1 + "/projects/:id", doer, "Replace a project", s.putProject},
-		{del, v1 + "/projects/:id", doer, "Delete a project after stopping its deployments", s.deleteProject},
-		{g, v1 + "/projects/:id/versions", viewer, "List a project's versions, newest image first", s.listVersions},
-		{g, v1 + "/projects/:id/versions/:vid", viewer, "Get a version", s.getVersion},
-		{patch, v1 + "/projects/:id/versions/:vid", doer, "Change a version's overrides", s.patchVersion},
-		{put, v1 + "/projects/:id/versions/:vid/variables", viewer, "Set template variables of a version", s.putVariables},
-		{post, v1 + "/projects/:id/versions/:vid/deploy", viewer, "Deploy a version", s.deployVersion},
-		{post, v1 + "/projects/:id/versions/:vid/stop", viewer, "Stop a version", s.stopVersion},
-		{g, v1 + "/projects/:id/versions/:vid/configuration", doer, "Rendered values of each release", s.versionConfiguration},
-		{g, v1 + "/projects/:id/export", viewer, "Export a project", s.exportProject},
-		{post, v1 + "/projects/import", doer, "Import a project (this API's or O-Neko's export)", s.importProject},
+		{g, v1 + "/projects", viewer, "List projects with their status", s.listProjects, ok(list[model.Project]{}).with("q", "limit", "offset")},
+		{post, v1 + "/projects", doer, "Create a project", s.createProject, answers(http.StatusCreated, model.Project{}).takes(model.Project{})},
+		{g, v1 + "/projects/:id", viewer, "Get a project", s.getProject, ok(model.Project{})},
+		{put, v1 + "/projects/:id", doer, "Replace a project", s.putProject, ok(model.Project{}).takes(model.Project{})},
+		{del, v1 + "/projects/:id", doer, "Delete a project after stopping its deployments", s.deleteProject, answers(http.StatusNoContent, nil).or(http.StatusAccepted, tasksAccepted{})},
+		{g, v1 + "/projects/:id/versions", viewer, "List a project's versions, newest image first", s.listVersions, ok(list[model.Version]{}).with("q", "limit", "offset")},
+		{g, v1 + "/projects/:id/versions/:vid", viewer, "Get a version", s.getVersion, ok(model.Version{})},
+		{patch, v1 + "/projects/:id/versions/:vid", doer, "Change a version's overrides", s.patchVersion, ok(model.Version{}).takes(versionPatch{})},
+		{put, v1 + "/projects/:id/versions/:vid/variables", viewer, "Set template variables of a version", s.putVariables, ok(model.Version{}).takes(map[string]string{})},
+		{post, v1 + "/projects/:id/versions/:vid/deploy", viewer, "Deploy a version", s.deployVersion, answers(http.StatusAccepted, taskAccepted{})},
+		{post, v1 + "/projects/:id/versions/:vid/stop", viewer, "Stop a version", s.stopVersion, answers(http.StatusAccepted, taskAccepted{})},
+		{g, v1 + "/projects/:id/versions/:vid/configuration", doer, "Rendered values of each release", s.versionConfiguration, ok(Rendered{})},
+		{post, v1 + "/projects/:id/versions/:vid/extend", viewer, "Restart the lifetime clock of a deployed version, optionally with another lifetime", s.extendVersion, ok(extendAnswer{}).mayTake(extendInput{})},
+		{g, v1 + "/projects/:id/export", viewer, "Export a project", s.exportProject, ok(projectExport{})},
+		{post, v1 + "/projects/import", doer, "Import a project (this API's or O-Neko's export)", s.importProject, answers(http.StatusCreated, model.Project{}).takes(importDoc{}).with("dockerRegistryId", "helmRegistryId")},
 
-		{g, v1 + "/docker-registries", doer, "List docker registries", s.listDockerRegistries},
-		{post, v1 + "/docker-registries", admin, "Create a docker registry", s.createDockerRegistry},
-		{g, v1 + "/docker-registries/:id", doer, "Get a docker registry", s.getDockerRegistry},
-		{put, v1 + "/docker-registries/:id", admin, "Replace a docker registry", s.putDockerRegistry},
-		{del, v1 + "/docker-registries/:id", admin, "Delete a docker registry no project uses", s.deleteDockerRegistry},
-		{post, v1 + "/docker-registries/:id/check", admin, "Check reachability and credentials", s.checkDockerRegistry},
+		{g, v1 + "/docker-registries", doer, "List docker registries", s.listDockerRegistries, ok(list[model.DockerRegistry]{}).with(paged...)},
+		{post, v1 + "/docker-registries", admin, "Create a docker registry", s.createDockerRegistry, answers(http.StatusCreated, model.DockerRegistry{}).takes(dockerRegistryInput{})},
+		{g, v1 + "/docker-registries/:id", doer, "Get a docker registry", s.getDockerRegistry, ok(model.DockerRegistry{})},
+		{put, v1 + "/docker-registries/:id", admin, "Replace a docker registry", s.putDockerRegistry, ok(model.DockerRegistry{}).takes(dockerRegistryInput{})},
+		{del, v1 + "/docker-registries/:id", admin, "Delete a docker registry no project uses", s.deleteDockerRegistry, answers(http.StatusNoContent, nil)},
+		{post, v1 + "/docker-registries/:id/check", admin, "Check reachability and credentials", s.checkDockerRegistry, ok(checkResult{})},
+		{g, v1 + "/docker-registries/:id/deliveries", admin, "The last webhook deliveries received and their outcome, newest first (no bodies, no secrets)", s.listDeliveries, ok(list[WebhookDelivery]{})},
 
-		{g, v1 + "/helm-registries", doer, "List Helm registries", s.listHelmRegistries},
-		{post, v1 + "/helm-registries", admin, "Create a Helm registry", s.createHelmRegistry},
-		{g, v1 + "/helm-registries/:id", doer, "Get a Helm registry", s.getHelmRegistry},
-		{put, v1 + "/helm-registries/:id", admin, "Replace a Helm registry", s.putHelmRegistry},
-		{del, v1 + "/helm-registries/:id", admin, "Delete a Helm registry no template uses", s.deleteHelmRegistry},
-		{g, v1 + "/helm-registries/:id/charts", doer, "List the charts of a Helm registry", s.listCharts},
+		{g, v1 + "/helm-registries", doer, "List Helm registries", s.listHelmRegistries, ok(list[model.HelmRegistry]{}).with(paged...)},
+		{post, v1 + "/helm-registries", admin, "Create a Helm registry", s.createHelmRegistry, answers(http.StatusCreated, model.HelmRegistry{}).takes(helmRegistryInput{})},
+		{g, v1 + "/helm-registries/:id", doer, "Get a Helm registry", s.getHelmRegistry, ok(model.HelmRegistry{})},
+		{put, v1 + "/helm-registries/:id", admin, "Replace a Helm registry", s.putHelmRegistry, ok(model.HelmRegistry{}).takes(helmRegistryInput{})},
+		{del, v1 + "/helm-registries/:id", admin, "Delete a Helm registry no template uses", s.deleteHelmRegistry, answers(http.StatusNoContent, nil)},
+		{g, v1 + "/helm-registries/:id/charts", doer, "List the charts of a Helm registry", s.listCharts, ok(chartList{})},
 
-		{g, v1 + "/namespaces", doer, "List namespaces", s.listNamespaces},
-		{post, v1 + "/namespaces", admin, "Create a namespace in the cluster", s.createNamespace},
-		{del, v1 + "/namespaces/:id", admin, "Delete a namespace from the cluster", s.deleteNamespace},
+		{g, v1 + "/namespaces", doer, "List namespaces", s.listNamespaces, ok(list[model.Namespace]{}).with(paged...)},
+		{post, v1 + "/namespaces", admin, "Create a namespace in the cluster", s.createNamespace, answers(http.StatusCreated, model.Namespace{}).takes(namespaceInput{})},
+		{del, v1 + "/namespaces/:id", admin, "Delete a namespace from the cluster", s.deleteNamespace, answers(http.StatusNoContent, nil)},
 
-		{g, v1 + "/users", admin, "List users", s.listUsers},
-		{post, v1 + "/users", admin, "Create a user", s.createUser},
-		{g, v1 + "/users/:id", viewer, "Get a user (ADMIN, or the user itself)", s.getUser},
-		{put, v1 + "/users/:id", viewer, "Change a user (ADMIN, or the user itself without role)", s.putUser},
-		{del, v1 + "/users/:id", admin, "Delete a user", s.deleteUser},
+		{g, v1 + "/users", admin, "List users", s.listUsers, ok(list[model.User]{}).with(paged...)},
+		{post, v1 + "/users", admin, "Create a user", s.createUser, answers(http.StatusCreated, model.User{}).takes(userInput{})},
+		{g, v1 + "/users/:id", viewer, "Get a user (ADMIN, or the user itself)", s.getUser, ok(model.User{})},
+		{put, v1 + "/users/:id", viewer, "Change a user (ADMIN, or the user itself without role)", s.putUser, ok(userChanged{}).takes(userInput{})},
+		{del, v1 + "/users/:id", admin, "Delete a user", s.deleteUser, answers(http.StatusNoContent, nil)},
 
-		{g, v1 + "/tokens", viewer, "List own API tokens", s.listTokens},
-		{post, v1 + "/tokens", viewer, "Create an API token (the secret is answered once)", s.createToken},
-		{del, v1 + "/tokens/:id", viewer, "Revoke an API token (own; ADMIN: any)", s.deleteToken},
+		{g, v1 + "/tokens", viewer, "List own API tokens", s.listTokens, ok(list[model.Token]{}).with(paged...)},
+		{post, v1 + "/tokens", viewer, "Create an API token (the secret is answered once)", s.createToken, answers(http.StatusCreated, model.Token{}).takes(tokenInput{})},
+		{del, v1 + "/tokens/:id", viewer, "Revoke an API token (own; ADMIN: any)", s.deleteToken, answers(http.StatusNoContent, nil)},
 
-		{g, v1 + "/activities", viewer, "Activity log, newest first", s.listActivities},
-		{g, v1 + "/search", viewer, "Search projects and versions", s.search},
-		{g, v1 + "/events", viewer, "Live events (Server-Sent Events): version.status, version.created, version.removed, activity", s.events},
+		{g, v1 + "/activities", viewer, "Activity log, newest first", s.listActivities, ok(list[model.Activity]{}).with("entityId", "limit", "offset")},
+		{g, v1 + "/deployments", viewer, "Active deployments across projects (desired Deployed, or Pending, Running, Failed) with their projects", s.listDeployments, ok(deploymentsAnswer{}).with("project")},
+		{g, v1 + "/search", viewer, "Search projects and versions", s.search, ok(searchResult{}).with("q")},
+		{g, v1 + "/events", viewer, "Live events (Server-Sent Events): version.status, version.created, version.removed, activity", s.events, text("text/event-stream")},
 	}
 }

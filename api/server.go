@@ -4,6 +4,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/policy"
 	"github.com/oneko/oneko/tasks"
+	"github.com/oneko/oneko/web"
 )
 
 // MaxBodyBytes bounds every request body (1 MiB).
@@ -53,6 +55,9 @@ type ChartVersion struct {
 type Renderer interface {
 	// Render returns the URLs and the rendered values of each release.
 	Render(ctx context.Context, p *model.Project, v *model.Version) (*Rendered, error)
+	// Trial renders p, or v of p when v is not nil, when it is saved, and refuses what
+	// exceeds the rendering limits with an error wrapping model.ErrInvalid.
+	Trial(ctx context.Context, p *model.Project, v *model.Version) error
 }
 
 // Rendered is what the configuration route answers.
@@ -92,12 +97,18 @@ type Deps struct {
 	Metrics       *prometheus.Registry
 	// PublicURL is the base URL callers reach the api at; webhook URLs are built from it.
 	PublicURL string
+	// TrustedProxies are the addresses (CIDRs or IPs) of proxies whose X-Forwarded-For names the
+	// client; empty: the connection's address is the client's (per-address login limits use it).
+	TrustedProxies []string
 	// SecureCookies marks the session cookie Secure (behind HTTPS).
 	SecureCookies bool
 	// Lifetime computes when deployments expire.
 	Lifetime lifetime.Policy
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Dashboard serves the web app at "/" and every non-API path; default the app embedded
+	// by package web.
+	Dashboard http.Handler
 }
 
 // Server serves the api.
@@ -109,6 +120,8 @@ type Server struct {
 	webhooks *webhookMetrics
 	// registries caches registry documents for the webhook route.
 	registries *registryCache
+	// openAPIDoc is the OpenAPI document generated from the route table.
+	openAPIDoc []byte
 }
 
 // New builds the server and its routes.
@@ -123,6 +136,13 @@ func New(d Deps) (*Server, error) {
 		d.Metrics = prometheus.NewRegistry()
 		d.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
+	if d.Dashboard == nil {
+		app, err := web.New()
+		if err != nil {
+			return nil, fmt.Errorf("load the embedded dashboard: %w", err)
+		}
+		d.Dashboard = app
+	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Deps: d, log: d.Log}
 	wm, err := newWebhookMetrics(d.Metrics)
@@ -133,12 +153,27 @@ func New(d Deps) (*Server, error) {
 	s.registries = newRegistryCache(d.Now)
 	e := gin.New()
 	e.ContextWithFallback = true
+	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+	if err := d.Metrics.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "oneko_login_password_checks_total", Help: "Passwords verified (sign-ins, Basic credentials, password changes).",
+	}, func() float64 { return float64(d.Auth.PasswordChecks()) })); err != nil {
+		return nil, fmt.Errorf("register login metric: %w", err)
+	}
 	e.HandleMethodNotAllowed = false
 	e.RedirectTrailingSlash = false
 	e.Use(s.recoverProblems, s.limitBody, s.authenticate, s.authorize, s.checkCSRF)
-	e.NoRoute(func(c *gin.Context) { s.fail(c, notFound("no route "+c.Request.Method+" "+c.Request.URL.Path)) })
+	e.NoRoute(s.noRoute)
 	s.engine = e
 	s.routes = s.table()
+	doc, err := buildOpenAPI(s.routes)
+	if err == nil {
+		s.openAPIDoc, err = marshalOpenAPI(doc)
+	}
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range s.routes {
 		e.Handle(r.method, r.path, r.handler)
 	}

@@ -17,6 +17,8 @@ import (
 type userInput struct {
 	model.User
 	Password *string `json:"password"`
+	// CurrentPassword is required when users change their own password.
+	CurrentPassword *string `json:"currentPassword"`
 }
 
 func (s *Server) listUsers(c *gin.Context) {
@@ -95,8 +97,18 @@ func (s *Server) getUser(c *gin.Context) {
 	c.JSON(http.StatusOK, u)
 }
 
-// putUser changes a user. Users change their own profile and password; only an ADMIN changes
-// roles, and the last ADMIN cannot give up the role. A new password ends the user's sessions.
+// userChanged is the answer of PUT /users/{id}: the user and, after a password change, how many
+// other sessions ended and how many API tokens were revoked.
+type userChanged struct {
+	*model.User
+	SessionsEnded *int64 `json:"sessionsEnded,omitempty"`
+	TokensRevoked *int64 `json:"tokensRevoked,omitempty"`
+}
+
+// putUser changes a user. Users change their own profile and password (giving the current
+// one); only an ADMIN changes roles or resets another user's password, and the last ADMIN
+// cannot give up the role. API tokens change no credentials: not passwords, usernames, e-mails
+// or roles. A new password ends the user's other sessions and revokes their tokens.
 func (s *Server) putUser(c *gin.Context) {
 	old, err := s.loadSelfOrAdmin(c)
 	if err != nil {
@@ -114,6 +126,11 @@ func (s *Server) putUser(c *gin.Context) {
 	u.ID, u.Revision, u.CreatedAt, u.PasswordHash = old.ID, old.Revision, old.CreatedAt, old.PasswordHash
 	if u.Role == "" {
 		u.Role = old.Role
+	}
+	credentials := in.Password != nil || u.Username != old.Username || u.Email != old.Email || u.Role != old.Role
+	if caller.Kind == auth.KindToken && credentials {
+		s.fail(c, forbidden("an API token cannot change passwords, usernames, e-mails or roles: sign in with your password to do that"))
+		return
 	}
 	if u.Role != old.Role {
 		if !caller.Role.AtLeast(model.RoleAdmin) {
@@ -137,6 +154,12 @@ func (s *Server) putUser(c *gin.Context) {
 		return
 	}
 	if in.Password != nil {
+		if caller.User.ID == old.ID {
+			if err := s.checkCurrentPassword(c, old, in.CurrentPassword); err != nil {
+				s.fail(c, err)
+				return
+			}
+		}
 		if err := s.setPassword(&u, *in.Password); err != nil {
 			s.fail(c, err)
 			return
@@ -146,14 +169,42 @@ func (s *Server) putUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	out := userChanged{User: &u}
 	if in.Password != nil {
-		if err := s.Store.DeleteSessionsOfUser(ctx, u.ID); err != nil {
+		keep := ""
+		if caller.User.ID == u.ID && caller.Kind == auth.KindSession {
+			keep = caller.SessionID // the session that changed the password stays signed in
+		}
+		ended, err := s.Store.EndOtherSessions(ctx, u.ID, keep)
+		if err != nil {
 			s.fail(c, err)
 			return
 		}
+		revoked, err := s.Store.DeleteTokensOfUser(ctx, u.ID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		out.SessionsEnded, out.TokensRevoked = &ended, &revoked
+		s.record(c, model.PriorityInfo, model.EntityUser, u.ID, "Password changed",
+			"password of user %s changed: %d other session(s) ended, %d API token(s) revoked", u.Username, ended, revoked)
+	} else {
+		s.record(c, model.PriorityInfo, model.EntityUser, u.ID, "User changed", "user %s", u.Username)
 	}
-	s.record(c, model.PriorityInfo, model.EntityUser, u.ID, "User changed", "user %s", u.Username)
-	c.JSON(http.StatusOK, &u)
+	c.JSON(http.StatusOK, out)
+}
+
+// checkCurrentPassword makes users who change their own password prove that they know the
+// current one. Wrong guesses count like failed logins.
+func (s *Server) checkCurrentPassword(c *gin.Context, u *model.User, current *string) error {
+	if current == nil || *current == "" {
+		return &model.ValidationError{Fields: []model.FieldError{{Field: "currentPassword", Message: "give your current password to set a new one"}}}
+	}
+	_, err := s.Auth.CheckPassword(c.Request.Context(), u.Username, *current, c.ClientIP())
+	if errors.Is(err, auth.ErrUnauthenticated) {
+		return forbidden("currentPassword is not your current password")
+	}
+	return err
 }
 
 func (s *Server) deleteUser(c *gin.Context) {
@@ -193,22 +244,27 @@ func (s *Server) listTokens(c *gin.Context) {
 	c.JSON(http.StatusOK, newList(items, total))
 }
 
-// MaxTokenLifetime bounds the expiry of API tokens.
-const MaxTokenLifetime = 5 * 365 * 24 * time.Hour
+// tokenInput is the body of POST /tokens; an absent role is the caller's.
+type tokenInput struct {
+	Name      string     `json:"name"`
+	Role      model.Role `json:"role"`
+	ExpiresAt *time.Time `json:"expiresAt"`
+}
 
-// createToken makes an API token for the caller, with a role no higher than the caller's.
-// The answer is the only time the secret is shown.
+// createToken makes an API token for the caller, with a role no higher than the caller's and
+// an expiry within the maximum token lifetime (the maximum when none is given). Tokens cannot
+// make tokens. The answer is the only time the secret is shown.
 func (s *Server) createToken(c *gin.Context) {
-	var in struct {
-		Name      string     `json:"name"`
-		Role      model.Role `json:"role"`
-		ExpiresAt *time.Time `json:"expiresAt"`
-	}
+	var in tokenInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
 	caller := principal(c)
+	if caller.Kind == auth.KindToken {
+		s.fail(c, forbidden("an API token cannot create tokens: sign in with your password (session or Basic) to create one"))
+		return
+	}
 	if in.Role == "" {
 		in.Role = caller.Role
 	}
@@ -220,11 +276,22 @@ func (s *Server) createToken(c *gin.Context) {
 		fields = append(fields, model.FieldError{Field: "role", Message: "must be VIEWER, DOER or ADMIN"})
 	}
 	now := s.Now()
-	if in.ExpiresAt != nil && (!in.ExpiresAt.After(now) || in.ExpiresAt.Sub(now) > MaxTokenLifetime) {
-		fields = append(fields, model.FieldError{Field: "expiresAt", Message: "must be in the future and within 5 years"})
+	maxLife := s.Auth.TokenMaxLifetime()
+	if in.ExpiresAt == nil {
+		exp := now.Add(maxLife).UTC()
+		in.ExpiresAt = &exp
+	} else if !in.ExpiresAt.After(now) {
+		fields = append(fields, model.FieldError{Field: "expiresAt", Message: "must be in the future"})
 	}
 	if len(fields) > 0 {
 		s.fail(c, &model.ValidationError{Fields: fields})
+		return
+	}
+	if in.ExpiresAt.Sub(now) > maxLife {
+		p := problem(http.StatusBadRequest, "token-lifetime", "Token lifetime too long",
+			fmt.Sprintf("expiresAt must be at most %s from now (the maximum token lifetime, ONEKO_TOKEN_MAX_LIFETIME); leave it out to get the maximum", formatDays(maxLife)))
+		p.Fields = []model.FieldError{{Field: "expiresAt", Message: "beyond the maximum token lifetime"}}
+		s.fail(c, p)
 		return
 	}
 	if !caller.Role.AtLeast(in.Role) {
@@ -265,12 +332,22 @@ func (s *Server) deleteToken(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+// loginInput is the body of POST /session.
+type loginInput struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// sessionInfo is the answer of GET /session: who is calling, in which role, and how.
+type sessionInfo struct {
+	User            *model.User `json:"user"`
+	Role            model.Role  `json:"role"`
+	AuthenticatedBy auth.Kind   `json:"authenticatedBy"`
+}
+
 // login signs in with username or e-mail and password and sets the session cookie.
 func (s *Server) login(c *gin.Context) {
-	var in struct {
-		Username string `json:"username"`
-		Password string `json:"password"`
-	}
+	var in loginInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -279,7 +356,7 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, unprocessable("username", "username (or e-mail) and password are required"))
 		return
 	}
-	u, cookie, exp, err := s.Auth.Login(c.Request.Context(), in.Username, in.Password)
+	u, cookie, exp, err := s.Auth.Login(c.Request.Context(), in.Username, in.Password, c.ClientIP())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -293,7 +370,7 @@ func (s *Server) login(c *gin.Context) {
 
 func (s *Server) currentUser(c *gin.Context) {
 	p := principal(c)
-	c.JSON(http.StatusOK, gin.H{"user": p.User, "role": p.Role, "authenticatedBy": p.Kind})
+	c.JSON(http.StatusOK, sessionInfo{User: p.User, Role: p.Role, AuthenticatedBy: p.Kind})
 }
 
 func (s *Server) logout(c *gin.Context) {
@@ -305,4 +382,12 @@ func (s *Server) logout(c *gin.Context) {
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteStrictMode})
 	c.Status(http.StatusNoContent)
+}
+
+// formatDays writes a duration in days when it is a whole number of them ("90 days").
+func formatDays(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	}
+	return d.String()
 }

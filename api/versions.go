@@ -123,6 +123,10 @@ func (s *Server) patchVersion(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if err := s.trialRender(ctx, p, v); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if v.DesiredState == model.Deployed && versionConfigChanged(&before, v) {
 		v.Outdated = true
 	}
@@ -183,6 +187,10 @@ func (s *Server) putVariables(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if err := s.trialRender(c.Request.Context(), p, v); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if v.DesiredState == model.Deployed && versionConfigChanged(&before, v) {
 		v.Outdated = true
 	}
@@ -197,6 +205,16 @@ func (s *Server) putVariables(c *gin.Context) {
 func (s *Server) deployVersion(c *gin.Context) { s.changeDesired(c, model.Deployed) }
 
 func (s *Server) stopVersion(c *gin.Context) { s.changeDesired(c, model.NotDeployed) }
+
+// taskAccepted is the answer of deploy and stop: the id of the queued task.
+type taskAccepted struct {
+	TaskID string `json:"taskId"`
+}
+
+// tasksAccepted is the answer of a project deletion that first stops its versions.
+type tasksAccepted struct {
+	TaskIDs []string `json:"taskIds"`
+}
 
 func (s *Server) changeDesired(c *gin.Context, state model.DesiredState) {
 	p, v, err := s.loadVersion(c)
@@ -218,7 +236,7 @@ func (s *Server) changeDesired(c *gin.Context, state model.DesiredState) {
 		title = "Stop requested"
 	}
 	s.record(c, model.PriorityInfo, model.EntityVersion, v.ID, title, "version %s of project %s", v.Name, p.Name)
-	c.JSON(http.StatusAccepted, gin.H{"taskId": id})
+	c.JSON(http.StatusAccepted, taskAccepted{TaskID: id})
 }
 
 // setDesired records the desired state (the last request wins) and queues the task that

@@ -15,8 +15,8 @@ import (
 	"github.com/oneko/oneko/tasks"
 )
 
-// webhookDedupWindow is how long a delivered image event is remembered, so that redeliveries
-// within it collapse into the first task.
+// webhookDedupWindow is how long a delivered image event with a delivery id is remembered, so
+// that redeliveries within it collapse into the first task.
 const webhookDedupWindow = 10 * time.Minute
 
 // webhookMetrics counts every webhook outcome by registry, format and result.
@@ -44,12 +44,22 @@ func newWebhookMetrics(reg prometheus.Registerer) (*webhookMetrics, error) {
 	return m, nil
 }
 
+// webhookAnswer says what became of a delivery: the image events queued, or why it was ignored.
+type webhookAnswer struct {
+	Events     int    `json:"events"`
+	Enqueued   int    `json:"enqueued"`
+	Duplicates int    `json:"duplicates"`
+	Ignored    string `json:"ignored,omitempty"`
+}
+
 // webhook receives a registry's push notification. Every image event is durably queued before
-// the answer is 202; redeliveries collapse into one task; when Redis is down the answer is 503
+// the answer is 202; redeliveries (same delivery id) collapse into one task, and the events of
+// one tag are coalesced so that the newest is always checked; when Redis is down the answer is 503
 // so that the registry retries.
 func (s *Server) webhook(c *gin.Context) {
 	regID := c.Param("registryId")
 	format := "unknown"
+	defer func() { c.Set(webhookFormatKey, format) }() // for the deliveries list
 	count := func(result string) { s.webhooks.requests.WithLabelValues(regID, format, result).Inc() }
 	ctx := c.Request.Context()
 	reg, err := s.registries.get(ctx, regID, s.Store.GetDockerRegistry)
@@ -88,22 +98,22 @@ func (s *Server) webhook(c *gin.Context) {
 	format = string(res.Format)
 	if len(res.Events) == 0 {
 		count("ignored")
-		c.JSON(http.StatusOK, gin.H{"ignored": res.Ignored})
+		c.JSON(http.StatusOK, webhookAnswer{Ignored: res.Ignored})
 		return
 	}
 	now := s.Now().UTC()
 	enqueued, duplicates := 0, 0
 	for _, ev := range res.Events {
-		t, err := tasks.NewImagePush(tasks.PushPayload{
+		p := tasks.PushPayload{
 			RegistryID: reg.ID, Action: string(ev.Action), Repository: registry.NormalizeRepository(reg.Host(), ev.Repository),
 			Tag: ev.Tag, Digest: ev.Digest, DeliveryID: ev.DeliveryID, Source: "webhook", ReceivedAt: now,
-		}, webhookDedupWindow)
-		if err != nil {
+		}
+		if _, err := tasks.NewImagePush(p, webhookDedupWindow); err != nil {
 			count("malformed")
 			s.fail(c, badRequest(err.Error()))
 			return
 		}
-		_, dup, err := tasks.Enqueue(ctx, s.Queue, t)
+		_, dup, err := tasks.EnqueuePush(ctx, s.Queue, s.Redis, p, webhookDedupWindow)
 		if err != nil {
 			count("queue_unavailable")
 			s.fail(c, fmt.Errorf("%w: %v", errQueueUnavailable, err))
@@ -118,5 +128,5 @@ func (s *Server) webhook(c *gin.Context) {
 		}
 	}
 	count("queued")
-	c.JSON(http.StatusAccepted, gin.H{"events": len(res.Events), "enqueued": enqueued, "duplicates": duplicates})
+	c.JSON(http.StatusAccepted, webhookAnswer{Events: len(res.Events), Enqueued: enqueued, Duplicates: duplicates})
 }

@@ -78,12 +78,18 @@ func versionTask(typ, verb string, p VersionPayload) (*asynq.Task, error) {
 		return nil, fmt.Errorf("%s task: %w", verb, err)
 	}
 	return asynq.NewTask(typ, b,
-		asynq.TaskID(fmt.Sprintf("%s:%s@%d", verb, p.VersionID, p.Generation)),
+		asynq.TaskID(VersionTaskID(verb, p.VersionID, p.Generation)),
 		asynq.Queue(QueueCritical),
 		asynq.MaxRetry(8),
 		asynq.Timeout(15*time.Minute),
 		asynq.Retention(time.Hour),
 	), nil
+}
+
+// VersionTaskID is the id of the deploy or stop task (verb "deploy" or "stop") of one
+// generation of a version.
+func VersionTaskID(verb, versionID string, generation int64) string {
+	return fmt.Sprintf("%s:%s@%d", verb, versionID, generation)
 }
 
 // ParseVersion reads the payload of a deploy or stop task.
@@ -108,16 +114,24 @@ type PushPayload struct {
 	Source string `json:"source"`
 	// ReceivedAt is when the event reached oneko.
 	ReceivedAt time.Time `json:"receivedAt"`
+	// Seq orders the events of one tag (see EnqueuePush); 0 when unknown.
+	Seq int64 `json:"seq,omitempty"`
 }
 
-// PushTaskID is the id that makes redeliveries of one event collapse into one task.
+// PushTaskID is the id that makes redeliveries of one event collapse into one task: it is
+// built from the sender's delivery id, and "" (a fresh id per task) when the format has none.
+// Digests are no part of it: a tag pushed again with the same digest, or moved A→B→A, is a new
+// event, not a redelivery.
 func PushTaskID(p PushPayload) string {
-	return fmt.Sprintf("push:%s:%s:%s:%s:%s", p.RegistryID, p.Action, p.Repository, p.Tag, p.Digest)
+	if p.DeliveryID == "" {
+		return ""
+	}
+	return fmt.Sprintf("push:%s:%s:%s:%s:%s", p.RegistryID, p.DeliveryID, p.Action, p.Repository, p.Tag)
 }
 
-// NewImagePush returns the task of one image event. Redeliveries of the same event (same
-// registry, action, repository, tag and digest) get the same id and collapse while the first is
-// queued or kept for the dedup window.
+// NewImagePush returns the task of one image event. An event with a delivery id keeps its id
+// for dedupWindow after it ran, so that redeliveries within it collapse into the first task;
+// events without one are never taken for duplicates (EnqueuePush coalesces them instead).
 func NewImagePush(p PushPayload, dedupWindow time.Duration) (*asynq.Task, error) {
 	if p.RegistryID == "" || p.Repository == "" || p.Tag == "" {
 		return nil, fmt.Errorf("image push task: %w: registry, repository and tag are required", ErrBadPayload)
@@ -129,13 +143,15 @@ func NewImagePush(p PushPayload, dedupWindow time.Duration) (*asynq.Task, error)
 	if dedupWindow <= 0 {
 		dedupWindow = 10 * time.Minute
 	}
-	return asynq.NewTask(TypeImagePush, b,
-		asynq.TaskID(PushTaskID(p)),
+	opts := []asynq.Option{
 		asynq.Queue(QueueDefault),
 		asynq.MaxRetry(10),
-		asynq.Timeout(2*time.Minute),
-		asynq.Retention(dedupWindow),
-	), nil
+		asynq.Timeout(2 * time.Minute),
+	}
+	if id := PushTaskID(p); id != "" {
+		opts = append(opts, asynq.TaskID(id), asynq.Retention(dedupWindow))
+	}
+	return asynq.NewTask(TypeImagePush, b, opts...), nil
 }
 
 // ParsePush reads the payload of an image push task.
@@ -152,14 +168,18 @@ type RegistryPayload struct {
 	RegistryID string `json:"registryId"`
 }
 
-// NewPollRegistry returns the poll task of a registry; at most one is queued at a time.
+// NewPollRegistry returns the poll task of a registry. It is unique for one interval: a second
+// enqueue within it is a duplicate. The task has no fixed id on purpose: a failed poll is
+// archived by asynq and an archived task keeps its id for months, so a fixed id would refuse
+// every later poll of the registry. A uniqueness lock ends when the task succeeds or when the
+// interval has passed, whatever became of the task, so polling goes on at its interval.
 func NewPollRegistry(registryID string, interval time.Duration) (*asynq.Task, error) {
 	b, err := json.Marshal(RegistryPayload{RegistryID: registryID})
 	if err != nil {
 		return nil, fmt.Errorf("poll task: %w", err)
 	}
 	return asynq.NewTask(TypePollRegistry, b,
-		asynq.TaskID("poll:"+registryID),
+		asynq.Unique(max(interval, time.Second)),
 		asynq.Queue(QueueLow),
 		asynq.MaxRetry(0),
 		asynq.Timeout(interval+time.Minute),
@@ -200,6 +220,15 @@ func Enqueue(ctx context.Context, q Enqueuer, t *asynq.Task) (id string, duplica
 	return info.ID, false, nil
 }
 
+// Archived reports whether asynq keeps the task with that id in queue's archive: it ran out of
+// retries or was skipped. An archived task keeps its id until asynq drops it (months later), so
+// enqueueing under the same id is refused as a conflict; a caller that needs the work done
+// again queues it under another id. Errors (Redis down, unknown task) report false.
+func Archived(insp *asynq.Inspector, queue, id string) bool {
+	info, err := insp.GetTaskInfo(queue, id)
+	return err == nil && info.State == asynq.TaskStateArchived
+}
+
 // taskID is the id a task was built with (asynq keeps options private, so it is derived again).
 func taskID(t *asynq.Task) string {
 	switch t.Type() {
@@ -209,15 +238,11 @@ func taskID(t *asynq.Task) string {
 			if t.Type() == TypeStop {
 				verb = "stop"
 			}
-			return fmt.Sprintf("%s:%s@%d", verb, p.VersionID, p.Generation)
+			return VersionTaskID(verb, p.VersionID, p.Generation)
 		}
 	case TypeImagePush:
 		if p, err := ParsePush(t); err == nil {
 			return PushTaskID(p)
-		}
-	case TypePollRegistry:
-		if p, err := ParseRegistry(t); err == nil {
-			return "poll:" + p.RegistryID
 		}
 	}
 	return ""

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/oneko/oneko/internal/testenv"
 )
@@ -30,19 +31,22 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-func TestEnqueueCollapsesDuplicates(t *testing.T) {
+// TestEnqueuePushDedupAndCoalesce: ten deliveries of one event with a delivery id queue one
+// task; ten pushes of one tag without delivery id queue ten tasks, of which all but the newest
+// are superseded.
+func TestEnqueuePushDedupAndCoalesce(t *testing.T) {
 	ctx := context.Background()
 	c := asynq.NewClient(asynq.RedisClientOpt{Addr: redisAddr})
 	defer c.Close()
-	p := PushPayload{RegistryID: "r", Action: "push", Repository: "team/app", Tag: "1.0", Digest: "sha256:aa", Source: "webhook", ReceivedAt: time.Now()}
+	rdb := redis.NewClient(&redis.Options{Addr: redisAddr})
+	defer rdb.Close()
+	if err := rdb.FlushAll(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	p := PushPayload{RegistryID: "r", Action: "push", Repository: "team/app", Tag: "1.0", Digest: "sha256:aa", DeliveryID: "d-1", Source: "webhook", ReceivedAt: time.Now()}
 	dups := 0
 	for i := 0; i < 10; i++ {
-		p.ReceivedAt = time.Now()
-		task, err := NewImagePush(p, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, dup, err := Enqueue(ctx, c, task)
+		id, dup, err := EnqueuePush(ctx, c, rdb, p, time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,11 +63,41 @@ func TestEnqueueCollapsesDuplicates(t *testing.T) {
 	insp := asynq.NewInspector(asynq.RedisClientOpt{Addr: redisAddr})
 	defer insp.Close()
 	pending, err := insp.ListPendingTasks(QueueDefault)
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending = %d, %v; want 1", len(pending), err)
 	}
-	if len(pending) != 1 {
-		t.Fatalf("pending = %d, want 1", len(pending))
+	if p, _ := ParsePush(asynq.NewTask(TypeImagePush, pending[0].Payload)); p.Seq != 1 {
+		t.Fatalf("seq of the first delivery = %d", p.Seq)
+	}
+	// A redelivery does not supersede the task it duplicates.
+	first, _ := ParsePush(asynq.NewTask(TypeImagePush, pending[0].Payload))
+	if later, err := Superseded(ctx, rdb, first); err != nil || later {
+		t.Fatalf("superseded by its own redeliveries: %v, %v", later, err)
+	}
+
+	p.DeliveryID, p.Tag, p.Digest = "", "latest", ""
+	for i := 0; i < 10; i++ {
+		if _, dup, err := EnqueuePush(ctx, c, rdb, p, time.Minute); err != nil || dup {
+			t.Fatalf("push %d without delivery id: duplicate %v, %v", i, dup, err)
+		}
+	}
+	pending, _ = insp.ListPendingTasks(QueueDefault, asynq.PageSize(100))
+	live := 0
+	for _, ti := range pending {
+		q, _ := ParsePush(asynq.NewTask(TypeImagePush, ti.Payload))
+		if q.Tag != "latest" {
+			continue
+		}
+		later, err := Superseded(ctx, rdb, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !later {
+			live++
+		}
+	}
+	if len(pending) != 11 || live != 1 {
+		t.Fatalf("pending = %d (want 11), not superseded = %d (want 1)", len(pending), live)
 	}
 }
 

@@ -26,6 +26,8 @@ const (
 	DefaultLeaseRetryDelay   = 2 * time.Second
 	DefaultActivityRetention = model.DefaultActivityRetention
 	DefaultFailedRetryAfter  = 10 * time.Minute
+	// DefaultOrphanSweepMaxShare is DeployOptions.OrphanSweepMaxShare's default.
+	DefaultOrphanSweepMaxShare = 0.5
 )
 
 // DeployOptions tune the deploy and stop handlers. The zero value means the defaults.
@@ -43,6 +45,10 @@ type DeployOptions struct {
 	// FailedRetryAfter is how long after a failed deploy the reconcile tries it again when
 	// its releases are missing or broken. Default 10m.
 	FailedRetryAfter time.Duration
+	// OrphanSweepMaxShare is the largest share of the installation's releases one orphan
+	// sweep may uninstall; a larger sweep removes nothing. Default 0.5; 1 allows any sweep
+	// (but never one while the store holds no versions).
+	OrphanSweepMaxShare float64
 }
 
 func (o DeployOptions) withDefaults() DeployOptions {
@@ -60,6 +66,9 @@ func (o DeployOptions) withDefaults() DeployOptions {
 	}
 	if o.FailedRetryAfter <= 0 {
 		o.FailedRetryAfter = DefaultFailedRetryAfter
+	}
+	if o.OrphanSweepMaxShare <= 0 || o.OrphanSweepMaxShare > 1 {
+		o.OrphanSweepMaxShare = DefaultOrphanSweepMaxShare
 	}
 	return o
 }
@@ -86,6 +95,10 @@ type deployer struct {
 	leases  *leaser
 	opts    DeployOptions
 	hooks   deployHooks
+	metrics deployMetrics
+	// sweepRefusal remembers the last refused orphan sweep, so that a refusal repeated by
+	// every reconcile is reported once as an activity (see uninstallOrphans).
+	sweepRefusal sweepRefusal
 }
 
 // errNoCluster is returned by the handlers of a worker built without Deps.Kube.
@@ -94,16 +107,17 @@ var errNoCluster = errors.New("this worker has no Kubernetes cluster configured"
 func newDeployer(w *Worker) (*deployer, error) {
 	d := &deployer{
 		w:       w,
-		planner: deploy.NewPlanner(w.Store),
+		planner: deploy.NewPlanner(w.Store, w.InstallationID, w.RenderLimits),
+		metrics: newDeployMetrics(w.Metrics),
 		opts:    DeployOptions{}.withDefaults(),
 	}
 	d.leases = &leaser{rdb: w.Redis, ttl: d.opts.LeaseTTL, log: w.log}
 	if w.Kube != nil {
-		hc, err := helm.New(w.Kube, helm.Options{Logger: w.log.With("component", "helm")})
+		hc, err := helm.New(w.Kube, helm.Options{Logger: w.log.With("component", "helm"), Confinement: w.Confinement})
 		if err != nil {
 			return nil, fmt.Errorf("deployer: %w", err)
 		}
-		kc, err := kube.New(w.Kube)
+		kc, err := kube.New(w.Kube, w.InstallationID)
 		if err != nil {
 			return nil, fmt.Errorf("deployer: %w", err)
 		}

@@ -52,9 +52,13 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 
 	var done []*release.Release
 	var failure error
-	labels := helm.VersionLabels(v.ProjectID, v.ID)
+	labels := helm.VersionLabels(d.w.InstallationID, v.ProjectID, v.ID)
 	for i, r := range plan.Releases {
 		rlog := log.With("release", r.Namespace+"/"+r.Name, "chart", r.ChartRef())
+		if err := d.checkOwner(ctx, v, r.Namespace, r.Name); err != nil {
+			failure = err
+			break
+		}
 		if rec, err := d.helm.RecoverPending(ctx, r.Namespace, r.Name, d.opts.Timeout); err != nil {
 			failure = err
 			break
@@ -137,7 +141,7 @@ func (d *deployer) uninstallLeftovers(ctx context.Context, log *slog.Logger, v *
 	for _, r := range plan.Releases {
 		planned[r.Namespace+"/"+r.Name] = true
 	}
-	existing, err := d.releasesOf(ctx, v)
+	existing, _, err := d.releasesOf(ctx, v)
 	if err != nil {
 		return err
 	}
@@ -153,26 +157,66 @@ func (d *deployer) uninstallLeftovers(ctx context.Context, log *slog.Logger, v *
 	return nil
 }
 
-// releasesOf returns the releases of a version: those labelled with it in the cluster and
-// those its last deployment lists, each once.
-func (d *deployer) releasesOf(ctx context.Context, v *model.Version) ([]model.Release, error) {
+// releasesOf returns the releases of a version that belong to it (see helm.Owner.Belongs):
+// those labelled with it in the cluster and those its last deployment lists, each once. A
+// release its deployment lists that now belongs to someone else is left out and reported in
+// foreign (the version's record is stale: another version or installation owns that name).
+func (d *deployer) releasesOf(ctx context.Context, v *model.Version) (out []model.Release, foreign []string, err error) {
 	rels, err := d.helm.ListByLabel(ctx, map[string]string{helm.LabelVersion: helm.LabelValue(v.ID)})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	seen := map[string]bool{}
-	var out []model.Release
 	for _, r := range rels {
+		if !helm.OwnerOf(r).Belongs(d.w.InstallationID, v.ID) {
+			continue
+		}
 		seen[r.Namespace+"/"+r.Name] = true
 		out = append(out, model.Release{Name: r.Name, Namespace: r.Namespace, Revision: r.Version, Status: r.Info.Status.String()})
 	}
 	for _, r := range v.Deployment.Releases {
-		if !seen[r.Namespace+"/"+r.Name] {
-			seen[r.Namespace+"/"+r.Name] = true
-			out = append(out, r)
+		if seen[r.Namespace+"/"+r.Name] {
+			continue
 		}
+		seen[r.Namespace+"/"+r.Name] = true
+		if err := d.checkOwner(ctx, v, r.Namespace, r.Name); err != nil {
+			var oe *ownerError
+			if errors.As(err, &oe) {
+				foreign = append(foreign, oe.Error())
+				continue
+			}
+			return nil, nil, err
+		}
+		out = append(out, r)
 	}
-	return out, nil
+	return out, foreign, nil
+}
+
+// ownerError says that a release exists under a name the version wants but belongs to
+// another version or installation, or was not made by oneko.
+type ownerError struct {
+	release string
+	owner   helm.Owner
+}
+
+func (e *ownerError) Error() string {
+	return fmt.Sprintf("release %s belongs to %s; oneko does not touch it", e.release, e.owner)
+}
+
+// checkOwner returns an *ownerError when the release ns/name exists and does not belong to the
+// version (see helm.Owner.Belongs); a release that does not exist is fine.
+func (d *deployer) checkOwner(ctx context.Context, v *model.Version, ns, name string) error {
+	rel, err := d.helm.Status(ctx, ns, name)
+	if errors.Is(err, helm.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if o := helm.OwnerOf(rel); !o.Belongs(d.w.InstallationID, v.ID) {
+		return &ownerError{release: ns + "/" + name, owner: o}
+	}
+	return nil
 }
 
 // transient returns err for asynq to retry; on the last attempt it records the version as

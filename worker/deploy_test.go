@@ -134,6 +134,9 @@ func TestConfigurationErrorsFailWithoutInstalling(t *testing.T) {
 	}{
 		{"undefined variable", projectSpec{values: "replicas: 1\nimage: \"{{NO_SUCH_VARIABLE}}\"\n"}, "NO_SUCH_VARIABLE"},
 		{"missing chart", projectSpec{chartName: "no-such-chart"}, "chart not found"},
+		// Nested fn.replace would need 10 GB; the render stops at the cap, the worker lives on.
+		{"render bomb", projectSpec{values: "x: \"{{" + strings.Repeat("fn.replace(", 9) + `"aaaaaaaaaa"` +
+			strings.Repeat(`, "a", "aaaaaaaaaa")`, 9) + "}}\"\n"}, "output too large"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)

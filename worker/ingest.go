@@ -25,6 +25,12 @@ func (w *Worker) handlePush(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
 	log := w.log.With("task", t.Type(), "registry", p.RegistryID, "repository", p.Repository, "tag", p.Tag, "source", p.Source)
+	if later, err := tasks.Superseded(ctx, w.Redis, p); err != nil {
+		return fmt.Errorf("push %s:%s: %w", p.Repository, p.Tag, err)
+	} else if later {
+		log.Debug("a newer event of the tag is queued; it will check the tag")
+		return nil
+	}
 	reg, err := w.Store.GetDockerRegistry(ctx, p.RegistryID)
 	if errors.Is(err, store.ErrNotFound) {
 		log.Info("registry gone; event dropped")

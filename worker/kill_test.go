@@ -77,6 +77,10 @@ func workerProcess() int {
 	if err != nil {
 		return fail("open store", err)
 	}
+	inst, err := st.InstallationID(ctx)
+	if err != nil {
+		return fail("installation id", err)
+	}
 	kube, err := clientcmd.BuildConfigFromFlags("", os.Getenv(workerKubeEnv))
 	if err != nil {
 		return fail("kubeconfig", err)
@@ -93,7 +97,7 @@ func workerProcess() int {
 		return fail("lease TTL", err)
 	}
 	w, err := New(Deps{
-		Store: st, Queue: q, Redis: rdb, Kube: kube, Charts: cache,
+		Store: st, Queue: q, Redis: rdb, Kube: kube, Charts: cache, InstallationID: inst,
 		Lifetime: lifetime.DefaultPolicy(), Log: log.With("pid", os.Getpid()),
 	})
 	if err != nil {

@@ -161,8 +161,12 @@ func newEnv(t testing.TB) *env {
 	if os.Getenv("ONEKO_TEST_LOG") != "" {
 		level = slog.LevelDebug
 	}
+	inst, err := st.InstallationID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	w, err := New(Deps{
-		Store: st, Queue: q, Redis: rdb, Kube: cluster.RESTConfig(), Charts: cache,
+		Store: st, Queue: q, Redis: rdb, Kube: cluster.RESTConfig(), Charts: cache, InstallationID: inst,
 		Lifetime: lifetime.DefaultPolicy(), Now: clk.Now,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
 	})

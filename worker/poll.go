@@ -113,7 +113,8 @@ func (w *Worker) pollImage(ctx context.Context, client *registry.Client, image s
 
 // SchedulePolls queues a poll task for every registry whose interval is due. A Redis key per
 // registry, set with NX and expiring after the interval (with up to 10% jitter), makes the
-// decision once across all workers; the poll task's id keeps at most one queued per registry.
+// decision once across all workers; the poll task is unique for one interval, so at most one
+// is queued per interval, and a failed poll never holds back the next one.
 func (w *Worker) SchedulePolls(ctx context.Context) error {
 	regs, err := w.Store.AllDockerRegistries(ctx)
 	if err != nil {
@@ -137,6 +138,8 @@ func (w *Worker) SchedulePolls(ctx context.Context) error {
 			return err
 		}
 		if _, _, err := tasks.Enqueue(ctx, w.Queue, t); err != nil {
+			// Not queued: let the next tick try again rather than wait a whole interval.
+			w.Redis.Del(context.WithoutCancel(ctx), "oneko:poll:due:"+r.ID)
 			return fmt.Errorf("schedule poll of %s: %w", r.Name, err)
 		}
 	}

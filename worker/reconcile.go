@@ -5,24 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
 	"helm.sh/helm/v3/pkg/release"
 
+	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/tasks"
 )
 
-// handleReconcile compares every version's desired state with the releases oneko has in the
-// cluster and queues what is missing: a deploy for a Deployed version whose task was lost
-// (still Pending) or whose releases are gone or broken, a stop for a NotDeployed version
-// that still has releases. Releases labelled managed-by=oneko whose version no longer exists
-// are uninstalled. A version recorded Failed is queued again only when it has releases that
-// are missing or broken and its last deploy is older than DeployOptions.FailedRetryAfter;
-// one that failed before anything was installed (a configuration error) waits for the next
-// request or configuration change.
+// handleReconcile compares every version's desired state with this installation's releases
+// in the cluster and queues what is missing: a deploy for a Deployed version whose task was
+// lost (still Pending) or whose releases are gone or broken, a stop for a NotDeployed version
+// that still has releases. Releases of this installation whose version no longer exists are
+// uninstalled, unless the sweep would remove too much (see uninstallOrphans). Releases of
+// other installations are never looked at (see ownReleases). A version recorded Failed is
+// queued again only when it has releases that are missing or broken and its last deploy is
+// older than DeployOptions.FailedRetryAfter; one that failed before anything was installed
+// (a configuration error) waits for the next request or configuration change.
 func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	d := w.deploy
 	if d.helm == nil {
@@ -30,20 +34,28 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	}
 	id, _ := asynq.GetTaskID(ctx)
 	log := w.log.With("task", id, "type", t.Type())
+	// Releases are listed before versions are read: a release's version exists before the
+	// release does, so a release listed here whose version is not read below is an orphan.
 	all, err := d.helm.ListByLabel(ctx, map[string]string{helm.LabelManagedBy: helm.ManagedBy})
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
-	// byVersion groups the releases by the label value of their version (see helm.LabelValue).
-	byVersion := map[string][]*release.Release{}
-	for _, r := range all {
-		byVersion[r.Labels[helm.LabelVersion]] = append(byVersion[r.Labels[helm.LabelVersion]], r)
-	}
-	queued := 0
 	deployed, err := w.Store.VersionsByDesiredState(ctx, model.Deployed)
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
+	stopped, err := w.Store.VersionsByDesiredState(ctx, model.NotDeployed)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
+	}
+	known := map[string]bool{}
+	for _, vs := range [][]model.Version{deployed, stopped} {
+		for i := range vs {
+			known[helm.LabelValue(vs[i].ID)] = true
+		}
+	}
+	byVersion, own := d.ownReleases(all, known)
+	queued := 0
 	for i := range deployed {
 		v := &deployed[i]
 		canonical, drift := deployNeeded(v, byVersion[helm.LabelValue(v.ID)], w.Now(), d.opts.FailedRetryAfter)
@@ -54,10 +66,6 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 			return err
 		}
 		queued++
-	}
-	stopped, err := w.Store.VersionsByDesiredState(ctx, model.NotDeployed)
-	if err != nil {
-		return fmt.Errorf("reconcile: %w", err)
 	}
 	for i := range stopped {
 		v := &stopped[i]
@@ -70,18 +78,32 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 		}
 		queued++
 	}
-	known := map[string]bool{}
-	for _, vs := range [][]model.Version{deployed, stopped} {
-		for i := range vs {
-			known[helm.LabelValue(vs[i].ID)] = true
-		}
-	}
-	removed, err := d.uninstallOrphans(ctx, log, byVersion, known)
+	removed, err := d.uninstallOrphans(ctx, log, byVersion, known, own)
 	if err != nil {
 		return err
 	}
-	log.Info("reconciled", "releases", len(all), "queued", queued, "orphans_uninstalled", removed)
+	log.Info("reconciled", "releases", own, "other_installations", len(all)-own, "queued", queued, "orphans_uninstalled", removed)
 	return nil
+}
+
+// ownReleases groups the releases of this installation by the label value of their version
+// (see helm.LabelValue) and counts them: those labelled with its id, and those with no
+// installation label (made before installations had ids) whose version is in its own store
+// (known) — such a release is adopted, and gets the label on its next upgrade. Every other
+// release belongs to another installation and is left alone.
+func (d *deployer) ownReleases(all []*release.Release, known map[string]bool) (map[string][]*release.Release, int) {
+	mine := helm.LabelValue(d.w.InstallationID)
+	byVersion := map[string][]*release.Release{}
+	n := 0
+	for _, r := range all {
+		o := helm.OwnerOf(r)
+		if o.Installation != mine && (o.Installation != "" || !known[o.Version]) {
+			continue
+		}
+		byVersion[o.Version] = append(byVersion[o.Version], r)
+		n++
+	}
+	return byVersion, n
 }
 
 // deployNeeded says whether a Deployed version needs its deploy task again: canonical when its
@@ -110,18 +132,24 @@ func deployNeeded(v *model.Version, inCluster []*release.Release, now time.Time,
 }
 
 // enqueueAgain queues the task of the version's current generation. Without drift it uses the
-// task's own id, so a task that asynq still knows is not queued twice; with drift it uses an
-// id of its own per minute, since the original task may have completed and kept its id.
+// task's own id, so a task that asynq still knows is not queued twice — unless asynq only
+// keeps it in its archive (it failed for good): then, as with drift, it uses an id of its own
+// per minute, since the original task may have completed or died and kept its id.
 func (d *deployer) enqueueAgain(ctx context.Context, log *slog.Logger, newTask func(tasks.VersionPayload) (*asynq.Task, error), verb string, v *model.Version, drift bool) error {
 	t, err := newTask(tasks.VersionPayload{ProjectID: v.ProjectID, VersionID: v.ID, Generation: v.Generation, Actor: model.ActorScheduler + ":reconcile"})
 	if err != nil {
 		return fmt.Errorf("reconcile %s: %w", v, err)
 	}
+	ownID := fmt.Sprintf("%s:%s@%d:reconcile-%d", verb, v.ID, v.Generation, d.w.Now().Unix()/60)
 	var opts []asynq.Option
 	if drift {
-		opts = append(opts, asynq.TaskID(fmt.Sprintf("%s:%s@%d:reconcile-%d", verb, v.ID, v.Generation, d.w.Now().Unix()/60)))
+		opts = append(opts, asynq.TaskID(ownID))
 	}
 	_, err = d.w.Queue.EnqueueContext(ctx, t, opts...)
+	if !drift && errors.Is(err, asynq.ErrTaskIDConflict) &&
+		tasks.Archived(asynq.NewInspectorFromRedisClient(d.w.Redis), tasks.QueueCritical, tasks.VersionTaskID(verb, v.ID, v.Generation)) {
+		_, err = d.w.Queue.EnqueueContext(ctx, t, asynq.TaskID(ownID))
+	}
 	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
 		return nil
 	}
@@ -132,14 +160,33 @@ func (d *deployer) enqueueAgain(ctx context.Context, log *slog.Logger, newTask f
 	return nil
 }
 
-// uninstallOrphans removes releases whose version label names no stored version (known
-// holds the label values of every version), under a lease keyed by that label value.
-func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVersion map[string][]*release.Release, known map[string]bool) (int, error) {
-	n := 0
+// uninstallOrphans removes this installation's releases whose version label names no stored
+// version (known holds the label values of every version; own is how many releases the
+// installation has), each version's under a lease keyed by that label value. A sweep that
+// would remove more than DeployOptions.OrphanSweepMaxShare of the releases, or any release
+// while the store holds no versions (an empty, wrong or restored database), removes nothing:
+// it is logged, counted and recorded as an activity (once per distinct refusal).
+func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVersion map[string][]*release.Release, known map[string]bool, own int) (int, error) {
+	var labels []string
+	count := 0
 	for label, rels := range byVersion {
-		if known[label] {
-			continue
+		if !known[label] {
+			labels = append(labels, label)
+			count += len(rels)
 		}
+	}
+	if count == 0 {
+		d.sweepRefusal.set("")
+		return 0, nil
+	}
+	if reason := sweepRefused(count, own, len(known), d.opts.OrphanSweepMaxShare); reason != "" {
+		d.refuseSweep(ctx, log, reason)
+		return 0, nil
+	}
+	d.sweepRefusal.set("")
+	sort.Strings(labels)
+	n := 0
+	for _, label := range labels {
 		le, held, err := d.leases.acquire(ctx, "orphan:"+label)
 		if err != nil {
 			return n, fmt.Errorf("reconcile: %w", err)
@@ -148,11 +195,12 @@ func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVer
 			continue
 		}
 		d.begin(label)
-		for _, r := range rels {
+		for _, r := range byVersion[label] {
 			if err = d.helm.Uninstall(ctx, r.Namespace, r.Name); err != nil {
 				break
 			}
 			n++
+			d.metrics.orphansUninstalled.Inc()
 			log.Info("orphaned release uninstalled", "version_label", label, "release", r.Namespace+"/"+r.Name)
 		}
 		d.end(label)
@@ -162,4 +210,48 @@ func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVer
 		}
 	}
 	return n, nil
+}
+
+// sweepRefused decides whether an orphan sweep of orphans releases, out of the own releases
+// of an installation whose store holds versions versions, must not run, and says why.
+func sweepRefused(orphans, own, versions int, maxShare float64) string {
+	if versions == 0 {
+		return fmt.Sprintf("the store holds no versions, yet %d releases of this installation are in the cluster: an empty, wrong or restored database? Nothing was uninstalled; uninstall them by hand if they are really orphaned", orphans)
+	}
+	if float64(orphans) > maxShare*float64(own) {
+		return fmt.Sprintf("%d of this installation's %d releases have no version in the store, more than the share of %.2f the sweep may remove (ONEKO_ORPHAN_SWEEP_MAX_SHARE). Nothing was uninstalled; check the database, then uninstall them by hand or raise the share", orphans, own, maxShare)
+	}
+	return ""
+}
+
+// refuseSweep reports a refused orphan sweep: a warning in the log and a count every time,
+// an activity when the refusal differs from the last one.
+func (d *deployer) refuseSweep(ctx context.Context, log *slog.Logger, reason string) {
+	log.Warn("orphan sweep refused", "reason", reason)
+	d.metrics.sweepsRefused.Inc()
+	if !d.sweepRefusal.set(reason) {
+		return
+	}
+	a := &model.Activity{Priority: model.PriorityWarning, Title: "Orphaned releases left in place", Description: reason,
+		Actor: model.ActorScheduler + ":reconcile", EntityType: model.EntityInstallation, EntityID: d.w.InstallationID}
+	if err := d.w.Store.AddActivity(ctx, a); err != nil {
+		log.Warn("cannot record activity", "title", a.Title, "err", err)
+		return
+	}
+	d.w.publish(ctx, events.Activity, a)
+}
+
+// sweepRefusal remembers the reason of the last refused orphan sweep ("" after a sweep ran).
+type sweepRefusal struct {
+	mu   sync.Mutex
+	last string
+}
+
+// set records reason and reports whether it differs from the last one.
+func (s *sweepRefusal) set(reason string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	changed := s.last != reason
+	s.last = reason
+	return changed
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
+
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/tasks"
@@ -125,5 +127,28 @@ func TestStatusRefreshAndSelfHeal(t *testing.T) {
 	got = e.get(t, v.ID)
 	if got.Deployment.Status != model.StatusRunning || len(e.releases(t, v.ID)) != 1 {
 		t.Fatalf("after reconcile: %s %q", got.Deployment.Status, got.Deployment.Message)
+	}
+}
+
+// TestReconcileRequeuesArchivedDeploy: a version whose deploy task asynq archived (it ran out
+// of retries, leaving the version Pending) is deployed by the next reconcile. Before, the
+// reconcile queued the task under its own id, which the archived task still held: the enqueue
+// was taken for a duplicate and the version stayed Pending for good.
+func TestReconcileRequeuesArchivedDeploy(t *testing.T) {
+	e := newEnv(t)
+	p := e.project(t, projectSpec{})
+	v := e.request(t, p, e.version(t, p, "archived"), model.Deployed)
+	in := asynq.NewInspector(e.redis)
+	defer in.Close()
+	id := tasks.VersionTaskID("deploy", v.ID, v.Generation)
+	if err := in.ArchiveTask(tasks.QueueCritical, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.worker.handleReconcile(t.Context(), tasks.NewPeriodic(tasks.TypeReconcile)); err != nil {
+		t.Fatalf("reconcile: %v", err)
+	}
+	e.drain(t, 2)
+	if got := e.get(t, v.ID); got.Deployment.Status != model.StatusRunning || len(e.releases(t, v.ID)) != 1 {
+		t.Fatalf("status %s (%q), %d releases; want running with 1 release", got.Deployment.Status, got.Deployment.Message, len(e.releases(t, v.ID)))
 	}
 }

@@ -93,6 +93,13 @@ func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployme
 			obs.Releases = v.Deployment.Releases
 			return obs
 		}
+		if o := helm.OwnerOf(rel); !o.Belongs(d.w.InstallationID, v.ID) {
+			problems = append(problems, (&ownerError{release: r.Namespace + "/" + r.Name, owner: o}).Error())
+			missing := r
+			missing.Status = releaseMissing
+			obs.Releases = append(obs.Releases, missing)
+			continue
+		}
 		obs.Releases = append(obs.Releases, modelReleases([]*release.Release{rel})...)
 		if rel.Info.Status != release.StatusDeployed {
 			problems = append(problems, fmt.Sprintf("release %s/%s is %s", r.Namespace, r.Name, rel.Info.Status))

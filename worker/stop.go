@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/hibiken/asynq"
 
@@ -14,10 +15,15 @@ import (
 )
 
 // stop uninstalls every release of the version — those labelled with it and those its last
-// deployment lists — and records it NotDeployed. A removed version is then deleted, and a
-// project being deleted goes once none of its versions has releases left.
+// deployment lists — and records it NotDeployed. Releases that belong to another version or
+// installation (its record lists a name someone else owns now) are left alone and named in
+// the activity. A removed version is then deleted, and a project being deleted goes once none
+// of its versions has releases left.
 func (d *deployer) stop(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version) error {
-	rels, err := d.releasesOf(ctx, v)
+	rels, foreign, err := d.releasesOf(ctx, v)
+	for _, f := range foreign {
+		log.Warn("release left alone", "reason", f)
+	}
 	if err == nil {
 		for _, r := range rels {
 			if err = d.helm.Uninstall(ctx, r.Namespace, r.Name); err != nil {
@@ -49,7 +55,11 @@ func (d *deployer) stop(ctx context.Context, log *slog.Logger, p tasks.VersionPa
 		return nil
 	}
 	log.Info("stopped", "releases", len(rels))
-	d.w.activity(ctx, model.PriorityInfo, actorOf(p), v.ID, "Stopped "+v.Name, fmt.Sprintf("%d releases uninstalled", len(rels)))
+	desc := fmt.Sprintf("%d releases uninstalled", len(rels))
+	if len(foreign) > 0 {
+		desc += "; left alone: " + strings.Join(foreign, "; ")
+	}
+	d.w.activity(ctx, model.PriorityInfo, actorOf(p), v.ID, "Stopped "+v.Name, desc)
 	if v.Removed {
 		if err := d.w.Store.DeleteVersion(ctx, v.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("stop %s: delete the removed version: %w", v, err)

@@ -10,12 +10,15 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"k8s.io/client-go/rest"
 
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/events"
+	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/lifetime"
+	"github.com/oneko/oneko/internal/render"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/tasks"
 )
@@ -28,11 +31,22 @@ type Deps struct {
 	Redis redis.UniversalClient
 	// Kube is the cluster releases go to.
 	Kube *rest.Config
+	// InstallationID is the identity of this installation (store.InstallationID, or the
+	// ONEKO_INSTALLATION_ID override); required with Kube. Releases and namespaces are
+	// labelled with it, and the worker touches no release of another installation.
+	InstallationID string
+	// Confinement says what releases may create outside their namespace (ONEKO_ALLOW_*);
+	// the zero value: nothing.
+	Confinement helm.Confinement
+	// Metrics registers the worker's counters; nil: they are counted but not exported.
+	Metrics prometheus.Registerer
 	// Charts fetches charts (shared cache).
 	Charts *charts.Cache
 	// Registries gives one registry client per docker registry.
 	Registries *RegistryClients
 	Lifetime   lifetime.Policy
+	// RenderLimits bound the rendering of templates; the zero value means the defaults.
+	RenderLimits render.Limits
 	// Events publishes live updates for browsers; nil publishes nothing.
 	Events *events.Bus
 	Log    *slog.Logger
@@ -58,6 +72,9 @@ func New(d Deps) (*Worker, error) {
 	}
 	if d.Registries == nil {
 		d.Registries = NewRegistryClients()
+	}
+	if d.Kube != nil && d.InstallationID == "" {
+		return nil, fmt.Errorf("worker: an installation id is required with a cluster")
 	}
 	w := &Worker{Deps: d, log: d.Log}
 	dep, err := newDeployer(w)

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/oneko/oneko/api"
@@ -24,6 +26,7 @@ import (
 	"github.com/oneko/oneko/internal/demo"
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/events"
+	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/localkube"
 	"github.com/oneko/oneko/internal/localstack"
@@ -96,13 +99,19 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	cleanups = append(cleanups, func() { _ = rdb.Close() })
 	queue := asynq.NewClientFromRedisClient(rdb)
 
+	installation, err := installationID(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	bus := events.NewBus(rdb)
 	gate := newClusterGate(log, func(st api.ClusterStatus) {
 		if err := bus.Publish(context.Background(), "cluster.status", st); err != nil {
 			log.Warn("publish the cluster's state", "err", err)
 		}
 	})
-	stopKube, err := startCluster(ctx, cfg, gate, log)
+	stopKube, err := startCluster(ctx, cfg, installation, gate, log)
 	if err != nil {
 		return err
 	}
@@ -140,12 +149,14 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 				return
 			case <-gate.Ready():
 			}
-			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: gate.RESTConfig(), Charts: chartCache, Events: bus,
-				Lifetime: cfg.Lifetime, Log: log.With("component", "worker")})
+			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: gate.RESTConfig(), InstallationID: installation, Metrics: metrics,
+				Confinement: helm.Confinement{ClusterScoped: cfg.AllowClusterScoped, Namespaces: cfg.AllowNamespaces},
+				Charts:      chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker")})
 			if err != nil {
 				errCh <- err
 				return
 			}
+			w.ConfigureDeploy(worker.DeployOptions{OrphanSweepMaxShare: cfg.OrphanSweepMaxShare})
 			if demoRegistry != nil {
 				go func() {
 					if err := w.Poll(runCtx, demoRegistry); err != nil {
@@ -155,12 +166,20 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 			}
 			log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
 			errCh <- w.Run(runCtx, asynq.RedisClientOpt{Addr: redisOpt.Addr, Password: redisOpt.Password, DB: redisOpt.DB, Username: redisOpt.Username, TLSConfig: redisOpt.TLSConfig},
-				worker.Config{Concurrency: cfg.WorkerConcurrency})
+				worker.Config{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.WorkerShutdownTimeout})
 		}()
+		if !parts.API {
+			// A worker in its own Pod still answers probes and scrapes on ONEKO_HTTP_ADDR.
+			running++
+			h := healthHandler([]check{{"mongodb", st.Ping}, {"redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}})
+			go func() { errCh <- serve(runCtx, cfg.HTTPAddr, h, log, "worker health and metrics") }()
+		}
 	}
 	if parts.API {
 		running++
-		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, gate, chartCache, bus, log) }()
+		go func() {
+			errCh <- runAPI(runCtx, cfg, st, rdb, queue, gate, chartCache, bus, installation, metrics, log)
+		}()
 	}
 	var first error
 	for i := 0; i < running; i++ {
@@ -175,7 +194,8 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 }
 
 // runAPI serves the api until ctx ends.
-func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, gate *clusterGate, chartCache *charts.Cache, bus *events.Bus, log *slog.Logger) error {
+func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, gate *clusterGate, chartCache *charts.Cache,
+	bus *events.Bus, installation string, metrics *prometheus.Registry, log *slog.Logger) error {
 	if pw, err := auth.EnsureAdmin(ctx, st, cfg.AdminPassword); err != nil {
 		return err
 	} else if pw != "" {
@@ -186,15 +206,37 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 		return err
 	}
 	srv, err := api.New(api.Deps{
-		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottle(rdb, 5, 15*time.Minute), cfg.SessionTTL, log),
+		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottleLimits(rdb, auth.Limits{
+			PerUser: cfg.Auth.LoginMaxFailures, PerAddress: cfg.Auth.LoginAddressMaxFailures, Window: cfg.Auth.LoginWindow,
+		}), cfg.SessionTTL, log,
+			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime), auth.WithHashConcurrency(cfg.Auth.LoginConcurrency, 0)),
 		Policy: authz, Queue: queue, Redis: rdb, Cluster: gate, ClusterStatus: gate.Status, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
-		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st)}, CheckTemplate: render.Check,
-		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies, Events: bus,
+		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check, Metrics: metrics,
+		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, SecureCookies: cfg.SecureCookies, Events: bus,
 	})
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg.HTTPAddr, srv.Handler(), log)
+	return serve(ctx, cfg.HTTPAddr, srv.Handler(), log, "")
+}
+
+// installationID is the installation's identity: ONEKO_INSTALLATION_ID when set, else the one
+// stored in the database (generated on first start). An override that differs from the stored
+// id is logged: releases labelled with the stored id are then another installation's.
+func installationID(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger) (string, error) {
+	stored, err := st.InstallationID(ctx)
+	if err != nil {
+		return "", err
+	}
+	if cfg.InstallationID == "" {
+		log.Info("installation", "id", stored)
+		return stored, nil
+	}
+	if cfg.InstallationID != stored {
+		log.Warn("ONEKO_INSTALLATION_ID overrides the installation id stored in the database; releases labelled with the stored id are left alone",
+			"id", cfg.InstallationID, "stored", stored)
+	}
+	return cfg.InstallationID, nil
 }
 
 func secretKey(cfg *config.Config) ([]byte, error) {
@@ -207,7 +249,7 @@ func secretKey(cfg *config.Config) ([]byte, error) {
 // startCluster opens the gate on the cluster to use: the configured kubeconfig or the
 // in-cluster configuration at once, or in local mode a local control plane started in the
 // background, once its programs are built. The returned function stops what it started.
-func startCluster(ctx context.Context, cfg *config.Config, gate *clusterGate, log *slog.Logger) (func(), error) {
+func startCluster(ctx context.Context, cfg *config.Config, installation string, gate *clusterGate, log *slog.Logger) (func(), error) {
 	var rc *rest.Config
 	var err error
 	switch {
@@ -221,7 +263,7 @@ func startCluster(ctx context.Context, cfg *config.Config, gate *clusterGate, lo
 		}
 	}
 	if rc != nil {
-		kc, err := kube.New(rc)
+		kc, err := kube.New(rc, installation)
 		if err != nil {
 			return nil, err
 		}
@@ -235,7 +277,7 @@ func startCluster(ctx context.Context, cfg *config.Config, gate *clusterGate, lo
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		err := gate.startWhenPresent(bg, 5*time.Second, localkube.ErrBinariesMissing, func(ctx context.Context) (*rest.Config, error) {
+		err := gate.startWhenPresent(bg, 5*time.Second, localkube.ErrBinariesMissing, installation, func(ctx context.Context) (*rest.Config, error) {
 			c, err := localkube.Start(ctx, localkube.Options{Logger: log.With("component", "localkube")})
 			if err != nil {
 				return nil, err
@@ -266,7 +308,9 @@ func startCluster(ctx context.Context, cfg *config.Config, gate *clusterGate, lo
 	}, nil
 }
 
-func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
+// serve serves h on addr until ctx ends. what names a server other than the api's (whose
+// banner with the dashboard's URL is printed when what is empty).
+func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, what string) error {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -274,8 +318,12 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) e
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errCh := make(chan error, 1)
 	go func() { errCh <- hs.Serve(l) }()
-	log.Info("oneko is ready", "url", "http://"+l.Addr().String())
-	fmt.Fprintf(os.Stderr, "\n  oneko: dashboard and API at http://%s  (Ctrl-C stops)\n\n", l.Addr())
+	if what != "" {
+		log.Info("serving "+what, "url", "http://"+l.Addr().String())
+	} else {
+		log.Info("oneko is ready", "url", "http://"+l.Addr().String())
+		fmt.Fprintf(os.Stderr, "\n  oneko: dashboard and API at http://%s  (Ctrl-C stops)\n\n", l.Addr())
+	}
 	select {
 	case err := <-errCh:
 		return fmt.Errorf("serve: %w", err)

@@ -129,12 +129,12 @@ func (g *clusterGate) ensureLater(ctx context.Context, name string) error {
 // local control plane are still being built), waiting poll between tries, and opens the
 // gate with what start returns. It reports the states on the way and gives up on any other
 // error (the gate then says why, and the api goes on serving).
-func (g *clusterGate) startWhenPresent(ctx context.Context, poll time.Duration, errMissing error, start func(context.Context) (*rest.Config, error)) error {
+func (g *clusterGate) startWhenPresent(ctx context.Context, poll time.Duration, errMissing error, installation string, start func(context.Context) (*rest.Config, error)) error {
 	for {
 		rc, err := start(ctx)
 		switch {
 		case err == nil:
-			kc, err := kube.New(rc)
+			kc, err := kube.New(rc, installation)
 			if err != nil {
 				g.set(api.ClusterFailed, err.Error())
 				return err

@@ -61,7 +61,7 @@ func TestClusterGateWaitsForPrograms(t *testing.T) {
 	}
 	errMissing := errors.New("programs missing")
 	tries := 0
-	err := g.startWhenPresent(ctx, 10*time.Millisecond, errMissing, func(context.Context) (*rest.Config, error) {
+	err := g.startWhenPresent(ctx, 10*time.Millisecond, errMissing, "gate-test", func(context.Context) (*rest.Config, error) {
 		tries++
 		if tries < 3 {
 			return nil, errMissing
@@ -98,7 +98,7 @@ func TestClusterGateWaitsForPrograms(t *testing.T) {
 func TestClusterGateFailure(t *testing.T) {
 	g := newClusterGate(slog.New(slog.DiscardHandler), nil)
 	boom := errors.New("etcd exited: port in use")
-	err := g.startWhenPresent(context.Background(), time.Millisecond, errors.New("missing"), func(context.Context) (*rest.Config, error) {
+	err := g.startWhenPresent(context.Background(), time.Millisecond, errors.New("missing"), "gate-test", func(context.Context) (*rest.Config, error) {
 		return nil, boom
 	})
 	if !errors.Is(err, boom) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/oneko/oneko/internal/model"
@@ -17,6 +18,13 @@ var (
 	ErrUnauthenticated = errors.New("unauthenticated")
 	ErrThrottled       = errors.New("too many failed logins")
 )
+
+// BusyError says that too many passwords are being checked at once; try again after RetryAfter.
+type BusyError struct{ RetryAfter time.Duration }
+
+func (e *BusyError) Error() string {
+	return "too many sign-ins at once: try again in a moment"
+}
 
 // ThrottledError says how long to wait before trying again.
 type ThrottledError struct{ RetryAfter time.Duration }
@@ -76,56 +84,145 @@ var _ Store = (*store.Store)(nil)
 
 // Authenticator checks credentials of every kind.
 type Authenticator struct {
-	store      Store
-	throttle   *Throttle
-	sessionTTL time.Duration
-	now        func() time.Time
-	log        *slog.Logger
+	store            Store
+	throttle         *Throttle
+	sessionTTL       time.Duration
+	tokenMaxLifetime time.Duration
+	// hashSlots bounds concurrent password hashing; hashWait is how long an attempt waits for a slot.
+	hashSlots chan struct{}
+	hashWait  time.Duration
+	checks    atomic.Int64
+	now       func() time.Time
+	log       *slog.Logger
+}
+
+// DefaultTokenMaxLifetime is how long an API token lives at most unless configured (90 days).
+const DefaultTokenMaxLifetime = 90 * 24 * time.Hour
+
+// Option configures an Authenticator.
+type Option func(*Authenticator)
+
+// WithTokenMaxLifetime bounds the life of API tokens; d ≤ 0 keeps DefaultTokenMaxLifetime.
+// Tokens stored without an expiry (or a later one) expire this long after their creation.
+func WithTokenMaxLifetime(d time.Duration) Option {
+	return func(a *Authenticator) {
+		if d > 0 {
+			a.tokenMaxLifetime = d
+		}
+	}
+}
+
+// WithHashConcurrency lets at most n password hashes run at once (n ≤ 0: 4), each attempt
+// waiting at most wait (≤ 0: 2s) for a slot. Each argon2id hash takes 19 MiB and a core for
+// tens of milliseconds.
+func WithHashConcurrency(n int, wait time.Duration) Option {
+	return func(a *Authenticator) {
+		if n > 0 {
+			a.hashSlots = make(chan struct{}, n)
+		}
+		if wait > 0 {
+			a.hashWait = wait
+		}
+	}
 }
 
 // NewAuthenticator returns an Authenticator; sessionTTL ≤ 0 means 12 hours.
-func NewAuthenticator(s Store, t *Throttle, sessionTTL time.Duration, log *slog.Logger) *Authenticator {
+func NewAuthenticator(s Store, t *Throttle, sessionTTL time.Duration, log *slog.Logger, opts ...Option) *Authenticator {
 	if sessionTTL <= 0 {
 		sessionTTL = 12 * time.Hour
 	}
-	return &Authenticator{store: s, throttle: t, sessionTTL: sessionTTL, now: time.Now, log: log}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	a := &Authenticator{store: s, throttle: t, sessionTTL: sessionTTL, tokenMaxLifetime: DefaultTokenMaxLifetime,
+		hashSlots: make(chan struct{}, 4), hashWait: 2 * time.Second, now: time.Now, log: log}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
+}
+
+// TokenMaxLifetime is the longest an API token may live.
+func (a *Authenticator) TokenMaxLifetime() time.Duration { return a.tokenMaxLifetime }
+
+// TokenExpiry is when a token stops working: its own expiry, bounded by the maximum lifetime
+// counted from its creation (tokens made before the bound existed expire too).
+func (a *Authenticator) TokenExpiry(t *model.Token) time.Time {
+	limit := t.CreatedAt.Add(a.tokenMaxLifetime)
+	if t.ExpiresAt != nil && t.ExpiresAt.Before(limit) {
+		return *t.ExpiresAt
+	}
+	return limit
 }
 
 // SessionTTL is how long a session lives.
 func (a *Authenticator) SessionTTL() time.Duration { return a.sessionTTL }
 
-// CheckPassword authenticates a username or e-mail with a password. Repeated failures for the
-// same login are throttled (ThrottledError). Unknown users cost as much time as wrong passwords.
-func (a *Authenticator) CheckPassword(ctx context.Context, login, password string) (*model.User, error) {
-	key := strings.ToLower(login)
-	if wait := a.throttle.Blocked(ctx, key); wait > 0 {
-		return nil, &ThrottledError{RetryAfter: wait}
-	}
+// CheckPassword authenticates a username or e-mail with a password, for a client address
+// ("" when unknown). The attempt is counted before the password is verified, per user and per
+// address, and refused with a ThrottledError beyond the limits; at most the configured number
+// of hashes run at once, and an attempt that cannot get a slot in time fails with a BusyError.
+// Unknown users cost as much time as wrong passwords.
+func (a *Authenticator) CheckPassword(ctx context.Context, login, password, client string) (*model.User, error) {
 	u, err := a.store.UserByLogin(ctx, login)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("look up user: %w", err)
 	}
+	key := unknownKey(login)
 	hash := dummyHash
 	if u != nil {
-		hash = u.PasswordHash
+		key, hash = userKey(u.ID), u.PasswordHash
+	}
+	att, err := a.throttle.begin(ctx, key, client)
+	var te *ThrottledError
+	if errors.As(err, &te) {
+		return nil, err
+	}
+	if err != nil {
+		a.log.Warn("login attempt not counted", "err", err)
+	}
+	if err := a.acquireHashSlot(ctx); err != nil {
+		a.throttle.abandoned(ctx, att)
+		return nil, err
 	}
 	ok, err := VerifyPassword(hash, password)
+	<-a.hashSlots
+	a.checks.Add(1)
 	if err != nil {
 		a.log.Warn("stored password hash unreadable", "login", login, "err", err)
 	}
 	if u == nil || !ok {
-		if err := a.throttle.Fail(ctx, key); err != nil {
-			a.log.Warn("cannot count failed login", "err", err)
-		}
 		return nil, ErrUnauthenticated
 	}
-	a.throttle.Reset(ctx, key)
+	a.throttle.succeeded(ctx, att)
 	return u, nil
 }
 
+// acquireHashSlot waits up to hashWait for one of the hashing slots.
+func (a *Authenticator) acquireHashSlot(ctx context.Context) error {
+	select {
+	case a.hashSlots <- struct{}{}:
+		return nil
+	default:
+	}
+	wait := time.NewTimer(a.hashWait)
+	defer wait.Stop()
+	select {
+	case a.hashSlots <- struct{}{}:
+		return nil
+	case <-wait.C:
+		return &BusyError{RetryAfter: time.Second}
+	case <-ctx.Done():
+		return fmt.Errorf("wait to check a password: %w", ctx.Err())
+	}
+}
+
+// PasswordChecks counts the passwords verified since the start (a metric).
+func (a *Authenticator) PasswordChecks() int64 { return a.checks.Load() }
+
 // Login checks a password and starts a session; it returns the cookie value.
-func (a *Authenticator) Login(ctx context.Context, login, password string) (*model.User, string, time.Time, error) {
-	u, err := a.CheckPassword(ctx, login, password)
+func (a *Authenticator) Login(ctx context.Context, login, password, client string) (*model.User, string, time.Time, error) {
+	u, err := a.CheckPassword(ctx, login, password, client)
 	if err != nil {
 		return nil, "", time.Time{}, err
 	}
@@ -175,7 +272,7 @@ func (a *Authenticator) FromToken(ctx context.Context, secret string) (*Principa
 		return nil, fmt.Errorf("read token: %w", err)
 	}
 	now := a.now()
-	if t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) {
+	if !now.Before(a.TokenExpiry(t)) {
 		return nil, ErrUnauthenticated
 	}
 	u, err := a.user(ctx, t.UserID)
@@ -191,8 +288,8 @@ func (a *Authenticator) FromToken(ctx context.Context, secret string) (*Principa
 }
 
 // FromBasic authenticates HTTP Basic credentials.
-func (a *Authenticator) FromBasic(ctx context.Context, login, password string) (*Principal, error) {
-	u, err := a.CheckPassword(ctx, login, password)
+func (a *Authenticator) FromBasic(ctx context.Context, login, password, client string) (*Principal, error) {
+	u, err := a.CheckPassword(ctx, login, password, client)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -51,8 +52,31 @@ type Config struct {
 	Demo bool
 	// WorkerConcurrency is how many tasks a worker runs at once (ONEKO_WORKER_CONCURRENCY, default 4).
 	WorkerConcurrency int
+	// WorkerShutdownTimeout is how long a stopping worker lets its running tasks finish before
+	// it hands them back to the queue (ONEKO_WORKER_SHUTDOWN_TIMEOUT, default 30s). A Pod's
+	// termination grace period must be longer (the chart adds a margin).
+	WorkerShutdownTimeout time.Duration
 	// LogLevel is debug, info, warn or error (ONEKO_LOG_LEVEL, default info).
 	LogLevel string
+	// InstallationID overrides the identity stored in the database (ONEKO_INSTALLATION_ID,
+	// default empty: the stored one, generated on first start). Releases and namespaces are
+	// labelled with it; reconcile only touches releases that carry it.
+	InstallationID string
+	// OrphanSweepMaxShare is the largest share of the installation's releases one orphan
+	// sweep may uninstall (ONEKO_ORPHAN_SWEEP_MAX_SHARE, default 0.5, above 0 and at most 1); a larger
+	// sweep removes nothing and is reported.
+	OrphanSweepMaxShare float64
+	// AllowClusterScoped lists the kinds (such as ClusterRole) a release may create at cluster
+	// scope (ONEKO_ALLOW_CLUSTER_SCOPED, comma-separated, "*" for any; default none).
+	AllowClusterScoped []string
+	// AllowNamespaces lists namespaces every release may write into besides its own
+	// (ONEKO_ALLOW_NAMESPACES, comma-separated, "*" for any; default none).
+	AllowNamespaces []string
+	// Auth configures sign-in, API tokens and the live event stream.
+	Auth Auth
+	// RenderMaxBytes caps the output of each placeholder and of each rendered template
+	// (ONEKO_RENDER_MAX_BYTES, default 1MiB; bytes, or a number with KiB or MiB).
+	RenderMaxBytes int
 }
 
 // Local reports whether the embedded MongoDB replacement is used.
@@ -122,10 +146,41 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	} else {
 		c.WorkerConcurrency = n
 	}
+	if d, err := time.ParseDuration(get("ONEKO_WORKER_SHUTDOWN_TIMEOUT", "30s")); err != nil || d < time.Second || d > time.Hour {
+		errs = append(errs, fmt.Errorf("ONEKO_WORKER_SHUTDOWN_TIMEOUT: want a duration from 1s to 1h, e.g. 30s"))
+	} else {
+		c.WorkerShutdownTimeout = d
+	}
+	if n, err := parseBytes(get("ONEKO_RENDER_MAX_BYTES", "1MiB")); err != nil || n < 4<<10 || n > 256<<20 {
+		errs = append(errs, fmt.Errorf("ONEKO_RENDER_MAX_BYTES: want a size from 4KiB to 256MiB, such as 1MiB or 1048576"))
+	} else {
+		c.RenderMaxBytes = n
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("ONEKO_LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel))
+	}
+	c.InstallationID = get("ONEKO_INSTALLATION_ID", "")
+	if c.InstallationID != "" && !installationIDPattern.MatchString(c.InstallationID) {
+		errs = append(errs, fmt.Errorf("ONEKO_INSTALLATION_ID=%q: want 1 to 40 lowercase letters, digits and inner dashes, e.g. prod-eu", c.InstallationID))
+	}
+	if f, err := strconv.ParseFloat(get("ONEKO_ORPHAN_SWEEP_MAX_SHARE", "0.5"), 64); err != nil || f <= 0 || f > 1 {
+		errs = append(errs, errors.New("ONEKO_ORPHAN_SWEEP_MAX_SHARE: want a number above 0 and at most 1, e.g. 0.5"))
+	} else {
+		c.OrphanSweepMaxShare = f
+	}
+	c.AllowClusterScoped = commaList(get("ONEKO_ALLOW_CLUSTER_SCOPED", ""))
+	for _, k := range c.AllowClusterScoped {
+		if k != "*" && !kindPattern.MatchString(k) {
+			errs = append(errs, fmt.Errorf("ONEKO_ALLOW_CLUSTER_SCOPED: %q is not a kind; want kinds such as ClusterRole,ClusterRoleBinding or *", k))
+		}
+	}
+	c.AllowNamespaces = commaList(get("ONEKO_ALLOW_NAMESPACES", ""))
+	for _, n := range c.AllowNamespaces {
+		if n != "*" && !namespacePattern.MatchString(n) {
+			errs = append(errs, fmt.Errorf("ONEKO_ALLOW_NAMESPACES: %q is not a namespace name; want names such as monitoring,ingress or *", n))
+		}
 	}
 	if !c.Local() && c.SecretKey == "" {
 		errs = append(errs, errors.New("ONEKO_SECRET_KEY is required with ONEKO_MONGO_URI: set 64 hex digits (openssl rand -hex 32) and keep it safe"))
@@ -136,6 +191,8 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
 		errs = append(errs, errors.New("ONEKO_REDIS_URL: want redis://host:port/db or rediss://"))
 	}
+	authCfg, authErrs := authFromEnv(get)
+	c.Auth, errs = authCfg, append(errs, authErrs...)
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
 	}
@@ -143,6 +200,43 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("configuration: %w", errors.Join(errs...))
 	}
 	return c, nil
+}
+
+// installationIDPattern is what ONEKO_INSTALLATION_ID may be: a DNS label of at most 40
+// characters, so that it fits in label values and release-name hashes.
+var installationIDPattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$`)
+
+// kindPattern and namespacePattern are what ONEKO_ALLOW_CLUSTER_SCOPED and
+// ONEKO_ALLOW_NAMESPACES may list.
+var (
+	kindPattern      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,62}$`)
+	namespacePattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+)
+
+// commaList splits a comma-separated list, dropping blanks.
+func commaList(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// parseBytes reads a size in bytes: a whole number, optionally followed by KiB or MiB.
+func parseBytes(s string) (int, error) {
+	unit := 1
+	for suffix, u := range map[string]int{"KiB": 1 << 10, "MiB": 1 << 20} {
+		if rest, ok := strings.CutSuffix(s, suffix); ok {
+			s, unit = strings.TrimSpace(rest), u
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > (1<<40)/unit {
+		return 0, fmt.Errorf("%q is not a size", s)
+	}
+	return n * unit, nil
 }
 
 var weekdays = map[string]time.Weekday{

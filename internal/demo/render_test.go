@@ -70,7 +70,7 @@ func TestSeededProjectDeploys(t *testing.T) {
 			if err := v.Validate(p, render.Check); err != nil {
 				t.Fatal(err)
 			}
-			plan, err := deploy.NewPlanner(s).Plan(ctx, p, v)
+			plan, err := deploy.NewPlanner(s, "demo-test", render.Limits{}).Plan(ctx, p, v)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -29,25 +29,27 @@ type RegistryHosts interface {
 	GetDockerRegistry(ctx context.Context, id string) (*model.DockerRegistry, error)
 }
 
-// Planner renders plans.
+// Planner renders the plans of one installation.
 type Planner struct {
-	registries RegistryHosts
+	registries   RegistryHosts
+	installation string
+	limits       render.Limits
 }
 
-// NewPlanner returns a Planner.
-func NewPlanner(r RegistryHosts) *Planner { return &Planner{registries: r} }
+// NewPlanner returns a Planner for the installation with the given id (see
+// store.InstallationID) that renders within limits; release names and implicit namespaces
+// depend on the installation.
+func NewPlanner(r RegistryHosts, installationID string, limits render.Limits) *Planner {
+	return &Planner{registries: r, installation: installationID, limits: limits}
+}
 
-// Namespace is the namespace a version deploys into: its override, the project's, or
-// O-Neko's implicit one per project and version.
-func Namespace(p *model.Project, v *model.Version) string {
+// Namespace is the namespace a version deploys into: its override, the project's, or an
+// implicit one per installation, project and version (see implicitNamespace).
+func Namespace(installationID string, p *model.Project, v *model.Version) string {
 	if ns := v.EffectiveNamespace(p); ns != "" {
 		return ns
 	}
-	ns, err := model.SanitizeNamespace(p.Name + "-" + v.Name)
-	if err != nil {
-		return model.NamespacePrefix + "default"
-	}
-	return ns
+	return implicitNamespace(installationID, p, v)
 }
 
 // Plan renders the version's effective templates. Render errors wrap model.ErrInvalid: the
@@ -57,23 +59,8 @@ func (pl *Planner) Plan(ctx context.Context, p *model.Project, v *model.Version)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: docker registry: %w", v, err)
 	}
-	ns := Namespace(p, v)
-	in := render.Input{
-		Context: render.Context{
-			ProjectID: p.ID, ProjectName: p.Name, VersionID: v.ID, VersionName: v.Name,
-			ImageHost: reg.Host(), ImageRepository: p.ImageName, ImageTag: v.Name, ImageDigest: v.Digest, Namespace: ns,
-		},
-		Overrides:    v.TemplateVariables,
-		URLTemplates: p.URLTemplates,
-		Templates:    render.MergeTemplates(toRender(p.DefaultConfigurationTemplates), toRender(v.ConfigurationTemplates)),
-	}
-	if len(v.URLTemplates) > 0 {
-		in.URLTemplates = v.URLTemplates
-	}
-	for _, tv := range p.TemplateVariables {
-		in.Variables = append(in.Variables, render.Variable{Name: tv.Name, DefaultValue: tv.DefaultValue})
-	}
-	res, err := render.Render(in)
+	ns := Namespace(pl.installation, p, v)
+	res, err := render.Render(pl.input(p, v, reg.Host(), ns))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", model.ErrInvalid, err)
 	}
@@ -82,6 +69,47 @@ func (pl *Planner) Plan(ctx context.Context, p *model.Project, v *model.Version)
 		out.Releases = append(out.Releases, Release{Name: r.Name, Namespace: ns, Template: fromRender(r.Template), Values: r.Values, ValuesMap: r.ValuesMap})
 	}
 	return out, nil
+}
+
+// Trial renders a project, or a version when v is not nil, the way a deploy would and
+// reports only templates that exceed the rendering limits (see render.CheckLimits), as
+// an error wrapping model.ErrInvalid. It is meant for saves: problems that depend on the
+// version, such as undefined variables, are left to the deploy.
+func (pl *Planner) Trial(ctx context.Context, p *model.Project, v *model.Version) error {
+	if v == nil {
+		// A stand-in for the project's future versions.
+		v = &model.Version{ID: "000000000000000000000000", Name: "trial"}
+	}
+	host := ""
+	if reg, err := pl.registries.GetDockerRegistry(ctx, p.DockerRegistryID); err == nil {
+		host = reg.Host()
+	}
+	if err := render.CheckLimits(pl.input(p, v, host, Namespace(pl.installation, p, v))); err != nil {
+		return fmt.Errorf("%w: %w", model.ErrInvalid, err)
+	}
+	return nil
+}
+
+// input is what the renderer needs to render v of p.
+func (pl *Planner) input(p *model.Project, v *model.Version, host, ns string) render.Input {
+	in := render.Input{
+		Context: render.Context{
+			ProjectID: p.ID, ProjectName: p.Name, VersionID: v.ID, VersionName: v.Name,
+			ImageHost: host, ImageRepository: p.ImageName, ImageTag: v.Name, ImageDigest: v.Digest, Namespace: ns,
+		},
+		Overrides:    v.TemplateVariables,
+		URLTemplates: p.URLTemplates,
+		Templates:    render.MergeTemplates(toRender(p.DefaultConfigurationTemplates), toRender(v.ConfigurationTemplates)),
+		Limits:       pl.limits,
+		ReleaseName:  func(template string) string { return ReleaseName(pl.installation, p, v, template) },
+	}
+	if len(v.URLTemplates) > 0 {
+		in.URLTemplates = v.URLTemplates
+	}
+	for _, tv := range p.TemplateVariables {
+		in.Variables = append(in.Variables, render.Variable{Name: tv.Name, DefaultValue: tv.DefaultValue})
+	}
+	return in
 }
 
 func toRender(ts []model.ConfigurationTemplate) []render.Template {

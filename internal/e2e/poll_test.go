@@ -4,13 +4,17 @@ import (
 	"context"
 	"io"
 	"log"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/hibiken/asynq"
 
 	"github.com/oneko/oneko/internal/model"
 )
@@ -84,5 +88,102 @@ func TestPollCycle(t *testing.T) {
 	}
 	if n := pending(t, "critical"); n != 3 {
 		t.Fatalf("an idle poll queued work: %d", n)
+	}
+}
+
+// stoppableRegistry is an in-process registry on a fixed address that can be stopped (its port
+// refuses connections) and started again with its content kept.
+type stoppableRegistry struct {
+	t       *testing.T
+	addr    string
+	handler http.Handler
+	srv     *http.Server
+}
+
+func newStoppableRegistry(t *testing.T) *stoppableRegistry {
+	t.Helper()
+	r := &stoppableRegistry{t: t, handler: ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0)))}
+	r.start("127.0.0.1:0")
+	t.Cleanup(r.stop)
+	return r
+}
+
+func (r *stoppableRegistry) start(addr string) {
+	r.t.Helper()
+	var l net.Listener
+	var err error
+	for i := 0; i < 50; i++ { // the port may take a moment to be free again
+		if l, err = net.Listen("tcp", addr); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.addr = l.Addr().String()
+	r.srv = &http.Server{Handler: r.handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = r.srv.Serve(l) }()
+}
+
+func (r *stoppableRegistry) stop() {
+	if r.srv != nil {
+		_ = r.srv.Close()
+		r.srv = nil
+	}
+}
+
+// TestPollingSurvivesFailures: a project created before its first push discovers the tag by
+// polling; the registry then goes away for longer than an interval (polls fail) and comes back:
+// the next tag is discovered too. Before, one failed poll archived the task under its fixed id
+// "poll:<registry>" and every later poll of that registry was refused as a duplicate.
+func TestPollingSurvivesFailures(t *testing.T) {
+	s := newSystem(t)
+	s.startWorker()
+	reg := newStoppableRegistry(t)
+	regID, projectID := s.createRegistryAndProject("http://"+reg.addr, "auto", "x-secret", "team/app")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const interval = time.Second
+	r, err := s.store.GetDockerRegistry(ctx, regID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.PollInterval = model.Duration(interval) // below the api's minimum, to keep the test short
+	if err := s.store.UpdateDockerRegistry(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	go s.worker.RunPollScheduler(ctx, 100*time.Millisecond)
+
+	time.Sleep(2 * interval) // polls of a repository without any tag
+	push(t, reg.addr, "team/app", "1.0")
+	s.waitVersion(projectID, "1.0", "")
+
+	reg.stop()
+	waitArchived(t, "low", 1) // at least one poll failed
+	time.Sleep(interval)
+	reg.start(reg.addr)
+	push(t, reg.addr, "team/app", "2.0")
+	s.waitVersion(projectID, "2.0", "")
+	if _, err := s.store.GetVersionByTag(ctx, projectID, "1.0"); err != nil {
+		t.Fatalf("version 1.0 lost: %v", err)
+	}
+}
+
+// waitArchived waits until queue holds at least n archived (failed) tasks.
+func waitArchived(t *testing.T, queue string, n int) {
+	t.Helper()
+	insp := asynq.NewInspector(asynq.RedisClientOpt{Addr: redisSrv.Addr()})
+	defer insp.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		q, err := insp.GetQueueInfo(queue)
+		if err == nil && q.Archived >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %d archived tasks in %s after 30s (%+v, %v)", n, queue, q, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -37,6 +37,9 @@ type Options struct {
 	CapabilitiesTTL time.Duration
 	// Logger receives Helm's log at debug level. Default: discard.
 	Logger *slog.Logger
+	// Confinement says what releases may create outside their namespace; the zero value:
+	// nothing (see Confinement).
+	Confinement Confinement
 }
 
 // Client runs Helm actions against one cluster. Build it once and share it: it is safe for
@@ -49,6 +52,8 @@ type Client struct {
 	maxHistory int
 	capsTTL    time.Duration
 	now        func() time.Time
+	// confinement keeps releases inside their namespaces (UpgradeInstall).
+	confinement Confinement
 
 	capsMu   sync.Mutex
 	caps     *chartutil.Capabilities
@@ -97,13 +102,14 @@ func New(cfg *rest.Config, opts Options) (*Client, error) {
 		return nil, fmt.Errorf("helm client: dynamic client: %w", err)
 	}
 	return &Client{
-		getter:     &sharedGetter{config: cfg, discovery: cached, mapper: mapper},
-		kube:       cs,
-		dyn:        dyn,
-		log:        opts.Logger,
-		maxHistory: opts.MaxHistory,
-		capsTTL:    opts.CapabilitiesTTL,
-		now:        time.Now,
+		getter:      &sharedGetter{config: cfg, discovery: cached, mapper: mapper},
+		kube:        cs,
+		dyn:         dyn,
+		log:         opts.Logger,
+		maxHistory:  opts.MaxHistory,
+		capsTTL:     opts.CapabilitiesTTL,
+		now:         time.Now,
+		confinement: opts.Confinement,
 	}, nil
 }
 

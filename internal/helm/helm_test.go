@@ -40,7 +40,7 @@ func TestUpgradeInstallStatusListUninstall(t *testing.T) {
 	c := newClient(t)
 	ns := kube.Namespace(t, "helm")
 	ch := loadChart(t)
-	labels := helm.VersionLabels("p1", "v-"+ns)
+	labels := helm.VersionLabels("inst-1", "p1", "v-"+ns)
 
 	rel, err := c.UpgradeInstall(ctx, helm.Release{Name: "web", Namespace: ns, Chart: ch,
 		Values: map[string]any{"replicas": 2, "image": "example.invalid/app:1"}, Labels: labels}, true, 2*time.Minute)

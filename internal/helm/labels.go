@@ -3,6 +3,9 @@ package helm
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+
+	"helm.sh/helm/v3/pkg/release"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -13,6 +16,9 @@ const (
 	LabelProject = "oneko.io/project"
 	// LabelVersion holds LabelValue of the id of the version a release belongs to.
 	LabelVersion = "oneko.io/version"
+	// LabelInstallation holds LabelValue of the id of the oneko installation (one database)
+	// that made a release or namespace. Releases made before it existed lack it.
+	LabelInstallation = "oneko.io/installation"
 	// LabelManagedBy marks what oneko created; its value is ManagedBy.
 	LabelManagedBy = "app.kubernetes.io/managed-by"
 	// ManagedBy is the value of LabelManagedBy.
@@ -31,7 +37,47 @@ func LabelValue(id string) string {
 	return "x" + hex.EncodeToString(sum[:])[:40]
 }
 
-// VersionLabels returns the labels of the releases of one version.
-func VersionLabels(projectID, versionID string) map[string]string {
-	return map[string]string{LabelProject: LabelValue(projectID), LabelVersion: LabelValue(versionID), LabelManagedBy: ManagedBy}
+// VersionLabels returns the labels of the releases of one version of one installation.
+func VersionLabels(installationID, projectID, versionID string) map[string]string {
+	return map[string]string{
+		LabelInstallation: LabelValue(installationID), LabelProject: LabelValue(projectID),
+		LabelVersion: LabelValue(versionID), LabelManagedBy: ManagedBy,
+	}
+}
+
+// Owner is who a release belongs to, as its labels say (label values, see LabelValue).
+type Owner struct {
+	// Installation is empty for a release made before installations had ids.
+	Installation string
+	Project      string
+	Version      string
+	// Managed reports the managed-by=oneko label.
+	Managed bool
+}
+
+// OwnerOf reads the owner labels of a release.
+func OwnerOf(r *release.Release) Owner {
+	return Owner{Installation: r.Labels[LabelInstallation], Project: r.Labels[LabelProject],
+		Version: r.Labels[LabelVersion], Managed: r.Labels[LabelManagedBy] == ManagedBy}
+}
+
+// String names the owner for messages.
+func (o Owner) String() string {
+	switch {
+	case !o.Managed:
+		return "not managed by oneko"
+	case o.Installation == "":
+		return fmt.Sprintf("version %s of project %s (made before installation ids)", o.Version, o.Project)
+	}
+	return fmt.Sprintf("version %s of project %s of installation %s", o.Version, o.Project, o.Installation)
+}
+
+// Belongs reports whether the owner is the given version of the given installation. A
+// release without an installation label (made before installation ids) belongs to the
+// version its version label names: the caller has that version in its own store.
+func (o Owner) Belongs(installationID, versionID string) bool {
+	if !o.Managed || o.Version != LabelValue(versionID) {
+		return false
+	}
+	return o.Installation == "" || o.Installation == LabelValue(installationID)
 }

@@ -39,6 +39,10 @@ func (c *Client) UpgradeInstall(ctx context.Context, r Release, wait bool, timeo
 		return nil, fmt.Errorf("upgrade release %s/%s: %w", r.Namespace, r.Name, err)
 	}
 	c.waitReady(ctx, cfg, ol)
+	cf := &confiner{Confinement: c.confinement, ns: r.Namespace, mapper: c.getter.mapper}
+	if rw, ok := cfg.KubeClient.(*readyWaitClient); ok {
+		rw.confine = cf
+	}
 	_, err = cfg.Releases.Last(r.Name)
 	switch {
 	case errors.Is(err, driver.ErrReleaseNotFound):
@@ -46,6 +50,7 @@ func (c *Client) UpgradeInstall(ctx context.Context, r Release, wait bool, timeo
 		in.ReleaseName, in.Namespace = r.Name, r.Namespace
 		in.Wait, in.Timeout = wait, timeout
 		in.Labels = r.Labels
+		in.PostRenderer = cf
 		rel, err := in.RunWithContext(ctx, r.Chart, r.Values)
 		return rel, ol.fail("install", r.Namespace, r.Name, err)
 	case err != nil:
@@ -55,6 +60,7 @@ func (c *Client) UpgradeInstall(ctx context.Context, r Release, wait bool, timeo
 	up.Namespace = r.Namespace
 	up.Wait, up.Timeout = wait, timeout
 	up.Labels = r.Labels
+	up.PostRenderer = cf
 	up.MaxHistory = c.maxHistory
 	rel, err := up.RunWithContext(ctx, r.Name, r.Chart, r.Values)
 	return rel, ol.fail("upgrade", r.Namespace, r.Name, err)

@@ -41,6 +41,28 @@ type readyWaitClient struct {
 	ctx context.Context
 	dyn dynamic.Interface
 	log func(format string, v ...any)
+	// confine, when set, checks every object before it is created or updated.
+	confine *confiner
+}
+
+// Create checks the resources against the release's confinement, then creates them.
+func (w *readyWaitClient) Create(resources kube.ResourceList) (*kube.Result, error) {
+	if w.confine != nil {
+		if err := w.confine.checkResources(resources); err != nil {
+			return nil, err
+		}
+	}
+	return w.Client.Create(resources)
+}
+
+// Update checks the target resources against the release's confinement, then updates.
+func (w *readyWaitClient) Update(original, target kube.ResourceList, force bool) (*kube.Result, error) {
+	if w.confine != nil {
+		if err := w.confine.checkResources(target); err != nil {
+			return nil, err
+		}
+	}
+	return w.Client.Update(original, target, force)
 }
 
 // waitReady makes cfg's actions wait for readiness with a readyWaitClient bound to ctx.

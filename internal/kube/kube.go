@@ -25,27 +25,41 @@ const ManagedByLabel = "app.kubernetes.io/managed-by"
 // ManagedBy is the value of ManagedByLabel.
 const ManagedBy = "oneko"
 
-// Client manages namespaces and pull secrets.
+// InstallationLabel holds the id of the oneko installation that created a namespace (the
+// same label marks its Helm releases).
+const InstallationLabel = "oneko.io/installation"
+
+// Client manages the namespaces and pull secrets of one oneko installation.
 type Client struct {
-	cs kubernetes.Interface
+	cs           kubernetes.Interface
+	installation string
 }
 
-// New returns a Client for a cluster.
-func New(cfg *rest.Config) (*Client, error) {
+// New returns a Client for a cluster that labels what it creates with installationID (a
+// valid label value).
+func New(cfg *rest.Config, installationID string) (*Client, error) {
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes client: %w", err)
 	}
-	return &Client{cs: cs}, nil
+	return &Client{cs: cs, installation: installationID}, nil
 }
 
 // NewForClientset wraps an existing clientset.
-func NewForClientset(cs kubernetes.Interface) *Client { return &Client{cs: cs} }
+func NewForClientset(cs kubernetes.Interface, installationID string) *Client {
+	return &Client{cs: cs, installation: installationID}
+}
 
-// EnsureNamespace creates the namespace if missing and writes one image pull secret for every
-// docker registry with credentials. It can be called again at any time (it converges).
+// labels are the labels of what the client creates.
+func (c *Client) labels() map[string]string {
+	return map[string]string{ManagedByLabel: ManagedBy, InstallationLabel: c.installation}
+}
+
+// EnsureNamespace creates the namespace if missing, labelled with the installation, and
+// writes one image pull secret for every docker registry with credentials. It can be called
+// again at any time (it converges). A namespace that exists already is used as it is.
 func (c *Client) EnsureNamespace(ctx context.Context, name string, registries []model.DockerRegistry) error {
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{ManagedByLabel: ManagedBy}}}
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: c.labels()}}
 	if _, err := c.cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("create namespace %s: %w", name, err)
 	}
@@ -78,7 +92,7 @@ func (c *Client) ensurePullSecret(ctx context.Context, namespace string, r *mode
 		return fmt.Errorf("pull secret of %s: %w", r.Name, err)
 	}
 	sec := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: PullSecretName(r), Namespace: namespace, Labels: map[string]string{ManagedByLabel: ManagedBy}},
+		ObjectMeta: metav1.ObjectMeta{Name: PullSecretName(r), Namespace: namespace, Labels: c.labels()},
 		Type:       corev1.SecretTypeDockerConfigJson,
 		Data:       map[string][]byte{corev1.DockerConfigJsonKey: cfg},
 	}
@@ -94,11 +108,33 @@ func (c *Client) ensurePullSecret(ctx context.Context, namespace string, r *mode
 	return nil
 }
 
-// DeleteNamespace deletes a namespace; one that is already gone is not an error.
+// DeleteNamespace deletes a namespace this installation created: one labelled with its id, or
+// managed by oneko with no installation label (created before installations had ids). A
+// namespace created by another installation or by someone else is left alone, and one that
+// is already gone is not an error: neither is reported.
 func (c *Client) DeleteNamespace(ctx context.Context, name string) error {
-	err := c.cs.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{})
+	ns, err := c.cs.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read namespace %s: %w", name, err)
+	}
+	if !c.owns(ns.Labels) {
+		return nil
+	}
+	err = c.cs.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &ns.UID}})
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("delete namespace %s: %w", name, err)
 	}
 	return nil
+}
+
+// owns reports whether labels mark an object of this installation.
+func (c *Client) owns(labels map[string]string) bool {
+	if labels[ManagedByLabel] != ManagedBy {
+		return false
+	}
+	inst, ok := labels[InstallationLabel]
+	return !ok || inst == c.installation
 }

@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 // TestNamespaceWithPullSecrets runs against the real control plane.
 func TestNamespaceWithPullSecrets(t *testing.T) {
 	ctx := context.Background()
-	c, err := kube.New(cluster.RESTConfig())
+	c, err := kube.New(cluster.RESTConfig(), "inst-a")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestNamespaceWithPullSecrets(t *testing.T) {
 	}
 	cs := cluster.Client(t)
 	ns, err := cs.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
-	if err != nil || ns.Labels[kube.ManagedByLabel] != kube.ManagedBy {
+	if err != nil || ns.Labels[kube.ManagedByLabel] != kube.ManagedBy || ns.Labels[kube.InstallationLabel] != "inst-a" {
 		t.Fatalf("namespace = %v, %v", ns, err)
 	}
 	secrets, err := cs.CoreV1().Secrets(name).List(ctx, metav1.ListOptions{LabelSelector: kube.ManagedByLabel + "=" + kube.ManagedBy})
@@ -61,5 +61,55 @@ func TestNamespaceWithPullSecrets(t *testing.T) {
 	}
 	if err := c.DeleteNamespace(ctx, "on-never-existed"); err != nil {
 		t.Fatalf("deleting a missing namespace: %v", err)
+	}
+}
+
+// TestDeleteOnlyOwnNamespaces: an installation deletes the namespaces it created and those
+// from before installation ids, never another installation's or one oneko did not create.
+func TestDeleteOnlyOwnNamespaces(t *testing.T) {
+	ctx := context.Background()
+	a, err := kube.New(cluster.RESTConfig(), "inst-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := kube.New(cluster.RESTConfig(), "inst-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := cluster.Client(t)
+	if err := b.EnsureNamespace(ctx, "on-kube-of-b", nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, labels := range map[string]map[string]string{
+		"on-kube-legacy":  {kube.ManagedByLabel: kube.ManagedBy},
+		"on-kube-foreign": {"team": "payments"},
+	} {
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}
+		if _, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		for _, n := range []string{"on-kube-of-b", "on-kube-foreign", "on-kube-legacy"} {
+			_ = cs.CoreV1().Namespaces().Delete(context.Background(), n, metav1.DeleteOptions{})
+		}
+	})
+	for _, n := range []string{"on-kube-of-b", "on-kube-foreign", "on-kube-legacy"} {
+		if err := a.DeleteNamespace(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alive := func(n string) bool {
+		ns, err := cs.CoreV1().Namespaces().Get(ctx, n, metav1.GetOptions{})
+		return err == nil && ns.DeletionTimestamp == nil
+	}
+	if !alive("on-kube-of-b") || !alive("on-kube-foreign") {
+		t.Fatal("installation a deleted a namespace it did not create")
+	}
+	if alive("on-kube-legacy") {
+		t.Fatal("a namespace from before installation ids was not deleted")
+	}
+	if err := b.DeleteNamespace(ctx, "on-kube-of-b"); err != nil || alive("on-kube-of-b") {
+		t.Fatalf("installation b could not delete its own namespace: %v", err)
 	}
 }

@@ -30,6 +30,8 @@ const (
 	EntityNamespace      = "namespace"
 	EntityUser           = "user"
 	EntityToken          = "token"
+	// EntityInstallation: the whole installation (its id is the installation id).
+	EntityInstallation = "installation"
 )
 
 // DefaultActivityRetention is how long activities are kept unless configured otherwise.

@@ -11,8 +11,8 @@ var ErrInvalid = errors.New("invalid")
 
 // FieldError says which field of a document is wrong and why.
 type FieldError struct {
-	Field   string
-	Message string
+	Field   string `json:"field"`
+	Message string `json:"message"`
 }
 
 func (e FieldError) Error() string { return e.Field + ": " + e.Message }

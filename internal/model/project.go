@@ -8,6 +8,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/oneko/oneko/internal/lifetime"
+	"github.com/oneko/oneko/internal/render"
 )
 
 // DeploymentBehaviour says what happens to a version when its image changes.
@@ -155,6 +156,11 @@ func (p *Project) Normalize() {
 	if p.TemplateVariables == nil {
 		p.TemplateVariables = []TemplateVariable{}
 	}
+	for i := range p.TemplateVariables {
+		if p.TemplateVariables[i].Values == nil {
+			p.TemplateVariables[i].Values = []string{} // answered as [], never null
+		}
+	}
 }
 
 // Validate checks every field of the project; check validates template syntax.
@@ -249,11 +255,6 @@ func validateTemplates(pr *problems, field string, ts []ConfigurationTemplate, c
 	}
 }
 
-func containsLineBreak(s string) bool {
-	for _, r := range s {
-		if r == '\n' || r == '\r' {
-			return true
-		}
-	}
-	return false
-}
+// containsLineBreak applies the renderer's line-break rule (see render.HasLineBreak), so
+// that a value saved is a value that renders.
+func containsLineBreak(s string) bool { return render.HasLineBreak(s) }

@@ -31,6 +31,13 @@ var (
 	ErrInvalidYAML = errors.New("rendered output is not valid YAML")
 	// ErrDuplicateRelease reports two templates that map to the same release name.
 	ErrDuplicateRelease = errors.New("duplicate release name")
+	// ErrTooLarge reports a placeholder, a value or a rendered template larger than
+	// Limits.MaxBytes.
+	ErrTooLarge = errors.New("output too large")
+	// ErrTooDeep reports expressions or blocks nested more deeply than MaxDepth.
+	ErrTooDeep = errors.New("expression nested too deeply")
+	// ErrTooComplex reports a template that takes more than MaxSteps to render.
+	ErrTooComplex = errors.New("template too complex")
 )
 
 // Error is a problem found while checking or rendering one template.

@@ -6,34 +6,44 @@ import (
 	"unicode/utf8"
 )
 
-// function describes one fn.* function: the types of its parameters for each accepted
+// function describes one fn.* function: the kinds of its parameters for each accepted
 // arity, and its implementation.
 type function struct {
-	// signatures lists the accepted parameter lists; the first is the shortest.
-	signatures [][]valueType
-	call       func(args []any) (string, error)
+	// signatures lists the accepted parameter lists; the first is the shortest. A string
+	// parameter also takes null, an integer parameter also takes bytes and shorts.
+	signatures [][]kind
+	// call computes the result from the arguments: strings as string, integers as int.
+	call func(args []any) (string, error)
+	// size, when set, returns the length in bytes of the result before call builds it, so
+	// that a result over the limit is refused without being allocated. Functions without
+	// it return at most a few times the bytes of their arguments.
+	size func(args []any) int
+	// nullSafe functions behave like their Apache Commons Lang model with null: a null
+	// first argument gives null, a null in another string parameter leaves the first
+	// argument unchanged.
+	nullSafe bool
 }
 
 // lookupFunction returns the function called fn.<name>.
 func lookupFunction(name string) (function, bool) {
-	s, i := typeString, typeInt
+	s, i := kindString, kindInt
 	switch name {
 	case "lowerCase":
-		return function{[][]valueType{{s}}, func(a []any) (string, error) { return strings.ToLower(a[0].(string)), nil }}, true
+		return function{[][]kind{{s}}, func(a []any) (string, error) { return strings.ToLower(a[0].(string)), nil }, nil, true}, true
 	case "upperCase":
-		return function{[][]valueType{{s}}, func(a []any) (string, error) { return strings.ToUpper(a[0].(string)), nil }}, true
+		return function{[][]kind{{s}}, func(a []any) (string, error) { return strings.ToUpper(a[0].(string)), nil }, nil, true}, true
 	case "trim":
-		return function{[][]valueType{{s}}, func(a []any) (string, error) { return javaTrim(a[0].(string)), nil }}, true
+		return function{[][]kind{{s}}, func(a []any) (string, error) { return javaTrim(a[0].(string)), nil }, nil, true}, true
 	case "replace":
-		return function{[][]valueType{{s, s, s}, {s, s, s, i}}, replace}, true
+		return function{[][]kind{{s, s, s}, {s, s, s, i}}, replace, replaceSize, true}, true
 	case "truncate":
-		return function{[][]valueType{{s, i}}, func(a []any) (string, error) { return truncate(a[0].(string), a[1].(int)) }}, true
+		return function{[][]kind{{s, i}}, func(a []any) (string, error) { return truncate(a[0].(string), a[1].(int)) }, nil, true}, true
 	case "removeStart":
-		return function{[][]valueType{{s, s}}, func(a []any) (string, error) { return strings.TrimPrefix(a[0].(string), a[1].(string)), nil }}, true
+		return function{[][]kind{{s, s}}, func(a []any) (string, error) { return strings.TrimPrefix(a[0].(string), a[1].(string)), nil }, nil, true}, true
 	case "removeEnd":
-		return function{[][]valueType{{s, s}}, func(a []any) (string, error) { return strings.TrimSuffix(a[0].(string), a[1].(string)), nil }}, true
+		return function{[][]kind{{s, s}}, func(a []any) (string, error) { return strings.TrimSuffix(a[0].(string), a[1].(string)), nil }, nil, true}, true
 	case "suffixWithMaxLength":
-		return function{[][]valueType{{s, s, i}}, suffixWithMaxLength}, true
+		return function{[][]kind{{s, s, i}}, suffixWithMaxLength, nil, false}, true
 	}
 	return function{}, false
 }
@@ -44,7 +54,7 @@ func functionNames() string {
 }
 
 // signatureFor returns the parameter list for a call with n arguments.
-func (f function) signatureFor(n int) ([]valueType, bool) {
+func (f function) signatureFor(n int) ([]kind, bool) {
 	for _, sig := range f.signatures {
 		if len(sig) == n {
 			return sig, true
@@ -60,6 +70,18 @@ func (f function) arities() string {
 		parts[k] = fmt.Sprint(len(sig))
 	}
 	return strings.Join(parts, " or ")
+}
+
+// accepts reports whether an argument of kind k can be passed for a parameter of kind
+// param (Java's method invocation conversion, as far as fn's parameters go).
+func accepts(param, k kind) bool {
+	if k == kindAny {
+		return true
+	}
+	if param == kindString {
+		return k == kindString || k == kindNull
+	}
+	return k == kindInt || k == kindShort || k == kindByte
 }
 
 // javaTrim removes leading and trailing characters up to U+0020, like Java's String.trim.
@@ -81,6 +103,23 @@ func replace(a []any) (string, error) {
 	return strings.Replace(text, search, replacement, limit), nil
 }
 
+// replaceSize returns the length of replace's result without building it.
+func replaceSize(a []any) int {
+	text, search, replacement := a[0].(string), a[1].(string), a[2].(string)
+	limit := -1
+	if len(a) == 4 {
+		limit = a[3].(int)
+	}
+	if search == "" || limit == 0 {
+		return len(text)
+	}
+	n := strings.Count(text, search)
+	if limit > 0 && limit < n {
+		n = limit
+	}
+	return len(text) + n*(len(replacement)-len(search))
+}
+
 // truncate keeps the first width characters of s.
 func truncate(s string, width int) (string, error) {
 	if width < 0 {
@@ -89,14 +128,14 @@ func truncate(s string, width int) (string, error) {
 	return firstRunes(s, width), nil
 }
 
-// suffixWithMaxLength appends a[1] to a[0], first cutting a[0] so the result has at most
-// a[2] characters. O-Neko added this function in 1.2.0 (pull request #53); its source was
-// not at hand, so the argument order and behaviour here are oneko's reading of the name.
+// suffixWithMaxLength appends a[1] to a[0], first cutting a[0] so that the result has at
+// most a[2] characters. When the suffix alone is longer than a[2], the result is the
+// suffix alone, as in O-Neko.
 func suffixWithMaxLength(a []any) (string, error) {
 	s, suffix, limit := a[0].(string), a[1].(string), a[2].(int)
 	n := utf8.RuneCountInString(suffix)
-	if n > limit {
-		return "", fmt.Errorf("suffix %q is longer than the maximum length %d", suffix, limit)
+	if n >= limit {
+		return suffix, nil
 	}
 	return firstRunes(s, limit-n) + suffix, nil
 }

@@ -12,7 +12,7 @@ func evalSnippet(t *testing.T, content string, vars map[string]string, urls []st
 	if err != nil {
 		return "", err
 	}
-	ev := &evaluator{content: content, scope: scope{vars: vars, urls: urls, hasURLs: true}}
+	ev := &evaluator{content: content, scope: scope{vars: vars, urls: urls, hasURLs: true}, max: DefaultMaxBytes}
 	return ev.run(prog)
 }
 
@@ -53,6 +53,12 @@ func TestFunctions(t *testing.T) {
 		{"suffix cuts the string", `{{fn.suffixWithMaxLength("abcdefghij", "-api", 8)}}`, "abcd-api"},
 		{"suffix exactly max", `{{fn.suffixWithMaxLength("abcd", "-api", 4)}}`, "-api"},
 		{"suffix counts characters", `{{fn.suffixWithMaxLength(UNI, "ß", 3)}}`, "Grß"},
+		{"suffix longer than max gives the suffix alone", `{{fn.suffixWithMaxLength("abc", "-long", 3)}}`, "-long"},
+		{"null in gives null out", `[{{fn.lowerCase(null)}}]`, "[]"},
+		{"null search replaces nothing", `{{fn.replace(TAG, null, "x")}}`, "Feature/JIRA-12_Login"},
+		{"null prefix removes nothing", `{{fn.removeStart(TAG, null)}}`, "Feature/JIRA-12_Login"},
+		{"byte and short widen to int", `{{fn.truncate(TAG, 3b)}}{{fn.truncate(TAG, 2s)}}`, "FeaFe"},
+		{"computed arguments", `{{fn.truncate(TAG + "-x", 2 * 4)}}`, "Feature/"},
 		{"nested", `{{fn.truncate(fn.lowerCase(fn.replace(TAG, "/", "-")), 12)}}`, "feature-jira"},
 		{"string escapes", `{{"q\"b\\"}}`, `q"b\`},
 		{"tab escape", `{{"a\tb"}}`, "a\tb"},
@@ -79,7 +85,8 @@ func TestFunctionErrors(t *testing.T) {
 		subject string
 	}{
 		{"negative truncate", "{{fn.truncate(A, -1)}}", ErrInvalidArgument, "fn.truncate"},
-		{"suffix longer than max", `{{fn.suffixWithMaxLength(A, "-long", 3)}}`, ErrInvalidArgument, "fn.suffixWithMaxLength"},
+		{"null where null is not taken", `{{fn.suffixWithMaxLength(null, "-api", 8)}}`, ErrInvalidArgument, "fn.suffixWithMaxLength"},
+		{"computed negative truncate", `{{fn.truncate(A, 1 - 2)}}`, ErrInvalidArgument, "fn.truncate"},
 		{"replace introduces line break", `{{fn.replace(A, "a", "\n")}}`, ErrLineBreak, `{{fn.replace(A, "a", "\n")}}`},
 		{"literal line break", `{{"a\rb"}}`, ErrLineBreak, `{{"a\rb"}}`},
 	}

@@ -7,9 +7,11 @@ import (
 	"unicode/utf8"
 )
 
-// Check parses content and checks its placeholders without rendering: every "{{" is
-// closed, every expression follows the grammar, functions exist and get the right number
-// and types of arguments. It does not look variables up. Use it when a project is saved.
+// Check parses content and checks it without rendering: every "{{" is closed, every tag
+// follows the grammar, every {{if}} and {{for}} has its {{end}}, nesting stays within
+// MaxDepth, functions exist and get the right number and kinds of arguments, and
+// operators get operands they accept where that is known before rendering. It does not
+// look variables up. Use it when a project is saved.
 func Check(content string) error {
 	if _, err := parse(content); err != nil {
 		return err
@@ -21,23 +23,16 @@ func Check(content string) error {
 // Returned errors are *Error without a template name.
 func parse(content string) (*program, error) {
 	p := &parser{src: content}
-	prog := &program{}
-	for p.pos < len(p.src) {
-		open := strings.Index(p.src[p.pos:], "{{")
-		if open < 0 {
-			prog.segments = append(prog.segments, segment{text: p.src[p.pos:], offset: p.pos})
-			break
-		}
-		if open > 0 {
-			prog.segments = append(prog.segments, segment{text: p.src[p.pos : p.pos+open], offset: p.pos})
-		}
-		start := p.pos + open
-		p.pos = start + 2
-		e, err := p.placeholder(start)
-		if err != nil {
-			return nil, err
-		}
-		prog.segments = append(prog.segments, segment{text: p.src[start:p.pos], expr: e, offset: start})
+	body, end, err := p.block()
+	if err != nil {
+		return nil, err
+	}
+	if end.word != "" {
+		return nil, p.fail(ErrSyntax, end.offset, end.word, "{{%s}} without a matching {{if}} or {{for}}", end.word)
+	}
+	prog := &program{body: body}
+	if err := p.check(prog.body, nil); err != nil {
+		return nil, err
 	}
 	return prog, nil
 }
@@ -46,6 +41,16 @@ func parse(content string) (*program, error) {
 type parser struct {
 	src string
 	pos int
+	// depth is how many expressions and blocks enclose the one being parsed.
+	depth int
+}
+
+// closing is the control tag that ended a block: elseif, else or end, or "" at the end
+// of the content.
+type closing struct {
+	word   string
+	cond   expr // the condition of an elseif
+	offset int  // where the tag's "{{" is
 }
 
 // fail builds an *Error at a byte offset.
@@ -54,78 +59,372 @@ func (p *parser) fail(kind error, offset int, name, format string, args ...any) 
 	return &Error{Kind: kind, Name: name, Line: line, Column: col, Detail: fmt.Sprintf(format, args...)}
 }
 
-// unclosed reports the placeholder opened at start as never closed.
+// unclosed reports the tag opened at start as never closed.
 func (p *parser) unclosed(start int) *Error {
 	return p.fail(ErrUnclosed, start, "", "no matching }} before the end of the template")
 }
 
-// placeholder parses the expression after "{{" (opened at start) and the closing "}}".
-func (p *parser) placeholder(start int) (expr, error) {
-	e, err := p.expression(start)
-	if err != nil {
-		return nil, err
+// enter counts one more level of nesting and refuses more than MaxDepth.
+func (p *parser) enter(offset int) error {
+	p.depth++
+	if p.depth > MaxDepth {
+		return p.fail(ErrTooDeep, offset, "", "expressions and blocks may nest at most %d levels deep", MaxDepth)
 	}
-	if t, err := p.exprType(e); err != nil {
-		return nil, err
-	} else if t != typeString {
-		return nil, p.fail(ErrType, e.at(), "", "a placeholder must produce a string, not %s (use URLS[n] for one URL)", article(t))
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// block parses text and tags up to an elseif, else or end tag, or the end of the content.
+func (p *parser) block() ([]node, closing, error) {
+	var body []node
+	for p.pos < len(p.src) {
+		open := strings.Index(p.src[p.pos:], "{{")
+		if open < 0 {
+			body = append(body, textNode{text: unescapeText(p.src[p.pos:]), offset: p.pos})
+			p.pos = len(p.src)
+			break
+		}
+		if open > 0 {
+			body = append(body, textNode{text: unescapeText(p.src[p.pos : p.pos+open]), offset: p.pos})
+		}
+		start := p.pos + open
+		p.pos = start + 2
+		n, end, err := p.tag(start)
+		if err != nil {
+			return nil, closing{}, err
+		}
+		if end.word != "" {
+			return body, end, nil
+		}
+		body = append(body, n)
 	}
+	return body, closing{}, nil
+}
+
+// unescapeText turns \{ into { and \} into } in text, as O-Neko's engine does.
+func unescapeText(s string) string {
+	if !strings.Contains(s, `\{`) && !strings.Contains(s, `\}`) {
+		return s
+	}
+	return strings.NewReplacer(`\{`, "{", `\}`, "}").Replace(s)
+}
+
+// keyword returns the control word at the current position (if, elseif, else, end, for,
+// or one of O-Neko's engine that oneko does not support), or "".
+func (p *parser) keyword() string {
+	p.skipSpace()
+	if p.pos >= len(p.src) || !isIdentStart(p.src[p.pos]) {
+		return ""
+	}
+	end := p.pos
+	for end < len(p.src) && (isIdentStart(p.src[end]) || isDigit(p.src[end])) {
+		end++
+	}
+	switch w := p.src[p.pos:end]; w {
+	case "if", "elseif", "else", "end", "for", "while", "break", "continue", "macro", "include", "return":
+		return w
+	}
+	return ""
+}
+
+// tag parses one tag after "{{" (opened at start): a control tag or a placeholder. A tag
+// that ends a block is returned as closing.
+func (p *parser) tag(start int) (node, closing, error) {
+	word := p.keyword()
+	if word != "" {
+		p.pos += len(word)
+	}
+	switch word {
+	case "":
+		e, err := p.expression(start)
+		if err != nil {
+			return nil, closing{}, err
+		}
+		if err := p.closeTag(start); err != nil {
+			return nil, closing{}, err
+		}
+		return exprNode{expr: e, source: p.src[start:p.pos], offset: start}, closing{}, nil
+	case "if":
+		n, err := p.ifBlock(start)
+		return n, closing{}, err
+	case "for":
+		n, err := p.forBlock(start)
+		return n, closing{}, err
+	case "elseif":
+		cond, err := p.expression(start)
+		if err != nil {
+			return nil, closing{}, err
+		}
+		if err := p.closeTag(start); err != nil {
+			return nil, closing{}, err
+		}
+		return nil, closing{word: word, cond: cond, offset: start}, nil
+	case "else", "end":
+		if err := p.closeTag(start); err != nil {
+			return nil, closing{}, err
+		}
+		return nil, closing{word: word, offset: start}, nil
+	}
+	return nil, closing{}, p.fail(ErrSyntax, start, word, "{{%s}} of O-Neko's template engine is not supported; use if, for, expressions and fn functions", word)
+}
+
+// closeTag consumes the "}}" that ends the tag opened at start.
+func (p *parser) closeTag(start int) error {
 	p.skipSpace()
 	switch {
 	case strings.HasPrefix(p.src[p.pos:], "}}"):
 		p.pos += 2
-		return e, nil
+		return nil
 	case p.pos >= len(p.src):
-		return nil, p.unclosed(start)
-	default:
-		if !strings.Contains(p.src[p.pos:], "}}") {
-			return nil, p.unclosed(start)
+		return p.unclosed(start)
+	case !strings.Contains(p.src[p.pos:], "}}"):
+		return p.unclosed(start)
+	case p.src[p.pos] == '=' && !strings.HasPrefix(p.src[p.pos:], "=="):
+		return p.fail(ErrSyntax, p.pos, "=", "assignments are not supported")
+	}
+	return p.fail(ErrSyntax, p.pos, "", "expected }} but found %q", p.peekToken())
+}
+
+// ifBlock parses the rest of {{if c}}…{{end}} after the word if.
+func (p *parser) ifBlock(start int) (node, error) {
+	if err := p.enter(start); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	n := ifNode{offset: start}
+	cond, err := p.expression(start)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.closeTag(start); err != nil {
+		return nil, err
+	}
+	for {
+		body, end, err := p.block()
+		if err != nil {
+			return nil, err
 		}
-		return nil, p.fail(ErrSyntax, p.pos, "", "expected }} but found %q", p.peekToken())
+		switch end.word {
+		case "":
+			return nil, p.fail(ErrSyntax, start, "if", "no matching {{end}}")
+		case "elseif":
+			n.branches = append(n.branches, branch{cond: cond, body: body})
+			cond = end.cond
+			continue
+		case "else":
+			n.branches = append(n.branches, branch{cond: cond, body: body})
+			orElse, last, err := p.block()
+			if err != nil {
+				return nil, err
+			}
+			if last.word != "end" {
+				if last.word == "" {
+					return nil, p.fail(ErrSyntax, start, "if", "no matching {{end}}")
+				}
+				return nil, p.fail(ErrSyntax, last.offset, last.word, "{{%s}} after {{else}}", last.word)
+			}
+			n.orElse = orElse
+			if n.orElse == nil {
+				n.orElse = []node{}
+			}
+			return n, nil
+		}
+		n.branches = append(n.branches, branch{cond: cond, body: body})
+		return n, nil
 	}
 }
 
-// expression parses one expr.
+// forBlock parses the rest of {{for [index,] value in list}}…{{end}} after the word for.
+func (p *parser) forBlock(start int) (node, error) {
+	if err := p.enter(start); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	n := forNode{offset: start}
+	name, err := p.loopVariable(start)
+	if err != nil {
+		return nil, err
+	}
+	n.value = name
+	p.skipSpace()
+	if p.pos < len(p.src) && p.src[p.pos] == ',' {
+		p.pos++
+		n.index = name
+		if n.value, err = p.loopVariable(start); err != nil {
+			return nil, err
+		}
+	}
+	p.skipSpace()
+	if !strings.HasPrefix(p.src[p.pos:], "in") || (p.pos+2 < len(p.src) && (isIdentStart(p.src[p.pos+2]) || isDigit(p.src[p.pos+2]))) {
+		return nil, p.fail(ErrSyntax, p.pos, "for", "expected in after the loop variable, as in {{for url in URLS}}")
+	}
+	p.pos += 2
+	if n.list, err = p.expression(start); err != nil {
+		return nil, err
+	}
+	if err := p.closeTag(start); err != nil {
+		return nil, err
+	}
+	body, end, err := p.block()
+	if err != nil {
+		return nil, err
+	}
+	if end.word != "end" {
+		if end.word == "" {
+			return nil, p.fail(ErrSyntax, start, "for", "no matching {{end}}")
+		}
+		return nil, p.fail(ErrSyntax, end.offset, end.word, "{{%s}} inside {{for}} without {{if}}", end.word)
+	}
+	n.body = body
+	return n, nil
+}
+
+// loopVariable parses the name of a loop variable.
+func (p *parser) loopVariable(start int) (string, error) {
+	p.skipSpace()
+	if p.pos >= len(p.src) {
+		return "", p.unclosed(start)
+	}
+	if !isIdentStart(p.src[p.pos]) {
+		return "", p.fail(ErrSyntax, p.pos, "for", "expected a loop variable name, as in {{for url in URLS}}")
+	}
+	return p.identifier(), nil
+}
+
+// binaryLevels is how many levels of binary operators there are.
+const binaryLevels = 5
+
+// binaryOperators returns the binary operators of a level, from 0, the loosest binding,
+// to binaryLevels-1, the tightest. As in O-Neko's engine, && || and ^ share one level
+// and every level associates to the left.
+func binaryOperators(level int) []string {
+	switch level {
+	case 0:
+		return []string{"||", "&&", "^"}
+	case 1:
+		return []string{"==", "!="}
+	case 2:
+		return []string{"<=", ">=", "<", ">"}
+	case 3:
+		return []string{"+", "-"}
+	}
+	return []string{"*", "/", "%"}
+}
+
+// expression parses a ternary expression: binary [ "?" expression ":" expression ].
 func (p *parser) expression(start int) (expr, error) {
+	p.skipSpace()
+	if err := p.enter(p.pos); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	cond, err := p.binary(start, 0)
+	if err != nil {
+		return nil, err
+	}
+	p.skipSpace()
+	if p.pos >= len(p.src) || p.src[p.pos] != '?' {
+		return cond, nil
+	}
+	p.pos++
+	yes, err := p.expression(start)
+	if err != nil {
+		return nil, err
+	}
+	p.skipSpace()
+	if p.pos >= len(p.src) {
+		return nil, p.unclosed(start)
+	}
+	if p.src[p.pos] != ':' {
+		return nil, p.fail(ErrSyntax, p.pos, "?", "expected : of the ?: operator but found %q", p.peekToken())
+	}
+	p.pos++
+	no, err := p.expression(start)
+	if err != nil {
+		return nil, err
+	}
+	return ternaryExpr{cond: cond, yes: yes, no: no, offset: cond.at()}, nil
+}
+
+// binary parses the operators of one level and tighter ones, associating to the left.
+func (p *parser) binary(start, level int) (expr, error) {
+	operand := func() (expr, error) {
+		if level+1 == binaryLevels {
+			return p.unary(start)
+		}
+		return p.binary(start, level+1)
+	}
+	x, err := operand()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		p.skipSpace()
+		op := p.operator(binaryOperators(level))
+		if op == "" {
+			return x, nil
+		}
+		offset := p.pos
+		p.pos += len(op)
+		y, err := operand()
+		if err != nil {
+			return nil, err
+		}
+		x = binaryExpr{op: op, x: x, y: y, offset: offset}
+	}
+}
+
+// operator returns the operator of ops at the current position, or "".
+func (p *parser) operator(ops []string) string {
+	rest := p.src[p.pos:]
+	for _, op := range ops {
+		if !strings.HasPrefix(rest, op) {
+			continue
+		}
+		// "<" is not "<=", "!" not "!=", "&" alone and "|" alone are no operators.
+		if (op == "<" || op == ">") && strings.HasPrefix(rest, op+"=") {
+			continue
+		}
+		return op
+	}
+	return ""
+}
+
+// unary parses [ "!" | "-" | "+" ] unary | postfix.
+func (p *parser) unary(start int) (expr, error) {
 	p.skipSpace()
 	if p.pos >= len(p.src) {
 		return nil, p.unclosed(start)
 	}
 	c := p.src[p.pos]
-	switch {
-	case c == '"':
-		return p.stringLiteral(start)
-	case c == '-' || isDigit(c):
-		return p.intLiteral()
-	case isIdentStart(c):
-		return p.identExpr(start)
-	case c == '\'':
-		return nil, p.fail(ErrSyntax, p.pos, "", "strings are written in double quotes")
-	case strings.HasPrefix(p.src[p.pos:], "}}"):
-		return nil, p.fail(ErrSyntax, p.pos, "", "empty placeholder")
-	default:
-		return nil, p.fail(ErrSyntax, p.pos, "", "unexpected %q", p.peekToken())
+	if (c == '!' && !strings.HasPrefix(p.src[p.pos:], "!=")) || c == '-' || c == '+' {
+		offset := p.pos
+		if err := p.enter(offset); err != nil {
+			return nil, err
+		}
+		defer p.leave()
+		p.pos++
+		x, err := p.unary(start)
+		if err != nil {
+			return nil, err
+		}
+		return unaryExpr{op: string(c), x: x, offset: offset}, nil
 	}
+	return p.postfix(start)
 }
 
-// identExpr parses a variable, URLS[n] or fn.name(...).
-func (p *parser) identExpr(start int) (expr, error) {
-	offset := p.pos
-	name := p.identifier()
-	p.skipSpace()
-	next := byte(0)
-	if p.pos < len(p.src) {
-		next = p.src[p.pos]
+// postfix parses a primary expression followed by any number of [index].
+func (p *parser) postfix(start int) (expr, error) {
+	x, err := p.primary(start)
+	if err != nil {
+		return nil, err
 	}
-	switch {
-	case name == "fn" && next == '.':
-		p.pos++
-		return p.call(start, offset)
-	case next == '.':
-		return nil, p.fail(ErrSyntax, p.pos, name, "member access is only supported on fn")
-	case next == '(':
-		return nil, p.fail(ErrSyntax, p.pos, name, "functions are called as fn.%s(...)", name)
-	case next == '[':
+	for {
+		p.skipSpace()
+		if p.pos >= len(p.src) || p.src[p.pos] != '[' {
+			return x, nil
+		}
 		p.pos++
 		index, err := p.expression(start)
 		if err != nil {
@@ -139,7 +438,77 @@ func (p *parser) identExpr(start int) (expr, error) {
 			return nil, p.fail(ErrSyntax, p.pos, "", "expected ] but found %q", p.peekToken())
 		}
 		p.pos++
-		return indexExpr{list: name, index: index, offset: offset}, nil
+		x = indexExpr{list: x, index: index, offset: x.at()}
+	}
+}
+
+// primary parses a literal, a variable, fn.name(...) or a parenthesised expression.
+func (p *parser) primary(start int) (expr, error) {
+	p.skipSpace()
+	if p.pos >= len(p.src) {
+		return nil, p.unclosed(start)
+	}
+	c := p.src[p.pos]
+	switch {
+	case c == '"':
+		return p.stringLiteral(start)
+	case isDigit(c):
+		return p.number()
+	case c == '(':
+		p.pos++
+		x, err := p.expression(start)
+		if err != nil {
+			return nil, err
+		}
+		p.skipSpace()
+		if p.pos >= len(p.src) {
+			return nil, p.unclosed(start)
+		}
+		if p.src[p.pos] != ')' {
+			return nil, p.fail(ErrSyntax, p.pos, "", "expected ) but found %q", p.peekToken())
+		}
+		p.pos++
+		return x, nil
+	case isIdentStart(c):
+		return p.identExpr(start)
+	case c == '\'':
+		return nil, p.fail(ErrSyntax, p.pos, "", "strings are written in double quotes")
+	case c == '[' || c == '{':
+		return nil, p.fail(ErrSyntax, p.pos, "", "list and map literals are not supported")
+	case strings.HasPrefix(p.src[p.pos:], "}}"):
+		if p.pos == start+2 || strings.TrimSpace(p.src[start+2:p.pos]) == "" {
+			return nil, p.fail(ErrSyntax, p.pos, "", "empty placeholder")
+		}
+		return nil, p.fail(ErrSyntax, p.pos, "", "expected an operand before }}")
+	}
+	return nil, p.fail(ErrSyntax, p.pos, "", "unexpected %q", p.peekToken())
+}
+
+// identExpr parses true, false, null, a variable or fn.name(...).
+func (p *parser) identExpr(start int) (expr, error) {
+	offset := p.pos
+	name := p.identifier()
+	switch name {
+	case "true", "false":
+		return literal{val: boolValue(name == "true"), offset: offset}, nil
+	case "null":
+		return literal{val: value{kind: kindNull}, offset: offset}, nil
+	}
+	p.skipSpace()
+	next := byte(0)
+	if p.pos < len(p.src) {
+		next = p.src[p.pos]
+	}
+	switch {
+	case name == "fn" && next == '.':
+		p.pos++
+		return p.call(start, offset)
+	case name == "fn":
+		return nil, p.fail(ErrSyntax, offset, "fn", "fn is used as fn.name(...)")
+	case next == '.':
+		return nil, p.fail(ErrSyntax, p.pos, name, "member access is only supported on fn")
+	case next == '(':
+		return nil, p.fail(ErrSyntax, p.pos, name, "functions are called as fn.%s(...)", name)
 	}
 	return varRef{name: name, offset: offset}, nil
 }
@@ -190,7 +559,8 @@ func (p *parser) call(start, offset int) (expr, error) {
 	}
 }
 
-// stringLiteral parses a double-quoted string with \" \\ \n \r \t escapes.
+// stringLiteral parses a double-quoted string. \" \\ \n \r \t are escapes; as in O-Neko,
+// a backslash before any other character is kept.
 func (p *parser) stringLiteral(start int) (expr, error) {
 	offset := p.pos
 	p.pos++
@@ -200,7 +570,7 @@ func (p *parser) stringLiteral(start int) (expr, error) {
 		switch c {
 		case '"':
 			p.pos++
-			return stringLit{value: b.String(), offset: offset}, nil
+			return literal{val: stringValue(b.String()), offset: offset}, nil
 		case '\\':
 			if p.pos+1 >= len(p.src) {
 				return nil, p.unclosed(start)
@@ -215,7 +585,9 @@ func (p *parser) stringLiteral(start int) (expr, error) {
 			case 't':
 				b.WriteByte('\t')
 			default:
-				return nil, p.fail(ErrSyntax, p.pos, "", "unknown escape sequence \\%c", esc)
+				b.WriteByte('\\')
+				p.pos++
+				continue
 			}
 			p.pos += 2
 		default:
@@ -229,26 +601,65 @@ func (p *parser) stringLiteral(start int) (expr, error) {
 	return nil, p.unclosed(start)
 }
 
-// intLiteral parses an optionally negative decimal integer.
-func (p *parser) intLiteral() (expr, error) {
+// number parses a number literal: digits, an optional fraction, an optional suffix b
+// (byte), s (short), l (long), f (float) or d (double). Without a suffix a number with a
+// fraction is a float, as in O-Neko's engine, and one without is an int.
+func (p *parser) number() (expr, error) {
 	offset := p.pos
 	end := p.pos
-	if p.src[end] == '-' {
-		end++
-	}
-	digits := end
 	for end < len(p.src) && isDigit(p.src[end]) {
 		end++
 	}
-	if end == digits {
-		return nil, p.fail(ErrSyntax, offset, "", "expected a number after -")
+	fraction := end < len(p.src) && p.src[end] == '.'
+	if fraction {
+		end++
+		for end < len(p.src) && isDigit(p.src[end]) {
+			end++
+		}
 	}
-	v, err := strconv.Atoi(p.src[offset:end])
-	if err != nil {
-		return nil, p.fail(ErrSyntax, offset, p.src[offset:end], "number out of range")
+	digits := p.src[offset:end]
+	suffix := byte(0)
+	if end < len(p.src) && strings.IndexByte("bslfd", p.src[end]) >= 0 {
+		suffix = p.src[end]
+		end++
+	}
+	if end < len(p.src) && (isIdentStart(p.src[end]) || isDigit(p.src[end])) {
+		return nil, p.fail(ErrSyntax, offset, p.src[offset:end+1], "not a number")
 	}
 	p.pos = end
-	return intLit{value: v, offset: offset}, nil
+	text := p.src[offset:end]
+	if fraction && strings.IndexByte("bsl", suffix) >= 0 && suffix != 0 {
+		return nil, p.fail(ErrSyntax, offset, text, "a number with a decimal point cannot be a byte, short or long")
+	}
+	switch suffix {
+	case 'f', 'd', 0:
+		if !fraction && suffix == 0 {
+			break
+		}
+		bits, k := 32, kindFloat
+		if suffix == 'd' {
+			bits, k = 64, kindDouble
+		}
+		f, err := strconv.ParseFloat(strings.TrimSuffix(digits, "."), bits)
+		if err != nil {
+			return nil, p.fail(ErrSyntax, offset, text, "number out of range")
+		}
+		return literal{val: value{kind: k, f: f}, offset: offset}, nil
+	}
+	k, bits := kindInt, 32
+	switch suffix {
+	case 'b':
+		k, bits = kindByte, 8
+	case 's':
+		k, bits = kindShort, 16
+	case 'l':
+		k, bits = kindLong, 64
+	}
+	v, err := strconv.ParseInt(digits, 10, bits)
+	if err != nil {
+		return nil, p.fail(ErrSyntax, offset, text, "number out of range")
+	}
+	return literal{val: value{kind: k, i: v}, offset: offset}, nil
 }
 
 // identifier consumes an identifier; the caller has checked its first byte.

@@ -20,6 +20,11 @@ type Input struct {
 	URLTemplates []string
 	// Templates are the effective configuration templates (see MergeTemplates).
 	Templates []Template
+	// ReleaseName names the release of a template (deploy.ReleaseName makes names unique
+	// per installation and version); nil: ReleaseName of the context's names.
+	ReleaseName func(templateName string) string
+	// Limits bound the size of what is rendered; the zero value means the defaults.
+	Limits Limits
 }
 
 // Result is a rendered version.
@@ -44,16 +49,35 @@ type Release struct {
 
 // Render renders a version's URL templates and then each configuration template into
 // Helm values. It fails on the first problem, with an *Error naming the template: a syntax
-// error, an undefined variable, a value with a line break, an index out of range, output
-// that is not a YAML mapping, or two templates with the same release name. Nothing is
-// returned on failure, so nothing half-rendered can reach a cluster.
+// error, an undefined variable, a value with a line break, an index out of range, a
+// breach of in.Limits, output that is not a YAML mapping, or two templates with the same
+// release name. Nothing is returned on failure, so nothing half-rendered can reach a
+// cluster.
 func Render(in Input) (*Result, error) {
+	return render(in, false)
+}
+
+// CheckLimits renders in the way Render does, but takes undefined variables, URLS
+// indexes out of range and placeholders that fail for any other reason as empty text,
+// and reports only a breach of the rendering limits (ErrTooLarge or ErrTooDeep). It is
+// the trial render done when a project or a version is saved: a template that would
+// exceed the limits with the project's defaults is refused before anyone deploys it.
+func CheckLimits(in Input) error {
+	if _, err := render(in, true); err != nil && isLimit(err) {
+		return err
+	}
+	return nil
+}
+
+// render is Render, or CheckLimits when lenient is set.
+func render(in Input, lenient bool) (*Result, error) {
 	builtins := Builtins(in.Context)
+	renderer := contentRenderer{max: in.Limits.maxBytes(), lenient: lenient}
 
 	urls := make([]string, len(in.URLTemplates))
 	for k, content := range in.URLTemplates {
 		name := fmt.Sprintf("URL template %d", k)
-		out, err := renderContent(name, content, scope{vars: builtins})
+		out, err := renderer.render(name, content, scope{vars: builtins})
 		if err != nil {
 			return nil, err
 		}
@@ -70,7 +94,10 @@ func Render(in Input) (*Result, error) {
 	owners := make(map[string]string, len(in.Templates))
 	for _, t := range in.Templates {
 		release := ReleaseName(in.Context.ProjectName, in.Context.VersionName, t.Name)
-		if other, ok := owners[release]; ok {
+		if in.ReleaseName != nil {
+			release = in.ReleaseName(t.Name)
+		}
+		if other, ok := owners[release]; ok && !lenient {
 			return nil, &Error{Template: t.Name, Kind: ErrDuplicateRelease, Name: release,
 				Detail: fmt.Sprintf("template %q has the same release name", other)}
 		}
@@ -78,9 +105,12 @@ func Render(in Input) (*Result, error) {
 
 		vars[VarReleaseName] = release
 		maps.Copy(vars, in.Overrides)
-		out, err := renderContent(t.Name, t.Content, scope{vars: vars, urls: urls, hasURLs: true})
+		out, err := renderer.render(t.Name, t.Content, scope{vars: vars, urls: urls, hasURLs: true})
 		if err != nil {
 			return nil, err
+		}
+		if lenient {
+			continue
 		}
 		values, err := parseValues(t.Name, out)
 		if err != nil {
@@ -91,13 +121,22 @@ func Render(in Input) (*Result, error) {
 	return result, nil
 }
 
-// renderContent parses and evaluates one template, naming it in any error.
-func renderContent(name, content string, sc scope) (string, error) {
+// contentRenderer renders the templates of one Render or CheckLimits call.
+type contentRenderer struct {
+	max     int
+	lenient bool
+}
+
+// render parses and evaluates one template, naming it in any error.
+func (r contentRenderer) render(name, content string, sc scope) (string, error) {
 	prog, err := parse(content)
 	if err != nil {
+		if r.lenient && !isLimit(err) {
+			return "", nil
+		}
 		return "", named(name, err)
 	}
-	ev := &evaluator{content: content, scope: sc}
+	ev := &evaluator{content: content, scope: sc, max: r.max, lenient: r.lenient}
 	out, err := ev.run(prog)
 	if err != nil {
 		return "", named(name, err)

@@ -142,6 +142,29 @@ func (s *Store) DeleteSessionsOfUser(ctx context.Context, userID string) error {
 	return nil
 }
 
+// EndOtherSessions ends every session of a user except keep (a session id, or "" for none) and
+// says how many ended.
+func (s *Store) EndOtherSessions(ctx context.Context, userID, keep string) (int64, error) {
+	filter := bson.D{{Key: "userId", Value: userID}}
+	if keep != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$ne", Value: keep}}})
+	}
+	res, err := s.c(colSessions).DeleteMany(ctx, filter)
+	if err != nil {
+		return 0, fmt.Errorf("end sessions of user: %w", err)
+	}
+	return res.DeletedCount, nil
+}
+
+// DeleteTokensOfUser revokes every API token of a user and says how many there were.
+func (s *Store) DeleteTokensOfUser(ctx context.Context, userID string) (int64, error) {
+	res, err := s.c(colTokens).DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}})
+	if err != nil {
+		return 0, fmt.Errorf("revoke tokens of user: %w", err)
+	}
+	return res.DeletedCount, nil
+}
+
 // DeleteExpiredSessions removes sessions past their expiry.
 func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	res, err := s.c(colSessions).DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lte", Value: s.now().UTC()}}}})

@@ -1,0 +1,34 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/oneko/oneko/internal/model"
+)
+
+// ActiveVersions returns the versions the dashboard's home page lists, across projects: those
+// whose desired state is Deployed and those whose deployment is still Pending, Running or
+// Failed (a stop in progress), ordered by project and tag. projectIDs, when not empty,
+// restricts them to those projects.
+func (s *Store) ActiveVersions(ctx context.Context, projectIDs []string) ([]model.Version, error) {
+	filter := bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "desiredState", Value: model.Deployed}},
+		bson.D{{Key: "deployment.status", Value: bson.D{{Key: "$in", Value: bson.A{model.StatusPending, model.StatusRunning, model.StatusFailed}}}}},
+	}}}
+	if len(projectIDs) > 0 {
+		filter = append(filter, bson.E{Key: "projectId", Value: bson.D{{Key: "$in", Value: projectIDs}}})
+	}
+	items, err := findAll[model.Version](ctx, s.c(colVersions), filter,
+		options.Find().SetSort(bson.D{{Key: "projectId", Value: 1}, {Key: "name", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("list active versions: %w", err)
+	}
+	for i := range items {
+		items[i].Normalize()
+	}
+	return items, nil
+}

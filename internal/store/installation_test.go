@@ -1,0 +1,68 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/oneko/oneko/internal/secret"
+	"github.com/oneko/oneko/internal/store"
+)
+
+// TestInstallationIDStoredOnce: the first call generates the id, every later call and every
+// other process on the same database (racing on an empty one) reads the same id, and another
+// database has another id.
+func TestInstallationIDStoredOnce(t *testing.T) {
+	ctx := context.Background()
+	a := newStore(t)
+	box, err := secret.NewBox(bytes.Repeat([]byte{1}, secret.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second process on the same database.
+	dbName := a.DatabaseName()
+	b, err := store.Open(ctx, mongoURI, store.Options{Database: dbName, Box: box})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close(ctx)
+
+	ids := make([]string, 8)
+	errs := make([]error, 8)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := a
+			if i%2 == 1 {
+				s = b
+			}
+			ids[i], errs[i] = s.InstallationID(ctx)
+		}()
+	}
+	wg.Wait()
+	for i := range ids {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if ids[i] != ids[0] {
+			t.Fatalf("racing callers got different ids: %v", ids)
+		}
+	}
+	if len(ids[0]) != 16 {
+		t.Errorf("id %q: want 16 hex digits", ids[0])
+	}
+	again, err := a.InstallationID(ctx)
+	if err != nil || again != ids[0] {
+		t.Fatalf("second read: %q, %v; want %q", again, err, ids[0])
+	}
+	other, err := newStore(t).InstallationID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other == ids[0] {
+		t.Fatalf("two databases share the installation id %q", other)
+	}
+}

@@ -1,0 +1,67 @@
+// The route table: one entry per screen, each a deep link. Feature screens other than the
+// home page are loaded lazily (their own chunks), so the first load stays small.
+import { createBrowserRouter, Navigate, useParams } from 'react-router';
+import { RequireAuth } from '../shared/auth/session';
+import { RequireRole } from '../shared/auth/RequireRole';
+import { Shell } from './Shell';
+import { SignInPage } from '../features/signin/SignInPage';
+import { HomePage } from '../features/home/HomePage';
+import { NotFound } from './NotFound';
+import { RouteError } from './RouteError';
+
+export { paths } from './paths';
+
+function ProjectRedirect() {
+  const { projectId = '' } = useParams();
+  return <Navigate to={`/projects/${encodeURIComponent(projectId)}/versions`} replace />;
+}
+
+
+export const router = createBrowserRouter([
+  { path: '/signin', element: <SignInPage />, errorElement: <RouteError /> },
+  {
+    path: '/',
+    element: (
+      <RequireAuth>
+        <Shell />
+      </RequireAuth>
+    ),
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: 'projects', lazy: async () => ({ Component: (await import('../features/projects/ProjectsPage')).ProjectsPage }) },
+      {
+        path: 'projects/new',
+        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).ProjectEditorPlaceholder }),
+      },
+      { path: 'projects/:projectId', element: <ProjectRedirect /> },
+      {
+        path: 'projects/:projectId/edit',
+        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).ProjectEditorPlaceholder }),
+      },
+      {
+        path: 'projects/:projectId/versions',
+        lazy: async () => ({ Component: (await import('../features/versions/VersionsPage')).VersionsPage }),
+      },
+      {
+        path: 'projects/:projectId/versions/:versionId',
+        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).VersionEditorPlaceholder }),
+      },
+      {
+        path: 'projects/:projectId/versions/:versionId/logs',
+        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).LogsPlaceholder }),
+      },
+      { path: 'search', lazy: async () => ({ Component: (await import('../features/search/SearchPage')).SearchPage }) },
+      { path: 'activity', lazy: async () => ({ Component: (await import('../features/activity/ActivityPage')).ActivityPage }) },
+      {
+        path: 'admin/*',
+        element: <RequireRole ability="admin" />,
+        children: [
+          { path: '*', lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).AdminPlaceholder }) },
+        ],
+      },
+      { path: 'account', lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).AccountPlaceholder }) },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);

@@ -1,0 +1,4 @@
+export function openPalette() {}
+export function CommandPalette() {
+  return null;
+}

@@ -1,0 +1,4 @@
+import { Title } from '@mantine/core';
+export function SearchPage() {
+  return <Title order={1}>SearchPage</Title>;
+}

@@ -1,0 +1,29 @@
+// Queries shared by several features. A feature's own queries live in its folder.
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { api, unwrap } from './client';
+import { qk, type ListParams } from './queryKeys';
+import type { Page, Project, Version } from './models';
+
+export function useProject(id: string) {
+  return useQuery({
+    queryKey: qk.projects.one(id),
+    queryFn: () => unwrap<Project>(api.GET('/api/v1/projects/{id}', { params: { path: { id } } })),
+  });
+}
+
+export function useProjects(p: ListParams) {
+  return useQuery({
+    queryKey: qk.projects.list(p),
+    queryFn: () => unwrap<Page<Project>>(api.GET('/api/v1/projects', { params: { query: p } } as never)),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useVersions(projectId: string, p: ListParams) {
+  return useQuery({
+    queryKey: qk.versions.list(projectId, p),
+    queryFn: () =>
+      unwrap<Page<Version>>(api.GET('/api/v1/projects/{id}/versions', { params: { path: { id: projectId }, query: p } } as never)),
+    placeholderData: keepPreviousData,
+  });
+}

@@ -1,0 +1,32 @@
+// Query keys: one factory for the whole app, so that the live-update store and the
+// features name the same cache entries. Lists are keyed by their parameters below a common
+// prefix, so one invalidate reaches every page of a list.
+
+export interface ListParams {
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export const qk = {
+  session: ['session'] as const,
+  projects: {
+    all: ['projects'] as const,
+    list: (p: ListParams) => ['projects', 'list', p] as const,
+    one: (id: string) => ['projects', 'one', id] as const,
+  },
+  versions: {
+    all: ['versions'] as const,
+    ofProject: (projectId: string) => ['versions', 'project', projectId] as const,
+    list: (projectId: string, p: ListParams) => ['versions', 'project', projectId, p] as const,
+    one: (projectId: string, id: string) => ['versions', 'one', projectId, id] as const,
+  },
+  deployments: ['deployments'] as const,
+  search: (q: string) => ['search', q] as const,
+  activities: {
+    all: ['activities'] as const,
+    list: (p: ListParams) => ['activities', 'list', p] as const,
+    /** Activities that arrived live since the list was last loaded (newest first). */
+    incoming: ['activities-incoming'] as const,
+  },
+};

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { QueryClient } from '@tanstack/react-query';
+import { applyEvent, isActive, parseEvent } from './applyEvent';
+import { qk } from '../api/queryKeys';
+import type { Activity, Page, SearchResult, Version } from '../api/models';
+
+function version(id: string, over: Partial<Version> = {}): Version {
+  return {
+    id,
+    projectId: 'p1',
+    name: id,
+    digest: 'sha256:abc',
+    imageUpdatedAt: '2026-01-01T00:00:00Z',
+    createdAt: '2026-01-01T00:00:00Z',
+    generation: 1,
+    deploymentBehaviour: 'manually',
+    templateVariables: {},
+    urlTemplates: [],
+    configurationTemplates: [],
+    namespace: '',
+    desiredState: 'NotDeployed',
+    outdated: false,
+    urls: [],
+    deployment: { status: 'NotDeployed', readyPods: 0, desiredPods: 0, releases: [] },
+    ...over,
+  };
+}
+
+const running = { status: 'Running' as const, readyPods: 1, desiredPods: 1, releases: [] };
+
+describe('applyEvent', () => {
+  it('patches the status of a version in every cached list, single version and search result', () => {
+    const qc = new QueryClient();
+    const list = qk.versions.list('p1', { offset: 0 });
+    qc.setQueryData<Page<Version>>(list, { items: [version('a'), version('b')], total: 2 });
+    qc.setQueryData<Version>(qk.versions.one('p1', 'a'), version('a'));
+    qc.setQueryData<SearchResult>(qk.search('a'), { projects: [], versions: [version('a')] });
+    qc.setQueryData<Page<Version>>(qk.deployments, { items: [version('a', { desiredState: 'Deployed' })], total: 1 });
+
+    applyEvent(qc, { type: 'version.status', data: { id: 'a', deployment: running, urls: ['https://a.example'] } });
+
+    expect(qc.getQueryData<Page<Version>>(list)?.items.map((v) => v.deployment.status)).toEqual(['Running', 'NotDeployed']);
+    expect(qc.getQueryData<Page<Version>>(list)?.items[0]?.urls).toEqual(['https://a.example']);
+    expect(qc.getQueryData<Version>(qk.versions.one('p1', 'a'))?.deployment.status).toBe('Running');
+    expect(qc.getQueryData<SearchResult>(qk.search('a'))?.versions[0]?.deployment.status).toBe('Running');
+    expect(qc.getQueryData<Page<Version>>(qk.deployments)?.items[0]?.deployment.status).toBe('Running');
+  });
+
+  it('keeps URLs when the event carries none', () => {
+    const qc = new QueryClient();
+    qc.setQueryData<Page<Version>>(qk.deployments, { items: [version('a', { desiredState: 'Deployed', urls: ['https://x'] })], total: 1 });
+    applyEvent(qc, { type: 'version.status', data: { id: 'a', deployment: running } });
+    expect(qc.getQueryData<Page<Version>>(qk.deployments)?.items[0]?.urls).toEqual(['https://x']);
+  });
+
+  it('removes a stopped version from the home page list', () => {
+    const qc = new QueryClient();
+    qc.setQueryData<Page<Version>>(qk.deployments, {
+      items: [version('a', { desiredState: 'NotDeployed', deployment: running }), version('b', { desiredState: 'Deployed' })],
+      total: 2,
+    });
+    applyEvent(qc, {
+      type: 'version.status',
+      data: { id: 'a', deployment: { status: 'NotDeployed', readyPods: 0, desiredPods: 0, releases: [] } },
+    });
+    expect(qc.getQueryData<Page<Version>>(qk.deployments)?.items.map((v) => v.id)).toEqual(['b']);
+  });
+
+  it('refetches the home page when a version it has not seen becomes busy', () => {
+    const qc = new QueryClient();
+    qc.setQueryData<Page<Version>>(qk.deployments, { items: [], total: 0 });
+    applyEvent(qc, { type: 'version.status', data: { id: 'new', deployment: { ...running, status: 'Pending' } } });
+    expect(qc.getQueryState(qk.deployments)?.isInvalidated).toBe(true);
+  });
+
+  it('drops a removed version and invalidates its project list', () => {
+    const qc = new QueryClient();
+    const list = qk.versions.list('p1', {});
+    qc.setQueryData<Page<Version>>(list, { items: [version('a'), version('b')], total: 2 });
+    applyEvent(qc, { type: 'version.removed', data: { id: 'a', projectId: 'p1' } });
+    expect(qc.getQueryData<Page<Version>>(list)).toEqual({ items: [version('b')], total: 1 });
+    expect(qc.getQueryState(list)?.isInvalidated).toBe(true);
+  });
+
+  it('invalidates the version lists of the project a version was created in, not others', () => {
+    const qc = new QueryClient();
+    qc.setQueryData<Page<Version>>(qk.versions.list('p1', {}), { items: [], total: 0 });
+    qc.setQueryData<Page<Version>>(qk.versions.list('p2', {}), { items: [], total: 0 });
+    applyEvent(qc, { type: 'version.created', data: version('c', { projectId: 'p1' }) });
+    expect(qc.getQueryState(qk.versions.list('p1', {}))?.isInvalidated).toBe(true);
+    expect(qc.getQueryState(qk.versions.list('p2', {}))?.isInvalidated).toBe(false);
+  });
+
+  it('counts incoming activities newest first', () => {
+    const qc = new QueryClient();
+    const a = (id: string): Activity => ({ id, time: '', priority: 'INFO', title: id, description: '', actor: 'x', entityType: 'version', entityId: '' });
+    applyEvent(qc, { type: 'activity', data: a('1') });
+    applyEvent(qc, { type: 'activity', data: a('2') });
+    expect(qc.getQueryData<Activity[]>(qk.activities.incoming)?.map((x) => x.id)).toEqual(['2', '1']);
+  });
+});
+
+describe('parseEvent', () => {
+  it('reads known types and refuses unknown ones and bad JSON', () => {
+    expect(parseEvent('activity', '{"id":"1"}')).toEqual({ type: 'activity', data: { id: '1' } });
+    expect(parseEvent('other', '{}')).toBeNull();
+    expect(parseEvent('version.status', '{')).toBeNull();
+  });
+});
+
+describe('isActive', () => {
+  it('lists desired Deployed and busy versions only', () => {
+    expect(isActive(version('a', { desiredState: 'Deployed' }))).toBe(true);
+    expect(isActive(version('a', { deployment: { ...running, status: 'Failed' } }))).toBe(true);
+    expect(isActive(version('a'))).toBe(false);
+  });
+});

@@ -1,0 +1,111 @@
+// The live-update store: applies one event of GET /api/v1/events to the TanStack Query
+// cache, so every screen that shows a version sees its new status without polling. Events
+// are notifications: where the cache cannot be patched exactly (a version it has never seen
+// becomes active), the affected lists are invalidated and refetched instead.
+import type { QueryClient } from '@tanstack/react-query';
+import { qk } from '../api/queryKeys';
+import type { Activity, Page, SearchResult, Version, VersionRemovedEvent, VersionStatusEvent } from '../api/models';
+
+export type LiveEvent =
+  | { type: 'version.status'; data: VersionStatusEvent }
+  | { type: 'version.created'; data: Version }
+  | { type: 'version.removed'; data: VersionRemovedEvent }
+  | { type: 'activity'; data: Activity };
+
+/** isActive tells whether the home page lists a version (desired Deployed, or still busy). */
+export function isActive(v: Pick<Version, 'desiredState' | 'deployment'>): boolean {
+  const s = v.deployment.status;
+  return v.desiredState === 'Deployed' || s === 'Pending' || s === 'Running' || s === 'Failed';
+}
+
+function patchVersion(v: Version, e: VersionStatusEvent): Version {
+  return { ...v, deployment: e.deployment, urls: e.urls ?? v.urls };
+}
+
+function isPage(d: unknown): d is Page<Version> {
+  return !!d && typeof d === 'object' && Array.isArray((d as Page<Version>).items);
+}
+
+function isSearch(d: unknown): d is SearchResult {
+  return !!d && typeof d === 'object' && Array.isArray((d as SearchResult).versions);
+}
+
+/** mapVersions applies f to every cached version (lists, single versions, deployments, search);
+ * f returns the version unchanged, a new version, or null to drop it. */
+export function mapVersions(qc: QueryClient, f: (v: Version) => Version | null): void {
+  const patchList = (items: Version[]): Version[] | undefined => {
+    let changed = false;
+    const out: Version[] = [];
+    for (const v of items) {
+      const n = f(v);
+      if (n !== v) changed = true;
+      if (n) out.push(n);
+    }
+    return changed ? out : undefined;
+  };
+  for (const key of [qk.versions.all, qk.deployments]) {
+    qc.setQueriesData<unknown>({ queryKey: key }, (old: unknown) => {
+      if (isPage(old)) {
+        const items = patchList(old.items);
+        return items ? { ...old, items, total: old.total - (old.items.length - items.length) } : old;
+      }
+      if (old && typeof old === 'object' && 'id' in old && 'deployment' in old) {
+        return f(old as Version) ?? old;
+      }
+      return old;
+    });
+  }
+  qc.setQueriesData<unknown>({ queryKey: ['search'] }, (old: unknown) => {
+    if (!isSearch(old)) return old;
+    const versions = patchList(old.versions);
+    return versions ? { ...old, versions } : old;
+  });
+}
+
+/** applyEvent updates the cache for one live event. */
+export function applyEvent(qc: QueryClient, e: LiveEvent): void {
+  switch (e.type) {
+    case 'version.status': {
+      let seenOnHome = false;
+      const home = qc.getQueryData<Page<Version>>(qk.deployments);
+      if (home) seenOnHome = home.items.some((v) => v.id === e.data.id);
+      mapVersions(qc, (v) => (v.id === e.data.id ? patchVersion(v, e.data) : v));
+      // A version that becomes busy and the home page has not seen: fetch the list again.
+      // One that is neither desired nor busy any more leaves the home page.
+      if (home && !seenOnHome && e.data.deployment.status !== 'NotDeployed') {
+        void qc.invalidateQueries({ queryKey: qk.deployments });
+      }
+      if (home && seenOnHome) {
+        qc.setQueryData<Page<Version>>(qk.deployments, (old) => {
+          if (!old) return old;
+          const items = old.items.filter((v) => v.id !== e.data.id || isActive(v));
+          return items.length === old.items.length ? old : { ...old, items, total: items.length };
+        });
+      }
+      // The aggregated status of projects moves with their versions.
+      void qc.invalidateQueries({ queryKey: qk.projects.all, refetchType: 'active' });
+      return;
+    }
+    case 'version.created':
+      void qc.invalidateQueries({ queryKey: qk.versions.ofProject(e.data.projectId) });
+      void qc.invalidateQueries({ queryKey: qk.projects.all, refetchType: 'active' });
+      return;
+    case 'version.removed':
+      mapVersions(qc, (v) => (v.id === e.data.id ? null : v));
+      void qc.invalidateQueries({ queryKey: qk.versions.ofProject(e.data.projectId) });
+      return;
+    case 'activity':
+      qc.setQueryData<Activity[]>(qk.activities.incoming, (old) => [e.data, ...(old ?? [])].slice(0, 500));
+      return;
+  }
+}
+
+/** parseEvent reads one SSE message; unknown types and bad JSON give null. */
+export function parseEvent(type: string, data: string): LiveEvent | null {
+  if (type !== 'version.status' && type !== 'version.created' && type !== 'version.removed' && type !== 'activity') return null;
+  try {
+    return { type, data: JSON.parse(data) } as LiveEvent;
+  } catch {
+    return null;
+  }
+}

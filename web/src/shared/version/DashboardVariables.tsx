@@ -1,0 +1,61 @@
+// The project's dashboard select variables of one version: a select per variable, saved at
+// once when changed (a VIEWER may set these and nothing else).
+import { Group, Select } from '@mantine/core';
+import type { Project, TemplateVariable, Version } from '../api/models';
+import { useCan } from '../auth/session';
+import { useT } from '../i18n';
+import { notifyFailure, notifySuccess } from '../ui/notify';
+import { useSetVariables } from './api';
+
+/** A dashboard select variable: a select (useValues) shown on the dashboard, with choices. */
+export interface DashboardVariable {
+  name: string;
+  label: string;
+  values: string[];
+  defaultValue: string;
+}
+
+export function dashboardVariables(p: Pick<Project, 'templateVariables'> | undefined): DashboardVariable[] {
+  return (p?.templateVariables ?? [])
+    .filter((tv: TemplateVariable) => tv.useValues && tv.showOnDashboard && tv.name && (tv.values?.length ?? 0) > 0)
+    .map((tv) => ({ name: tv.name ?? '', label: tv.label || tv.name || '', values: tv.values ?? [], defaultValue: tv.defaultValue ?? '' }));
+}
+
+export function DashboardVariables({ v, project }: { v: Version; project: Project | undefined }) {
+  const t = useT();
+  const may = useCan('setDashboardVariable');
+  const set = useSetVariables();
+  const vars = dashboardVariables(project);
+  if (vars.length === 0) return null;
+  return (
+    <Group gap="xs" wrap="wrap">
+      {vars.map((tv) => {
+        const label = tv.label;
+        const value = v.templateVariables[tv.name] ?? tv.defaultValue;
+        return (
+          <Select
+            key={tv.name}
+            size="xs"
+            w={150}
+            label={label}
+            aria-label={`${label} (${v.name})`}
+            data={tv.values}
+            value={tv.values.includes(value) ? value : null}
+            allowDeselect={false}
+            disabled={!may || set.isPending}
+            onChange={(nv) => {
+              if (!nv || nv === value) return;
+              set.mutate(
+                { v: { projectId: v.projectId, id: v.id, name: v.name }, values: { [tv.name]: nv } },
+                {
+                  onSuccess: () => notifySuccess(t('toast.variableSaved', { label, value: nv })),
+                  onError: (e) => notifyFailure(t('toast.variableFailed', { label }), e),
+                },
+              );
+            }}
+          />
+        );
+      })}
+    </Group>
+  );
+}

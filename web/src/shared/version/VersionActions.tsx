@@ -1,0 +1,58 @@
+// Deploy / Redeploy / Stop of one version, with a toast for the outcome of each.
+import { Button, Group } from '@mantine/core';
+import { IconPlayerPlay, IconPlayerStop, IconRefresh } from '@tabler/icons-react';
+import type { Version } from '../api/models';
+import { useCan } from '../auth/session';
+import { useT } from '../i18n';
+import { notifyFailure, notifySuccess } from '../ui/notify';
+import { useDeploy, useStop } from './api';
+
+export function VersionActions({ v, projectName }: { v: Version; projectName?: string }) {
+  const t = useT();
+  const mayDeploy = useCan('deploy');
+  const mayStop = useCan('stop');
+  const deploy = useDeploy();
+  const stop = useStop();
+  const name = projectName ? `${projectName} ${v.name}` : v.name;
+  const ref = { projectId: v.projectId, id: v.id, name };
+  const deployed = v.desiredState === 'Deployed';
+  const doDeploy = () =>
+    deploy.mutate(ref, {
+      onSuccess: () => notifySuccess(t('toast.deployed', { name })),
+      onError: (e) => notifyFailure(t('toast.deployFailed', { name }), e),
+    });
+  const doStop = () =>
+    stop.mutate(ref, {
+      onSuccess: () => notifySuccess(t('toast.stopped', { name })),
+      onError: (e) => notifyFailure(t('toast.stopFailed', { name }), e),
+    });
+  return (
+    <Group gap={6} wrap="nowrap">
+      {mayDeploy && (
+        <Button
+          size="compact-sm"
+          variant={deployed ? 'default' : 'filled'}
+          leftSection={deployed ? <IconRefresh size={14} aria-hidden /> : <IconPlayerPlay size={14} aria-hidden />}
+          loading={deploy.isPending}
+          onClick={doDeploy}
+          aria-label={`${deployed ? t('action.redeploy') : t('action.deploy')} ${name}`}
+        >
+          {deployed ? t('action.redeploy') : t('action.deploy')}
+        </Button>
+      )}
+      {mayStop && (deployed || v.deployment.status !== 'NotDeployed') && (
+        <Button
+          size="compact-sm"
+          color="red"
+          variant="light"
+          leftSection={<IconPlayerStop size={14} aria-hidden />}
+          loading={stop.isPending}
+          onClick={doStop}
+          aria-label={`${t('action.stop')} ${name}`}
+        >
+          {t('action.stop')}
+        </Button>
+      )}
+    </Group>
+  );
+}
