@@ -7,18 +7,10 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// dashboardCSP is the Content-Security-Policy of the dashboard's pages: scripts only from this
-// origin (the app has no inline script), inline styles allowed (the UI kit sets style
-// attributes), API calls and the event stream only to this origin, never framed.
-const dashboardCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; " +
-	"base-uri 'self'; form-action 'self'; object-src 'none'"
-
 // dashboard serves the embedded single-page application (package web) at "/" and, through
 // noRoute, at every other non-API path, so that its deep links work.
+// The securityHeaders middleware sets its Content-Security-Policy.
 func (s *Server) dashboard(c *gin.Context) {
-	c.Header("Content-Security-Policy", dashboardCSP)
-	c.Header("X-Content-Type-Options", "nosniff")
 	s.Dashboard.ServeHTTP(c.Writer, c.Request)
 }
 

@@ -3,6 +3,7 @@
 //	oneko           api and worker in one process (what `make run` starts)
 //	oneko api       the api only
 //	oneko worker    the worker only
+//	oneko version   print the version and exit
 //
 // With no ONEKO_MONGO_URI it runs in local mode: an embedded MongoDB-wire store, an in-process
 // Redis (unless ONEKO_REDIS_URL is set) and a local Kubernetes control plane (unless a
@@ -15,11 +16,45 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/oneko/oneko/internal/app"
 	"github.com/oneko/oneko/internal/config"
 )
+
+const usage = `usage: oneko [api|worker|version]
+  oneko           api and worker in one process (local mode without ONEKO_MONGO_URI)
+  oneko api       the api only
+  oneko worker    the worker only
+  oneko version   print the version
+Configuration: ONEKO_* environment variables (README.md).`
+
+// Set by the linker (make images: -ldflags "-X main.buildVersion=... -X main.buildRevision=...");
+// the only package variables of the binary, written once at link time.
+var buildVersion, buildRevision string
+
+// version describes the binary: the version and revision given at link time, else what Go
+// stamped into its build information, and the Go release.
+func version() string {
+	v, rev := buildVersion, buildRevision
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && rev == "" {
+				rev = s.Value
+			}
+		}
+	}
+	out := "oneko " + v
+	if rev != "" {
+		out += " revision " + rev
+	}
+	return out + " " + runtime.Version()
+}
 
 func main() {
 	parts := app.Parts{API: true, Worker: true}
@@ -29,8 +64,14 @@ func main() {
 			parts.Worker = false
 		case "worker":
 			parts.API = false
+		case "version":
+			fmt.Println(version())
+			return
+		case "help", "-h", "-help", "--help":
+			fmt.Println(usage)
+			return
 		default:
-			fmt.Fprintf(os.Stderr, "usage: oneko [api|worker]\n")
+			fmt.Fprintln(os.Stderr, usage)
 			os.Exit(2)
 		}
 	}

@@ -27,7 +27,6 @@ import (
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/helm"
-	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/localkube"
 	"github.com/oneko/oneko/internal/localstack"
 	"github.com/oneko/oneko/internal/model"
@@ -212,6 +211,8 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime), auth.WithHashConcurrency(cfg.Auth.LoginConcurrency, 0)),
 		Policy: authz, Queue: queue, Redis: rdb, Cluster: gate, ClusterStatus: gate.Status, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check, Metrics: metrics,
+		Diagnostics: gatedDiagnostics{gate}, ExternalLogURL: cfg.Diagnostics.ExternalLogURL,
+		LogFollowsPerUser: cfg.Diagnostics.FollowsPerUser, LogFollowsTotal: cfg.Diagnostics.FollowsTotal,
 		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, SecureCookies: cfg.SecureCookies, Events: bus,
 	})
 	if err != nil {
@@ -263,11 +264,11 @@ func startCluster(ctx context.Context, cfg *config.Config, installation string, 
 		}
 	}
 	if rc != nil {
-		kc, err := kube.New(rc, installation)
+		kc, diag, err := clients(rc, installation)
 		if err != nil {
 			return nil, err
 		}
-		gate.open(ctx, rc, kc)
+		gate.open(ctx, rc, kc, diag)
 		return func() {}, nil
 	}
 	log.Info("starting a local Kubernetes control plane in the background (set KUBECONFIG to use another cluster)")

@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
 
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
 	"github.com/oneko/oneko/api"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/model"
 )
@@ -23,6 +26,7 @@ type clusterGate struct {
 	mu      sync.Mutex
 	status  api.ClusterStatus
 	kc      *kube.Client
+	diag    *diagnose.Reader
 	rest    *rest.Config
 	pending []string
 	ready   chan struct{}
@@ -69,9 +73,9 @@ func (g *clusterGate) set(state, message string) {
 
 // open makes the cluster usable: it creates the namespaces asked for meanwhile, then lets
 // the worker and the api through.
-func (g *clusterGate) open(ctx context.Context, rc *rest.Config, kc *kube.Client) {
+func (g *clusterGate) open(ctx context.Context, rc *rest.Config, kc *kube.Client, diag *diagnose.Reader) {
 	g.mu.Lock()
-	g.rest, g.kc = rc, kc
+	g.rest, g.kc, g.diag = rc, kc, diag
 	pending := g.pending
 	g.pending = nil
 	g.mu.Unlock()
@@ -112,6 +116,29 @@ func (g *clusterGate) DeleteNamespace(ctx context.Context, name string) error {
 	return kc.DeleteNamespace(ctx, name)
 }
 
+// reader returns the diagnostics reader, or an error saying the cluster is not ready yet.
+func (g *clusterGate) reader() (*diagnose.Reader, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.diag == nil {
+		return nil, fmt.Errorf("%w: %s", api.ErrClusterStarting, g.status.Message)
+	}
+	return g.diag, nil
+}
+
+// clients builds the clients the api needs of a cluster.
+func clients(rc *rest.Config, installation string) (*kube.Client, *diagnose.Reader, error) {
+	kc, err := kube.New(rc, installation)
+	if err != nil {
+		return nil, nil, err
+	}
+	kcs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("kubernetes client: %w", err)
+	}
+	return kc, diagnose.New(kcs, installation), nil
+}
+
 // ensureLater creates the namespace now when the cluster is ready, else once it is.
 func (g *clusterGate) ensureLater(ctx context.Context, name string) error {
 	g.mu.Lock()
@@ -134,12 +161,12 @@ func (g *clusterGate) startWhenPresent(ctx context.Context, poll time.Duration, 
 		rc, err := start(ctx)
 		switch {
 		case err == nil:
-			kc, err := kube.New(rc, installation)
+			kc, diag, err := clients(rc, installation)
 			if err != nil {
 				g.set(api.ClusterFailed, err.Error())
 				return err
 			}
-			g.open(ctx, rc, kc)
+			g.open(ctx, rc, kc, diag)
 			return nil
 		case errors.Is(err, errMissing):
 			g.set(api.ClusterWaiting, "the local cluster's programs are being built (make kube-bins, about 10-20 minutes the first time); deploys wait and then run")
@@ -153,4 +180,50 @@ func (g *clusterGate) startWhenPresent(ctx context.Context, poll time.Duration, 
 		case <-time.After(poll):
 		}
 	}
+}
+
+// gatedDiagnostics answers the api's diagnostics routes once the cluster is ready, and
+// ErrClusterStarting (503) before. When api.Diagnostics gains a method, add it here.
+type gatedDiagnostics struct{ g *clusterGate }
+
+var _ api.Diagnostics = gatedDiagnostics{}
+
+func (d gatedDiagnostics) Pods(ctx context.Context, versionID string) ([]diagnose.Pod, error) {
+	r, err := d.g.reader()
+	if err != nil {
+		return nil, err
+	}
+	return r.Pods(ctx, versionID)
+}
+
+func (d gatedDiagnostics) Pod(ctx context.Context, versionID, name string) (*diagnose.Pod, error) {
+	r, err := d.g.reader()
+	if err != nil {
+		return nil, err
+	}
+	return r.Pod(ctx, versionID, name)
+}
+
+func (d gatedDiagnostics) Logs(ctx context.Context, versionID, pod string, o diagnose.LogOptions) (io.ReadCloser, error) {
+	r, err := d.g.reader()
+	if err != nil {
+		return nil, err
+	}
+	return r.Logs(ctx, versionID, pod, o)
+}
+
+func (d gatedDiagnostics) Events(ctx context.Context, versionID string) ([]diagnose.Event, error) {
+	r, err := d.g.reader()
+	if err != nil {
+		return nil, err
+	}
+	return r.Events(ctx, versionID)
+}
+
+func (d gatedDiagnostics) History(ctx context.Context, versionID string) ([]diagnose.Revision, error) {
+	r, err := d.g.reader()
+	if err != nil {
+		return nil, err
+	}
+	return r.History(ctx, versionID)
 }

@@ -55,6 +55,9 @@ func TestClusterGateWaitsForPrograms(t *testing.T) {
 	if err := g.EnsureNamespace(ctx, "on-gate-early", nil); !errors.Is(err, api.ErrClusterStarting) {
 		t.Fatalf("EnsureNamespace before the cluster is ready: %v, want ErrClusterStarting", err)
 	}
+	if _, err := (gatedDiagnostics{g}).Pods(ctx, "v1"); !errors.Is(err, api.ErrClusterStarting) {
+		t.Fatalf("diagnostics before the cluster is ready: %v, want ErrClusterStarting", err)
+	}
 	ns := "on-gate-" + time.Now().Format("150405")
 	if err := g.ensureLater(ctx, ns); err != nil {
 		t.Fatalf("ensureLater before ready: %v", err)
@@ -85,6 +88,9 @@ func TestClusterGateWaitsForPrograms(t *testing.T) {
 	}
 	if _, err := cs.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{}); err != nil {
 		t.Fatalf("the namespace asked for while starting was not created: %v", err)
+	}
+	if pods, err := (gatedDiagnostics{g}).Pods(ctx, "no-such-version"); err != nil || len(pods) != 0 {
+		t.Fatalf("diagnostics once ready: %v, %d pods; want none and no error", err, len(pods))
 	}
 	if err := g.EnsureNamespace(ctx, ns+"-b", nil); err != nil {
 		t.Fatalf("EnsureNamespace once ready: %v", err)

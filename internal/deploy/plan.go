@@ -53,7 +53,8 @@ func Namespace(installationID string, p *model.Project, v *model.Version) string
 }
 
 // Plan renders the version's effective templates. Render errors wrap model.ErrInvalid: the
-// configuration, not the system, is wrong.
+// configuration, not the system, is wrong. Rendered URLs that are not http or https (what a
+// placeholder put there) are left out.
 func (pl *Planner) Plan(ctx context.Context, p *model.Project, v *model.Version) (*Plan, error) {
 	reg, err := pl.registries.GetDockerRegistry(ctx, p.DockerRegistryID)
 	if err != nil {
@@ -64,7 +65,8 @@ func (pl *Planner) Plan(ctx context.Context, p *model.Project, v *model.Version)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", model.ErrInvalid, err)
 	}
-	out := &Plan{URLs: res.URLs}
+	urls, _ := model.WebURLs(res.URLs) // only http(s) links reach the dashboard
+	out := &Plan{URLs: urls}
 	for _, r := range res.Releases {
 		out.Releases = append(out.Releases, Release{Name: r.Name, Namespace: ns, Template: fromRender(r.Template), Values: r.Values, ValuesMap: r.ValuesMap})
 	}

@@ -221,6 +221,10 @@ func validateURLTemplates(pr *problems, field string, urls []string, check Templ
 			pr.add(f, "must not be empty")
 			continue
 		}
+		if !checkURLTemplateScheme(u) {
+			pr.add(f, "must be an http:// or https:// URL")
+			continue
+		}
 		if check != nil {
 			pr.addErr(f, check(u))
 		}

@@ -35,6 +35,13 @@ export async function openBrowser({ colorScheme = 'light', viewport = { width: 1
     timezoneId: 'UTC',
   });
   ctx.setDefaultTimeout(30_000);
+  // close() with a bound: a browser that does not quit is killed.
+  const close = ctx.close.bind(ctx);
+  ctx.close = async () => {
+    const browserProcess = ctx.browser()?.process?.();
+    await Promise.race([close().catch(() => {}), new Promise((r) => setTimeout(r, 15_000))]);
+    browserProcess?.kill('SIGKILL');
+  };
   return ctx;
 }
 
@@ -42,7 +49,7 @@ export async function openBrowser({ colorScheme = 'light', viewport = { width: 1
 export async function signIn(page, url, { username, password }) {
   await page.goto(url + '/');
   await page.getByLabel('Username or e-mail').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main navigation' }).waitFor();
 }

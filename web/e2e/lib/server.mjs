@@ -43,11 +43,11 @@ export async function waitFor(what, f, timeoutMs = 120_000, everyMs = 250) {
 }
 
 /** startServer runs bin/oneko and resolves once it is ready and the demo's versions exist. */
-export async function startServer({ bin = process.env.ONEKO_BIN, logFile } = {}) {
+export async function startServer({ bin = process.env.ONEKO_BIN, logFile, dataDir: givenDir, env: extraEnv = {}, readyTimeout = 180_000 } = {}) {
   if (!bin || !existsSync(bin)) throw new Error(`oneko binary not found at ${bin}: run make build (or make e2e)`);
   const dir = kubeBinDir();
   await waitFor(`the local cluster's programs in ${dir} (make kube-bins)`, () => kubePrograms.every((p) => existsSync(join(dir, p))), 60 * 60_000, 5000);
-  const dataDir = mkdtempSync(join(tmpdir(), 'oneko-e2e-'));
+  const dataDir = givenDir || mkdtempSync(join(tmpdir(), 'oneko-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = {
@@ -57,6 +57,7 @@ export async function startServer({ bin = process.env.ONEKO_BIN, logFile } = {})
     ONEKO_HTTP_ADDR: `127.0.0.1:${port}`,
     ONEKO_KUBE_BIN_DIR: dir,
     ONEKO_LOG_LEVEL: process.env.ONEKO_LOG_LEVEL || 'info',
+    ...extraEnv,
   };
   delete env.ONEKO_MONGO_URI;
   delete env.ONEKO_KUBECONFIG;
@@ -67,13 +68,20 @@ export async function startServer({ bin = process.env.ONEKO_BIN, logFile } = {})
   child.stderr.pipe(log);
   let exited = null;
   child.on('exit', (code, sig) => (exited = `exited with ${code ?? sig}`));
+  // Never leave the server (and its cluster) behind, whatever ends this process.
+  const killOnExit = () => {
+    if (!exited) child.kill('SIGTERM');
+  };
+  process.once('exit', killOnExit);
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(130));
   const api = adminClient(url);
+  let hello;
   try {
     await waitFor('oneko to answer /readyz', async () => {
       if (exited) throw new Error(`oneko ${exited}; log in ${logFile || join(dataDir, 'oneko.log')}`);
       return (await fetch(`${url}/readyz`)).ok;
-    }, 180_000);
-    const hello = await waitFor('the demo project hello', async () => {
+    }, readyTimeout);
+    hello = await waitFor('the demo project hello', async () => {
       if (exited) throw new Error(`oneko ${exited}`);
       const r = await api.get('/api/v1/projects?q=hello');
       return r.items.find((p) => p.name === 'hello');

@@ -1,6 +1,5 @@
 // The application: providers (theme, i18n, query cache, live stream, toasts) and the router.
-import '@mantine/core/styles.css';
-import '@mantine/notifications/styles.css';
+import './styles';
 import './global.css';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
@@ -9,14 +8,14 @@ import { RouterProvider } from 'react-router';
 import { useState } from 'react';
 import { I18nProvider } from '../shared/i18n';
 import { SessionWatcher } from '../shared/auth/session';
-import { colorSchemeManager, theme } from './theme';
+import { colorSchemeManager, cssVariablesResolver, theme } from './theme';
 import { newQueryClient } from './queryClient';
 import { router } from './routes';
 
 export function App() {
   const [qc] = useState(newQueryClient);
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
+    <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager} cssVariablesResolver={cssVariablesResolver}>
       <I18nProvider>
         <QueryClientProvider client={qc}>
           <SessionWatcher />

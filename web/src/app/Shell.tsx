@@ -45,7 +45,7 @@ interface NavItem {
   exact?: boolean;
 }
 
-function Navigation({ onNavigate }: { onNavigate: () => void }) {
+export function Navigation({ onNavigate }: { onNavigate: () => void }) {
   const { t } = useI18n();
   const loc = useLocation();
   const isAdmin = useCan('admin');
@@ -69,6 +69,7 @@ function Navigation({ onNavigate }: { onNavigate: () => void }) {
             label={t(it.label)}
             leftSection={<it.icon size={18} aria-hidden />}
             active={active}
+            variant="filled"
             aria-current={active ? 'page' : undefined}
             onClick={onNavigate}
           />

@@ -1,7 +1,7 @@
 // Versions of a project: filter (in the URL), newest image first, paged; columns to choose;
 // per row deploy, stop and the dashboard select variables; select several to deploy or stop
 // them together.
-import { Anchor, Badge, Breadcrumbs, Button, Checkbox, Code, Group, Menu, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { Anchor, Breadcrumbs, Button, Checkbox, Code, Group, Menu, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { useDebouncedValue, useLocalStorage } from '@mantine/hooks';
 import { IconColumns, IconEdit, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
@@ -177,7 +177,7 @@ export function VersionsPage() {
                     </Table.Td>
                   )}
                   {show('status') && (
-                    <Table.Td>
+                    <Table.Td className="nowrap">
                       <VersionStatus v={v} />
                     </Table.Td>
                   )}
@@ -188,18 +188,18 @@ export function VersionsPage() {
                   )}
                   {show('deployed') && (
                     <Table.Td>
-                      {v.desiredState === 'Deployed' ? <RelativeTime value={v.deployment.deployedAt} /> : <Badge variant="default">—</Badge>}
+                      {v.desiredState === 'Deployed' ? <RelativeTime value={v.deployment.deployedAt} /> : <Text c="dimmed">—</Text>}
                     </Table.Td>
                   )}
                   {show('expires') && (
-                    <Table.Td>{v.desiredState === 'Deployed' ? <ExtendControl v={v} /> : <Text c="dimmed">—</Text>}</Table.Td>
+                    <Table.Td className="nowrap">{v.desiredState === 'Deployed' ? <ExtendControl v={v} /> : <Text c="dimmed">—</Text>}</Table.Td>
                   )}
                   {show('variables') && (
                     <Table.Td>
                       <DashboardVariables v={v} project={project.data} />
                     </Table.Td>
                   )}
-                  <Table.Td>
+                  <Table.Td className="nowrap">
                     <VersionActions v={v} />
                   </Table.Td>
                 </Table.Tr>

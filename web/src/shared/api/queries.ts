@@ -1,5 +1,5 @@
 // Queries shared by several features. A feature's own queries live in its folder.
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from './client';
 import { qk, type ListParams } from './queryKeys';
 import type { Page, Project, Version } from './models';
@@ -26,4 +26,21 @@ export function useVersions(projectId: string, p: ListParams) {
       unwrap<Page<Version>>(api.GET('/api/v1/projects/{id}/versions', { params: { path: { id: projectId }, query: p } } as never)),
     placeholderData: keepPreviousData,
   });
+}
+
+/** useProjectNames reads the names of projects by id (each project cached on its own). */
+export function useProjectNames(ids: string[]): Map<string, string> {
+  const unique = [...new Set(ids)].slice(0, 50);
+  const results = useQueries({
+    queries: unique.map((id) => ({
+      queryKey: qk.projects.one(id),
+      queryFn: () => unwrap<Project>(api.GET('/api/v1/projects/{id}', { params: { path: { id } } })),
+      staleTime: 5 * 60_000,
+    })),
+  });
+  const m = new Map<string, string>();
+  results.forEach((r, i) => {
+    if (r.data?.name) m.set(unique[i] as string, r.data.name);
+  });
+  return m;
 }

@@ -4,6 +4,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { en, type MessageKey } from './en';
 import { de } from './de';
+import { setCloseLabel } from '../ui/notify';
 
 export type { MessageKey } from './en';
 export type Locale = 'en' | 'de';
@@ -56,6 +57,7 @@ export function I18nProvider({ children, locale: fixed }: { children: ReactNode;
   const value = useMemo<I18n>(() => {
     const dtf = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
     document.documentElement.lang = locale;
+    setCloseLabel(catalogues[locale]['action.close']);
     return { locale, setLocale, t: translator(locale), dateTime: (d) => dtf.format(typeof d === 'string' ? new Date(d) : d) };
   }, [locale, setLocale]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -46,6 +46,14 @@ describe('applyEvent', () => {
     expect(qc.getQueryData<Page<Version>>(qk.deployments)?.items[0]?.deployment.status).toBe('Running');
   });
 
+  it('keeps the expiry and deploy time when the event leaves them out', () => {
+    const qc = new QueryClient();
+    const deployed = { ...running, deployedAt: '2026-01-01T10:00:00Z', expiresAt: '2026-01-01T23:59:00Z' };
+    qc.setQueryData<Page<Version>>(qk.deployments, { items: [version('a', { desiredState: 'Deployed', deployment: deployed })], total: 1 });
+    applyEvent(qc, { type: 'version.status', data: { id: 'a', deployment: { status: 'Failed', message: 'boom', readyPods: 0, desiredPods: 1, releases: [] } } });
+    expect(qc.getQueryData<Page<Version>>(qk.deployments)?.items[0]?.deployment).toMatchObject({ status: 'Failed', message: 'boom', expiresAt: deployed.expiresAt, deployedAt: deployed.deployedAt });
+  });
+
   it('keeps URLs when the event carries none', () => {
     const qc = new QueryClient();
     qc.setQueryData<Page<Version>>(qk.deployments, { items: [version('a', { desiredState: 'Deployed', urls: ['https://x'] })], total: 1 });
@@ -53,10 +61,10 @@ describe('applyEvent', () => {
     expect(qc.getQueryData<Page<Version>>(qk.deployments)?.items[0]?.urls).toEqual(['https://x']);
   });
 
-  it('removes a stopped version from the home page list', () => {
+  it('removes a version stopped elsewhere (its desired state unknown here) from the home page list', () => {
     const qc = new QueryClient();
     qc.setQueryData<Page<Version>>(qk.deployments, {
-      items: [version('a', { desiredState: 'NotDeployed', deployment: running }), version('b', { desiredState: 'Deployed' })],
+      items: [version('a', { desiredState: 'Deployed', deployment: running }), version('b', { desiredState: 'Deployed' })],
       total: 2,
     });
     applyEvent(qc, {

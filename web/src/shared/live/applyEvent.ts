@@ -18,8 +18,18 @@ export function isActive(v: Pick<Version, 'desiredState' | 'deployment'>): boole
   return v.desiredState === 'Deployed' || s === 'Pending' || s === 'Running' || s === 'Failed';
 }
 
+/** patchVersion applies a status event; fields the event leaves out (the worker does not
+ * send the expiry it keeps) stay as they were. */
+/** A NotDeployed status is recorded only when a stop has finished (worker/stop.go), so the
+ * version is no longer desired either, whoever stopped it. */
 function patchVersion(v: Version, e: VersionStatusEvent): Version {
-  return { ...v, deployment: e.deployment, urls: e.urls ?? v.urls };
+  const stopped = e.deployment.status === 'NotDeployed';
+  return {
+    ...v,
+    desiredState: stopped ? 'NotDeployed' : v.desiredState,
+    deployment: { ...v.deployment, ...e.deployment },
+    urls: e.urls ?? v.urls,
+  };
 }
 
 function isPage(d: unknown): d is Page<Version> {
@@ -62,6 +72,21 @@ export function mapVersions(qc: QueryClient, f: (v: Version) => Version | null):
   });
 }
 
+const projectRefresh = new WeakMap<QueryClient, ReturnType<typeof setTimeout>>();
+
+/** refreshProjects refetches the shown project lists (their aggregated status) at most once a
+ * second, however many versions change at once. */
+function refreshProjects(qc: QueryClient) {
+  if (projectRefresh.has(qc)) return;
+  projectRefresh.set(
+    qc,
+    setTimeout(() => {
+      projectRefresh.delete(qc);
+      void qc.invalidateQueries({ queryKey: qk.projects.all, refetchType: 'active' });
+    }, 1000),
+  );
+}
+
 /** applyEvent updates the cache for one live event. */
 export function applyEvent(qc: QueryClient, e: LiveEvent): void {
   switch (e.type) {
@@ -83,12 +108,12 @@ export function applyEvent(qc: QueryClient, e: LiveEvent): void {
         });
       }
       // The aggregated status of projects moves with their versions.
-      void qc.invalidateQueries({ queryKey: qk.projects.all, refetchType: 'active' });
+      refreshProjects(qc);
       return;
     }
     case 'version.created':
       void qc.invalidateQueries({ queryKey: qk.versions.ofProject(e.data.projectId) });
-      void qc.invalidateQueries({ queryKey: qk.projects.all, refetchType: 'active' });
+      refreshProjects(qc);
       return;
     case 'version.removed':
       mapVersions(qc, (v) => (v.id === e.data.id ? null : v));

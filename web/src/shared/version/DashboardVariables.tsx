@@ -1,6 +1,6 @@
 // The project's dashboard select variables of one version: a select per variable, saved at
 // once when changed (a VIEWER may set these and nothing else).
-import { Group, Select } from '@mantine/core';
+import { Group, NativeSelect } from '@mantine/core';
 import type { Project, TemplateVariable, Version } from '../api/models';
 import { useCan } from '../auth/session';
 import { useT } from '../i18n';
@@ -33,17 +33,17 @@ export function DashboardVariables({ v, project }: { v: Version; project: Projec
         const label = tv.label;
         const value = v.templateVariables[tv.name] ?? tv.defaultValue;
         return (
-          <Select
+          <NativeSelect
             key={tv.name}
             size="xs"
-            w={150}
+            w={130}
             label={label}
             aria-label={`${label} (${v.name})`}
-            data={tv.values}
-            value={tv.values.includes(value) ? value : null}
-            allowDeselect={false}
+            data={tv.values.includes(value) ? tv.values : ['', ...tv.values]}
+            value={tv.values.includes(value) ? value : ''}
             disabled={!may || set.isPending}
-            onChange={(nv) => {
+            onChange={(e) => {
+              const nv = e.currentTarget.value;
               if (!nv || nv === value) return;
               set.mutate(
                 { v: { projectId: v.projectId, id: v.id, name: v.name }, values: { [tv.name]: nv } },

@@ -1,6 +1,6 @@
 // When a deployment expires, and the extend action: restart the lifetime clock, or pick
 // another lifetime. A server without the extend route answers 404; the toast says so.
-import { Button, Group, NumberInput, Popover, Radio, Stack, Text } from '@mantine/core';
+import { Button, Group, Popover, Radio, Stack, Text, TextInput } from '@mantine/core';
 import { IconClockPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { Lifetime, Version } from '../api/models';
@@ -68,7 +68,7 @@ export function ExtendControl({ v }: { v: Version }) {
                 </Stack>
               </Radio.Group>
               {choice === 'DAYS' && (
-                <NumberInput label={t('extend.days')} min={1} max={365} value={days} onChange={(n) => setDays(Number(n) || 1)} />
+                <TextInput type="number" label={t('extend.days')} min={1} max={365} value={days} onChange={(e) => setDays(Math.min(365, Math.max(1, Number(e.currentTarget.value) || 1)))} />
               )}
               <Button onClick={submit} loading={extend.isPending}>
                 {t('extend.submit')}

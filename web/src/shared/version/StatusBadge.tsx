@@ -1,4 +1,5 @@
 import { Badge, Group, Tooltip } from '@mantine/core';
+import type { CSSProperties } from 'react';
 import type { DeploymentStatus, ProjectStatus, Version } from '../api/models';
 import { useT } from '../i18n';
 
@@ -12,11 +13,16 @@ const colors: Record<DeploymentStatus | ProjectStatus, string> = {
   Error: 'red',
 };
 
+/** badgeStyle gives a badge of a colour text with enough contrast in both themes (.oneko-badge). */
+export function badgeStyle(color: string): CSSProperties {
+  return { '--badge-fg-light': `color-mix(in srgb, var(--mantine-color-${color}-9) 70%, black)`, '--badge-fg-dark': `var(--mantine-color-${color}-2)` } as CSSProperties;
+}
+
 /** StatusBadge shows a deployment or project status in words and colour. */
 export function StatusBadge({ status }: { status: DeploymentStatus | ProjectStatus }) {
   const t = useT();
   return (
-    <Badge color={colors[status] ?? 'gray'} variant="light" data-status={status}>
+    <Badge color={colors[status] ?? 'gray'} variant="light" data-status={status} className="oneko-badge" style={badgeStyle(colors[status] ?? 'gray')}>
       {t(`status.${status}`)}
     </Badge>
   );
@@ -39,7 +45,7 @@ export function VersionStatus({ v }: { v: Version }) {
       )}
       {v.outdated && (
         <Tooltip label={t('status.outdatedWhy')} multiline w={280} withArrow>
-          <Badge color="orange" variant="outline" tabIndex={0}>
+          <Badge color="orange" variant="outline" tabIndex={0} className="oneko-badge" style={badgeStyle('orange')}>
             {t('status.outdated')}
           </Badge>
         </Tooltip>

@@ -5,6 +5,7 @@ import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-q
 import { api, unwrap } from '../api/client';
 import { qk } from '../api/queryKeys';
 import type { Lifetime, Version } from '../api/models';
+import type { components } from '../api/schema';
 import { mapVersions } from '../live/applyEvent';
 
 export interface VersionRef {
@@ -58,17 +59,16 @@ export function useSetVariables() {
 export function useExtend() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async ({ v, lifetime }: { v: VersionRef; lifetime?: Lifetime }) => {
-      const body = lifetime ? { lifetimeBehaviour: lifetime } : {};
-      return unwrap<{ expiresAt?: string | null }>(
-        api.POST('/api/v1/projects/{id}/versions/{vid}/extend' as never, { ...pathOf(v), body } as never),
-      );
-    },
-    onSuccess: (r, { v }) => {
-      if (r && 'expiresAt' in r) {
-        patch(qc, v.id, (x) => ({ ...x, deployment: { ...x.deployment, expiresAt: r.expiresAt ?? undefined } }));
-      }
-    },
+    mutationFn: async ({ v, lifetime }: { v: VersionRef; lifetime?: Lifetime }) =>
+      unwrap<components['schemas']['ExtendAnswer']>(
+        api.POST('/api/v1/projects/{id}/versions/{vid}/extend', { ...pathOf(v), body: lifetime ? { lifetimeBehaviour: lifetime } : {} }),
+      ),
+    onSuccess: (r, { v }) =>
+      patch(qc, v.id, (x) =>
+        r.version
+          ? { ...x, lifetimeBehaviour: r.version.lifetimeBehaviour, deployment: { ...x.deployment, expiresAt: r.version.deployment.expiresAt } }
+          : { ...x, deployment: { ...x.deployment, expiresAt: r.expiresAt ?? undefined } },
+      ),
   });
 }
 

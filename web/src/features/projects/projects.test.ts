@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { previewImport } from './preview';
+import { filterSort, type Row } from './sort';
+import type { Project } from '../../shared/api/models';
+
+describe('previewImport', () => {
+  it("reads this API's export", () => {
+    const r = previewImport(
+      JSON.stringify({
+        exportMetadata: { format: 'oneko/v1' },
+        name: 'shop',
+        imageName: 'team/shop',
+        defaultConfigurationTemplates: [{ name: 'web', chartName: 'nginx', chartVersion: '1.2.3' }],
+        templateVariables: [{ name: 'SIZE' }],
+        urlTemplates: ['https://{{VERSION_NAME}}.shop'],
+      }),
+    );
+    expect(r).toMatchObject({
+      preview: { format: 'oneko', name: 'shop', imageName: 'team/shop', templates: [{ name: 'web', chart: 'nginx 1.2.3' }], variables: ['SIZE'], urlTemplates: ['https://{{VERSION_NAME}}.shop'] },
+    });
+  });
+  it("reads O-Neko's export (no exportMetadata)", () => {
+    expect(previewImport('{"name":"legacy","imageName":"a/b"}')).toMatchObject({ preview: { format: 'o-neko', templates: [], variables: [] } });
+  });
+  it('says when the file is not JSON or not a project', () => {
+    expect(previewImport('{')).toMatchObject({ error: 'invalid' });
+    expect(previewImport('[1]')).toEqual({ error: 'notProject' });
+    expect(previewImport('{"title":"x"}')).toEqual({ error: 'notProject' });
+  });
+});
+
+describe('filterSort', () => {
+  const row = (name: string, status: Project['status'], imageName: string, deployed: number): Row => ({ project: { id: name, name, status, imageName } as Project, deployed });
+  const rows = [row('b', 'Ok', 'z/img', 2), row('a', 'Error', 'y/img', 0), row('c', 'Ok', 'x/other', 5)];
+  it.each([
+    ['name', false, ['a', 'b', 'c']],
+    ['name', true, ['c', 'b', 'a']],
+    ['status', false, ['a', 'b', 'c']],
+    ['image', false, ['c', 'a', 'b']],
+    ['deployed', true, ['c', 'b', 'a']],
+  ] as const)('sorts by %s (desc %s)', (key, desc, want) => {
+    expect(filterSort(rows, '', key, desc).map((r) => r.project.name)).toEqual(want);
+  });
+  it('filters by name or image, case-insensitively', () => {
+    expect(filterSort(rows, 'IMG', 'name', false).map((r) => r.project.name)).toEqual(['a', 'b']);
+    expect(filterSort(rows, 'c', 'name', false).map((r) => r.project.name)).toEqual(['c']);
+  });
+});

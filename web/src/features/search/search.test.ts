@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { hits, page } from './results';
+import type { Project, SearchResult, Version } from '../../shared/api/models';
+
+describe('search hits', () => {
+  const r = {
+    projects: [{ id: 'p2', name: 'zeta' }, { id: 'p1', name: 'hello' }] as Project[],
+    versions: [{ id: 'v1', projectId: 'p1', name: '1.1.0' }, { id: 'v2', projectId: 'p3', name: '1.0.0' }] as Version[],
+  } as SearchResult;
+
+  it('lists projects by name, then versions named with their project', () => {
+    const h = hits(r, new Map([['p3', 'other']]));
+    expect(h.map((x) => (x.kind === 'project' ? x.project.name : `${x.projectName} ${x.version.name}`))).toEqual(['hello', 'zeta', 'hello 1.1.0', 'other 1.0.0']);
+  });
+
+  it('is empty without an answer and pages the hits', () => {
+    expect(hits(undefined, new Map())).toEqual([]);
+    expect(page([1, 2, 3, 4, 5], 2, 2)).toEqual([3, 4]);
+  });
+});
