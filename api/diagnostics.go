@@ -246,7 +246,7 @@ func (s *Server) followLogs(c *gin.Context, d Diagnostics, v *model.Version, pod
 	fmt.Fprint(w, ": following\n\n")
 	w.Flush()
 	lines := bufio.NewScanner(rc)
-	lines.Buffer(make([]byte, 64<<10), 1<<20)
+	lines.Buffer(make([]byte, 4<<10), 1<<20) // grows for long lines, up to 1 MiB
 	for lines.Scan() {
 		ts, text, _ := strings.Cut(lines.Text(), " ")
 		if resumeAfter != "" && ts <= resumeAfter {
@@ -320,7 +320,7 @@ func (s *Server) liftWarning(ctx context.Context, p *model.Project, v *model.Ver
 	}
 	dep := v.Deployment
 	dep.Message = why
-	written, err := s.Store.RecordObservedStatus(ctx, v.ID, v.Generation, dep)
+	written, err := s.Store.RecordObservedStatus(ctx, v.ID, v.Generation, 0, dep)
 	if err != nil || !written {
 		return
 	}

@@ -78,17 +78,22 @@ type RenderedRelease struct {
 
 // Deps are the parts the server is wired from.
 type Deps struct {
-	Store    *store.Store
-	Auth     *auth.Authenticator
-	Policy   *policy.Authorizer
-	Queue    tasks.Enqueuer
-	Redis    redis.UniversalClient
-	Cluster  Cluster
-	Checker  RegistryChecker
-	Charts   ChartLister
-	Renderer Renderer
+	Store   *store.Store
+	Auth    *auth.Authenticator
+	Policy  *policy.Authorizer
+	Queue   tasks.Enqueuer
+	Redis   redis.UniversalClient
+	Cluster Cluster
+	// ClusterStatus reports whether the cluster is ready yet (local mode starts it after
+	// the api); nil: always ready.
+	ClusterStatus func() ClusterStatus
+	Checker       RegistryChecker
+	Charts        ChartLister
+	Renderer      Renderer
 	// Events carries live updates to /api/v1/events; nil disables the stream.
 	Events *events.Bus
+	// StreamCaps bound the open event streams per user and per process (zero: defaults).
+	StreamCaps events.Caps
 	// CheckTemplate checks template syntax when projects and versions are saved.
 	CheckTemplate model.TemplateChecker
 	Log           *slog.Logger
@@ -109,6 +114,8 @@ type Deps struct {
 	Dashboard http.Handler
 	// Diagnostics reads pods, logs, events and history of versions; nil answers 503.
 	Diagnostics Diagnostics
+	// Preview renders what a deploy would apply, for the diff route; nil answers 503.
+	Preview Previewer
 	// ExternalLogURL is the link template to external logs ({namespace}, {pod}, {container}).
 	ExternalLogURL string
 	// LogFollowsPerUser and LogFollowsTotal cap followed log streams (defaults 4 and 100).
@@ -122,6 +129,8 @@ type Server struct {
 	engine   *gin.Engine
 	routes   []route
 	webhooks *webhookMetrics
+	// hub fans the one Redis subscription of this process out to the event streams.
+	hub *events.Hub
 	// registries caches registry documents for the webhook route.
 	registries *registryCache
 	// openAPIDoc is the OpenAPI document generated from the route table.
@@ -157,6 +166,9 @@ func New(d Deps) (*Server, error) {
 	}
 	s.webhooks = wm
 	s.registries = newRegistryCache(d.Now)
+	if d.Events != nil && d.Redis != nil {
+		s.hub = events.NewHub(d.Redis, d.StreamCaps)
+	}
 	s.follows = &followLimits{perUser: map[string]int{}, maxUser: cmp.Or(d.LogFollowsPerUser, 4), maxAll: cmp.Or(d.LogFollowsTotal, 100)}
 	e := gin.New()
 	e.ContextWithFallback = true
@@ -185,6 +197,14 @@ func New(d Deps) (*Server, error) {
 		e.Handle(r.method, r.path, r.handler)
 	}
 	return s, nil
+}
+
+// Close ends every open event stream at once and the shared subscription; call it when
+// shutdown begins (open streams would otherwise hold the HTTP server's Shutdown).
+func (s *Server) Close() {
+	if s.hub != nil {
+		s.hub.Close()
+	}
 }
 
 // Handler is the http.Handler of the whole api.

@@ -46,6 +46,7 @@ type Config struct {
 	// SessionTTL is how long a sign-in lasts (ONEKO_SESSION_TTL, default 12h).
 	SessionTTL time.Duration
 	// Lifetime is when deployments expire: ONEKO_END_OF_DAY (default 23:59),
+	// ONEKO_END_OF_DAY_NEXT_DAY (default false: the day ends on its own date),
 	// ONEKO_LAST_WORKING_DAY (default Friday), ONEKO_TIMEZONE (default UTC).
 	Lifetime lifetime.Policy
 	// Demo, in local mode, starts a sample registry, chart repository and project "hello"
@@ -75,6 +76,9 @@ type Config struct {
 	AllowNamespaces []string
 	// Auth configures sign-in, API tokens and the live event stream.
 	Auth Auth
+	// MigratePassword is the O-Neko password `oneko migrate` signs in with
+	// (ONEKO_MIGRATE_PASSWORD); empty: the command asks for it.
+	MigratePassword string
 	// RenderMaxBytes caps the output of each placeholder and of each rendered template
 	// (ONEKO_RENDER_MAX_BYTES, default 1MiB; bytes, or a number with KiB or MiB).
 	RenderMaxBytes int
@@ -102,15 +106,16 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		return def
 	}
 	c := &Config{
-		HTTPAddr:      get("ONEKO_HTTP_ADDR", "127.0.0.1:8080"),
-		MongoURI:      get("ONEKO_MONGO_URI", ""),
-		MongoDatabase: get("ONEKO_MONGO_DATABASE", "oneko"),
-		RedisURL:      get("ONEKO_REDIS_URL", ""),
-		DataDir:       get("ONEKO_DATA_DIR", "./.oneko"),
-		SecretKey:     get("ONEKO_SECRET_KEY", ""),
-		AdminPassword: getenv("ONEKO_ADMIN_PASSWORD"),
-		Kubeconfig:    get("ONEKO_KUBECONFIG", get("KUBECONFIG", "")),
-		LogLevel:      get("ONEKO_LOG_LEVEL", "info"),
+		HTTPAddr:        get("ONEKO_HTTP_ADDR", "127.0.0.1:8080"),
+		MongoURI:        get("ONEKO_MONGO_URI", ""),
+		MongoDatabase:   get("ONEKO_MONGO_DATABASE", "oneko"),
+		RedisURL:        get("ONEKO_REDIS_URL", ""),
+		DataDir:         get("ONEKO_DATA_DIR", "./.oneko"),
+		SecretKey:       get("ONEKO_SECRET_KEY", ""),
+		AdminPassword:   getenv("ONEKO_ADMIN_PASSWORD"),
+		MigratePassword: getenv("ONEKO_MIGRATE_PASSWORD"),
+		Kubeconfig:      get("ONEKO_KUBECONFIG", get("KUBECONFIG", "")),
+		LogLevel:        get("ONEKO_LOG_LEVEL", "info"),
 	}
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
@@ -134,6 +139,13 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		errs = append(errs, fmt.Errorf("ONEKO_END_OF_DAY: %w (want HH:MM)", err))
 	} else {
 		c.Lifetime.EndOfDay = eod
+	}
+	switch v := strings.ToLower(get("ONEKO_END_OF_DAY_NEXT_DAY", "false")); v {
+	case "true", "1", "yes":
+		c.Lifetime.NextDay = true
+	case "false", "0", "no":
+	default:
+		errs = append(errs, fmt.Errorf("ONEKO_END_OF_DAY_NEXT_DAY=%q: want true or false", v))
 	}
 	if wd, ok := weekdays[strings.ToLower(get("ONEKO_LAST_WORKING_DAY", "friday"))]; ok {
 		c.Lifetime.LastWorkingDay = wd
