@@ -31,6 +31,7 @@ import {
 } from '@tabler/icons-react';
 import { Suspense, useEffect } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { useSystem } from '../shared/api/queries';
 import { useCan, useSignOut, useUser } from '../shared/auth/session';
 import { LiveProvider, useLiveState } from '../shared/live/LiveProvider';
 import { locales, useI18n, type MessageKey } from '../shared/i18n';
@@ -174,6 +175,20 @@ function DisconnectedNotice() {
   );
 }
 
+/** ClusterNotice says, while local mode's cluster is not up yet, why deploys wait. */
+function ClusterNotice() {
+  const { t } = useI18n();
+  const { data } = useSystem();
+  const c = data?.cluster;
+  if (!c || c.state === 'ready') return null;
+  const failed = c.state === 'failed';
+  return (
+    <Alert color={failed ? 'red' : 'blue'} mb="md" role="status" aria-live="polite" title={t(failed ? 'app.cluster.failed' : 'app.cluster.starting')}>
+      {c.message}
+    </Alert>
+  );
+}
+
 function ShellLayout() {
   const { t } = useI18n();
   const [opened, { toggle, close }] = useDisclosure();
@@ -219,6 +234,7 @@ function ShellLayout() {
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
         <DisconnectedNotice />
+        <ClusterNotice />
         <Suspense fallback={<Text>{t('app.loading')}</Text>}>
           <Outlet />
         </Suspense>

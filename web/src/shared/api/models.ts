@@ -18,6 +18,8 @@ export type TemplateVariable = S['TemplateVariable'];
 export type Activity = S['Activity'];
 export type SearchResult = S['SearchResult'];
 export type SessionInfo = S['SessionInfo'];
+export type SystemStatus = S['SystemStatus'];
+export type ClusterStatus = S['ClusterStatus'];
 
 /** Me is the signed-in user as the app keeps it: the session's role (a token's may be lower
  * than its owner's) and the fields the shell shows. */

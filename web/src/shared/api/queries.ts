@@ -2,7 +2,7 @@
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from './client';
 import { qk, type ListParams } from './queryKeys';
-import type { Page, Project, Version } from './models';
+import type { Page, Project, SystemStatus, Version } from './models';
 
 export function useProject(id: string) {
   return useQuery({
@@ -43,4 +43,13 @@ export function useProjectNames(ids: string[]): Map<string, string> {
     if (r.data?.name) m.set(unique[i] as string, r.data.name);
   });
   return m;
+}
+
+/** useSystem reads the state of the cluster; the live stream's cluster.status events keep it current. */
+export function useSystem() {
+  return useQuery({
+    queryKey: qk.system,
+    queryFn: () => unwrap<SystemStatus>(api.GET('/api/v1/system')),
+    staleTime: Infinity,
+  });
 }

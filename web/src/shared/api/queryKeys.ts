@@ -10,6 +10,8 @@ export interface ListParams {
 
 export const qk = {
   session: ['session'] as const,
+  /** The cluster's state (local mode serves before its cluster is up). */
+  system: ['system'] as const,
   projects: {
     all: ['projects'] as const,
     list: (p: ListParams) => ['projects', 'list', p] as const,

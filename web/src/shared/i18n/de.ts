@@ -15,6 +15,8 @@ export const de: Record<MessageKey, string> = {
   'app.language.de': 'Deutsch',
   'app.signOut': 'Abmelden',
   'app.signedInAs': 'Angemeldet als {name} ({role})',
+  'app.cluster.starting': 'Der Cluster ist noch nicht bereit: Deployments warten und laufen, sobald er gestartet ist',
+  'app.cluster.failed': 'Der Kubernetes-Cluster ist nicht gestartet',
   'app.disconnected': 'Live-Aktualisierung unterbrochen; neuer Verbindungsversuch… Die Anzeige ist womöglich veraltet.',
   'app.reconnected': 'Live-Aktualisierung wieder verbunden',
   'app.notFound.title': 'Seite nicht gefunden',

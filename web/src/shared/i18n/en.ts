@@ -14,6 +14,8 @@ export const en = {
   'app.language.de': 'Deutsch',
   'app.signOut': 'Sign out',
   'app.signedInAs': 'Signed in as {name} ({role})',
+  'app.cluster.starting': 'The cluster is not ready yet: deploys wait and run once it has started',
+  'app.cluster.failed': 'The Kubernetes cluster did not start',
   'app.disconnected': 'Live updates are disconnected; reconnecting… What you see may be out of date.',
   'app.reconnected': 'Live updates reconnected',
   'app.notFound.title': 'Page not found',

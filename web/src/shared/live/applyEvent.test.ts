@@ -29,6 +29,19 @@ function version(id: string, over: Partial<Version> = {}): Version {
 const running = { status: 'Running' as const, readyPods: 1, desiredPods: 1, releases: [] };
 
 describe('applyEvent', () => {
+  it('keeps the cluster state current and reads deployments again once the cluster is ready', () => {
+    const qc = new QueryClient();
+    qc.setQueryData(qk.system, { cluster: { state: 'waiting', message: 'building' } });
+    qc.setQueryData<Page<Version>>(qk.deployments, { items: [], total: 0 });
+    applyEvent(qc, { type: 'cluster.status', data: { state: 'starting', message: 'starting' } });
+    expect(qc.getQueryData(qk.system)).toEqual({ cluster: { state: 'starting', message: 'starting' } });
+    expect(qc.getQueryState(qk.deployments)?.isInvalidated).toBe(false);
+    applyEvent(qc, { type: 'cluster.status', data: { state: 'ready' } });
+    expect(qc.getQueryData(qk.system)).toEqual({ cluster: { state: 'ready' } });
+    expect(qc.getQueryState(qk.deployments)?.isInvalidated).toBe(true);
+    expect(parseEvent('cluster.status', '{"state":"ready"}')).toEqual({ type: 'cluster.status', data: { state: 'ready' } });
+  });
+
   it('patches the status of a version in every cached list, single version and search result', () => {
     const qc = new QueryClient();
     const list = qk.versions.list('p1', { offset: 0 });

@@ -4,13 +4,23 @@
 // becomes active), the affected lists are invalidated and refetched instead.
 import type { QueryClient } from '@tanstack/react-query';
 import { qk } from '../api/queryKeys';
-import type { Activity, Page, SearchResult, Version, VersionRemovedEvent, VersionStatusEvent } from '../api/models';
+import type {
+  Activity,
+  ClusterStatus,
+  Page,
+  SearchResult,
+  SystemStatus,
+  Version,
+  VersionRemovedEvent,
+  VersionStatusEvent,
+} from '../api/models';
 
 export type LiveEvent =
   | { type: 'version.status'; data: VersionStatusEvent }
   | { type: 'version.created'; data: Version }
   | { type: 'version.removed'; data: VersionRemovedEvent }
-  | { type: 'activity'; data: Activity };
+  | { type: 'activity'; data: Activity }
+  | { type: 'cluster.status'; data: ClusterStatus };
 
 /** isActive tells whether the home page lists a version (desired Deployed, or still busy). */
 export function isActive(v: Pick<Version, 'desiredState' | 'deployment'>): boolean {
@@ -127,12 +137,21 @@ export function applyEvent(qc: QueryClient, e: LiveEvent): void {
     case 'activity':
       qc.setQueryData<Activity[]>(qk.activities.incoming, (old) => [e.data, ...(old ?? [])].slice(0, 500));
       return;
+    case 'cluster.status':
+      qc.setQueryData<SystemStatus>(qk.system, (old) => ({ ...old, cluster: e.data }));
+      if (e.data.state === 'ready') {
+        // Deploys asked for while the cluster started run now: read their state again.
+        void qc.invalidateQueries({ queryKey: qk.deployments });
+        void qc.invalidateQueries({ queryKey: qk.versions.all });
+      }
+      return;
   }
 }
 
 /** parseEvent reads one SSE message; unknown types and bad JSON give null. */
 export function parseEvent(type: string, data: string): LiveEvent | null {
-  if (type !== 'version.status' && type !== 'version.created' && type !== 'version.removed' && type !== 'activity') return null;
+  if (type !== 'version.status' && type !== 'version.created' && type !== 'version.removed' && type !== 'activity' && type !== 'cluster.status')
+    return null;
   try {
     return { type, data: JSON.parse(data) } as LiveEvent;
   } catch {
