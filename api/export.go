@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -44,7 +46,7 @@ func (s *Server) exportProject(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Header("Content-Disposition", `attachment; filename="`+p.Name+`.oneko.json"`)
+	c.Header("Content-Disposition", attachment(p.Name+".oneko.json"))
 	c.JSON(http.StatusOK, projectExport{
 		ExportMetadata: exportMetadata{Format: exportFormat, ExportedAt: s.Now().UTC()},
 		Name:           p.Name, DockerRegistryID: p.DockerRegistryID, ImageName: p.ImageName, Namespace: p.Namespace,
@@ -174,4 +176,25 @@ func (s *Server) importONeko(c *gin.Context, body []byte) (model.Project, error)
 		return model.Project{}, ve
 	}
 	return p, nil
+}
+
+// attachment is a Content-Disposition naming a download (RFC 6266): an ASCII fallback with
+// everything but letters, digits, '.', '-' and '_' replaced, and the exact name UTF-8 encoded
+// in filename*. A name cannot break out of the header or add parameters.
+func attachment(name string) string {
+	fallback := strings.Map(func(r rune) rune {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' || r == '_') {
+			return r
+		}
+		return '_'
+	}, name)
+	var enc strings.Builder
+	for _, b := range []byte(name) {
+		if b < 128 && (unicode.IsLetter(rune(b)) || unicode.IsDigit(rune(b)) || strings.IndexByte("-._~", b) >= 0) {
+			enc.WriteByte(b)
+		} else {
+			fmt.Fprintf(&enc, "%%%02X", b)
+		}
+	}
+	return `attachment; filename="` + fallback + `"; filename*=UTF-8''` + enc.String()
 }

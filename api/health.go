@@ -20,19 +20,23 @@ func (s *Server) healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, healthStatus{Status: "ok"})
 }
 
-// readyz answers 200 when MongoDB and Redis answer, else 503 naming what is down.
+// readyz answers 200 when MongoDB and Redis answer, else 503 naming what is down (not why:
+// the log says that).
 func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	checks := readiness{}
 	ok := true
+	// Answers say only "unavailable": errors name internal addresses, so they go to the log.
 	if err := s.Store.Ping(ctx); err != nil {
-		checks["mongodb"], ok = err.Error(), false
+		checks["mongodb"], ok = "unavailable", false
+		s.log.WarnContext(ctx, "readiness: MongoDB does not answer", "err", err)
 	} else {
 		checks["mongodb"] = "ok"
 	}
 	if err := s.Redis.Ping(ctx).Err(); err != nil {
-		checks["redis"], ok = err.Error(), false
+		checks["redis"], ok = "unavailable", false
+		s.log.WarnContext(ctx, "readiness: Redis does not answer", "err", err)
 	} else {
 		checks["redis"] = "ok"
 	}

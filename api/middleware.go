@@ -21,6 +21,9 @@ const principalKey = "oneko.principal"
 // webhookRoute authenticates with its own secret, not with user credentials.
 const webhookRoute = "/api/v1/webhooks/:registryId"
 
+// metricsRoute checks its own token (ONEKO_METRICS_TOKEN), not user credentials.
+const metricsRoute = "/metrics"
+
 // principal returns the authenticated caller, or nil.
 func principal(c *gin.Context) *auth.Principal {
 	p, _ := c.Get(principalKey)
@@ -73,7 +76,7 @@ func (s *Server) limitBody(c *gin.Context) {
 // session cookie. Credentials that are present but wrong are refused with 401 at once; a stale
 // cookie is ignored (the caller is anonymous).
 func (s *Server) authenticate(c *gin.Context) {
-	if c.FullPath() == webhookRoute || c.FullPath() == "" {
+	if c.FullPath() == webhookRoute || c.FullPath() == metricsRoute || c.FullPath() == "" {
 		c.Next()
 		return
 	}

@@ -5,9 +5,11 @@ package api
 import (
 	"cmp"
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -100,6 +102,8 @@ type Deps struct {
 	Metrics       *prometheus.Registry
 	// PublicURL is the base URL callers reach the api at; webhook URLs are built from it.
 	PublicURL string
+	// MetricsToken, when set, is the Bearer token /metrics requires (it is not a user's token).
+	MetricsToken string
 	// TrustedProxies are the addresses (CIDRs or IPs) of proxies whose X-Forwarded-For names the
 	// client; empty: the connection's address is the client's (per-address login limits use it).
 	TrustedProxies []string
@@ -210,8 +214,19 @@ func (s *Server) Close() {
 // Handler is the http.Handler of the whole api.
 func (s *Server) Handler() http.Handler { return s.engine }
 
-// metricsHandler serves the Prometheus registry.
+// metricsHandler serves the Prometheus registry; with a MetricsToken only to callers that send
+// it as a Bearer token.
 func (s *Server) metricsHandler() gin.HandlerFunc {
 	h := promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})
-	return gin.WrapH(h)
+	return func(c *gin.Context) {
+		if s.MetricsToken != "" {
+			got, _ := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+			if subtle.ConstantTimeCompare([]byte(got), []byte(s.MetricsToken)) != 1 {
+				c.Header("WWW-Authenticate", `Bearer realm="metrics"`)
+				s.fail(c, problem(http.StatusUnauthorized, "unauthenticated", "Unauthenticated", "send the metrics token (ONEKO_METRICS_TOKEN) as a Bearer token"))
+				return
+			}
+		}
+		h.ServeHTTP(c.Writer, c.Request)
+	}
 }

@@ -215,7 +215,7 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 		Preview:     api.PlanPreview{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes}), Store: st, Charts: chartCache},
 		Diagnostics: gatedDiagnostics{gate}, ExternalLogURL: cfg.Diagnostics.ExternalLogURL,
 		LogFollowsPerUser: cfg.Diagnostics.FollowsPerUser, LogFollowsTotal: cfg.Diagnostics.FollowsTotal,
-		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, SecureCookies: cfg.SecureCookies, Events: bus,
+		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, MetricsToken: cfg.Auth.MetricsToken, SecureCookies: cfg.SecureCookies, Events: bus,
 		StreamCaps: events.Caps{PerUser: cfg.Auth.EventsMaxPerUser, Total: cfg.Auth.EventsMaxStreams},
 	})
 	if err != nil {
@@ -324,7 +324,7 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, w
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	hs := httpServer(h)
 	errCh := make(chan error, 1)
 	go func() { errCh <- hs.Serve(l) }()
 	if what != "" {
@@ -344,6 +344,13 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, w
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// httpServer is the HTTP server of the api: slow or idle clients are cut off (headers in 10 s,
+// the whole request in 30 s, idle keep-alive connections after 2 min), while answers have no
+// write deadline, so the event stream and log follows may last.
+func httpServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 }
 
 // webhookOnlyPoll maps the setting (0 = off) to worker.Deps (negative = off, 0 = default).

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oneko/oneko/internal/model"
 )
 
 // Auth is the configuration of sign-in, API tokens and the live event stream.
@@ -26,6 +28,9 @@ type Auth struct {
 	// EventsMaxPerUser and EventsMaxStreams cap the open live event streams of one user and of
 	// one api process (ONEKO_EVENTS_MAX_PER_USER, default 10; ONEKO_EVENTS_MAX_STREAMS, default 1000).
 	EventsMaxPerUser, EventsMaxStreams int
+	// MetricsToken, when set, is the Bearer token /metrics requires (ONEKO_METRICS_TOKEN, at
+	// least 16 characters; default empty: /metrics is open, keep it off public ingresses).
+	MetricsToken string
 }
 
 // authFromEnv reads the Auth settings.
@@ -49,6 +54,15 @@ func authFromEnv(get func(k, def string) string) (Auth, []error) {
 	a.LoginConcurrency = int(count("ONEKO_LOGIN_CONCURRENCY", "4", 256))
 	a.EventsMaxPerUser = int(count("ONEKO_EVENTS_MAX_PER_USER", "10", 10000))
 	a.EventsMaxStreams = int(count("ONEKO_EVENTS_MAX_STREAMS", "1000", 1000000))
+	if pw := get("ONEKO_ADMIN_PASSWORD", ""); pw != "" {
+		if err := model.ValidatePassword(pw); err != nil {
+			errs = append(errs, fmt.Errorf("ONEKO_ADMIN_PASSWORD: %w", err))
+		}
+	}
+	a.MetricsToken = get("ONEKO_METRICS_TOKEN", "")
+	if a.MetricsToken != "" && len(a.MetricsToken) < 16 {
+		errs = append(errs, fmt.Errorf("ONEKO_METRICS_TOKEN: want at least 16 characters (openssl rand -hex 16)"))
+	}
 	w, err := time.ParseDuration(get("ONEKO_LOGIN_WINDOW", "15m"))
 	if err != nil || w < time.Second || w > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("ONEKO_LOGIN_WINDOW: want a duration from 1s to 24h, e.g. 15m"))

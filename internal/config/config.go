@@ -41,7 +41,8 @@ type Config struct {
 	// Kubeconfig is the cluster to deploy to (ONEKO_KUBECONFIG, else KUBECONFIG); empty in local
 	// mode: a local control plane is started.
 	Kubeconfig string
-	// SecureCookies marks the session cookie Secure (ONEKO_SECURE_COOKIES=true behind HTTPS).
+	// SecureCookies marks the session cookie Secure (ONEKO_SECURE_COOKIES; default true when
+	// PublicURL is https).
 	SecureCookies bool
 	// SessionTTL is how long a sign-in lasts (ONEKO_SESSION_TTL, default 12h).
 	SessionTTL time.Duration
@@ -122,7 +123,8 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		errs = append(errs, fmt.Errorf("ONEKO_HTTP_ADDR=%q: want host:port, e.g. 127.0.0.1:8080", c.HTTPAddr))
 	}
 	c.PublicURL = strings.TrimRight(get("ONEKO_PUBLIC_URL", "http://"+c.HTTPAddr), "/")
-	switch v := strings.ToLower(get("ONEKO_SECURE_COOKIES", "false")); v {
+	secureDefault := strconv.FormatBool(strings.HasPrefix(strings.ToLower(c.PublicURL), "https://"))
+	switch v := strings.ToLower(get("ONEKO_SECURE_COOKIES", secureDefault)); v {
 	case "true", "1", "yes":
 		c.SecureCookies = true
 	case "false", "0", "no":

@@ -107,6 +107,36 @@ func TestRenderMaxBytes(t *testing.T) {
 	}
 }
 
+// TestAuthSettings: the Secure cookie follows the public URL's scheme; a weak admin password
+// or metrics token, and a token lifetime beyond bounds, are refused at start.
+func TestAuthSettings(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := FromEnv(env(map[string]string{"ONEKO_PUBLIC_URL": "https://oneko.example.com"}))
+	if err != nil || !c.SecureCookies {
+		t.Fatalf("https public URL: SecureCookies=%v err=%v", c != nil && c.SecureCookies, err)
+	}
+	if c.Auth.TokenMaxLifetime != 90*24*time.Hour || c.Auth.LoginMaxFailures != 5 || c.Auth.EventsMaxPerUser != 10 {
+		t.Fatalf("auth defaults = %+v", c.Auth)
+	}
+	c, _ = FromEnv(env(map[string]string{"ONEKO_PUBLIC_URL": "https://oneko.example.com", "ONEKO_SECURE_COOKIES": "false"}))
+	if c.SecureCookies {
+		t.Fatal("ONEKO_SECURE_COOKIES=false did not win")
+	}
+	if c, _ := FromEnv(env(nil)); c.SecureCookies {
+		t.Fatal("http public URL gives Secure cookies")
+	}
+	for name, tc := range map[string]struct{ env map[string]string }{
+		"ONEKO_ADMIN_PASSWORD":     {map[string]string{"ONEKO_ADMIN_PASSWORD": "short"}},
+		"ONEKO_METRICS_TOKEN":      {map[string]string{"ONEKO_METRICS_TOKEN": "guessable"}},
+		"ONEKO_TOKEN_MAX_LIFETIME": {map[string]string{"ONEKO_TOKEN_MAX_LIFETIME": "3650d"}},
+		"ONEKO_TRUSTED_PROXIES":    {map[string]string{"ONEKO_TRUSTED_PROXIES": "10.0.0.0/8, ingress"}},
+	} {
+		if _, err := FromEnv(env(tc.env)); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
 func TestEndOfDayNextDay(t *testing.T) {
 	c, err := FromEnv(func(k string) string {
 		return map[string]string{"ONEKO_END_OF_DAY": "05:00", "ONEKO_END_OF_DAY_NEXT_DAY": "true"}[k]
