@@ -31,6 +31,9 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 	if err != nil {
 		return fmt.Errorf("deploy %s: %w", v, err)
 	}
+	if proj.DeletingSince != nil {
+		return d.stopInstead(ctx, log, p, proj, v)
+	}
 	d.w.resolveDigest(ctx, log, proj, v)
 	plan, err := d.planner.Plan(ctx, proj, v)
 	if err != nil {
@@ -84,6 +87,26 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 		}
 	}
 	return d.recordDeploy(ctx, log, p, v, plan, done, failure)
+}
+
+// stopInstead handles a deploy of a version whose project is being deleted — requested in a
+// race with the deletion, which had not seen it deployed: it installs nothing and requests the
+// version's stop (at this generation, so a newer request is not overridden), after which the
+// stop finishes the project's deletion. Without it the project would wait for that version for
+// ever.
+func (d *deployer) stopInstead(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, proj *model.Project, v *model.Version) error {
+	req := deploy.Requester{Store: d.w.Store, Queue: d.w.Queue, Lifetime: d.w.Lifetime, Now: d.w.Now}
+	_, err := req.RequestState(ctx, deploy.Request{Project: proj, Version: v, State: model.NotDeployed, Actor: actorOf(p), IfGeneration: v.Generation})
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("deploy %s: stop instead (project being deleted): %w", v, err)
+	}
+	log.Warn("project is being deleted; stop requested instead of the deploy")
+	d.w.activity(ctx, model.PriorityWarning, actorOf(p), v.ID, "Deploy of "+v.Name+" not run",
+		"project "+proj.Name+" is being deleted; the version is stopped instead")
+	return nil
 }
 
 // charts fetches the chart of every planned release through the shared cache.

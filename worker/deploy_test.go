@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
 )
 
 func TestDeployThenStop(t *testing.T) {
@@ -225,5 +226,30 @@ func TestLeaseHeldRequeues(t *testing.T) {
 	}
 	if waitRound("deploy:x@3~w7") != 7 || waitRound("deploy:x@3") != 0 {
 		t.Fatal("waitRound")
+	}
+}
+
+// TestDeployRacingProjectDeletion: a deploy requested while the project's deletion started
+// (the deletion did not see the version deployed) installs nothing; the version is stopped
+// instead and the project's deletion completes.
+func TestDeployRacingProjectDeletion(t *testing.T) {
+	e := newEnv(t)
+	p := e.project(t, projectSpec{})
+	v := e.version(t, p, "racing")
+	v = e.request(t, p, v, model.Deployed) // the racing request, checked before the mark
+	now := e.clock.Now()
+	p.DeletingSince = &now // the deletion, which found nothing deployed to stop
+	if err := e.store.UpdateProject(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.run(t, model.Deployed, v, v.Generation); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.releases(t, v.ID)); n != 0 {
+		t.Fatalf("%d releases installed for a project being deleted", n)
+	}
+	e.drain(t, 2)
+	if _, err := e.store.GetProject(context.Background(), p.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("project after the stop: %v, want deleted", err)
 	}
 }
