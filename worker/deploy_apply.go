@@ -49,7 +49,7 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 		}
 		return d.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
 	}
-	if err := d.ensureNamespaces(ctx, plan); err != nil {
+	if err := d.ensureNamespaces(ctx, proj, plan); err != nil {
 		return d.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
 	}
 
@@ -138,12 +138,15 @@ func configError(err error) bool {
 	return false
 }
 
-// ensureNamespaces creates the plan's namespaces with a pull secret for every docker registry.
-func (d *deployer) ensureNamespaces(ctx context.Context, plan *deploy.Plan) error {
-	regs, err := d.w.Store.AllDockerRegistries(ctx)
+// ensureNamespaces creates the plan's namespaces with the pull secret of the project's docker
+// registry only (written again on every deploy, so a changed password reaches the namespace);
+// other registries' credentials stay out of the namespace.
+func (d *deployer) ensureNamespaces(ctx context.Context, proj *model.Project, plan *deploy.Plan) error {
+	reg, err := d.w.Store.GetDockerRegistry(ctx, proj.DockerRegistryID)
 	if err != nil {
-		return fmt.Errorf("docker registries: %w", err)
+		return fmt.Errorf("docker registry of project %s: %w", proj.Name, err)
 	}
+	regs := []model.DockerRegistry{*reg}
 	seen := map[string]bool{}
 	for _, r := range plan.Releases {
 		if seen[r.Namespace] {
