@@ -111,6 +111,8 @@ type Deps struct {
 	Dashboard http.Handler
 	// Diagnostics reads pods, logs, events and history of versions; nil answers 503.
 	Diagnostics Diagnostics
+	// Preview renders what a deploy would apply, for the diff route; nil answers 503.
+	Preview Previewer
 	// ExternalLogURL is the link template to external logs ({namespace}, {pod}, {container}).
 	ExternalLogURL string
 	// LogFollowsPerUser and LogFollowsTotal cap followed log streams (defaults 4 and 100).

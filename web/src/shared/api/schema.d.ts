@@ -488,6 +488,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{id}/versions/{vid}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a deploy would change now, per release: values and manifests as unified diffs (Secret data masked)
+         * @description What a deploy would change now, per release: values and manifests as unified diffs (Secret data masked). Role: DOER or higher.
+         */
+        get: operations["get_api_v1_projects_id_versions_vid_diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{id}/versions/{vid}/events": {
         parameters: {
             query?: never;
@@ -1163,6 +1183,19 @@ export interface components {
             namespace: string;
             revision: number;
             status: string;
+        };
+        ReleaseDiff: {
+            /** @enum {string} */
+            change: "unchanged" | "changed" | "new" | "removed";
+            manifest: string;
+            namespace: string;
+            release: string;
+            values: string;
+        };
+        ReleaseDiffList: {
+            items: components["schemas"]["ReleaseDiff"][];
+            /** Format: int64 */
+            total: number;
         };
         Rendered: {
             releases: components["schemas"]["RenderedRelease"][];
@@ -2314,6 +2347,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskAccepted"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    get_api_v1_projects_id_versions_vid_diff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                vid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseDiffList"];
                 };
             };
             401: components["responses"]["Problem"];
