@@ -246,7 +246,7 @@ func (s *Server) followLogs(c *gin.Context, d Diagnostics, v *model.Version, pod
 	fmt.Fprint(w, ": following\n\n")
 	w.Flush()
 	lines := bufio.NewScanner(rc)
-	lines.Buffer(make([]byte, 64<<10), 1<<20)
+	lines.Buffer(make([]byte, 4<<10), 1<<20) // grows for long lines, up to 1 MiB
 	for lines.Scan() {
 		ts, text, _ := strings.Cut(lines.Text(), " ")
 		if resumeAfter != "" && ts <= resumeAfter {

@@ -246,3 +246,25 @@ func TestDiffRoute(t *testing.T) {
 	}
 	e.do("GET", ver+"/diff", nil, e.as(model.RoleViewer)).must(t, 403)
 }
+
+// seedPod stores a release of the fixture's version with one pod, web-5d9-abcde.
+func seedPod(t testing.TB, e *env, cs *fake.Clientset, f fixture) {
+	t.Helper()
+	ns := "on-team-shop"
+	yes := true
+	rel := &release.Release{Name: "shop-web", Namespace: ns, Version: 1, Labels: helm.VersionLabels("api-test", f.projectID, f.versionID),
+		Info: &release.Info{Status: release.StatusDeployed}, Manifest: "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"}
+	if err := driver.NewSecrets(cs.CoreV1().Secrets(ns)).Create("sh.helm.release.v1.shop-web.v1", rel); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []runtime.Object{
+		&appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Name: "web-5d9", Namespace: ns,
+			OwnerReferences: []metav1.OwnerReference{{Kind: "Deployment", Name: "web", Controller: &yes}}}},
+		pod(ns, "web-5d9-abcde", "ReplicaSet", "web-5d9"),
+	} {
+		if err := cs.Tracker().Add(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = e
+}

@@ -39,6 +39,8 @@ func (s *Server) table() []route {
 		{g, "/", anon, "The dashboard", s.dashboard, text("text/html")},
 		{g, v1 + "/openapi.json", anon, "This API's OpenAPI document", s.openAPI, ok(map[string]any{})},
 
+		{g, v1 + "/system", viewer, "State of the cluster oneko deploys to (local mode starts it after the api)", s.system, ok(SystemStatus{})},
+
 		{post, v1 + "/session", anon, "Sign in with username or e-mail and password", s.login, ok(model.User{}).takes(loginInput{})},
 		{g, v1 + "/session", viewer, "The signed-in user", s.currentUser, ok(sessionInfo{})},
 		{del, v1 + "/session", viewer, "Sign out", s.logout, answers(http.StatusNoContent, nil)},

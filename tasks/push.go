@@ -40,11 +40,15 @@ return 0
 // NewImagePush with dedupWindow) and, unless it was a redelivery, records it as the tag's
 // newest event. It returns the task id and whether the task was a duplicate (a redelivery).
 func EnqueuePush(ctx context.Context, q Enqueuer, rdb redis.UniversalClient, p PushPayload, dedupWindow time.Duration) (id string, duplicate bool, err error) {
-	seq, err := rdb.Incr(ctx, pushSeqKey(p)).Result()
-	if err != nil {
+	var incr *redis.IntCmd
+	if _, err := rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error { // one round trip
+		incr = pipe.Incr(ctx, pushSeqKey(p))
+		pipe.PExpire(ctx, pushSeqKey(p), pushKeysTTL)
+		return nil
+	}); err != nil {
 		return "", false, fmt.Errorf("enqueue image push: %w", err)
 	}
-	rdb.PExpire(ctx, pushSeqKey(p), pushKeysTTL)
+	seq := incr.Val()
 	p.Seq = seq
 	t, err := NewImagePush(p, dedupWindow)
 	if err != nil {

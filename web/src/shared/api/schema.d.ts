@@ -696,6 +696,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * State of the cluster oneko deploys to (local mode starts it after the api)
+         * @description State of the cluster oneko deploys to (local mode starts it after the api). Role: VIEWER or higher.
+         */
+        get: operations["get_api_v1_system"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -911,6 +931,10 @@ export interface components {
             message: string;
             ok: boolean;
             result: string;
+        };
+        ClusterStatus: {
+            message?: string;
+            state: string;
         };
         ConfigurationTemplate: {
             chartName?: string;
@@ -1237,6 +1261,9 @@ export interface components {
             /** @enum {string} */
             role: "VIEWER" | "DOER" | "ADMIN";
             user?: components["schemas"]["User"];
+        };
+        SystemStatus: {
+            cluster: components["schemas"]["ClusterStatus"];
         };
         TaskAccepted: {
             taskId: string;
@@ -2698,6 +2725,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    get_api_v1_system: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemStatus"];
+                };
             };
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
