@@ -31,6 +31,9 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 	if err != nil {
 		return fmt.Errorf("deploy %s: %w", v, err)
 	}
+	if proj.DeletingSince != nil {
+		return d.stopInstead(ctx, log, p, proj, v)
+	}
 	d.w.resolveDigest(ctx, log, proj, v)
 	plan, err := d.planner.Plan(ctx, proj, v)
 	if err != nil {
@@ -46,7 +49,7 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 		}
 		return d.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
 	}
-	if err := d.ensureNamespaces(ctx, plan); err != nil {
+	if err := d.ensureNamespaces(ctx, proj, plan); err != nil {
 		return d.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
 	}
 
@@ -86,6 +89,26 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 	return d.recordDeploy(ctx, log, p, v, plan, done, failure)
 }
 
+// stopInstead handles a deploy of a version whose project is being deleted — requested in a
+// race with the deletion, which had not seen it deployed: it installs nothing and requests the
+// version's stop (at this generation, so a newer request is not overridden), after which the
+// stop finishes the project's deletion. Without it the project would wait for that version for
+// ever.
+func (d *deployer) stopInstead(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, proj *model.Project, v *model.Version) error {
+	req := deploy.Requester{Store: d.w.Store, Queue: d.w.Queue, Lifetime: d.w.Lifetime, Now: d.w.Now}
+	_, err := req.RequestState(ctx, deploy.Request{Project: proj, Version: v, State: model.NotDeployed, Actor: actorOf(p), IfGeneration: v.Generation})
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("deploy %s: stop instead (project being deleted): %w", v, err)
+	}
+	log.Warn("project is being deleted; stop requested instead of the deploy")
+	d.w.activity(ctx, model.PriorityWarning, actorOf(p), v.ID, "Deploy of "+v.Name+" not run",
+		"project "+proj.Name+" is being deleted; the version is stopped instead")
+	return nil
+}
+
 // charts fetches the chart of every planned release through the shared cache.
 func (d *deployer) charts(ctx context.Context, plan *deploy.Plan) ([]*chart.Chart, error) {
 	out := make([]*chart.Chart, len(plan.Releases))
@@ -115,12 +138,15 @@ func configError(err error) bool {
 	return false
 }
 
-// ensureNamespaces creates the plan's namespaces with a pull secret for every docker registry.
-func (d *deployer) ensureNamespaces(ctx context.Context, plan *deploy.Plan) error {
-	regs, err := d.w.Store.AllDockerRegistries(ctx)
+// ensureNamespaces creates the plan's namespaces with the pull secret of the project's docker
+// registry only (written again on every deploy, so a changed password reaches the namespace);
+// other registries' credentials stay out of the namespace.
+func (d *deployer) ensureNamespaces(ctx context.Context, proj *model.Project, plan *deploy.Plan) error {
+	reg, err := d.w.Store.GetDockerRegistry(ctx, proj.DockerRegistryID)
 	if err != nil {
-		return fmt.Errorf("docker registries: %w", err)
+		return fmt.Errorf("docker registry of project %s: %w", proj.Name, err)
 	}
+	regs := []model.DockerRegistry{*reg}
 	seen := map[string]bool{}
 	for _, r := range plan.Releases {
 		if seen[r.Namespace] {

@@ -7,9 +7,12 @@ import (
 	"testing"
 
 	"github.com/hibiken/asynq"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
 )
 
 func TestDeployThenStop(t *testing.T) {
@@ -225,5 +228,83 @@ func TestLeaseHeldRequeues(t *testing.T) {
 	}
 	if waitRound("deploy:x@3~w7") != 7 || waitRound("deploy:x@3") != 0 {
 		t.Fatal("waitRound")
+	}
+}
+
+// TestDeployRacingProjectDeletion: a deploy requested while the project's deletion started
+// (the deletion did not see the version deployed) installs nothing; the version is stopped
+// instead and the project's deletion completes.
+func TestDeployRacingProjectDeletion(t *testing.T) {
+	e := newEnv(t)
+	p := e.project(t, projectSpec{})
+	v := e.version(t, p, "racing")
+	v = e.request(t, p, v, model.Deployed) // the racing request, checked before the mark
+	now := e.clock.Now()
+	p.DeletingSince = &now // the deletion, which found nothing deployed to stop
+	if err := e.store.UpdateProject(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.run(t, model.Deployed, v, v.Generation); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.releases(t, v.ID)); n != 0 {
+		t.Fatalf("%d releases installed for a project being deleted", n)
+	}
+	e.drain(t, 2)
+	if _, err := e.store.GetProject(context.Background(), p.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("project after the stop: %v, want deleted", err)
+	}
+}
+
+// TestPullSecretOfTheProjectsRegistryOnly: a namespace gets the pull secret of its project's
+// docker registry, not those of the other registries, and a changed password reaches it on
+// the next deploy.
+func TestPullSecretOfTheProjectsRegistryOnly(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	p := e.project(t, projectSpec{})
+	mine := &model.DockerRegistry{Name: "mine-" + randomSuffix(t), URL: "https://mine.example.test", Username: "robot", Password: "first", WebhookFormat: model.WebhookAuto}
+	other := &model.DockerRegistry{Name: "other-" + randomSuffix(t), URL: "https://other.example.test", Username: "robot", Password: "other-secret", WebhookFormat: model.WebhookAuto}
+	for _, r := range []*model.DockerRegistry{mine, other} {
+		if err := e.store.CreateDockerRegistry(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.DockerRegistryID = mine.ID
+	if err := e.store.UpdateProject(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	secrets := func() map[string]string {
+		list, err := cluster.Client(t).CoreV1().Secrets(p.Namespace).List(ctx, metav1.ListOptions{LabelSelector: kube.ManagedByLabel + "=" + kube.ManagedBy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, s := range list.Items {
+			if s.Type == corev1.SecretTypeDockerConfigJson {
+				out[s.Name] = string(s.Data[corev1.DockerConfigJsonKey])
+			}
+		}
+		return out
+	}
+	v := e.deployed(t, p, "1.0")
+	got := secrets()
+	if len(got) != 1 || !strings.Contains(got[kube.PullSecretName(mine)], "first") {
+		t.Fatalf("pull secrets %v, want only %s", got, kube.PullSecretName(mine))
+	}
+	reg, err := e.store.GetDockerRegistry(ctx, mine.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg.Password = "rotated"
+	if err := e.store.UpdateDockerRegistry(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	v = e.request(t, p, v, model.Deployed)
+	if err := e.run(t, model.Deployed, v, v.Generation); err != nil {
+		t.Fatal(err)
+	}
+	if got := secrets()[kube.PullSecretName(mine)]; !strings.Contains(got, "rotated") {
+		t.Fatalf("pull secret after the password change: %s", got)
 	}
 }

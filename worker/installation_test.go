@@ -62,7 +62,7 @@ func (e *env) installRaw(t *testing.T, p *model.Project, v *model.Version, name 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.ensureNamespaces(ctx, plan); err != nil {
+	if err := d.ensureNamespaces(ctx, p, plan); err != nil {
 		t.Fatal(err)
 	}
 	r := plan.Releases[0]
