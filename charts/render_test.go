@@ -250,7 +250,9 @@ func TestRenderDefaults(t *testing.T) {
 func TestRenderEverySetting(t *testing.T) {
 	r := mustRender(t, "tools", with(t, `
 config: {publicURL: "https://oneko.example.org/", mongoDatabase: onekodb, secureCookies: true, sessionTTL: 8h,
-  endOfDay: "20:00", lastWorkingDay: Thursday, timezone: Europe/Berlin, logLevel: debug, kubeconfigSecret: target, renderMaxBytes: 2MiB}
+  endOfDay: "20:00", lastWorkingDay: Thursday, timezone: Europe/Berlin, logLevel: debug, kubeconfigSecret: target, renderMaxBytes: 2MiB,
+  loginMaxFailures: 7, loginAddressMaxFailures: 70, loginWindow: 10m, loginConcurrency: 2, trustedProxies: [10.0.0.0/8, 192.168.1.1],
+  tokenMaxLifetime: 30d, installationID: prod-eu, allowClusterScoped: [ClusterRole], allowNamespaces: [monitoring, ingress], orphanSweepMaxShare: 0.25}
 worker: {concurrency: 9, shutdownTimeoutSeconds: 120}
 secrets: {adminPassword: s3cret-Pass}
 `))
@@ -260,6 +262,9 @@ secrets: {adminPassword: s3cret-Pass}
 		"ONEKO_PUBLIC_URL": "https://oneko.example.org", "ONEKO_MONGO_DATABASE": "onekodb", "ONEKO_SECURE_COOKIES": "true",
 		"ONEKO_SESSION_TTL": "8h", "ONEKO_END_OF_DAY": "20:00", "ONEKO_LAST_WORKING_DAY": "Thursday", "ONEKO_TIMEZONE": "Europe/Berlin",
 		"ONEKO_LOG_LEVEL": "debug", "ONEKO_RENDER_MAX_BYTES": "2MiB", "ONEKO_WORKER_CONCURRENCY": "9", "ONEKO_WORKER_SHUTDOWN_TIMEOUT": "120s",
+		"ONEKO_LOGIN_MAX_FAILURES": "7", "ONEKO_LOGIN_ADDRESS_MAX_FAILURES": "70", "ONEKO_LOGIN_WINDOW": "10m", "ONEKO_LOGIN_CONCURRENCY": "2",
+		"ONEKO_TRUSTED_PROXIES": "10.0.0.0/8,192.168.1.1", "ONEKO_TOKEN_MAX_LIFETIME": "30d", "ONEKO_INSTALLATION_ID": "prod-eu",
+		"ONEKO_ALLOW_CLUSTER_SCOPED": "ClusterRole", "ONEKO_ALLOW_NAMESPACES": "monitoring,ingress", "ONEKO_ORPHAN_SWEEP_MAX_SHARE": "0.25",
 		"ONEKO_KUBECONFIG": "/etc/oneko/kubeconfig/kubeconfig", "ONEKO_DATA_DIR": "/var/lib/oneko", "ONEKO_HTTP_ADDR": "0.0.0.0:8080",
 	}
 	for k, v := range want {
