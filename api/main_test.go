@@ -106,7 +106,7 @@ const testPassword = "a-long-test-password"
 func newEnv(t *testing.T) *env { return newEnvB(t) }
 
 // newEnvB is newEnv for tests and benchmarks.
-func newEnvB(t testing.TB) *env {
+func newEnvB(t testing.TB, opts ...func(*api.Deps)) *env {
 	t.Helper()
 	ctx := context.Background()
 	if err := redisSrv.Flush(ctx); err != nil {
@@ -125,12 +125,16 @@ func newEnvB(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	cl := &fakeCluster{created: map[string]int{}}
-	s, err := api.New(api.Deps{
+	deps := api.Deps{
 		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottleLimits(rdb, auth.Limits{PerUser: 5, PerAddress: 20, Window: time.Minute}), time.Hour, nil), Policy: authz,
 		Queue: q, Redis: rdb, Cluster: cl, Checker: api.ClientChecker{}, Charts: fakeCharts{},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, "api-test", render.Limits{})}, CheckTemplate: render.Check,
 		Lifetime: lifetime.DefaultPolicy(), PublicURL: "http://oneko.test", Events: events.NewBus(rdb),
-	})
+	}
+	for _, o := range opts {
+		o(&deps)
+	}
+	s, err := api.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,6 +84,13 @@ var queryParams = map[string]*openapi3.Parameter{
 	"q":                queryParam("q", "string", "Case-insensitive text the name contains", 0),
 	"entityId":         queryParam("entityId", "string", "Only activities about this entity", 0),
 	"dockerRegistryId": queryParam("dockerRegistryId", "string", "Use this docker registry instead of the export's", 0),
+	"container":        queryParam("container", "string", "The container; may be left out when the pod has one regular container", 0),
+	"tailLines":        queryParam("tailLines", "integer", "Only the last lines (1 to 100000)", 1),
+	"sinceSeconds":     queryParam("sinceSeconds", "integer", "Only lines of the last seconds (at least 1)", 1),
+	"previous":         queryParam("previous", "boolean", "The log of the previous instance of the container", 0),
+	"timestamps":       queryParam("timestamps", "boolean", "Start each line with its time (RFC 3339)", 0),
+	"follow":           queryParam("follow", "boolean", "Follow the log as Server-Sent Events (one event per line, the line's time as id)", 0),
+	"download":         queryParam("download", "boolean", "Answer as a file download (Content-Disposition)", 0),
 	"helmRegistryId":   queryParam("helmRegistryId", "string", "Use this Helm registry for every template instead of the export's", 0),
 	"project":          queryParam("project", "string", "Only these projects: ids separated by commas (at most 100)", 0),
 }
@@ -418,15 +425,28 @@ func (b *documentBuilder) operation(r route, problemRef string) (*openapi3.Opera
 	op.Responses.Delete("default")
 	for _, a := range r.doc.res {
 		res := openapi3.NewResponse().WithDescription(http.StatusText(a.status))
+		if prev := op.Responses.Value(fmt.Sprint(a.status)); prev != nil {
+			res = prev.Value // another media type of the same answer
+		}
+		var c openapi3.Content
 		switch {
 		case a.body != nil:
 			s, err := b.schema(a.body)
 			if err != nil {
 				return nil, err
 			}
-			res.WithContent(content(a.media, s))
+			c = content(a.media, s)
 		case a.media != "":
-			res.WithContent(content(a.media, openapi3.NewStringSchema().NewRef()))
+			c = content(a.media, openapi3.NewStringSchema().NewRef())
+		}
+		if res.Content == nil {
+			res.Content = openapi3.Content{}
+		}
+		for media, m := range c {
+			res.Content[media] = m
+		}
+		if len(res.Content) == 0 {
+			res.Content = nil
 		}
 		op.Responses.Set(fmt.Sprint(a.status), &openapi3.ResponseRef{Value: res})
 	}

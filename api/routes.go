@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/model"
 )
 
@@ -56,6 +57,10 @@ func (s *Server) table() []route {
 		{post, v1 + "/projects/:id/versions/:vid/deploy", viewer, "Deploy a version", s.deployVersion, answers(http.StatusAccepted, taskAccepted{})},
 		{post, v1 + "/projects/:id/versions/:vid/stop", viewer, "Stop a version", s.stopVersion, answers(http.StatusAccepted, taskAccepted{})},
 		{g, v1 + "/projects/:id/versions/:vid/configuration", doer, "Rendered values of each release", s.versionConfiguration, ok(Rendered{})},
+		{g, v1 + "/projects/:id/versions/:vid/pods", viewer, "The pods of the version's releases with their containers", s.listPods, ok(list[diagnose.Pod]{})},
+		{g, v1 + "/projects/:id/versions/:vid/pods/:pod/logs", viewer, "A container's log: plain text, or Server-Sent Events while following (Last-Event-ID resumes)", s.podLogs, text("text/plain").orText(http.StatusOK, "text/event-stream").with("container", "tailLines", "sinceSeconds", "previous", "timestamps", "follow", "download")},
+		{g, v1 + "/projects/:id/versions/:vid/events", viewer, "Kubernetes events of the version's objects, newest first", s.listEvents, ok(list[diagnose.Event]{})},
+		{g, v1 + "/projects/:id/versions/:vid/history", viewer, "Every Helm revision of each release, with who asked for it", s.listHistory, ok(list[diagnose.Revision]{})},
 		{post, v1 + "/projects/:id/versions/:vid/extend", viewer, "Restart the lifetime clock of a deployed version, optionally with another lifetime", s.extendVersion, ok(extendAnswer{}).mayTake(extendInput{})},
 		{g, v1 + "/projects/:id/export", viewer, "Export a project", s.exportProject, ok(projectExport{})},
 		{post, v1 + "/projects/import", doer, "Import a project (this API's or O-Neko's export)", s.importProject, answers(http.StatusCreated, model.Project{}).takes(importDoc{}).with("dockerRegistryId", "helmRegistryId")},

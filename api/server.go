@@ -3,6 +3,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -106,6 +107,12 @@ type Deps struct {
 	// Dashboard serves the web app at "/" and every non-API path; default the app embedded
 	// by package web.
 	Dashboard http.Handler
+	// Diagnostics reads pods, logs, events and history of versions; nil answers 503.
+	Diagnostics Diagnostics
+	// ExternalLogURL is the link template to external logs ({namespace}, {pod}, {container}).
+	ExternalLogURL string
+	// LogFollowsPerUser and LogFollowsTotal cap followed log streams (defaults 4 and 100).
+	LogFollowsPerUser, LogFollowsTotal int
 }
 
 // Server serves the api.
@@ -119,6 +126,8 @@ type Server struct {
 	registries *registryCache
 	// openAPIDoc is the OpenAPI document generated from the route table.
 	openAPIDoc []byte
+	// follows caps the followed log streams.
+	follows *followLimits
 }
 
 // New builds the server and its routes.
@@ -148,6 +157,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.webhooks = wm
 	s.registries = newRegistryCache(d.Now)
+	s.follows = &followLimits{perUser: map[string]int{}, maxUser: cmp.Or(d.LogFollowsPerUser, 4), maxAll: cmp.Or(d.LogFollowsTotal, 100)}
 	e := gin.New()
 	e.ContextWithFallback = true
 	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {

@@ -24,6 +24,7 @@ import (
 	"github.com/oneko/oneko/internal/config"
 	"github.com/oneko/oneko/internal/demo"
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/kube"
@@ -35,6 +36,7 @@ import (
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/policy"
 	"github.com/oneko/oneko/worker"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -113,6 +115,11 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	if err != nil {
 		return err
 	}
+	kcs, err := kubernetes.NewForConfig(restCfg)
+	if err != nil {
+		return fmt.Errorf("kubernetes client: %w", err)
+	}
+	diag := diagnose.New(kcs, installation)
 
 	var demoRegistry *model.DockerRegistry
 	if cfg.Local() && cfg.Demo {
@@ -166,7 +173,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	}
 	if parts.API {
 		running++
-		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, kc, chartCache, installation, metrics, log) }()
+		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, kc, diag, chartCache, installation, metrics, log) }()
 	}
 	var first error
 	for i := 0; i < running; i++ {
@@ -181,7 +188,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 }
 
 // runAPI serves the api until ctx ends.
-func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, kc *kube.Client, chartCache *charts.Cache,
+func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, kc *kube.Client, diag *diagnose.Reader, chartCache *charts.Cache,
 	installation string, metrics *prometheus.Registry, log *slog.Logger) error {
 	if pw, err := auth.EnsureAdmin(ctx, st, cfg.AdminPassword); err != nil {
 		return err
@@ -199,6 +206,8 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime), auth.WithHashConcurrency(cfg.Auth.LoginConcurrency, 0)),
 		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check, Metrics: metrics,
+		Diagnostics: diag, ExternalLogURL: cfg.Diagnostics.ExternalLogURL,
+		LogFollowsPerUser: cfg.Diagnostics.FollowsPerUser, LogFollowsTotal: cfg.Diagnostics.FollowsTotal,
 		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
 	})
 	if err != nil {

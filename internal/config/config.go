@@ -77,6 +77,8 @@ type Config struct {
 	// RenderMaxBytes caps the output of each placeholder and of each rendered template
 	// (ONEKO_RENDER_MAX_BYTES, default 1MiB; bytes, or a number with KiB or MiB).
 	RenderMaxBytes int
+	// Diagnostics configures logs and the other diagnostics routes.
+	Diagnostics Diagnostics
 }
 
 // Local reports whether the embedded MongoDB replacement is used.
@@ -193,6 +195,8 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	}
 	authCfg, authErrs := authFromEnv(get)
 	c.Auth, errs = authCfg, append(errs, authErrs...)
+	diag, diagErrs := diagnosticsFromEnv(get)
+	c.Diagnostics, errs = diag, append(errs, diagErrs...)
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
 	}

@@ -488,6 +488,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{id}/versions/{vid}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Kubernetes events of the version's objects, newest first
+         * @description Kubernetes events of the version's objects, newest first. Role: VIEWER or higher.
+         */
+        get: operations["get_api_v1_projects_id_versions_vid_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{id}/versions/{vid}/extend": {
         parameters: {
             query?: never;
@@ -502,6 +522,66 @@ export interface paths {
          * @description Restart the lifetime clock of a deployed version, optionally with another lifetime. Role: VIEWER or higher.
          */
         post: operations["post_api_v1_projects_id_versions_vid_extend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/versions/{vid}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every Helm revision of each release, with who asked for it
+         * @description Every Helm revision of each release, with who asked for it. Role: VIEWER or higher.
+         */
+        get: operations["get_api_v1_projects_id_versions_vid_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/versions/{vid}/pods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The pods of the version's releases with their containers
+         * @description The pods of the version's releases with their containers. Role: VIEWER or higher.
+         */
+        get: operations["get_api_v1_projects_id_versions_vid_pods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/versions/{vid}/pods/{pod}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A container's log: plain text, or Server-Sent Events while following (Last-Event-ID resumes)
+         * @description A container's log: plain text, or Server-Sent Events while following (Last-Event-ID resumes). Role: VIEWER or higher.
+         */
+        get: operations["get_api_v1_projects_id_versions_vid_pods_pod_logs"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -821,6 +901,19 @@ export interface components {
             id?: string;
             name?: string;
         };
+        Container: {
+            externalLogUrl?: string;
+            image: string;
+            kind: string;
+            lastTerminationReason?: string;
+            message?: string;
+            name: string;
+            ready: boolean;
+            reason?: string;
+            /** Format: int32 */
+            restarts: number;
+            state: string;
+        };
         Deployment: {
             /** Format: date-time */
             deployedAt?: string | null;
@@ -879,6 +972,21 @@ export interface components {
         };
         DockerRegistryList: {
             items: components["schemas"]["DockerRegistry"][];
+            /** Format: int64 */
+            total: number;
+        };
+        Event: {
+            /** Format: int32 */
+            count: number;
+            message: string;
+            object: components["schemas"]["ObjectRef"];
+            reason: string;
+            /** Format: date-time */
+            time: string;
+            type: string;
+        };
+        EventList: {
+            items: components["schemas"]["Event"][];
             /** Format: int64 */
             total: number;
         };
@@ -974,6 +1082,33 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        ObjectRef: {
+            kind: string;
+            name: string;
+            namespace: string;
+        };
+        Pod: {
+            containers: components["schemas"]["Container"][];
+            /** Format: date-time */
+            createdAt: string;
+            message?: string;
+            name: string;
+            namespace: string;
+            node: string;
+            phase: string;
+            ready: boolean;
+            reason?: string;
+            release: string;
+            /** Format: int32 */
+            restarts: number;
+            /** Format: date-time */
+            startedAt?: string | null;
+        };
+        PodList: {
+            items: components["schemas"]["Pod"][];
+            /** Format: int64 */
+            total: number;
+        };
         Problem: {
             detail?: string;
             fields?: components["schemas"]["FieldError"][];
@@ -1038,6 +1173,25 @@ export interface components {
             namespace: string;
             template: string;
             values: string;
+        };
+        Revision: {
+            actor?: string;
+            appVersion?: string;
+            chart: string;
+            chartVersion: string;
+            description: string;
+            imageDigest?: string;
+            namespace: string;
+            release: string;
+            revision: number;
+            status: string;
+            /** Format: date-time */
+            time: string;
+        };
+        RevisionList: {
+            items: components["schemas"]["Revision"][];
+            /** Format: int64 */
+            total: number;
         };
         SearchResult: {
             projects: components["schemas"]["Project"][];
@@ -2167,6 +2321,33 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    get_api_v1_projects_id_versions_vid_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                vid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
     post_api_v1_projects_id_versions_vid_extend: {
         parameters: {
             query?: never;
@@ -2198,6 +2379,105 @@ export interface operations {
             404: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    get_api_v1_projects_id_versions_vid_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                vid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionList"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    get_api_v1_projects_id_versions_vid_pods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                vid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PodList"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    get_api_v1_projects_id_versions_vid_pods_pod_logs: {
+        parameters: {
+            query?: {
+                /** @description The container; may be left out when the pod has one regular container */
+                container?: string;
+                /** @description Only the last lines (1 to 100000) */
+                tailLines?: number;
+                /** @description Only lines of the last seconds (at least 1) */
+                sinceSeconds?: number;
+                /** @description The log of the previous instance of the container */
+                previous?: boolean;
+                /** @description Start each line with its time (RFC 3339) */
+                timestamps?: boolean;
+                /** @description Follow the log as Server-Sent Events (one event per line, the line's time as id) */
+                follow?: boolean;
+                /** @description Answer as a file download (Content-Disposition) */
+                download?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+                vid: string;
+                pod: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

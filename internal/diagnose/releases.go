@@ -1,0 +1,116 @@
+// Package diagnose reads what Kubernetes and Helm know about a version's releases for the
+// diagnostics routes: its pods and their logs, the events of its objects and the history of
+// its releases. It only reads; deploying is the worker's.
+//
+// A version's releases are found by the labels oneko puts on Helm's release storage
+// (helm.LabelVersion), its objects from the releases' manifests, and its pods through their
+// owner references up to those objects, never by a name prefix.
+package diagnose
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"helm.sh/helm/v3/pkg/release"
+	"helm.sh/helm/v3/pkg/releaseutil"
+	"helm.sh/helm/v3/pkg/storage/driver"
+	"k8s.io/client-go/kubernetes"
+	"sigs.k8s.io/yaml"
+
+	"github.com/oneko/oneko/internal/helm"
+)
+
+// Reader reads a cluster for the diagnostics routes. It is safe for concurrent use.
+type Reader struct {
+	kube         kubernetes.Interface
+	installation string
+}
+
+// New returns a Reader on a clientset for the releases of one oneko installation (its id as
+// in helm.VersionLabels; "" reads the releases of every installation).
+func New(kube kubernetes.Interface, installation string) *Reader {
+	return &Reader{kube: kube, installation: installation}
+}
+
+// revisions returns every stored revision of every release of a version, sorted by
+// namespace, name and revision.
+func (r *Reader) revisions(ctx context.Context, versionID string) ([]*release.Release, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d := driver.NewSecrets(r.kube.CoreV1().Secrets(""))
+	q := map[string]string{"owner": "helm", helm.LabelVersion: helm.LabelValue(versionID)}
+	if r.installation != "" {
+		q[helm.LabelInstallation] = helm.LabelValue(r.installation)
+	}
+	all, err := d.Query(q)
+	if errors.Is(err, driver.ErrReleaseNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("releases of version %s: %w", versionID, err)
+	}
+	sort.Slice(all, func(i, j int) bool {
+		a, b := all[i], all[j]
+		if a.Namespace != b.Namespace {
+			return a.Namespace < b.Namespace
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Version < b.Version
+	})
+	return all, nil
+}
+
+// current returns the last revision of each release of a version.
+func (r *Reader) current(ctx context.Context, versionID string) ([]*release.Release, error) {
+	all, err := r.revisions(ctx, versionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*release.Release
+	for i, rel := range all {
+		if i+1 == len(all) || all[i+1].Namespace != rel.Namespace || all[i+1].Name != rel.Name {
+			out = append(out, rel)
+		}
+	}
+	return out, nil
+}
+
+// Object names one object of a release's manifest.
+type Object struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// Release is the name of the release whose manifest holds the object.
+	Release string `json:"release"`
+}
+
+// objects lists the objects of the releases' manifests, namespaced to the release's
+// namespace when the manifest names none.
+func objects(rels []*release.Release) []Object {
+	var out []Object
+	for _, rel := range rels {
+		for _, doc := range releaseutil.SplitManifests(rel.Manifest) {
+			var o struct {
+				Kind     string `json:"kind"`
+				Metadata struct {
+					Name      string `json:"name"`
+					Namespace string `json:"namespace"`
+				} `json:"metadata"`
+			}
+			if err := yaml.Unmarshal([]byte(doc), &o); err != nil || o.Kind == "" || o.Metadata.Name == "" {
+				continue
+			}
+			ns := o.Metadata.Namespace
+			if ns == "" {
+				ns = rel.Namespace
+			}
+			out = append(out, Object{Kind: o.Kind, Namespace: ns, Name: o.Metadata.Name, Release: rel.Name})
+		}
+	}
+	return out
+}
