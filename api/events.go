@@ -1,28 +1,52 @@
 package api
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/oneko/oneko/internal/auth"
+	"github.com/oneko/oneko/internal/events"
+	"github.com/oneko/oneko/internal/model"
 )
 
-// sseHeartbeat keeps idle streams open through proxies.
+// sseHeartbeat keeps idle streams open through proxies; each heartbeat also checks that the
+// stream's credentials are still valid (a lost revocation message ends the stream by then).
 const sseHeartbeat = 15 * time.Second
 
-// events streams live updates as Server-Sent Events until the client goes away.
+// events streams live updates as Server-Sent Events from the process's shared subscription
+// (events.Hub) until the client goes away, its credentials end (sign-out, password change,
+// deleted user, revoked or expired token) or the server shuts down. Open streams are capped
+// per user and per process (429).
 func (s *Server) events(c *gin.Context) {
-	if s.Events == nil {
+	if s.hub == nil {
 		s.fail(c, problem(http.StatusServiceUnavailable, "no-events", "Live events unavailable", "this server has no event bus"))
 		return
 	}
 	ctx := c.Request.Context()
-	ch, err := s.Events.Subscribe(ctx)
+	p := principal(c)
+	stream, err := s.hub.Join(ctx, events.Owner{UserID: p.User.ID, SessionID: p.SessionID, TokenID: p.TokenID})
+	if errors.Is(err, events.ErrTooManyStreams) {
+		caps := s.hub.Caps()
+		pr := problem(http.StatusTooManyRequests, "too-many-streams", "Too many live event streams",
+			fmt.Sprintf("at most %d streams per user and %d per server are open at once: close another tab or stream first", caps.PerUser, caps.Total))
+		pr.retryAfter = 30 * time.Second
+		s.fail(c, pr)
+		return
+	}
+	if errors.Is(err, events.ErrClosed) {
+		s.fail(c, problem(http.StatusServiceUnavailable, "shutting-down", "Shutting down", "the server is shutting down: reconnect"))
+		return
+	}
 	if err != nil {
 		s.fail(c, fmt.Errorf("%w: %v", errQueueUnavailable, err))
 		return
 	}
+	defer stream.Leave()
 	w := c.Writer
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -31,20 +55,46 @@ func (s *Server) events(c *gin.Context) {
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, ": connected\n\n")
 	w.Flush()
+	admin := p.Role.AtLeast(model.RoleAdmin)
 	tick := time.NewTicker(sseHeartbeat)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-stream.Ended():
+			endStream(w, stream.Reason())
+			return
 		case <-tick.C:
-			fmt.Fprint(w, ": heartbeat\n\n")
-		case e, ok := <-ch:
-			if !ok {
+			if err := s.Auth.StillValid(ctx, p); errors.Is(err, auth.ErrUnauthenticated) {
+				endStream(w, "your sign-in or token ended")
 				return
+			}
+			fmt.Fprint(w, ": heartbeat\n\n")
+		case e := <-stream.Events():
+			if !admin && e.Type == events.Activity && aboutAccounts(e) {
+				continue
 			}
 			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.Type, e.Data)
 		}
 		w.Flush()
 	}
+}
+
+// endStream tells the client why its stream ends.
+func endStream(w gin.ResponseWriter, reason string) {
+	fmt.Fprintf(w, "event: end\ndata: {\"reason\":%q}\n\n", reason)
+	w.Flush()
+}
+
+// aboutAccounts reports whether an activity event concerns a user or an API token: those are
+// shown to ADMINs only.
+func aboutAccounts(e events.Event) bool {
+	var a struct {
+		EntityType string `json:"entityType"`
+	}
+	if json.Unmarshal(e.Data, &a) != nil {
+		return true // unreadable: not shown to everyone
+	}
+	return a.EntityType == model.EntityUser || a.EntityType == model.EntityToken
 }

@@ -169,7 +169,7 @@ func (s *Server) importONeko(c *gin.Context, body []byte) (model.Project, error)
 		ve := &model.ValidationError{}
 		for _, u := range unmapped {
 			ve.Fields = append(ve.Fields, model.FieldError{
-				Field: fmt.Sprintf("defaultConfigurationTemplates[%d].chartName", u.Index), Message: u.Explain()})
+				Field: fmt.Sprintf("defaultConfigurationTemplates[%d].chartName", u.Index), Message: u.Explain() + "; create it or pass ?helmRegistryId="})
 		}
 		return model.Project{}, ve
 	}

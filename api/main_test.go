@@ -93,6 +93,7 @@ type env struct {
 	t       testing.TB
 	dbName  string
 	srv     *httptest.Server
+	server  *api.Server
 	store   *store.Store
 	cluster *fakeCluster
 	rdb     *redis.Client
@@ -103,9 +104,9 @@ type env struct {
 
 const testPassword = "a-long-test-password"
 
-func newEnv(t *testing.T) *env { return newEnvB(t) }
+func newEnv(t *testing.T, opts ...func(*api.Deps)) *env { return newEnvB(t, opts...) }
 
-// newEnvB is newEnv for tests and benchmarks.
+// newEnvB is newEnv for tests and benchmarks; opts change the server's dependencies.
 func newEnvB(t testing.TB, opts ...func(*api.Deps)) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -139,8 +140,9 @@ func newEnvB(t testing.TB, opts ...func(*api.Deps)) *env {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s.Handler())
-	e := &env{t: t, dbName: dbName, srv: srv, store: st, cluster: cl, rdb: rdb, users: map[model.Role]*model.User{}, tokens: map[model.Role]string{}, pw: testPassword}
+	e := &env{t: t, dbName: dbName, srv: srv, server: s, store: st, cluster: cl, rdb: rdb, users: map[model.Role]*model.User{}, tokens: map[model.Role]string{}, pw: testPassword}
 	t.Cleanup(func() {
+		s.Close()
 		srv.Close()
 		q.Close()
 		rdb.Close()

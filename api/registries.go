@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/registry"
 	"github.com/oneko/oneko/internal/store"
 )
 
@@ -147,9 +148,11 @@ func (s *Server) deleteDockerRegistry(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// checkResult is the answer of the check route.
+// checkResult is the answer of the check route: whether the check passed, its class
+// (registry.CheckResult.Result) and a fixed message; the registry's own answer is never echoed.
 type checkResult struct {
 	OK      bool   `json:"ok"`
+	Result  string `json:"result"`
 	Message string `json:"message"`
 }
 
@@ -159,11 +162,12 @@ func (s *Server) checkDockerRegistry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.Checker.Check(c.Request.Context(), r); err != nil {
-		c.JSON(http.StatusOK, checkResult{OK: false, Message: err.Error()})
-		return
+	err = s.Checker.Check(c.Request.Context(), r)
+	res := registry.ClassifyCheck(err)
+	if err != nil {
+		s.log.Info("docker registry check failed", "registry", r.Name, "result", res.Result, "err", err)
 	}
-	c.JSON(http.StatusOK, checkResult{OK: true, Message: "registry reachable and credentials accepted"})
+	c.JSON(http.StatusOK, checkResult{OK: err == nil, Result: res.Result, Message: res.Message})
 }
 
 // helmRegistryInput is the body of POST and PUT with the write-only password.

@@ -89,6 +89,8 @@ type Deps struct {
 	Renderer Renderer
 	// Events carries live updates to /api/v1/events; nil disables the stream.
 	Events *events.Bus
+	// StreamCaps bound the open event streams per user and per process (zero: defaults).
+	StreamCaps events.Caps
 	// CheckTemplate checks template syntax when projects and versions are saved.
 	CheckTemplate model.TemplateChecker
 	Log           *slog.Logger
@@ -122,6 +124,8 @@ type Server struct {
 	engine   *gin.Engine
 	routes   []route
 	webhooks *webhookMetrics
+	// hub fans the one Redis subscription of this process out to the event streams.
+	hub *events.Hub
 	// registries caches registry documents for the webhook route.
 	registries *registryCache
 	// openAPIDoc is the OpenAPI document generated from the route table.
@@ -157,6 +161,9 @@ func New(d Deps) (*Server, error) {
 	}
 	s.webhooks = wm
 	s.registries = newRegistryCache(d.Now)
+	if d.Events != nil && d.Redis != nil {
+		s.hub = events.NewHub(d.Redis, d.StreamCaps)
+	}
 	s.follows = &followLimits{perUser: map[string]int{}, maxUser: cmp.Or(d.LogFollowsPerUser, 4), maxAll: cmp.Or(d.LogFollowsTotal, 100)}
 	e := gin.New()
 	e.ContextWithFallback = true
@@ -185,6 +192,14 @@ func New(d Deps) (*Server, error) {
 		e.Handle(r.method, r.path, r.handler)
 	}
 	return s, nil
+}
+
+// Close ends every open event stream at once and the shared subscription; call it when
+// shutdown begins (open streams would otherwise hold the HTTP server's Shutdown).
+func (s *Server) Close() {
+	if s.hub != nil {
+		s.hub.Close()
+	}
 }
 
 // Handler is the http.Handler of the whole api.

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/oneko/oneko/internal/auth"
+	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
 )
@@ -186,6 +187,7 @@ func (s *Server) putUser(c *gin.Context) {
 			return
 		}
 		out.SessionsEnded, out.TokensRevoked = &ended, &revoked
+		s.revoke(c, events.Revocation{UserID: u.ID, KeepSessionID: keep, Reason: "the password changed"})
 		s.record(c, model.PriorityInfo, model.EntityUser, u.ID, "Password changed",
 			"password of user %s changed: %d other session(s) ended, %d API token(s) revoked", u.Username, ended, revoked)
 	} else {
@@ -226,6 +228,7 @@ func (s *Server) deleteUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.revoke(c, events.Revocation{UserID: u.ID, Reason: "the user was deleted"})
 	s.record(c, model.PriorityInfo, model.EntityUser, u.ID, "User deleted", "user %s", u.Username)
 	c.Status(http.StatusNoContent)
 }
@@ -328,6 +331,7 @@ func (s *Server) deleteToken(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.revoke(c, events.Revocation{TokenID: t.ID, Reason: "the token was revoked"})
 	s.record(c, model.PriorityInfo, model.EntityToken, t.ID, "API token revoked", "token %s", t.Name)
 	c.Status(http.StatusNoContent)
 }
@@ -379,6 +383,7 @@ func (s *Server) logout(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
+		s.revoke(c, events.Revocation{SessionID: auth.HashSecret(cookie), Reason: "signed out"})
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteStrictMode})
 	c.Status(http.StatusNoContent)
@@ -390,4 +395,12 @@ func formatDays(d time.Duration) string {
 		return fmt.Sprintf("%d days", d/(24*time.Hour))
 	}
 	return d.String()
+}
+
+// revoke ends the live event streams of ended credentials in every api process. Streams also
+// check their credentials at each heartbeat, so a lost message delays, not prevents, the end.
+func (s *Server) revoke(c *gin.Context, r events.Revocation) {
+	if err := s.Events.Revoke(c.Request.Context(), r); err != nil {
+		s.log.WarnContext(c.Request.Context(), "cannot announce ended credentials", "err", err)
+	}
 }

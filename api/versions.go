@@ -226,6 +226,10 @@ func (s *Server) changeDesired(c *gin.Context, state model.DesiredState) {
 		s.fail(c, problem(http.StatusConflict, "project-deleting", "Project is being deleted", "project "+p.Name+" is being deleted; its versions cannot be deployed"))
 		return
 	}
+	if v.Removed && state == model.Deployed {
+		s.fail(c, problem(http.StatusConflict, "version-removed", "Version removed from the registry", "tag "+v.Name+" is gone from the registry; push it again to deploy it"))
+		return
+	}
 	id, err := s.setDesired(c, p, v.ID, state)
 	if err != nil {
 		s.fail(c, err)

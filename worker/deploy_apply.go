@@ -107,7 +107,7 @@ func (d *deployer) charts(ctx context.Context, plan *deploy.Plan) ([]*chart.Char
 // configError reports whether a chart error is the configuration's fault: retrying the
 // same configuration cannot help.
 func configError(err error) bool {
-	for _, e := range []error{store.ErrNotFound, charts.ErrChartNotFound, charts.ErrUnauthorized, charts.ErrInvalidConstraint, charts.ErrInvalidRegistry} {
+	for _, e := range []error{store.ErrNotFound, charts.ErrChartNotFound, charts.ErrUnauthorized, charts.ErrInvalidConstraint, charts.ErrInvalidRegistry, charts.ErrChartOrigin} {
 		if errors.Is(err, e) {
 			return true
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -47,7 +48,7 @@ func (w *Worker) handlePush(ctx context.Context, t *asynq.Task) error {
 		log.Debug("no project uses this image")
 		return nil
 	}
-	digest, exists, err := w.confirm(ctx, reg, p)
+	digest, exists, checkedAt, err := w.confirm(ctx, reg, p)
 	if err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func (w *Worker) handlePush(ctx context.Context, t *asynq.Task) error {
 	for i := range projects {
 		var err error
 		if exists {
-			err = w.ingestTag(ctx, &projects[i], p.Tag, digest, actor)
+			err = w.ingestTag(ctx, &projects[i], p.Tag, digest, checkedAt, actor)
 		} else {
 			err = w.removeTag(ctx, &projects[i], p.Tag, actor)
 		}
@@ -69,32 +70,43 @@ func (w *Worker) handlePush(ctx context.Context, t *asynq.Task) error {
 	return nil
 }
 
-// confirm asks the registry for the tag's digest. It returns whether the tag exists. When the
-// registry cannot be reached the payload is trusted (a push with its digest, or a delete).
-func (w *Worker) confirm(ctx context.Context, reg *model.DockerRegistry, p tasks.PushPayload) (digest string, exists bool, err error) {
+// confirm asks the registry for the tag's digest. It returns whether the tag exists and when
+// the registry was asked. The payload is trusted only when the registry cannot be reached at
+// all, and then only for a push: a delete is applied once the registry confirms it, and a
+// registry that answers otherwise (401, 403, 429, …) gets the event retried.
+func (w *Worker) confirm(ctx context.Context, reg *model.DockerRegistry, p tasks.PushPayload) (digest string, exists bool, checkedAt time.Time, err error) {
+	isDelete := p.Action == string(registry.ActionDelete)
 	client, err := w.Registries.For(reg)
 	if err != nil {
-		return p.Digest, p.Action != string(registry.ActionDelete), nil
+		if isDelete {
+			return "", false, checkedAt, fmt.Errorf("confirm delete of %s:%s: %w: %w", p.Repository, p.Tag, err, asynq.SkipRetry)
+		}
+		w.log.Warn("registry not usable; trusting the push", "registry", reg.Name, "repository", p.Repository, "tag", p.Tag, "err", err)
+		return p.Digest, true, p.ReceivedAt, nil
 	}
+	checkedAt = w.Now().UTC()
 	d, err := client.Digest(ctx, p.Repository, p.Tag)
 	switch {
 	case err == nil:
-		return d, true, nil
+		return d, true, checkedAt, nil
 	case errors.Is(err, registry.ErrNotFound):
-		if p.Action == string(registry.ActionDelete) {
-			return "", false, nil
+		if isDelete {
+			return "", false, checkedAt, nil
 		}
 		// A push the registry does not know yet (replication lag): try again later.
-		return "", false, fmt.Errorf("confirm %s:%s: the registry does not know the tag yet: %w", p.Repository, p.Tag, err)
+		return "", false, checkedAt, fmt.Errorf("confirm %s:%s: the registry does not know the tag yet: %w", p.Repository, p.Tag, err)
+	case registry.Unreachable(err) && !isDelete && ctx.Err() == nil:
+		w.log.Warn("registry unreachable; trusting the push", "registry", reg.Name, "repository", p.Repository, "tag", p.Tag, "err", err)
+		return p.Digest, true, p.ReceivedAt, nil
 	default:
-		w.log.Warn("registry unreachable; trusting the event", "registry", reg.Name, "repository", p.Repository, "tag", p.Tag, "err", err)
-		return p.Digest, p.Action != string(registry.ActionDelete), nil
+		return "", false, checkedAt, fmt.Errorf("confirm %s %s:%s with the registry: %w", p.Action, p.Repository, p.Tag, err)
 	}
 }
 
 // ingestTag creates the version of a new tag, or records a changed digest, and queues the
-// deploys the project asks for.
-func (w *Worker) ingestTag(ctx context.Context, p *model.Project, tag, digest, actor string) error {
+// deploys the project asks for. checkedAt is when the registry said so: an answer older than
+// the one recorded never wins (see store.RecordDigest). A version marked removed gets back.
+func (w *Worker) ingestTag(ctx context.Context, p *model.Project, tag, digest string, checkedAt time.Time, actor string) error {
 	if err := model.ValidateTag(tag); err != nil {
 		return fmt.Errorf("ingest %s: %w: %w", tag, err, asynq.SkipRetry)
 	}
@@ -102,6 +114,10 @@ func (w *Worker) ingestTag(ctx context.Context, p *model.Project, tag, digest, a
 	v, err := w.Store.GetVersionByTag(ctx, p.ID, tag)
 	if errors.Is(err, store.ErrNotFound) {
 		v = model.NewVersion(p, tag, digest, now)
+		if digest != "" && !checkedAt.IsZero() {
+			at := checkedAt.UTC()
+			v.DigestCheckedAt = &at
+		}
 		err = w.Store.CreateVersion(ctx, v)
 		if errors.Is(err, store.ErrDuplicate) {
 			return fmt.Errorf("ingest %s: created concurrently, retrying: %w", tag, err)
@@ -119,10 +135,23 @@ func (w *Worker) ingestTag(ctx context.Context, p *model.Project, tag, digest, a
 	if err != nil {
 		return fmt.Errorf("ingest %s: %w", tag, err)
 	}
-	if digest == "" || digest == v.Digest {
+	if v.Removed {
+		back, err := w.Store.ClearRemoved(ctx, v.ID)
+		if err != nil {
+			return fmt.Errorf("ingest %s: %w", tag, err)
+		}
+		if back {
+			v.Removed = false
+			w.activity(ctx, model.PriorityInfo, actor, v.ID, "Version back", fmt.Sprintf("tag %s of project %s was pushed again; the version stays", tag, p.Name))
+		}
+	}
+	if digest == "" {
 		return nil
 	}
-	changed, err := w.Store.SetDigest(ctx, v.ID, digest, now)
+	if checkedAt.IsZero() {
+		checkedAt = now
+	}
+	changed, err := w.Store.RecordDigest(ctx, v.ID, digest, checkedAt)
 	if err != nil || !changed {
 		return err
 	}

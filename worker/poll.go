@@ -9,6 +9,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/registry"
 	"github.com/oneko/oneko/internal/store"
@@ -60,12 +61,15 @@ func (w *Worker) Poll(ctx context.Context, reg *model.DockerRegistry) error {
 func (w *Worker) pollImage(ctx context.Context, client *registry.Client, image string, projects []*model.Project) error {
 	// The versions of every project of the image; a digest matters when any project would act on a change.
 	known := map[string]registry.Known{}
+	versionsOf := map[string]map[string]bool{}
 	for _, p := range projects {
 		vs, err := w.Store.VersionsOfProject(ctx, p.ID)
 		if err != nil {
 			return err
 		}
+		versionsOf[p.ID] = map[string]bool{}
 		for _, v := range vs {
+			versionsOf[p.ID][v.Name] = true
 			k := known[v.Name]
 			k.Tag = v.Name
 			if k.Digest == "" {
@@ -87,6 +91,7 @@ func (w *Worker) pollImage(ctx context.Context, client *registry.Client, image s
 		}
 		return false
 	}
+	checkedAt := w.Now().UTC()
 	changes, err := registry.Poll(ctx, client, image, list, digestNeeded)
 	if errors.Is(err, registry.ErrNotFound) {
 		w.log.Warn("polled image not in the registry", "image", image)
@@ -99,10 +104,17 @@ func (w *Worker) pollImage(ctx context.Context, client *registry.Client, image s
 	var errs []error
 	for _, p := range projects {
 		for _, n := range changes.New {
-			errs = append(errs, w.ingestTag(ctx, p, n.Tag, n.Digest, actor))
+			errs = append(errs, w.ingestTag(ctx, p, n.Tag, n.Digest, checkedAt, actor))
 		}
 		for _, c := range changes.Changed {
-			errs = append(errs, w.ingestTag(ctx, p, c.Tag, c.Digest, actor))
+			errs = append(errs, w.ingestTag(ctx, p, c.Tag, c.Digest, checkedAt, actor))
+		}
+		if len(changes.Removed) == 0 {
+			continue
+		}
+		if refuse, n := tooManyRemovals(changes.Removed, versionsOf[p.ID]); refuse {
+			w.refuseRemovals(ctx, p, image, n)
+			continue
 		}
 		for _, tag := range changes.Removed {
 			errs = append(errs, w.removeTag(ctx, p, tag, actor))
@@ -110,6 +122,42 @@ func (w *Worker) pollImage(ctx context.Context, client *registry.Client, image s
 	}
 	return errors.Join(errs...)
 }
+
+// tooManyRemovals says whether a poll that found removed gone from the registry must not
+// remove them from a project with the given versions: more than half of them, and more than
+// one. Such a poll more likely saw a broken, emptied or replaced registry than deletions.
+func tooManyRemovals(removed []string, versions map[string]bool) (bool, int) {
+	n := 0
+	for _, tag := range removed {
+		if versions[tag] {
+			n++
+		}
+	}
+	return n > 1 && 2*n > len(versions), n
+}
+
+// refuseRemovals records (once an hour per project) that a poll would have removed too many
+// versions and removed none.
+func (w *Worker) refuseRemovals(ctx context.Context, p *model.Project, image string, inProject int) {
+	w.log.Warn("poll would remove more than half of a project's versions; nothing removed", "project", p.Name, "image", image, "removed", inProject)
+	first, err := w.Redis.SetNX(ctx, "oneko:poll:refused:"+p.ID, 1, time.Hour).Result()
+	if err != nil || !first {
+		return
+	}
+	a := &model.Activity{Priority: model.PriorityWarning, Actor: model.ActorScheduler + ":poll", EntityType: model.EntityProject, EntityID: p.ID,
+		Title: "Removals refused",
+		Description: fmt.Sprintf("a poll of %s found %d of the project's tags gone from the registry — more than half of its versions — and removed none; "+
+			"check the registry, or delete the tags with webhook delete events", image, inProject)}
+	if err := w.Store.AddActivity(ctx, a); err != nil {
+		w.log.Warn("cannot record activity", "title", a.Title, "err", err)
+		return
+	}
+	w.publish(ctx, events.Activity, a)
+}
+
+// DefaultWebhookOnlyPollInterval is how often a registry with pollInterval 0s (webhooks only)
+// is polled to catch up events that were lost after their webhook was answered.
+const DefaultWebhookOnlyPollInterval = time.Hour
 
 // SchedulePolls queues a poll task for every registry whose interval is due. A Redis key per
 // registry, set with NX and expiring after the interval (with up to 10% jitter), makes the
@@ -122,6 +170,13 @@ func (w *Worker) SchedulePolls(ctx context.Context) error {
 	}
 	for _, r := range regs {
 		interval := time.Duration(r.PollInterval)
+		if interval <= 0 {
+			// Webhooks only: a slow catch-up poll finds what a lost event would have told.
+			interval = w.WebhookOnlyPollInterval
+			if interval == 0 {
+				interval = DefaultWebhookOnlyPollInterval
+			}
+		}
 		if interval <= 0 {
 			continue
 		}

@@ -61,10 +61,14 @@ func (d *deployer) stop(ctx context.Context, log *slog.Logger, p tasks.VersionPa
 	}
 	d.w.activity(ctx, model.PriorityInfo, actorOf(p), v.ID, "Stopped "+v.Name, desc)
 	if v.Removed {
-		if err := d.w.Store.DeleteVersion(ctx, v.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+		// Only while still marked: a tag pushed again meanwhile keeps its version.
+		deleted, err := d.w.Store.DeleteRemovedVersion(ctx, v.ID)
+		if err != nil {
 			return fmt.Errorf("stop %s: delete the removed version: %w", v, err)
 		}
-		log.Info("removed version deleted")
+		if deleted {
+			log.Info("removed version deleted")
+		}
 	}
 	return d.finishProjectDelete(ctx, log, v.ProjectID)
 }

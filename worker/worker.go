@@ -52,6 +52,10 @@ type Deps struct {
 	Log    *slog.Logger
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// WebhookOnlyPollInterval is how often registries with pollInterval 0s (webhooks only)
+	// are polled anyway, to catch up events lost after the webhook's 202 (a Redis flush).
+	// 0 means DefaultWebhookOnlyPollInterval; negative means never.
+	WebhookOnlyPollInterval time.Duration
 }
 
 // Worker holds the handlers.

@@ -4,6 +4,7 @@
 //	oneko api       the api only
 //	oneko worker    the worker only
 //	oneko version   print the version and exit
+//	oneko migrate   move an O-Neko installation into this oneko (see migrate.go)
 //
 // With no ONEKO_MONGO_URI it runs in local mode: an embedded MongoDB-wire store, an in-process
 // Redis (unless ONEKO_REDIS_URL is set) and a local Kubernetes control plane (unless a
@@ -24,11 +25,12 @@ import (
 	"github.com/oneko/oneko/internal/config"
 )
 
-const usage = `usage: oneko [api|worker|version]
+const usage = `usage: oneko [api|worker|version|migrate]
   oneko           api and worker in one process (local mode without ONEKO_MONGO_URI)
   oneko api       the api only
   oneko worker    the worker only
   oneko version   print the version
+  oneko migrate   move an O-Neko installation into this oneko (oneko migrate --help)
 Configuration: ONEKO_* environment variables (README.md).`
 
 // Set by the linker (make images: -ldflags "-X main.buildVersion=... -X main.buildRevision=...");
@@ -64,6 +66,11 @@ func main() {
 			parts.Worker = false
 		case "worker":
 			parts.API = false
+		case "migrate":
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			code := runMigrate(ctx, os.Args[2:], os.Stdout, os.Stderr)
+			stop()
+			os.Exit(code)
 		case "version":
 			fmt.Println(version())
 			return

@@ -135,7 +135,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 		demoRegistry = seeded.Registry
 		log.Info("demo project \"hello\" ready (ONEKO_DEMO=false turns it off)", "project", seeded.ProjectID, "registry", d.RegistryURL(), "charts", d.ChartsURL())
 	}
-	chartCache, err := charts.NewCache(filepath.Join(cfg.DataDir, "charts"), charts.Options{Logger: log.With("component", "charts")})
+	chartCache, err := charts.NewCache(filepath.Join(cfg.DataDir, "charts"), charts.Options{Logger: log.With("component", "charts"), ChartOrigins: cfg.ChartOrigins})
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,8 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	if parts.Worker {
 		w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: restCfg, InstallationID: installation, Metrics: metrics,
 			Confinement: helm.Confinement{ClusterScoped: cfg.AllowClusterScoped, Namespaces: cfg.AllowNamespaces},
-			Charts:      chartCache, Events: events.NewBus(rdb), Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker")})
+			Charts:      chartCache, Events: events.NewBus(rdb), Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
+			WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval)})
 		if err != nil {
 			return err
 		}
@@ -209,10 +210,16 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 		Diagnostics: diag, ExternalLogURL: cfg.Diagnostics.ExternalLogURL,
 		LogFollowsPerUser: cfg.Diagnostics.FollowsPerUser, LogFollowsTotal: cfg.Diagnostics.FollowsTotal,
 		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
+		StreamCaps: events.Caps{PerUser: cfg.Auth.EventsMaxPerUser, Total: cfg.Auth.EventsMaxStreams},
 	})
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
+	go func() {
+		<-ctx.Done()
+		srv.Close() // end the event streams at once, or they would hold up the HTTP server's Shutdown
+	}()
 	return serve(ctx, cfg.HTTPAddr, srv.Handler(), log, "")
 }
 
@@ -300,4 +307,12 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, w
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// webhookOnlyPoll maps the setting (0 = off) to worker.Deps (negative = off, 0 = default).
+func webhookOnlyPoll(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }

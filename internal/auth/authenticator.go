@@ -74,6 +74,7 @@ type Store interface {
 	UserByLogin(ctx context.Context, login string) (*model.User, error)
 	GetUser(ctx context.Context, id string) (*model.User, error)
 	TokenByHash(ctx context.Context, hash string) (*model.Token, error)
+	GetToken(ctx context.Context, id string) (*model.Token, error)
 	TouchToken(ctx context.Context, id string, at time.Time) error
 	CreateSession(ctx context.Context, s *model.Session) error
 	GetSession(ctx context.Context, id string) (*model.Session, error)
@@ -285,6 +286,40 @@ func (a *Authenticator) FromToken(ctx context.Context, secret string) (*Principa
 		}
 	}
 	return &Principal{User: u, Role: t.Role.Min(u.Role), Kind: KindToken, TokenID: t.ID}, nil
+}
+
+// StillValid reports (ErrUnauthenticated) whether the credentials of a principal have ended
+// since it authenticated: the session signed out or expired, the token revoked or expired, the
+// user deleted or, for Basic credentials, the password changed. Long-lived requests (the event
+// stream) ask it now and then.
+func (a *Authenticator) StillValid(ctx context.Context, p *Principal) error {
+	switch p.Kind {
+	case KindSession:
+		if _, err := a.store.GetSession(ctx, p.SessionID); errors.Is(err, store.ErrNotFound) {
+			return ErrUnauthenticated
+		} else if err != nil {
+			return fmt.Errorf("read session: %w", err)
+		}
+	case KindToken:
+		t, err := a.store.GetToken(ctx, p.TokenID)
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrUnauthenticated
+		}
+		if err != nil {
+			return fmt.Errorf("read token: %w", err)
+		}
+		if !a.now().Before(a.TokenExpiry(t)) {
+			return ErrUnauthenticated
+		}
+	}
+	u, err := a.user(ctx, p.User.ID)
+	if err != nil {
+		return err
+	}
+	if p.Kind == KindBasic && u.PasswordHash != p.User.PasswordHash {
+		return ErrUnauthenticated
+	}
+	return nil
 }
 
 // FromBasic authenticates HTTP Basic credentials.

@@ -35,12 +35,19 @@ type Options struct {
 	IndexTTL time.Duration
 	// Logger receives a line for every index and chart download. Default: discard.
 	Logger *slog.Logger
+	// ChartOrigins are the origins ("https://host[:port]") besides a classic repository's own
+	// from which the chart archives its index names may be downloaded; "*" allows any. By
+	// default an archive URL pointing elsewhere is refused (ErrChartOrigin), so that an index
+	// cannot make oneko fetch from internal addresses.
+	ChartOrigins []string
 }
 
 // Cache lists and fetches charts from Helm registries, keeping indexes for Options.IndexTTL
 // and chart archives for good (in memory and under its directory). It is safe for concurrent
 // use; concurrent requests for the same index or chart share one download.
 type Cache struct {
+	// origins are the allowed foreign origins of chart archives (Options.ChartOrigins).
+	origins  map[string]bool
 	dir      string
 	ttl      time.Duration
 	timeout  time.Duration
@@ -82,7 +89,12 @@ func NewCache(dir string, opts Options) (*Cache, error) {
 	secure := http.DefaultTransport.(*http.Transport).Clone()
 	insecure := http.DefaultTransport.(*http.Transport).Clone()
 	insecure.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // only for registries marked Insecure
+	origins := map[string]bool{}
+	for _, o := range opts.ChartOrigins {
+		origins[strings.ToLower(strings.TrimSuffix(o, "/"))] = true
+	}
 	return &Cache{
+		origins:  origins,
 		dir:      dir,
 		ttl:      opts.IndexTTL,
 		timeout:  opts.Timeout,

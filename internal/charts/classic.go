@@ -71,7 +71,8 @@ func (c *Cache) parseIndex(data []byte) (*repo.IndexFile, error) {
 }
 
 // download fetches a chart archive from the URLs of its index entry, in order, and checks its
-// digest. Credentials are only sent to the repository's own scheme and host.
+// digest. URLs outside the repository's own scheme and host are refused unless their origin is
+// allowed (Options.ChartOrigins); credentials only go to the repository's own origin.
 func (c *Cache) download(ctx context.Context, t target, e entry) ([]byte, error) {
 	if len(e.urls) == 0 {
 		return nil, fmt.Errorf("%w: the index names no URL for version %s", ErrChartNotFound, e.Version)
@@ -83,7 +84,12 @@ func (c *Cache) download(ctx context.Context, t target, e entry) ([]byte, error)
 			errs = append(errs, fmt.Errorf("resolve chart URL %q: %w", ref, err))
 			continue
 		}
-		data, err := c.get(ctx, t, u, sameOrigin(t.base, u), maxArchiveBytes)
+		own := sameOrigin(t.base, u)
+		if !own && !c.allowedOrigin(u) {
+			errs = append(errs, fmt.Errorf("%w: the index points to %s, outside the repository's origin; an ADMIN can allow that origin with ONEKO_CHART_ORIGINS", ErrChartOrigin, redact(u)))
+			continue
+		}
+		data, err := c.get(ctx, t, u, own, maxArchiveBytes)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("download chart: %w", classify(err)))
 			continue
@@ -137,6 +143,15 @@ func (c *Cache) get(ctx context.Context, t target, u string, auth bool, limit in
 		return nil, fmt.Errorf("GET %s: answer larger than %d bytes", redact(u), limit)
 	}
 	return data, nil
+}
+
+// allowedOrigin reports whether an archive URL outside its repository's origin may be fetched.
+func (c *Cache) allowedOrigin(u string) bool {
+	if c.origins["*"] {
+		return true
+	}
+	p, err := url.Parse(u)
+	return err == nil && c.origins[strings.ToLower(p.Scheme+"://"+p.Host)]
 }
 
 // sameOrigin reports whether u has the scheme and host of base.

@@ -263,7 +263,10 @@ func TestChartDigestMismatch(t *testing.T) {
 	}
 }
 
-func TestChartAbsoluteURLOnOtherHostGetsNoCredentials(t *testing.T) {
+// TestChartArchiveOrigins: an index naming an archive on another origin is refused by default
+// (no request leaves for it: an index must not make oneko fetch from internal addresses); with
+// that origin allowed the archive is fetched, without the repository's credentials.
+func TestChartArchiveOrigins(t *testing.T) {
 	other := newClassicRepo(t, nil) // refuses requests without its credentials
 	r := newClassicRepo(t, func(idx *repo.IndexFile) {
 		for _, v := range idx.Entries["worker"] {
@@ -272,11 +275,23 @@ func TestChartAbsoluteURLOnOtherHostGetsNoCredentials(t *testing.T) {
 	})
 	c, _ := newTestCache(t, "")
 	_, err := c.Chart(testContext(t), r.registry(), "worker", "")
+	if !errors.Is(err, ErrChartOrigin) || !strings.Contains(err.Error(), "ONEKO_CHART_ORIGINS") {
+		t.Fatalf("error = %v, want ErrChartOrigin naming the setting", err)
+	}
+	if n := other.count("/charts/worker-0.1.0.tgz"); n != 0 {
+		t.Fatalf("requests to the other origin = %d, want none", n)
+	}
+
+	allowed, err := NewCache(t.TempDir(), Options{ChartOrigins: []string{strings.ToUpper(other.URL) + "/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = allowed.Chart(testContext(t), r.registry(), "worker", "")
 	if !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("error = %v, want ErrUnauthorized: credentials must stay with their host", err)
 	}
 	if n := other.count("/charts/worker-0.1.0.tgz"); n != 1 {
-		t.Errorf("requests to the other host = %d, want 1", n)
+		t.Errorf("requests to the allowed origin = %d, want 1", n)
 	}
 }
 

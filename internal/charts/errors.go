@@ -24,6 +24,10 @@ var ErrDigestMismatch = errors.New("chart archive digest mismatch")
 // semantic version range.
 var ErrInvalidConstraint = errors.New("invalid chart version constraint")
 
+// ErrChartOrigin is wrapped when a repository index names a chart archive outside the
+// repository's own origin that Options.ChartOrigins does not allow.
+var ErrChartOrigin = errors.New("chart archive URL outside the repository's origin")
+
 // ErrInvalidRegistry is wrapped when a Registry's URL is neither http(s):// nor oci://.
 var ErrInvalidRegistry = errors.New("invalid helm registry")
 

@@ -23,6 +23,9 @@ type Auth struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed (ONEKO_TRUSTED_PROXIES,
 	// comma-separated IPs or CIDRs; default none: the connection's address is the client).
 	TrustedProxies []string
+	// EventsMaxPerUser and EventsMaxStreams cap the open live event streams of one user and of
+	// one api process (ONEKO_EVENTS_MAX_PER_USER, default 10; ONEKO_EVENTS_MAX_STREAMS, default 1000).
+	EventsMaxPerUser, EventsMaxStreams int
 }
 
 // authFromEnv reads the Auth settings.
@@ -44,6 +47,8 @@ func authFromEnv(get func(k, def string) string) (Auth, []error) {
 	a.LoginMaxFailures = count("ONEKO_LOGIN_MAX_FAILURES", "5", 1000)
 	a.LoginAddressMaxFailures = count("ONEKO_LOGIN_ADDRESS_MAX_FAILURES", "50", 100000)
 	a.LoginConcurrency = int(count("ONEKO_LOGIN_CONCURRENCY", "4", 256))
+	a.EventsMaxPerUser = int(count("ONEKO_EVENTS_MAX_PER_USER", "10", 10000))
+	a.EventsMaxStreams = int(count("ONEKO_EVENTS_MAX_STREAMS", "1000", 1000000))
 	w, err := time.ParseDuration(get("ONEKO_LOGIN_WINDOW", "15m"))
 	if err != nil || w < time.Second || w > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("ONEKO_LOGIN_WINDOW: want a duration from 1s to 24h, e.g. 15m"))

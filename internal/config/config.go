@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -74,9 +75,20 @@ type Config struct {
 	AllowNamespaces []string
 	// Auth configures sign-in, API tokens and the live event stream.
 	Auth Auth
+	// MigratePassword is the O-Neko password `oneko migrate` signs in with
+	// (ONEKO_MIGRATE_PASSWORD); empty: the command asks for it.
+	MigratePassword string
 	// RenderMaxBytes caps the output of each placeholder and of each rendered template
 	// (ONEKO_RENDER_MAX_BYTES, default 1MiB; bytes, or a number with KiB or MiB).
 	RenderMaxBytes int
+	// WebhookOnlyPollInterval is how often registries without polling (pollInterval 0s) are
+	// polled anyway, to catch up events lost after their 202 (a Redis flush)
+	// (ONEKO_WEBHOOK_ONLY_POLL_INTERVAL, default 1h, at least 1m; 0 disables it).
+	WebhookOnlyPollInterval time.Duration
+	// ChartOrigins are origins ("https://host[:port]", or "*" for any) besides a Helm
+	// repository's own from which the chart archives of its index may be downloaded
+	// (ONEKO_CHART_ORIGINS, comma-separated, default none).
+	ChartOrigins []string
 	// Diagnostics configures logs and the other diagnostics routes.
 	Diagnostics Diagnostics
 }
@@ -93,15 +105,16 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		return def
 	}
 	c := &Config{
-		HTTPAddr:      get("ONEKO_HTTP_ADDR", "127.0.0.1:8080"),
-		MongoURI:      get("ONEKO_MONGO_URI", ""),
-		MongoDatabase: get("ONEKO_MONGO_DATABASE", "oneko"),
-		RedisURL:      get("ONEKO_REDIS_URL", ""),
-		DataDir:       get("ONEKO_DATA_DIR", "./.oneko"),
-		SecretKey:     get("ONEKO_SECRET_KEY", ""),
-		AdminPassword: getenv("ONEKO_ADMIN_PASSWORD"),
-		Kubeconfig:    get("ONEKO_KUBECONFIG", get("KUBECONFIG", "")),
-		LogLevel:      get("ONEKO_LOG_LEVEL", "info"),
+		HTTPAddr:        get("ONEKO_HTTP_ADDR", "127.0.0.1:8080"),
+		MongoURI:        get("ONEKO_MONGO_URI", ""),
+		MongoDatabase:   get("ONEKO_MONGO_DATABASE", "oneko"),
+		RedisURL:        get("ONEKO_REDIS_URL", ""),
+		DataDir:         get("ONEKO_DATA_DIR", "./.oneko"),
+		SecretKey:       get("ONEKO_SECRET_KEY", ""),
+		AdminPassword:   getenv("ONEKO_ADMIN_PASSWORD"),
+		MigratePassword: getenv("ONEKO_MIGRATE_PASSWORD"),
+		Kubeconfig:      get("ONEKO_KUBECONFIG", get("KUBECONFIG", "")),
+		LogLevel:        get("ONEKO_LOG_LEVEL", "info"),
 	}
 	var errs []error
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
@@ -157,6 +170,21 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		errs = append(errs, fmt.Errorf("ONEKO_RENDER_MAX_BYTES: want a size from 4KiB to 256MiB, such as 1MiB or 1048576"))
 	} else {
 		c.RenderMaxBytes = n
+	}
+	if d, err := time.ParseDuration(get("ONEKO_WEBHOOK_ONLY_POLL_INTERVAL", "1h")); err != nil || d < 0 || (d > 0 && d < time.Minute) {
+		errs = append(errs, fmt.Errorf("ONEKO_WEBHOOK_ONLY_POLL_INTERVAL: want 0 (off) or a duration of at least 1m, e.g. 1h"))
+	} else {
+		c.WebhookOnlyPollInterval = d
+	}
+	for _, o := range strings.Split(get("ONEKO_CHART_ORIGINS", ""), ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		if !validOrigin(o) {
+			errs = append(errs, fmt.Errorf("ONEKO_CHART_ORIGINS: %q is not an origin: want https://host[:port] (or http://), comma-separated, or *", o))
+			continue
+		}
+		c.ChartOrigins = append(c.ChartOrigins, o)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -250,3 +278,12 @@ var weekdays = map[string]time.Weekday{
 
 // Env is os.Getenv, for callers of FromEnv.
 func Env(k string) string { return os.Getenv(k) }
+
+// validOrigin reports whether o is "*" or an http(s) origin without path, query or credentials.
+func validOrigin(o string) bool {
+	if o == "*" {
+		return true
+	}
+	u, err := url.Parse(strings.TrimSuffix(o, "/"))
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.Path == "" && u.RawQuery == "" && u.User == nil && u.Fragment == ""
+}

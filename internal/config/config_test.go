@@ -12,23 +12,25 @@ func TestFromEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.HTTPAddr != "127.0.0.1:8080" || !c.Local() || c.PublicURL != "http://127.0.0.1:8080" || c.SessionTTL != 12*time.Hour || c.Lifetime.LastWorkingDay != time.Friday || c.WorkerShutdownTimeout != 30*time.Second {
+	if c.HTTPAddr != "127.0.0.1:8080" || !c.Local() || c.PublicURL != "http://127.0.0.1:8080" || c.SessionTTL != 12*time.Hour || c.Lifetime.LastWorkingDay != time.Friday || c.WorkerShutdownTimeout != 30*time.Second || c.WebhookOnlyPollInterval != time.Hour {
 		t.Fatalf("defaults = %+v", c)
 	}
 	for name, tc := range map[string]struct {
 		env  map[string]string
 		want string
 	}{
-		"production needs a key": {map[string]string{"ONEKO_MONGO_URI": "mongodb://db:27017"}, "ONEKO_SECRET_KEY"},
-		"bad address":            {map[string]string{"ONEKO_HTTP_ADDR": "8080"}, "ONEKO_HTTP_ADDR"},
-		"bad zone":               {map[string]string{"ONEKO_TIMEZONE": "Mars/Olympus"}, "ONEKO_TIMEZONE"},
-		"bad weekday":            {map[string]string{"ONEKO_LAST_WORKING_DAY": "Funday"}, "ONEKO_LAST_WORKING_DAY"},
-		"bad redis":              {map[string]string{"ONEKO_REDIS_URL": "localhost:6379"}, "ONEKO_REDIS_URL"},
-		"bad end of day":         {map[string]string{"ONEKO_END_OF_DAY": "25:00"}, "ONEKO_END_OF_DAY"},
-		"bad shutdown timeout":   {map[string]string{"ONEKO_WORKER_SHUTDOWN_TIMEOUT": "30"}, "ONEKO_WORKER_SHUTDOWN_TIMEOUT"},
-		"render cap not a size":  {map[string]string{"ONEKO_RENDER_MAX_BYTES": "lots"}, "ONEKO_RENDER_MAX_BYTES"},
-		"render cap too small":   {map[string]string{"ONEKO_RENDER_MAX_BYTES": "100"}, "ONEKO_RENDER_MAX_BYTES"},
-		"render cap too large":   {map[string]string{"ONEKO_RENDER_MAX_BYTES": "1024MiB"}, "ONEKO_RENDER_MAX_BYTES"},
+		"production needs a key":      {map[string]string{"ONEKO_MONGO_URI": "mongodb://db:27017"}, "ONEKO_SECRET_KEY"},
+		"bad address":                 {map[string]string{"ONEKO_HTTP_ADDR": "8080"}, "ONEKO_HTTP_ADDR"},
+		"bad zone":                    {map[string]string{"ONEKO_TIMEZONE": "Mars/Olympus"}, "ONEKO_TIMEZONE"},
+		"bad weekday":                 {map[string]string{"ONEKO_LAST_WORKING_DAY": "Funday"}, "ONEKO_LAST_WORKING_DAY"},
+		"bad redis":                   {map[string]string{"ONEKO_REDIS_URL": "localhost:6379"}, "ONEKO_REDIS_URL"},
+		"bad end of day":              {map[string]string{"ONEKO_END_OF_DAY": "25:00"}, "ONEKO_END_OF_DAY"},
+		"bad shutdown timeout":        {map[string]string{"ONEKO_WORKER_SHUTDOWN_TIMEOUT": "30"}, "ONEKO_WORKER_SHUTDOWN_TIMEOUT"},
+		"render cap not a size":       {map[string]string{"ONEKO_RENDER_MAX_BYTES": "lots"}, "ONEKO_RENDER_MAX_BYTES"},
+		"render cap too small":        {map[string]string{"ONEKO_RENDER_MAX_BYTES": "100"}, "ONEKO_RENDER_MAX_BYTES"},
+		"render cap too large":        {map[string]string{"ONEKO_RENDER_MAX_BYTES": "1024MiB"}, "ONEKO_RENDER_MAX_BYTES"},
+		"webhook-only poll too often": {map[string]string{"ONEKO_WEBHOOK_ONLY_POLL_INTERVAL": "10s"}, "ONEKO_WEBHOOK_ONLY_POLL_INTERVAL"},
+		"chart origin with a path":    {map[string]string{"ONEKO_CHART_ORIGINS": "https://charts.example.com/stable"}, "ONEKO_CHART_ORIGINS"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := FromEnv(env(tc.env))

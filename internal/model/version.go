@@ -54,6 +54,9 @@ type Version struct {
 	Name                   string                  `json:"name" bson:"name"`
 	Digest                 string                  `json:"digest" bson:"digest"`
 	ImageUpdatedAt         time.Time               `json:"imageUpdatedAt" bson:"imageUpdatedAt"`
+	// DigestCheckedAt is when the registry was asked for the digest last recorded; an answer
+	// obtained earlier never overwrites it (see store.RecordDigest).
+	DigestCheckedAt *time.Time `json:"-" bson:"digestCheckedAt,omitempty"`
 	DeploymentBehaviour    DeploymentBehaviour     `json:"deploymentBehaviour" bson:"deploymentBehaviour"`
 	TemplateVariables      map[string]string       `json:"templateVariables" bson:"templateVariables"`
 	URLTemplates           []string                `json:"urlTemplates" bson:"urlTemplates"`

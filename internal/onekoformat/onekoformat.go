@@ -148,12 +148,12 @@ type Unmapped struct {
 	Chart    string // its chartName as O-Neko wrote it
 }
 
-// Explain says what is missing and how to fix it.
+// Explain says what is missing; the caller adds how to fix it.
 func (u Unmapped) Explain() string {
 	if u.Registry == "" {
-		return fmt.Sprintf("template %q: chart %q names no Helm registry (O-Neko writes <helm-registry-name>/<chart>); pass ?helmRegistryId=", u.Template, u.Chart)
+		return fmt.Sprintf("template %q: chart %q names no Helm registry (O-Neko writes <helm-registry-name>/<chart>)", u.Template, u.Chart)
 	}
-	return fmt.Sprintf("template %q: chart %q is in O-Neko's Helm registry %q, and oneko has no Helm registry of that name; create it or pass ?helmRegistryId=", u.Template, u.Chart, u.Registry)
+	return fmt.Sprintf("template %q: chart %q is in O-Neko's Helm registry %q, and oneko has no Helm registry of that name", u.Template, u.Chart, u.Registry)
 }
 
 // Convert turns O-Neko's project fields into a oneko project (without id and

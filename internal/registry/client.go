@@ -41,6 +41,8 @@ var (
 	ErrUnauthorized = errors.New("registry refused the credentials")
 	// ErrRateLimited means the registry still answered 429 after the retries allowed.
 	ErrRateLimited = errors.New("registry rate limit")
+	// errInvalidURL is wrapped by NewClient when the registry URL cannot be used.
+	errInvalidURL = errors.New("invalid registry URL")
 )
 
 // ClientConfig describes one docker registry.
@@ -98,7 +100,7 @@ type Stats struct {
 func NewClient(cfg ClientConfig) (*Client, error) {
 	scheme, host, err := parseRegistryURL(cfg.URL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", errInvalidURL, err)
 	}
 	var opts []name.Option
 	if scheme == "http" {
@@ -313,6 +315,24 @@ func (c *Client) Check(ctx context.Context) error {
 		return fmt.Errorf("check registry %s: %w", c.Host(), classify(err))
 	}
 	return nil
+}
+
+// Unreachable reports whether err means the registry could not be asked at all: no
+// connection, a timeout, or a gateway or server error (5xx). Refused credentials, rate limits,
+// unknown tags and a cancelled ctx are answers, not unreachability.
+func Unreachable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrRateLimited) {
+		return false
+	}
+	var terr *transport.Error
+	if errors.As(err, &terr) {
+		return terr.StatusCode >= 500
+	}
+	var (
+		uerr *url.Error
+		nerr net.Error
+	)
+	return errors.As(err, &uerr) || errors.As(err, &nerr) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // classify adds this package's sentinel errors to go-containerregistry's status errors.

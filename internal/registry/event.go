@@ -90,8 +90,14 @@ func newCollector(format Format) *collector {
 	return &collector{format: format, seen: map[string]bool{}}
 }
 
-// add validates e and appends it unless an identical event (same Key) is already there.
+// add validates e and appends it unless an identical event (same Key) is already there. An
+// untagged artifact — no tag, or a digest where the tag belongs (Harbor's push of an untagged
+// artifact) — is skipped, not malformed: the tagged events beside it are kept.
 func (c *collector) add(e Event) error {
+	if e.Tag == "" || untaggedRef(e.Tag) {
+		c.skip("artifact without a tag")
+		return nil
+	}
 	e.Host = strings.ToLower(strings.TrimSpace(e.Host))
 	if err := validateEvent(e); err != nil {
 		return err
@@ -167,4 +173,9 @@ func splitHost(ref string) (host, path string) {
 		return strings.ToLower(first), rest
 	}
 	return "", ref
+}
+
+// untaggedRef reports whether a registry put a digest ("sha256:…") where a tag belongs.
+func untaggedRef(tag string) bool {
+	return ValidDigest(tag) || strings.Contains(strings.ToLower(tag), "sha256:")
 }

@@ -56,10 +56,6 @@ func parseHarbor(body []byte) (ParseResult, error) {
 		repo = data.Repository.Namespace + "/" + data.Repository.Name
 	}
 	for _, r := range data.Resources {
-		if r.Tag == "" {
-			c.skip("artifact without a tag")
-			continue
-		}
 		host, _ := splitHost(r.ResourceURL)
 		err := c.add(Event{Action: action, Host: senderHost(host), Repository: repo, Tag: r.Tag, Digest: r.Digest, DeliveryID: deliveryID})
 		if err != nil {

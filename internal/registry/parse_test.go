@@ -58,6 +58,11 @@ var fixtureCases = map[string]fixtureCase{
 	"harbor pull is ignored":    {file: "harbor/pull-artifact.json", format: FormatHarbor, ignored: "PULL_ARTIFACT"},
 	"harbor scan is ignored":    {file: "harbor/scanning-completed.json", format: FormatHarbor, ignored: "SCANNING_COMPLETED"},
 	"harbor push without a tag": {file: "harbor/push-without-tag.json", format: FormatHarbor, ignored: "without a tag"},
+	// Harbor's documented push of an untagged artifact puts the digest in "tag": ignored, and
+	// an untagged resource beside a tagged one does not cost the tagged one.
+	"harbor untagged artifact with the digest as tag": {file: "harbor/push-untagged-digest-as-tag.json", format: FormatHarbor, ignored: "without a tag"},
+	"harbor tagged and untagged artifacts": {file: "harbor/push-tagged-and-untagged.json", format: FormatHarbor,
+		events: []Event{push("harbor.example.com", "shop/web", "2.0", d6, "")}},
 	"harbor cloudevents push": {file: "harbor/cloudevents-push.json", format: FormatHarbor,
 		events: []Event{push("harbor.example.com", "shop/web", "feature-cart", d4, "66f0e3a4-2b1f-4e2b-8f5b-0a9c7d3e1b22")}},
 

@@ -88,8 +88,9 @@ type Changes struct {
 }
 
 // Poll lists the tags of repository and compares them with known. It sends one request per
-// page of the tag list, then one HEAD per known tag whose digest matters (DigestMatters) and
-// one per new tag for which digestNeeded returns true — nothing else. A new tag's digest is
+// page of the tag list, then one HEAD per known tag the list lacks (it is removed only when the
+// HEAD answers 404), per known tag whose digest matters (DigestMatters) and per new tag for
+// which digestNeeded returns true — nothing else. A new tag's digest is
 // thus fetched only when the caller needs it at once (typically: an auto-deploy rule matches
 // the tag and the deploy pins the image by digest); otherwise the worker resolves it when it
 // deploys the version. digestNeeded may be nil (no new tag needs a digest).
@@ -104,7 +105,7 @@ func Poll(ctx context.Context, c *Client, repository string, known []Known, dige
 		return Changes{}, fmt.Errorf("poll %s: %w", repository, err)
 	}
 	plan := Plan(known, tags)
-	ch := Changes{Removed: plan.Removed, Requests: pages}
+	ch := Changes{Requests: pages}
 	fail := func(tag string, err error) {
 		if ch.Failed == nil {
 			ch.Failed = map[string]error{}
@@ -114,6 +115,20 @@ func Poll(ctx context.Context, c *Client, repository string, known []Known, dige
 	previous := make(map[string]string, len(known))
 	for _, k := range known {
 		previous[k.Tag] = k.Digest
+	}
+	// A tag missing from the list is removed only when its manifest is gone too: lists can be
+	// stale or cut short, and a removal stops and deletes a version.
+	for _, tag := range plan.Removed {
+		ch.Requests++
+		_, err := c.Digest(ctx, repository, tag)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			ch.Removed = append(ch.Removed, tag)
+		case fatalPollError(ctx, err):
+			return Changes{}, fmt.Errorf("poll %s: %w", repository, err)
+		case err != nil:
+			fail(tag, err)
+		}
 	}
 	for _, tag := range plan.Check {
 		ch.Requests++

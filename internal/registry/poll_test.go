@@ -66,7 +66,7 @@ func TestPoll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (Changes{Removed: []string{"deleted-long-ago"}, Requests: 2 + 3}); !reflect.DeepEqual(steady, want) {
+	if want := (Changes{Removed: []string{"deleted-long-ago"}, Requests: 2 + 3 + 1}); !reflect.DeepEqual(steady, want) {
 		t.Fatalf("steady poll = %+v, want %+v", steady, want)
 	}
 
@@ -85,13 +85,13 @@ func TestPoll(t *testing.T) {
 		New:      []TagDigest{{Tag: "2.0.0", Digest: newIndex}, {Tag: "pr-1"}, {Tag: "pr-2"}},
 		Changed:  []DigestChange{{Tag: "feature-x", Previous: first["feature-x"], Digest: repushed}},
 		Removed:  []string{"1.1.0", "deleted-long-ago"},
-		Requests: 3 + 3 + 1, // 6 tags in pages of 2, three digests that matter, one new digest needed
+		Requests: 3 + 3 + 1 + 2, // 6 tags in pages of 2, three digests that matter, one new digest needed, two removals confirmed
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Poll() =\n%+v\nwant\n%+v", got, want)
 	}
 	if sent := c.Stats().Requests - before.Requests; sent != int64(want.Requests) {
-		t.Errorf("requests sent = %d, want %d (tag-list pages + HEADs that matter)", sent, want.Requests)
+		t.Errorf("requests sent = %d, want %d (tag-list pages + HEADs that matter + HEADs confirming removals)", sent, want.Requests)
 	}
 }
 
@@ -127,7 +127,8 @@ func TestPollErrors(t *testing.T) {
 }
 
 // TestPollPerTagFailures: a tag that vanishes between the list and its HEAD is removed (or not
-// new); a tag whose HEAD fails otherwise is reported in Failed without failing the poll.
+// new); a tag whose HEAD fails otherwise is reported in Failed without failing the poll; a known
+// tag missing from the list is removed only when its HEAD answers 404.
 func TestPollPerTagFailures(t *testing.T) {
 	ctx := context.Background()
 	reg := newTestRegistry(t, authNone)
@@ -139,7 +140,9 @@ func TestPollPerTagFailures(t *testing.T) {
 	reg.headStatus.Store(repo+":new-vanished", 404)
 	reg.headStatus.Store(repo+":broken", 500)
 	reg.headStatus.Store(repo+":new-broken", 500)
+	reg.headStatus.Store(repo+":unlisted-unsure", 500)
 	known := []Known{
+		{Tag: "unlisted-unsure"},
 		{Tag: "vanished", DigestMatters: true},
 		{Tag: "broken", Digest: d1, DigestMatters: true},
 		{Tag: "fine", DigestMatters: true},
@@ -158,7 +161,7 @@ func TestPollPerTagFailures(t *testing.T) {
 	if !reflect.DeepEqual(got.New, []TagDigest{{Tag: "new-broken"}}) {
 		t.Errorf("New = %+v, want new-broken without digest", got.New)
 	}
-	if len(got.Failed) != 2 || got.Failed["broken"] == nil || got.Failed["new-broken"] == nil {
-		t.Errorf("Failed = %v, want broken and new-broken", got.Failed)
+	if len(got.Failed) != 3 || got.Failed["broken"] == nil || got.Failed["new-broken"] == nil || got.Failed["unlisted-unsure"] == nil {
+		t.Errorf("Failed = %v, want broken, new-broken and unlisted-unsure", got.Failed)
 	}
 }

@@ -35,6 +35,7 @@ func cloneVersion(v model.Version) model.Version {
 	v.ConfigurationTemplates = slices.Clone(v.ConfigurationTemplates)
 	v.LifetimeBehaviour = clonePtr(v.LifetimeBehaviour)
 	v.URLs = slices.Clone(v.URLs)
+	v.DigestCheckedAt = clonePtr(v.DigestCheckedAt)
 	v.Deployment.DeployedAt = clonePtr(v.Deployment.DeployedAt)
 	v.Deployment.ExpiresAt = clonePtr(v.Deployment.ExpiresAt)
 	v.Deployment.Releases = slices.Clone(v.Deployment.Releases)

@@ -890,6 +890,7 @@ export interface components {
         CheckResult: {
             message: string;
             ok: boolean;
+            result: string;
         };
         ConfigurationTemplate: {
             chartName?: string;
