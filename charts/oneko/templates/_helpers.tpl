@@ -216,6 +216,24 @@ spec:
           value: {{ $root.Values.config.tokenMaxLifetime | quote }}
         - name: ONEKO_ORPHAN_SWEEP_MAX_SHARE
           value: {{ $root.Values.config.orphanSweepMaxShare | quote }}
+        - name: ONEKO_EVENTS_MAX_PER_USER
+          value: {{ $root.Values.config.eventsMaxPerUser | quote }}
+        - name: ONEKO_EVENTS_MAX_STREAMS
+          value: {{ $root.Values.config.eventsMaxStreams | quote }}
+        - name: ONEKO_LOG_FOLLOWS_PER_USER
+          value: {{ $root.Values.config.logFollowsPerUser | quote }}
+        - name: ONEKO_LOG_FOLLOWS_TOTAL
+          value: {{ $root.Values.config.logFollowsTotal | quote }}
+        - name: ONEKO_WEBHOOK_ONLY_POLL_INTERVAL
+          value: {{ $root.Values.config.webhookOnlyPollInterval | quote }}
+        {{- with $root.Values.config.externalLogURL }}
+        - name: ONEKO_EXTERNAL_LOG_URL
+          value: {{ . | quote }}
+        {{- end }}
+        {{- with $root.Values.config.chartOrigins }}
+        - name: ONEKO_CHART_ORIGINS
+          value: {{ join "," . | quote }}
+        {{- end }}
         {{- with $root.Values.config.trustedProxies }}
         - name: ONEKO_TRUSTED_PROXIES
           value: {{ join "," . | quote }}
