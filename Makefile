@@ -18,9 +18,15 @@ help: ## Show this help.
 build: ui ## Build the oneko binary (with the dashboard) into bin/.
 	$(GO) build -o $(BIN)/oneko ./cmd/oneko
 
-run: ui kube-bins ## Run the whole system locally at http://127.0.0.1:8080 (embedded store, in-process Redis, local cluster).
+run: build ## Run the whole system locally at http://127.0.0.1:8080 (embedded store, in-process Redis, local cluster).
 	@mkdir -p $(ONEKO_DATA_DIR)
-	$(GO) run ./cmd/oneko
+	@# The dashboard serves at once; without a kubeconfig the local cluster's programs are built
+	@# in the background (the first time) and oneko starts the cluster when they are there.
+	@if [ -z "$${ONEKO_KUBECONFIG:-$${KUBECONFIG:-}}" ] && ! $(MAKE) -s kube-bins-present; then \
+		echo "run: building the local cluster's programs in the background (log: $(ONEKO_DATA_DIR)/kube-bins.log);"; \
+		echo "run: the dashboard is up meanwhile, and deploys run once the cluster has started"; \
+		( $(MAKE) -s kube-bins > $(ONEKO_DATA_DIR)/kube-bins.log 2>&1 & ); fi
+	$(BIN)/oneko
 
 test-deps: ## Install what the tests need (redis-server, docker-registry, chromium) when missing.
 	@missing=""; for p in redis-server:redis-server docker-registry:docker-registry chromium:chromium; do \

@@ -1,14 +1,12 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/oneko/oneko/internal/model"
-	"github.com/oneko/oneko/internal/store"
 )
 
 // deploymentsAnswer is what GET /deployments answers: the active versions and the projects
@@ -47,22 +45,18 @@ func (s *Server) listDeployments(c *gin.Context) {
 	if items == nil {
 		items = []model.Version{}
 	}
-	projects := []model.Project{}
+	of := make([]string, 0, len(items))
 	seen := map[string]bool{}
 	for _, v := range items {
-		if seen[v.ProjectID] {
-			continue
+		if !seen[v.ProjectID] {
+			seen[v.ProjectID] = true
+			of = append(of, v.ProjectID)
 		}
-		seen[v.ProjectID] = true
-		p, err := s.Store.GetProject(ctx, v.ProjectID)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // deleted meanwhile: its versions go with it
-		}
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		projects = append(projects, *p)
+	}
+	projects, err := s.Store.ProjectsByID(ctx, of)
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	c.JSON(http.StatusOK, deploymentsAnswer{Items: items, Total: len(items), Projects: projects})
 }

@@ -320,7 +320,7 @@ func (s *Server) liftWarning(ctx context.Context, p *model.Project, v *model.Ver
 	}
 	dep := v.Deployment
 	dep.Message = why
-	written, err := s.Store.RecordObservedStatus(ctx, v.ID, v.Generation, dep)
+	written, err := s.Store.RecordObservedStatus(ctx, v.ID, v.Generation, 0, dep)
 	if err != nil || !written {
 		return
 	}

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bufio"
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,10 +18,15 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/oneko/oneko/api"
+	"github.com/oneko/oneko/internal/charts"
+	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/render"
 )
 
 // TestDiagnosticsRoutes drives the pods, logs, events and history routes over package
@@ -184,4 +190,59 @@ func (e *env) request(t *testing.T, method, path string, c cred) *http.Request {
 	}
 	c(req)
 	return req
+}
+
+// chartOf is a ChartSource that answers one chart for every request.
+type chartOf struct{ ch *chart.Chart }
+
+func (c chartOf) Chart(context.Context, charts.Registry, string, string) (*chart.Chart, error) {
+	return c.ch, nil
+}
+
+// TestDiffRoute: the diff (DOER) compares the deployed release with the rendered plan after a
+// variable changed, naming the changed value; a VIEWER is refused.
+func TestDiffRoute(t *testing.T) {
+	cs := fake.NewClientset()
+	web := &chart.Chart{Metadata: &chart.Metadata{APIVersion: "v2", Name: "web", Version: "1.0.0"}, Templates: []*chart.File{
+		{Name: "templates/cm.yaml", Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  size: {{ .Values.size | quote }}\n")},
+	}}
+	e := newEnvB(t, func(d *api.Deps) {
+		d.Diagnostics = diagnose.New(cs, "api-test")
+		d.Preview = api.PlanPreview{Planner: deploy.NewPlanner(d.Store, "api-test", render.Limits{}), Store: d.Store, Charts: chartOf{web}}
+	})
+	f := e.fixture()
+	ver := "/api/v1/projects/" + f.projectID + "/versions/" + f.versionID
+	doer := e.as(model.RoleDoer)
+	var cfg struct {
+		Releases []struct{ Name, Namespace, Values string } `json:"releases"`
+	}
+	e.do("GET", ver+"/configuration", nil, doer).must(t, 200).json(t, &cfg)
+	r := cfg.Releases[0]
+	var values map[string]any
+	if err := yaml.Unmarshal([]byte(r.Values), &values); err != nil {
+		t.Fatal(err)
+	}
+	manifest, err := diagnose.RenderManifest(web, r.Name, r.Namespace, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := &release.Release{Name: r.Name, Namespace: r.Namespace, Version: 1, Config: values, Manifest: manifest,
+		Labels: helm.VersionLabels("api-test", f.projectID, f.versionID), Info: &release.Info{Status: release.StatusDeployed}}
+	if err := driver.NewSecrets(cs.CoreV1().Secrets(r.Namespace)).Create("sh.helm.release.v1."+r.Name+".v1", rel); err != nil {
+		t.Fatal(err)
+	}
+	var diff struct {
+		Items []diagnose.ReleaseDiff `json:"items"`
+	}
+	e.do("GET", ver+"/diff", nil, doer).must(t, 200).json(t, &diff)
+	if len(diff.Items) != 1 || diff.Items[0].Change != diagnose.ChangeNone {
+		t.Fatalf("diff before a change: %+v", diff.Items)
+	}
+	e.do("PUT", ver+"/variables", map[string]string{"SIZE": "large"}, doer).must(t, 200)
+	e.do("GET", ver+"/diff", nil, doer).must(t, 200).json(t, &diff)
+	d := diff.Items[0]
+	if d.Change != diagnose.ChangeChanged || !strings.Contains(d.Values, "-size: small") || !strings.Contains(d.Values, "+size: large") || !strings.Contains(d.Manifest, `+  size: "large"`) {
+		t.Fatalf("diff after SIZE=large:\n%s\n%s", d.Values, d.Manifest)
+	}
+	e.do("GET", ver+"/diff", nil, e.as(model.RoleViewer)).must(t, 403)
 }

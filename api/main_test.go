@@ -63,6 +63,18 @@ type fakeCluster struct {
 	mu      sync.Mutex
 	created map[string]int
 	fail    bool
+	// starting makes the cluster answer like local mode's cluster before it is up.
+	starting bool
+}
+
+// Status is the fake's api.ClusterStatus.
+func (f *fakeCluster) Status() api.ClusterStatus {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.starting {
+		return api.ClusterStatus{State: api.ClusterWaiting, Message: "building"}
+	}
+	return api.ClusterStatus{State: api.ClusterReady}
 }
 
 func (f *fakeCluster) EnsureNamespace(_ context.Context, name string, _ []model.DockerRegistry) error {
@@ -70,6 +82,9 @@ func (f *fakeCluster) EnsureNamespace(_ context.Context, name string, _ []model.
 	defer f.mu.Unlock()
 	if f.fail {
 		return fmt.Errorf("cluster says no")
+	}
+	if f.starting {
+		return fmt.Errorf("%w: building", api.ErrClusterStarting)
 	}
 	f.created[name]++
 	return nil
@@ -128,7 +143,7 @@ func newEnvB(t testing.TB, opts ...func(*api.Deps)) *env {
 	cl := &fakeCluster{created: map[string]int{}}
 	deps := api.Deps{
 		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottleLimits(rdb, auth.Limits{PerUser: 5, PerAddress: 20, Window: time.Minute}), time.Hour, nil), Policy: authz,
-		Queue: q, Redis: rdb, Cluster: cl, Checker: api.ClientChecker{}, Charts: fakeCharts{},
+		Queue: q, Redis: rdb, Cluster: cl, ClusterStatus: cl.Status, Checker: api.ClientChecker{}, Charts: fakeCharts{},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, "api-test", render.Limits{})}, CheckTemplate: render.Check,
 		Lifetime: lifetime.DefaultPolicy(), PublicURL: "http://oneko.test", Events: events.NewBus(rdb),
 	}

@@ -54,7 +54,7 @@ func (s *Server) createNamespace(c *gin.Context) {
 	if err == nil {
 		err = s.Cluster.EnsureNamespace(ctx, kube, regs)
 		if err != nil {
-			err = fmt.Errorf("%w: create namespace %s: %v", errClusterUnavailable, kube, err)
+			err = fmt.Errorf("%w: create namespace %s: %w", errClusterUnavailable, kube, err)
 		}
 	}
 	if err != nil {
@@ -91,7 +91,7 @@ func (s *Server) deleteNamespace(c *gin.Context) {
 		return
 	}
 	if err := s.Cluster.DeleteNamespace(ctx, n.KubeName); err != nil {
-		s.fail(c, fmt.Errorf("%w: delete namespace %s: %v", errClusterUnavailable, n.KubeName, err))
+		s.fail(c, fmt.Errorf("%w: delete namespace %s: %w", errClusterUnavailable, n.KubeName, err))
 		return
 	}
 	if err := s.Store.DeleteNamespace(ctx, n.ID); err != nil {

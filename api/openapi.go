@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/oneko/oneko/internal/auth"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/registry"
@@ -161,6 +162,7 @@ var fields = map[reflect.Type]map[string]fieldDoc{
 	},
 	reflect.TypeFor[model.Namespace]():             {"id": ro, "kubeName": ro, "createdAt": ro},
 	reflect.TypeFor[WebhookDelivery]():             {"result": {enum: []any{deliveryQueued, deliveryIgnored, deliveryMalformed, deliveryUnauthorized, deliveryTooLarge, deliveryQueueUnavailable, deliveryFailed}}},
+	reflect.TypeFor[diagnose.ReleaseDiff]():        {"change": {enum: []any{diagnose.ChangeNone, diagnose.ChangeChanged, diagnose.ChangeNew, diagnose.ChangeRemoved}}},
 	reflect.TypeFor[extendInput]():                 {"lifetimeBehaviour": {description: "Another lifetime for the version, kept as its own (INHERIT: the project's). Absent: the version's current lifetime."}},
 	reflect.TypeFor[model.ConfigurationTemplate](): {"id": {description: "Assigned by the server when absent."}},
 	reflect.TypeFor[model.TemplateVariable]():      {"id": {description: "Assigned by the server when absent."}},

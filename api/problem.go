@@ -92,6 +92,10 @@ func toProblem(err error) *Problem {
 		return problem(http.StatusUnauthorized, "unauthenticated", "Unauthenticated", "sign in, or send an API token or Basic credentials")
 	case errors.Is(err, errQueueUnavailable), errors.Is(err, deploy.ErrQueue):
 		return problem(http.StatusServiceUnavailable, "queue-unavailable", "Queue unavailable", err.Error())
+	case errors.Is(err, ErrClusterStarting):
+		pr := problem(http.StatusServiceUnavailable, "cluster-starting", "Cluster starting", err.Error())
+		pr.retryAfter = 10 * time.Second
+		return pr
 	case errors.Is(err, errClusterUnavailable):
 		return problem(http.StatusBadGateway, "cluster-unavailable", "Cluster unavailable", err.Error())
 	}

@@ -39,6 +39,8 @@ func (s *Server) table() []route {
 		{g, "/", anon, "The dashboard", s.dashboard, text("text/html")},
 		{g, v1 + "/openapi.json", anon, "This API's OpenAPI document", s.openAPI, ok(map[string]any{})},
 
+		{g, v1 + "/system", viewer, "State of the cluster oneko deploys to (local mode starts it after the api)", s.system, ok(SystemStatus{})},
+
 		{post, v1 + "/session", anon, "Sign in with username or e-mail and password", s.login, ok(model.User{}).takes(loginInput{})},
 		{g, v1 + "/session", viewer, "The signed-in user", s.currentUser, ok(sessionInfo{})},
 		{del, v1 + "/session", viewer, "Sign out", s.logout, answers(http.StatusNoContent, nil)},
@@ -61,6 +63,7 @@ func (s *Server) table() []route {
 		{g, v1 + "/projects/:id/versions/:vid/pods/:pod/logs", viewer, "A container's log: plain text, or Server-Sent Events while following (Last-Event-ID resumes)", s.podLogs, text("text/plain").orText(http.StatusOK, "text/event-stream").with("container", "tailLines", "sinceSeconds", "previous", "timestamps", "follow", "download")},
 		{g, v1 + "/projects/:id/versions/:vid/events", viewer, "Kubernetes events of the version's objects, newest first", s.listEvents, ok(list[diagnose.Event]{})},
 		{g, v1 + "/projects/:id/versions/:vid/history", viewer, "Every Helm revision of each release, with who asked for it", s.listHistory, ok(list[diagnose.Revision]{})},
+		{g, v1 + "/projects/:id/versions/:vid/diff", doer, "What a deploy would change now, per release: values and manifests as unified diffs (Secret data masked)", s.versionDiff, ok(list[diagnose.ReleaseDiff]{})},
 		{post, v1 + "/projects/:id/versions/:vid/extend", viewer, "Restart the lifetime clock of a deployed version, optionally with another lifetime", s.extendVersion, ok(extendAnswer{}).mayTake(extendInput{})},
 		{g, v1 + "/projects/:id/export", viewer, "Export a project", s.exportProject, ok(projectExport{})},
 		{post, v1 + "/projects/import", doer, "Import a project (this API's or O-Neko's export)", s.importProject, answers(http.StatusCreated, model.Project{}).takes(importDoc{}).with("dockerRegistryId", "helmRegistryId")},

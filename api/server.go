@@ -78,15 +78,18 @@ type RenderedRelease struct {
 
 // Deps are the parts the server is wired from.
 type Deps struct {
-	Store    *store.Store
-	Auth     *auth.Authenticator
-	Policy   *policy.Authorizer
-	Queue    tasks.Enqueuer
-	Redis    redis.UniversalClient
-	Cluster  Cluster
-	Checker  RegistryChecker
-	Charts   ChartLister
-	Renderer Renderer
+	Store   *store.Store
+	Auth    *auth.Authenticator
+	Policy  *policy.Authorizer
+	Queue   tasks.Enqueuer
+	Redis   redis.UniversalClient
+	Cluster Cluster
+	// ClusterStatus reports whether the cluster is ready yet (local mode starts it after
+	// the api); nil: always ready.
+	ClusterStatus func() ClusterStatus
+	Checker       RegistryChecker
+	Charts        ChartLister
+	Renderer      Renderer
 	// Events carries live updates to /api/v1/events; nil disables the stream.
 	Events *events.Bus
 	// StreamCaps bound the open event streams per user and per process (zero: defaults).
@@ -111,6 +114,8 @@ type Deps struct {
 	Dashboard http.Handler
 	// Diagnostics reads pods, logs, events and history of versions; nil answers 503.
 	Diagnostics Diagnostics
+	// Preview renders what a deploy would apply, for the diff route; nil answers 503.
+	Preview Previewer
 	// ExternalLogURL is the link template to external logs ({namespace}, {pod}, {container}).
 	ExternalLogURL string
 	// LogFollowsPerUser and LogFollowsTotal cap followed log streams (defaults 4 and 100).

@@ -22,7 +22,11 @@ KUBE_LDFLAGS  := -s -X $(KUBE_VERSION_PKG).gitVersion=$(KUBE_VERSION) \
 	-X $(KUBE_VERSION_PKG).gitTreeState=clean
 KUBE_GOBUILD  := GOWORK=off CGO_ENABLED=0 go build -trimpath -buildvcs=false
 
-.PHONY: kube-bins cluster helm-bin
+.PHONY: kube-bins kube-bins-present cluster helm-bin
+
+# Exits 0 when every program is in the cache (make run asks before it builds them).
+kube-bins-present:
+	@dir="$(KUBE_BIN_DIR)"; for p in $(KUBE_PROGRAMS); do [ -x "$$dir/$$p" ] || exit 1; done
 
 kube-bins: ## Build kube-apiserver, controller-manager, scheduler, etcd and kwok once into a cache outside the repo.
 	@dir="$(KUBE_BIN_DIR)"; missing=""; \

@@ -147,8 +147,10 @@ func (w *Worker) handleStop(ctx context.Context, t *asynq.Task) error {
 }
 
 // handle runs a deploy or stop task: it skips stale and superseded tasks, takes the
-// version's lease (or queues the task again shortly when another task holds it), and
-// applies the desired state.
+// version's lease (or queues the task again shortly when another task holds it, or an
+// operation whose lease was lost may still run), claims the version's fence in the store and
+// applies the desired state. When the lease is lost meanwhile, the operation's context is
+// cancelled (Helm stops), its outcome is not recorded, and the task fails to be retried.
 func (d *deployer) handle(ctx context.Context, t *asynq.Task, want model.DesiredState) error {
 	p, err := tasks.ParseVersion(t)
 	if err != nil {
@@ -169,19 +171,31 @@ func (d *deployer) handle(ctx context.Context, t *asynq.Task, want model.Desired
 	if held {
 		return d.requeue(ctx, log, t, p)
 	}
-	v, ok, err := d.current(ctx, log, p, want)
+	opCtx := le.ctx
+	v, ok, err := d.current(opCtx, log, p, want)
 	if !ok {
 		le.release(ctx, false)
 		return err
 	}
+	fence, err := d.w.Store.ClaimFence(opCtx, v.ID)
+	if err != nil {
+		le.release(ctx, false)
+		return fmt.Errorf("%s of version %s: %w", t.Type(), p.VersionID, err)
+	}
+	opCtx = withFence(opCtx, le, fence)
 	d.begin(p.VersionID)
 	if want == model.Deployed {
-		err = d.deploy(ctx, log, p, v)
+		err = d.deploy(opCtx, log, p, v)
 	} else {
-		err = d.stop(ctx, log, p, v)
+		err = d.stop(opCtx, log, p, v)
 	}
 	d.end(p.VersionID)
-	le.release(ctx, ctx.Err() != nil)
+	lost := le.lost()
+	le.release(ctx, opCtx.Err() != nil)
+	if lost {
+		log.Warn("version lease lost during the operation: it was stopped and its outcome not recorded; the task will be retried", "err", err)
+		return fmt.Errorf("%s of version %s: %w", t.Type(), p.VersionID, errLeaseLost)
+	}
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/hibiken/asynq"
 
@@ -22,26 +23,38 @@ func (w *Worker) handleExpire(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("expire: %w", err)
 	}
-	req := deploy.Requester{Store: w.Store, Queue: w.Queue, Lifetime: w.Lifetime, Now: w.Now}
-	actor := model.ActorScheduler + ":expire"
 	var errs []error
 	for i := range vs {
-		v := &vs[i]
-		p, err := w.Store.GetProject(ctx, v.ProjectID)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
+		if err := w.expireOne(ctx, log, &vs[i]); err != nil {
+			errs = append(errs, err)
 		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("expire %s: %w", v, err))
-			continue
-		}
-		if _, err := req.RequestState(ctx, deploy.Request{Project: p, Version: v, State: model.NotDeployed, Actor: actor}); err != nil {
-			errs = append(errs, fmt.Errorf("expire %s: %w", v, err))
-			continue
-		}
-		log.Info("lifetime ended; stop requested", "version", v.ID, "expired_at", v.Deployment.ExpiresAt)
-		w.activity(ctx, model.PriorityInfo, actor, v.ID, "Lifetime of "+v.Name+" ended",
-			fmt.Sprintf("the deployment expired at %s and is being stopped", v.Deployment.ExpiresAt.UTC().Format("2006-01-02 15:04 MST")))
 	}
 	return errors.Join(errs...)
+}
+
+// expireOne stops a version found expired, only while it is still at the generation it was
+// found at: a redeploy meanwhile (a new generation, a new lifetime) wins, and the version is
+// left alone.
+func (w *Worker) expireOne(ctx context.Context, log *slog.Logger, v *model.Version) error {
+	p, err := w.Store.GetProject(ctx, v.ProjectID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("expire %s: %w", v, err)
+	}
+	req := deploy.Requester{Store: w.Store, Queue: w.Queue, Lifetime: w.Lifetime, Now: w.Now}
+	actor := model.ActorScheduler + ":expire"
+	_, err = req.RequestState(ctx, deploy.Request{Project: p, Version: v, State: model.NotDeployed, Actor: actor, IfGeneration: v.Generation})
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+		log.Info("expired version changed meanwhile; not stopped", "version", v.ID, "generation", v.Generation)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("expire %s: %w", v, err)
+	}
+	log.Info("lifetime ended; stop requested", "version", v.ID, "expired_at", v.Deployment.ExpiresAt)
+	w.activity(ctx, model.PriorityInfo, actor, v.ID, "Lifetime of "+v.Name+" ended",
+		fmt.Sprintf("the deployment expired at %s and is being stopped", v.Deployment.ExpiresAt.UTC().Format("2006-01-02 15:04 MST")))
+	return nil
 }

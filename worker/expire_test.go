@@ -44,3 +44,24 @@ func TestLifetimeExpiry(t *testing.T) {
 		t.Fatalf("after the stop ran: %s, %d releases", got.Deployment.Status, len(e.releases(t, v.ID)))
 	}
 }
+
+// TestExpiryLeavesRedeployedVersion: the expiry found a version expired, but a user deployed it
+// again before the expiry requested its stop: the redeploy (a newer generation) wins.
+func TestExpiryLeavesRedeployedVersion(t *testing.T) {
+	e := newEnv(t)
+	p := e.project(t, projectSpec{lifetime: model.Lifetime{Type: lifetime.Days, Value: 1}})
+	v := e.request(t, p, e.version(t, p, "redeployed"), model.Deployed)
+	e.clock.Add(v.Deployment.ExpiresAt.Sub(e.clock.Now()) + time.Minute)
+	expired, err := e.store.ExpiredVersions(t.Context(), e.clock.Now())
+	if err != nil || len(expired) != 1 || expired[0].ID != v.ID {
+		t.Fatalf("expired versions: %v, %v", expired, err)
+	}
+	again := e.request(t, p, v, model.Deployed) // the user's redeploy, between the read and the stop
+	if err := e.worker.expireOne(t.Context(), e.worker.log, &expired[0]); err != nil {
+		t.Fatal(err)
+	}
+	got := e.get(t, v.ID)
+	if got.DesiredState != model.Deployed || got.Generation != again.Generation {
+		t.Fatalf("after the expiry: desired %s at generation %d; want Deployed at %d", got.DesiredState, got.Generation, again.Generation)
+	}
+}

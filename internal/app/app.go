@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -24,10 +25,8 @@ import (
 	"github.com/oneko/oneko/internal/config"
 	"github.com/oneko/oneko/internal/demo"
 	"github.com/oneko/oneko/internal/deploy"
-	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/helm"
-	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/localkube"
 	"github.com/oneko/oneko/internal/localstack"
 	"github.com/oneko/oneko/internal/model"
@@ -36,7 +35,6 @@ import (
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/policy"
 	"github.com/oneko/oneko/worker"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -106,20 +104,17 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	}
 	metrics := prometheus.NewRegistry()
 	metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	restCfg, stopKube, err := cluster(ctx, cfg, log)
+	bus := events.NewBus(rdb)
+	gate := newClusterGate(log, func(st api.ClusterStatus) {
+		if err := bus.Publish(context.Background(), "cluster.status", st); err != nil {
+			log.Warn("publish the cluster's state", "err", err)
+		}
+	})
+	stopKube, err := startCluster(ctx, cfg, installation, gate, log)
 	if err != nil {
 		return err
 	}
 	cleanups = append(cleanups, stopKube)
-	kc, err := kube.New(restCfg, installation)
-	if err != nil {
-		return err
-	}
-	kcs, err := kubernetes.NewForConfig(restCfg)
-	if err != nil {
-		return fmt.Errorf("kubernetes client: %w", err)
-	}
-	diag := diagnose.New(kcs, installation)
 
 	var demoRegistry *model.DockerRegistry
 	if cfg.Local() && cfg.Demo {
@@ -128,7 +123,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 			return err
 		}
 		cleanups = append(cleanups, d.Stop)
-		seeded, err := d.Seed(ctx, st, func(ctx context.Context, name string) error { return kc.EnsureNamespace(ctx, name, nil) })
+		seeded, err := d.Seed(ctx, st, gate.ensureLater)
 		if err != nil {
 			return err
 		}
@@ -144,27 +139,35 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	defer cancel()
 	running := 0
 	if parts.Worker {
-		w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: restCfg, InstallationID: installation, Metrics: metrics,
-			Confinement: helm.Confinement{ClusterScoped: cfg.AllowClusterScoped, Namespaces: cfg.AllowNamespaces},
-			Charts:      chartCache, Events: events.NewBus(rdb), Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
-			WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval)})
-		if err != nil {
-			return err
-		}
-		w.ConfigureDeploy(worker.DeployOptions{OrphanSweepMaxShare: cfg.OrphanSweepMaxShare})
 		running++
-		if demoRegistry != nil {
-			go func() {
-				if err := w.Poll(runCtx, demoRegistry); err != nil {
-					log.Warn("first poll of the demo registry", "err", err)
-				}
-			}()
-		}
 		go func() {
+			// The worker starts once the cluster answers; tasks queued meanwhile wait in Redis.
+			select {
+			case <-runCtx.Done():
+				errCh <- nil
+				return
+			case <-gate.Ready():
+			}
+			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: gate.RESTConfig(), InstallationID: installation, Metrics: metrics,
+				Confinement: helm.Confinement{ClusterScoped: cfg.AllowClusterScoped, Namespaces: cfg.AllowNamespaces},
+				Charts:      chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
+				WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval)})
+			if err != nil {
+				errCh <- err
+				return
+			}
+			w.ConfigureDeploy(worker.DeployOptions{OrphanSweepMaxShare: cfg.OrphanSweepMaxShare})
+			if demoRegistry != nil {
+				go func() {
+					if err := w.Poll(runCtx, demoRegistry); err != nil {
+						log.Warn("first poll of the demo registry", "err", err)
+					}
+				}()
+			}
+			log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
 			errCh <- w.Run(runCtx, asynq.RedisClientOpt{Addr: redisOpt.Addr, Password: redisOpt.Password, DB: redisOpt.DB, Username: redisOpt.Username, TLSConfig: redisOpt.TLSConfig},
 				worker.Config{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.WorkerShutdownTimeout})
 		}()
-		log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
 		if !parts.API {
 			// A worker in its own Pod still answers probes and scrapes on ONEKO_HTTP_ADDR.
 			running++
@@ -174,7 +177,9 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 	}
 	if parts.API {
 		running++
-		go func() { errCh <- runAPI(runCtx, cfg, st, rdb, queue, kc, diag, chartCache, installation, metrics, log) }()
+		go func() {
+			errCh <- runAPI(runCtx, cfg, st, rdb, queue, gate, chartCache, bus, installation, metrics, log)
+		}()
 	}
 	var first error
 	for i := 0; i < running; i++ {
@@ -189,8 +194,8 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 }
 
 // runAPI serves the api until ctx ends.
-func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, kc *kube.Client, diag *diagnose.Reader, chartCache *charts.Cache,
-	installation string, metrics *prometheus.Registry, log *slog.Logger) error {
+func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis.Client, queue *asynq.Client, gate *clusterGate, chartCache *charts.Cache,
+	bus *events.Bus, installation string, metrics *prometheus.Registry, log *slog.Logger) error {
 	if pw, err := auth.EnsureAdmin(ctx, st, cfg.AdminPassword); err != nil {
 		return err
 	} else if pw != "" {
@@ -205,11 +210,12 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 			PerUser: cfg.Auth.LoginMaxFailures, PerAddress: cfg.Auth.LoginAddressMaxFailures, Window: cfg.Auth.LoginWindow,
 		}), cfg.SessionTTL, log,
 			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime), auth.WithHashConcurrency(cfg.Auth.LoginConcurrency, 0)),
-		Policy: authz, Queue: queue, Redis: rdb, Cluster: kc, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
+		Policy: authz, Queue: queue, Redis: rdb, Cluster: gate, ClusterStatus: gate.Status, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check, Metrics: metrics,
-		Diagnostics: diag, ExternalLogURL: cfg.Diagnostics.ExternalLogURL,
+		Preview:     api.PlanPreview{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes}), Store: st, Charts: chartCache},
+		Diagnostics: gatedDiagnostics{gate}, ExternalLogURL: cfg.Diagnostics.ExternalLogURL,
 		LogFollowsPerUser: cfg.Diagnostics.FollowsPerUser, LogFollowsTotal: cfg.Diagnostics.FollowsTotal,
-		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, SecureCookies: cfg.SecureCookies, Events: events.NewBus(rdb),
+		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, SecureCookies: cfg.SecureCookies, Events: bus,
 		StreamCaps: events.Caps{PerUser: cfg.Auth.EventsMaxPerUser, Total: cfg.Auth.EventsMaxStreams},
 	})
 	if err != nil {
@@ -249,35 +255,66 @@ func secretKey(cfg *config.Config) ([]byte, error) {
 	return secret.LoadOrCreateKeyFile(filepath.Join(cfg.DataDir, "secret.key"))
 }
 
-// cluster returns the cluster to use: the configured kubeconfig, or in local mode a local
-// control plane started here.
-func cluster(ctx context.Context, cfg *config.Config, log *slog.Logger) (*rest.Config, func(), error) {
-	if cfg.Kubeconfig != "" {
-		rc, err := clientcmd.BuildConfigFromFlags("", cfg.Kubeconfig)
-		if err != nil {
-			return nil, nil, fmt.Errorf("kubeconfig %s: %w", cfg.Kubeconfig, err)
+// startCluster opens the gate on the cluster to use: the configured kubeconfig or the
+// in-cluster configuration at once, or in local mode a local control plane started in the
+// background, once its programs are built. The returned function stops what it started.
+func startCluster(ctx context.Context, cfg *config.Config, installation string, gate *clusterGate, log *slog.Logger) (func(), error) {
+	var rc *rest.Config
+	var err error
+	switch {
+	case cfg.Kubeconfig != "":
+		if rc, err = clientcmd.BuildConfigFromFlags("", cfg.Kubeconfig); err != nil {
+			return nil, fmt.Errorf("kubeconfig %s: %w", cfg.Kubeconfig, err)
 		}
-		return rc, func() {}, nil
-	}
-	if !cfg.Local() {
-		rc, err := rest.InClusterConfig()
-		if err != nil {
-			return nil, nil, fmt.Errorf("no kubeconfig: set ONEKO_KUBECONFIG or run in a cluster: %w", err)
+	case !cfg.Local():
+		if rc, err = rest.InClusterConfig(); err != nil {
+			return nil, fmt.Errorf("no kubeconfig: set ONEKO_KUBECONFIG or run in a cluster: %w", err)
 		}
-		return rc, func() {}, nil
 	}
-	log.Info("starting a local Kubernetes control plane (set KUBECONFIG to use another cluster)")
-	c, err := localkube.Start(ctx, localkube.Options{Logger: log.With("component", "localkube")})
-	if err != nil {
-		return nil, nil, err
+	if rc != nil {
+		kc, diag, err := clients(rc, installation)
+		if err != nil {
+			return nil, err
+		}
+		gate.open(ctx, rc, kc, diag)
+		return func() {}, nil
 	}
-	path := filepath.Join(cfg.DataDir, "kubeconfig")
-	if err := os.WriteFile(path, c.Kubeconfig(), 0o600); err != nil {
-		_ = c.Stop()
-		return nil, nil, fmt.Errorf("write kubeconfig: %w", err)
-	}
-	log.Info("local cluster ready", "kubeconfig", path)
-	return c.RESTConfig(), func() { _ = c.Stop() }, nil
+	log.Info("starting a local Kubernetes control plane in the background (set KUBECONFIG to use another cluster)")
+	var mu sync.Mutex
+	var local *localkube.Cluster
+	bg, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		err := gate.startWhenPresent(bg, 5*time.Second, localkube.ErrBinariesMissing, installation, func(ctx context.Context) (*rest.Config, error) {
+			c, err := localkube.Start(ctx, localkube.Options{Logger: log.With("component", "localkube")})
+			if err != nil {
+				return nil, err
+			}
+			path := filepath.Join(cfg.DataDir, "kubeconfig")
+			if err := os.WriteFile(path, c.Kubeconfig(), 0o600); err != nil {
+				_ = c.Stop()
+				return nil, fmt.Errorf("write kubeconfig: %w", err)
+			}
+			mu.Lock()
+			local = c
+			mu.Unlock()
+			log.Info("local cluster ready", "kubeconfig", path)
+			return c.RESTConfig(), nil
+		})
+		if err != nil && bg.Err() == nil {
+			log.Error("the local cluster did not start; the dashboard shows why", "err", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		if local != nil {
+			_ = local.Stop()
+		}
+	}, nil
 }
 
 // serve serves h on addr until ctx ends. what names a server other than the api's (whose

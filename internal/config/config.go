@@ -46,6 +46,7 @@ type Config struct {
 	// SessionTTL is how long a sign-in lasts (ONEKO_SESSION_TTL, default 12h).
 	SessionTTL time.Duration
 	// Lifetime is when deployments expire: ONEKO_END_OF_DAY (default 23:59),
+	// ONEKO_END_OF_DAY_NEXT_DAY (default false: the day ends on its own date),
 	// ONEKO_LAST_WORKING_DAY (default Friday), ONEKO_TIMEZONE (default UTC).
 	Lifetime lifetime.Policy
 	// Demo, in local mode, starts a sample registry, chart repository and project "hello"
@@ -138,6 +139,13 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 		errs = append(errs, fmt.Errorf("ONEKO_END_OF_DAY: %w (want HH:MM)", err))
 	} else {
 		c.Lifetime.EndOfDay = eod
+	}
+	switch v := strings.ToLower(get("ONEKO_END_OF_DAY_NEXT_DAY", "false")); v {
+	case "true", "1", "yes":
+		c.Lifetime.NextDay = true
+	case "false", "0", "no":
+	default:
+		errs = append(errs, fmt.Errorf("ONEKO_END_OF_DAY_NEXT_DAY=%q: want true or false", v))
 	}
 	if wd, ok := weekdays[strings.ToLower(get("ONEKO_LAST_WORKING_DAY", "friday"))]; ok {
 		c.Lifetime.LastWorkingDay = wd

@@ -26,6 +26,7 @@ func TestFromEnv(t *testing.T) {
 		"bad redis":                   {map[string]string{"ONEKO_REDIS_URL": "localhost:6379"}, "ONEKO_REDIS_URL"},
 		"bad end of day":              {map[string]string{"ONEKO_END_OF_DAY": "25:00"}, "ONEKO_END_OF_DAY"},
 		"bad shutdown timeout":        {map[string]string{"ONEKO_WORKER_SHUTDOWN_TIMEOUT": "30"}, "ONEKO_WORKER_SHUTDOWN_TIMEOUT"},
+		"bad next day":                {map[string]string{"ONEKO_END_OF_DAY_NEXT_DAY": "tomorrow"}, "ONEKO_END_OF_DAY_NEXT_DAY"},
 		"render cap not a size":       {map[string]string{"ONEKO_RENDER_MAX_BYTES": "lots"}, "ONEKO_RENDER_MAX_BYTES"},
 		"render cap too small":        {map[string]string{"ONEKO_RENDER_MAX_BYTES": "100"}, "ONEKO_RENDER_MAX_BYTES"},
 		"render cap too large":        {map[string]string{"ONEKO_RENDER_MAX_BYTES": "1024MiB"}, "ONEKO_RENDER_MAX_BYTES"},
@@ -103,5 +104,20 @@ func TestRenderMaxBytes(t *testing.T) {
 		if c.RenderMaxBytes != want {
 			t.Errorf("ONEKO_RENDER_MAX_BYTES=%q gave %d, want %d", in, c.RenderMaxBytes, want)
 		}
+	}
+}
+
+func TestEndOfDayNextDay(t *testing.T) {
+	c, err := FromEnv(func(k string) string {
+		return map[string]string{"ONEKO_END_OF_DAY": "05:00", "ONEKO_END_OF_DAY_NEXT_DAY": "true"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Lifetime.NextDay || c.Lifetime.EndOfDay.Hour != 5 {
+		t.Fatalf("lifetime = %+v", c.Lifetime)
+	}
+	if c, _ := FromEnv(func(string) string { return "" }); c.Lifetime.NextDay {
+		t.Fatal("next day is on by default")
 	}
 }

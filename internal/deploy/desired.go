@@ -17,7 +17,7 @@ var ErrQueue = errors.New("the task queue (Redis) is unavailable")
 
 // DesiredStore is what RequestState needs from the store.
 type DesiredStore interface {
-	SetDesiredState(ctx context.Context, projectID, id string, state model.DesiredState, expiresAt *time.Time) (*model.Version, error)
+	SetDesiredStateIf(ctx context.Context, projectID, id string, state model.DesiredState, expiresAt *time.Time, generation int64) (*model.Version, error)
 }
 
 // Request is a request to change a version's desired state.
@@ -30,6 +30,10 @@ type Request struct {
 	// KeepLifetime keeps the current expiry (a redeploy after an image change does not
 	// restart the lifetime clock); otherwise a deploy starts it.
 	KeepLifetime bool
+	// IfGeneration, when above 0, applies the request only while the version is still at
+	// that generation (the store answers ErrConflict otherwise): for requests decided on a
+	// snapshot, such as an expiry, that a newer user request must win over.
+	IfGeneration int64
 }
 
 // Requester records desired states and queues the tasks that apply them.
@@ -58,7 +62,7 @@ func (r *Requester) RequestState(ctx context.Context, req Request) (string, erro
 			expires = &t
 		}
 	}
-	v, err := r.Store.SetDesiredState(ctx, req.Project.ID, req.Version.ID, req.State, expires)
+	v, err := r.Store.SetDesiredStateIf(ctx, req.Project.ID, req.Version.ID, req.State, expires, req.IfGeneration)
 	if err != nil {
 		return "", err
 	}

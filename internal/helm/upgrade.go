@@ -29,7 +29,7 @@ type Release struct {
 // the revision, recorded as failed with the error naming the resource that was not ready.
 // timeout also bounds the hooks. A failed install or upgrade is returned as an *OpError
 // holding the tail of Helm's log; the release Helm recorded (status failed) is returned with
-// it when there is one.
+// it when there is one and ctx did not end (see detached).
 func (c *Client) UpgradeInstall(ctx context.Context, r Release, wait bool, timeout time.Duration) (*release.Release, error) {
 	if r.Chart == nil {
 		return nil, fmt.Errorf("upgrade release %s/%s: no chart", r.Namespace, r.Name)
@@ -52,7 +52,7 @@ func (c *Client) UpgradeInstall(ctx context.Context, r Release, wait bool, timeo
 		in.Labels = r.Labels
 		in.PostRenderer = cf
 		rel, err := in.RunWithContext(ctx, r.Chart, r.Values)
-		return rel, ol.fail("install", r.Namespace, r.Name, err)
+		return detached(ctx, rel), ol.fail("install", r.Namespace, r.Name, err)
 	case err != nil:
 		return nil, ol.fail("upgrade", r.Namespace, r.Name, fmt.Errorf("read release history: %w", err))
 	}
@@ -63,5 +63,15 @@ func (c *Client) UpgradeInstall(ctx context.Context, r Release, wait bool, timeo
 	up.PostRenderer = cf
 	up.MaxHistory = c.maxHistory
 	rel, err := up.RunWithContext(ctx, r.Name, r.Chart, r.Values)
-	return rel, ol.fail("upgrade", r.Namespace, r.Name, err)
+	return detached(ctx, rel), ol.fail("upgrade", r.Namespace, r.Name, err)
+}
+
+// detached drops the release an action returned when ctx ended: the SDK then returns while
+// its own goroutine still runs and writes to that release (marking it failed), so reading it
+// would race. The release's stored state is what a later Status reads.
+func detached(ctx context.Context, rel *release.Release) *release.Release {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return rel
 }

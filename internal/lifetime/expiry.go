@@ -14,7 +14,8 @@ import "time"
 //     that instant (the same day's, or the next day's when that day has already ended).
 //     So a deployment never lives less than n×24 hours, and always ends at an end of day.
 //
-// An end of day is EndOfDay:00 on a calendar date in Location. On a day where that
+// An end of day is EndOfDay:00 on a calendar date in Location (on the following date with
+// NextDay: the day that starts on Monday ends on Tuesday at EndOfDay). On a day where that
 // wall-clock time does not exist (a daylight-saving gap), the time package normalises it
 // (02:30 becomes 03:30 in most zones).
 func (p Policy) ExpiresAt(deployedAt time.Time, b Behaviour) (time.Time, bool) {
@@ -37,10 +38,13 @@ func (p Policy) location() *time.Location {
 	return p.Location
 }
 
-// endOn returns the end of day on the calendar date of t (in the policy's zone) shifted
-// by days.
+// endOn returns the end of the day on the calendar date of t (in the policy's zone)
+// shifted by days; with NextDay that end falls on the following date.
 func (p Policy) endOn(t time.Time, days int) time.Time {
 	y, m, d := t.Date()
+	if p.NextDay {
+		days++
+	}
 	return time.Date(y, m, d+days, p.EndOfDay.Hour, p.EndOfDay.Minute, 0, 0, p.location())
 }
 

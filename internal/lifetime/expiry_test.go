@@ -129,3 +129,29 @@ func TestDaysNeverShorterThanRequested(t *testing.T) {
 		}
 	}
 }
+
+// TestExpiresAtNextDay: O-Neko's end of day on the next day (day offset 1) with an end of
+// day after midnight.
+func TestExpiresAtNextDay(t *testing.T) {
+	p := Policy{EndOfDay: EndOfDay{5, 0}, LastWorkingDay: time.Friday, Location: time.UTC, NextDay: true}
+	at := func(d, hh, mm int) time.Time { return time.Date(2025, time.March, d, hh, mm, 0, 0, time.UTC) } // 12 is a Wednesday
+	for _, tc := range []struct {
+		name       string
+		deployedAt time.Time
+		b          Behaviour
+		want       time.Time
+	}{
+		{"tonight ends the next morning", at(12, 14, 0), Behaviour{Type: UntilTonight}, at(13, 5, 0)},
+		{"deployed after midnight: the new day's end", at(13, 2, 0), Behaviour{Type: UntilTonight}, at(14, 5, 0)},
+		{"weekend ends Saturday morning", at(12, 14, 0), Behaviour{Type: UntilWeekend}, at(15, 5, 0)},
+		{"Friday before its end still ends Saturday morning", at(14, 23, 0), Behaviour{Type: UntilWeekend}, at(15, 5, 0)},
+		{"days", at(12, 14, 0), Behaviour{Type: Days, Value: 2}, at(15, 5, 0)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := p.ExpiresAt(tc.deployedAt, tc.b)
+			if !ok || !got.Equal(tc.want) {
+				t.Fatalf("ExpiresAt = %v, %v; want %v", got, ok, tc.want)
+			}
+		})
+	}
+}

@@ -46,6 +46,10 @@ type Policy struct {
 	LastWorkingDay time.Weekday
 	// Location is the time zone EndOfDay and LastWorkingDay are read in; nil means UTC.
 	Location *time.Location
+	// NextDay puts a day's end on the following calendar date, for an end of day after
+	// midnight: with EndOfDay 05:00, a deployment made on Monday UNTIL_TONIGHT lives until
+	// Tuesday 05:00. It is O-Neko's end-of-day day offset 1.
+	NextDay bool
 }
 
 // DefaultPolicy is O-Neko's default: days end at 23:59, the week on Friday, in UTC.

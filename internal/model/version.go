@@ -73,6 +73,9 @@ type Version struct {
 	// Removed is set when the tag is gone from the registry; the version is deleted once its
 	// releases are uninstalled.
 	Removed bool `json:"removed,omitempty" bson:"removed,omitempty"`
+	// LeaseFence is the fencing token of the last deploy, stop or status refresh that took the
+	// version's lease (see store.ClaimFence); only its holder may record a result.
+	LeaseFence int64 `json:"-" bson:"leaseFence,omitempty"`
 	// Revision increases with every write (optimistic concurrency).
 	Revision  int64     `json:"-" bson:"revision"`
 	CreatedAt time.Time `json:"createdAt" bson:"createdAt"`

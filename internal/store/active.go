@@ -32,3 +32,29 @@ func (s *Store) ActiveVersions(ctx context.Context, projectIDs []string) ([]mode
 	}
 	return items, nil
 }
+
+// ProjectsByID returns the projects with these ids, with their aggregated status, from the
+// cached project list (no query per project); ids that name no project are left out.
+func (s *Store) ProjectsByID(ctx context.Context, ids []string) ([]model.Project, error) {
+	all, err := s.projects(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.statuses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	out := make([]model.Project, 0, len(ids))
+	for i := range all.items {
+		if want[all.items[i].ID] {
+			p := cloneProject(all.items[i])
+			p.Status = st.of(p.ID)
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}

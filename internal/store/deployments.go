@@ -17,8 +17,9 @@ import (
 // releases, pod counts, message, deploy time and URLs, and outdated=false — but only while the
 // version's generation is still generation: a result computed for an older request is dropped.
 // The deployment's expiry is kept as it is. It reports whether the write happened; a version
-// that is gone or has moved on is not an error.
-func (s *Store) RecordDeployment(ctx context.Context, versionID string, generation int64, d model.Deployment, urls []string) (bool, error) {
+// that is gone or has moved on is not an error. A fence above 0 (see ClaimFence) also requires
+// that no later lease holder claimed the version since: a stale worker cannot record.
+func (s *Store) RecordDeployment(ctx context.Context, versionID string, generation, fence int64, d model.Deployment, urls []string) (bool, error) {
 	if d.Releases == nil {
 		d.Releases = []model.Release{}
 	}
@@ -35,13 +36,14 @@ func (s *Store) RecordDeployment(ctx context.Context, versionID string, generati
 		{Key: "urls", Value: urls},
 		{Key: "outdated", Value: false},
 	}
-	return s.setIfGeneration(ctx, versionID, generation, set, "record deployment")
+	return s.setIfGeneration(ctx, versionID, generation, fence, set, "record deployment")
 }
 
 // RecordObservedStatus writes what a status refresh saw of a deployed version — status,
 // message, releases and pod counts — while its generation is still generation. The deploy
-// time, expiry, URLs and the outdated flag are left alone. It reports whether it wrote.
-func (s *Store) RecordObservedStatus(ctx context.Context, versionID string, generation int64, d model.Deployment) (bool, error) {
+// time, expiry, URLs and the outdated flag are left alone. It reports whether it wrote. fence
+// is checked as by RecordDeployment.
+func (s *Store) RecordObservedStatus(ctx context.Context, versionID string, generation, fence int64, d model.Deployment) (bool, error) {
 	if d.Releases == nil {
 		d.Releases = []model.Release{}
 	}
@@ -52,16 +54,40 @@ func (s *Store) RecordObservedStatus(ctx context.Context, versionID string, gene
 		{Key: "deployment.desiredPods", Value: d.DesiredPods},
 		{Key: "deployment.releases", Value: d.Releases},
 	}
-	return s.setIfGeneration(ctx, versionID, generation, set, "record observed status")
+	return s.setIfGeneration(ctx, versionID, generation, fence, set, "record observed status")
 }
 
-// setIfGeneration applies set to the version while its generation is generation, and moves
-// the counters of the version lists (see touchVersions) so that cached lists see the change.
-func (s *Store) setIfGeneration(ctx context.Context, versionID string, generation int64, set bson.D, op string) (bool, error) {
+// ClaimFence advances the version's fencing token and returns it. A worker calls it once it
+// holds the version's lease, before it changes the cluster: every earlier holder's token is
+// then stale, and RecordDeployment refuses what such a holder computed (its lease was lost,
+// it may not have noticed yet).
+func (s *Store) ClaimFence(ctx context.Context, versionID string) (int64, error) {
+	defer s.locks.lock(versionID)()
+	var after struct {
+		ProjectID  string `bson:"projectId"`
+		LeaseFence int64  `bson:"leaseFence"`
+	}
+	err := s.c(colVersions).FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: versionID}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "leaseFence", Value: int64(1)}, {Key: "revision", Value: int64(1)}}}},
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&after)
+	if err != nil {
+		return 0, mapFindErr("claim the lease fence of version "+versionID, err)
+	}
+	s.touchVersions(ctx, after.ProjectID, false)
+	return after.LeaseFence, nil
+}
+
+// setIfGeneration applies set to the version while its generation is generation (and, when
+// fence is above 0, its lease fence is fence), and moves the counters of the version lists
+// (see touchVersions) so that cached lists see the change.
+func (s *Store) setIfGeneration(ctx context.Context, versionID string, generation, fence int64, set bson.D, op string) (bool, error) {
 	defer s.locks.lock(versionID)()
 	var prev versionKey
-	err := s.c(colVersions).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: versionID}, {Key: "generation", Value: generation}},
+	filter := bson.D{{Key: "_id", Value: versionID}, {Key: "generation", Value: generation}}
+	if fence > 0 {
+		filter = append(filter, bson.E{Key: "leaseFence", Value: fence})
+	}
+	err := s.c(colVersions).FindOneAndUpdate(ctx, filter,
 		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}}).Decode(&prev)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return false, nil

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -33,10 +34,10 @@ func TestRecordDeploymentOnlyForCurrentGeneration(t *testing.T) {
 	now := time.Date(2029, 5, 6, 7, 8, 9, 0, time.UTC)
 	d := model.Deployment{Status: model.StatusRunning, DeployedAt: &now, ReadyPods: 2, DesiredPods: 2,
 		Releases: []model.Release{{Name: "r", Namespace: "on-x", Revision: 1, Status: "deployed"}}}
-	if ok, err := s.RecordDeployment(ctx, v.ID, gen-1, d, []string{"http://old"}); err != nil || ok {
+	if ok, err := s.RecordDeployment(ctx, v.ID, gen-1, 0, d, []string{"http://old"}); err != nil || ok {
 		t.Fatalf("record for an older generation = %v, %v; want false, nil", ok, err)
 	}
-	if ok, err := s.RecordDeployment(ctx, v.ID, gen, d, []string{"http://x"}); err != nil || !ok {
+	if ok, err := s.RecordDeployment(ctx, v.ID, gen, 0, d, []string{"http://x"}); err != nil || !ok {
 		t.Fatalf("record for the current generation = %v, %v; want true, nil", ok, err)
 	}
 	after, err := s.GetVersionByID(ctx, v.ID)
@@ -53,7 +54,7 @@ func TestRecordDeploymentOnlyForCurrentGeneration(t *testing.T) {
 		t.Fatalf("expiresAt = %v, want it kept at %v", after.Deployment.ExpiresAt, expires)
 	}
 
-	ok, err := s.RecordObservedStatus(ctx, v.ID, gen, model.Deployment{Status: model.StatusFailed, Message: "gone"})
+	ok, err := s.RecordObservedStatus(ctx, v.ID, gen, 0, model.Deployment{Status: model.StatusFailed, Message: "gone"})
 	if err != nil || !ok {
 		t.Fatalf("observed status = %v, %v", ok, err)
 	}
@@ -72,5 +73,44 @@ func TestRecordDeploymentOnlyForCurrentGeneration(t *testing.T) {
 	deployed, err := s.VersionsByDesiredState(ctx, model.Deployed)
 	if err != nil || len(deployed) != 1 {
 		t.Fatalf("deployed = %d, %v", len(deployed), err)
+	}
+}
+
+// TestRecordFencedByLease: once a later lease holder claimed the version, the earlier
+// holder's result is refused, even for the current generation; the later holder's is written.
+func TestRecordFencedByLease(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	p := newProject("fenced")
+	if err := s.CreateProject(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	v := model.NewVersion(p, "1.0", "", s.Now())
+	if err := s.CreateVersion(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.SetDesiredState(ctx, p.ID, v.ID, model.Deployed, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := s.ClaimFence(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	current, err := s.ClaimFence(ctx, v.ID)
+	if err != nil || current <= stale {
+		t.Fatalf("fences %d then %d, %v; want increasing", stale, current, err)
+	}
+	if ok, err := s.RecordDeployment(ctx, v.ID, got.Generation, stale, model.Deployment{Status: model.StatusFailed, Message: "stale"}, nil); err != nil || ok {
+		t.Fatalf("record of the stale holder = %v, %v; want refused", ok, err)
+	}
+	if ok, err := s.RecordObservedStatus(ctx, v.ID, got.Generation, stale, model.Deployment{Status: model.StatusFailed}); err != nil || ok {
+		t.Fatalf("observed status of the stale holder = %v, %v; want refused", ok, err)
+	}
+	if ok, err := s.RecordDeployment(ctx, v.ID, got.Generation, current, model.Deployment{Status: model.StatusRunning}, nil); err != nil || !ok {
+		t.Fatalf("record of the current holder = %v, %v; want written", ok, err)
+	}
+	if _, err := s.ClaimFence(ctx, "no-such-version"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("claim of a missing version: %v, want ErrNotFound", err)
 	}
 }

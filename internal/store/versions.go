@@ -123,6 +123,13 @@ func (s *Store) UpdateVersion(ctx context.Context, v *model.Version) error {
 // atomic write, so that the last request wins. It returns the version as written.
 // expiresAt, when not nil, is when the deployment's lifetime ends.
 func (s *Store) SetDesiredState(ctx context.Context, projectID, id string, state model.DesiredState, expiresAt *time.Time) (*model.Version, error) {
+	return s.SetDesiredStateIf(ctx, projectID, id, state, expiresAt, 0)
+}
+
+// SetDesiredStateIf is SetDesiredState that, when generation is above 0, writes only while the
+// version is still at that generation; otherwise it returns ErrConflict (a newer request came
+// first, and wins).
+func (s *Store) SetDesiredStateIf(ctx context.Context, projectID, id string, state model.DesiredState, expiresAt *time.Time, generation int64) (*model.Version, error) {
 	defer s.locks.lock(id)()
 	set := bson.D{{Key: "desiredState", Value: state}, {Key: "deployment.expiresAt", Value: expiresAt}}
 	if state == model.Deployed {
@@ -136,9 +143,15 @@ func (s *Store) SetDesiredState(ctx context.Context, projectID, id string, state
 		return nil, fmt.Errorf("set desired state: %w", err)
 	}
 	var v model.Version
-	err := s.c(colVersions).FindOneAndUpdate(ctx,
-		bson.D{{Key: "_id", Value: id}}, update,
+	filter := bson.D{{Key: "_id", Value: id}}
+	if generation > 0 {
+		filter = append(filter, bson.E{Key: "generation", Value: generation})
+	}
+	err := s.c(colVersions).FindOneAndUpdate(ctx, filter, update,
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&v)
+	if generation > 0 && errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, fmt.Errorf("set desired state of version %s at generation %d: %w", id, generation, ErrConflict)
+	}
 	if err != nil {
 		return nil, mapFindErr("set desired state", err)
 	}

@@ -14,7 +14,7 @@ export function useProject(id: string) {
 export function useProjects(p: ListParams) {
   return useQuery({
     queryKey: qk.projects.list(p),
-    queryFn: () => unwrap<Page<Project>>(api.GET('/api/v1/projects', { params: { query: p } } as never)),
+    queryFn: () => unwrap<Page<Project>>(api.GET('/api/v1/projects', { params: { query: p } })),
     placeholderData: keepPreviousData,
   });
 }
@@ -23,7 +23,7 @@ export function useVersions(projectId: string, p: ListParams) {
   return useQuery({
     queryKey: qk.versions.list(projectId, p),
     queryFn: () =>
-      unwrap<Page<Version>>(api.GET('/api/v1/projects/{id}/versions', { params: { path: { id: projectId }, query: p } } as never)),
+      unwrap<Page<Version>>(api.GET('/api/v1/projects/{id}/versions', { params: { path: { id: projectId }, query: p } })),
     placeholderData: keepPreviousData,
   });
 }

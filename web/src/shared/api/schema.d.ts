@@ -488,6 +488,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{id}/versions/{vid}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a deploy would change now, per release: values and manifests as unified diffs (Secret data masked)
+         * @description What a deploy would change now, per release: values and manifests as unified diffs (Secret data masked). Role: DOER or higher.
+         */
+        get: operations["get_api_v1_projects_id_versions_vid_diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{id}/versions/{vid}/events": {
         parameters: {
             query?: never;
@@ -671,6 +691,26 @@ export interface paths {
          * @description Sign out. Role: VIEWER or higher.
          */
         delete: operations["delete_api_v1_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * State of the cluster oneko deploys to (local mode starts it after the api)
+         * @description State of the cluster oneko deploys to (local mode starts it after the api). Role: VIEWER or higher.
+         */
+        get: operations["get_api_v1_system"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -891,6 +931,10 @@ export interface components {
             message: string;
             ok: boolean;
             result: string;
+        };
+        ClusterStatus: {
+            message?: string;
+            state: string;
         };
         ConfigurationTemplate: {
             chartName?: string;
@@ -1164,6 +1208,19 @@ export interface components {
             revision: number;
             status: string;
         };
+        ReleaseDiff: {
+            /** @enum {string} */
+            change: "unchanged" | "changed" | "new" | "removed";
+            manifest: string;
+            namespace: string;
+            release: string;
+            values: string;
+        };
+        ReleaseDiffList: {
+            items: components["schemas"]["ReleaseDiff"][];
+            /** Format: int64 */
+            total: number;
+        };
         Rendered: {
             releases: components["schemas"]["RenderedRelease"][];
             urls: string[];
@@ -1204,6 +1261,9 @@ export interface components {
             /** @enum {string} */
             role: "VIEWER" | "DOER" | "ADMIN";
             user?: components["schemas"]["User"];
+        };
+        SystemStatus: {
+            cluster: components["schemas"]["ClusterStatus"];
         };
         TaskAccepted: {
             taskId: string;
@@ -2322,6 +2382,33 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    get_api_v1_projects_id_versions_vid_diff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                vid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseDiffList"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
     get_api_v1_projects_id_versions_vid_events: {
         parameters: {
             query?: never;
@@ -2638,6 +2725,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    get_api_v1_system: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemStatus"];
+                };
             };
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];

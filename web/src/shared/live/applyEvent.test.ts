@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { QueryClient } from '@tanstack/react-query';
+import { describe, expect, it, vi } from 'vitest';
+import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { applyEvent, isActive, parseEvent } from './applyEvent';
 import { qk } from '../api/queryKeys';
 import type { Activity, Page, SearchResult, Version } from '../api/models';
@@ -52,6 +52,29 @@ describe('applyEvent', () => {
     qc.setQueryData<Page<Version>>(qk.deployments, { items: [version('a', { desiredState: 'Deployed', deployment: deployed })], total: 1 });
     applyEvent(qc, { type: 'version.status', data: { id: 'a', deployment: { status: 'Failed', message: 'boom', readyPods: 0, desiredPods: 1, releases: [] } } });
     expect(qc.getQueryData<Page<Version>>(qk.deployments)?.items[0]?.deployment).toMatchObject({ status: 'Failed', message: 'boom', expiresAt: deployed.expiresAt, deployedAt: deployed.deployedAt });
+  });
+
+  it('fetches a list again when an event arrives while it is being fetched (the fetch may be older)', async () => {
+    const qc = new QueryClient();
+    let calls = 0;
+    let release: (v: Page<Version>) => void = () => {};
+    const stale: Page<Version> = { items: [version('a', { desiredState: 'Deployed', deployment: { ...running, status: 'Pending' } })], total: 1 };
+    const fresh: Page<Version> = { items: [version('a', { desiredState: 'Deployed', deployment: running })], total: 1 };
+    qc.setQueryData(qk.deployments, stale); // loaded before (Pending), now being refetched
+    const observer = new QueryObserver(qc, {
+      queryKey: qk.deployments,
+      queryFn: () => {
+        calls++;
+        return calls === 1 ? new Promise<Page<Version>>((r) => (release = r)) : Promise.resolve(fresh);
+      },
+    });
+    const unsubscribe = observer.subscribe(() => {}); // an open page: the query is active and fetching
+    applyEvent(qc, { type: 'version.status', data: { id: 'a', deployment: running } });
+    release(stale);
+    await vi.waitFor(() => expect(qc.getQueryData<Page<Version>>(qk.deployments)).toEqual(fresh));
+    unsubscribe();
+    expect(calls).toBe(2);
+    expect(qc.getQueryData<Page<Version>>(qk.deployments)?.items[0]?.deployment.status).toBe('Running');
   });
 
   it('keeps URLs when the event carries none', () => {

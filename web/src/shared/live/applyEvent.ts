@@ -95,6 +95,11 @@ export function applyEvent(qc: QueryClient, e: LiveEvent): void {
       const home = qc.getQueryData<Page<Version>>(qk.deployments);
       if (home) seenOnHome = home.items.some((v) => v.id === e.data.id);
       mapVersions(qc, (v) => (v.id === e.data.id ? patchVersion(v, e.data) : v));
+      // A fetch in flight may have read the store before this change and would overwrite the
+      // patch with older data when it lands: fetch those lists again, after the event.
+      for (const key of [qk.deployments, qk.versions.all, ['search']]) {
+        if (qc.isFetching({ queryKey: key }) > 0) void qc.invalidateQueries({ queryKey: key, refetchType: 'active' });
+      }
       // A version that becomes busy and the home page has not seen: fetch the list again.
       // One that is neither desired nor busy any more leaves the home page.
       if (home && !seenOnHome && e.data.deployment.status !== 'NotDeployed') {

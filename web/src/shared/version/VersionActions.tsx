@@ -16,16 +16,24 @@ export function VersionActions({ v, projectName }: { v: Version; projectName?: s
   const name = projectName ? `${projectName} ${v.name}` : v.name;
   const ref = { projectId: v.projectId, id: v.id, name };
   const deployed = v.desiredState === 'Deployed';
-  const doDeploy = () =>
-    deploy.mutate(ref, {
-      onSuccess: () => notifySuccess(t('toast.deployed', { name })),
-      onError: (e) => notifyFailure(t('toast.deployFailed', { name }), e),
-    });
-  const doStop = () =>
-    stop.mutate(ref, {
-      onSuccess: () => notifySuccess(t('toast.stopped', { name })),
-      onError: (e) => notifyFailure(t('toast.stopFailed', { name }), e),
-    });
+  // mutateAsync, not mutate with callbacks: the toast must show even when the row is gone
+  // by then (a live event may remove it before the answer arrives).
+  const doDeploy = async () => {
+    try {
+      await deploy.mutateAsync(ref);
+      notifySuccess(t('toast.deployed', { name }));
+    } catch (e) {
+      notifyFailure(t('toast.deployFailed', { name }), e);
+    }
+  };
+  const doStop = async () => {
+    try {
+      await stop.mutateAsync(ref);
+      notifySuccess(t('toast.stopped', { name }));
+    } catch (e) {
+      notifyFailure(t('toast.stopFailed', { name }), e);
+    }
+  };
   return (
     <Group gap={6} wrap="nowrap">
       {mayDeploy && (
@@ -34,7 +42,7 @@ export function VersionActions({ v, projectName }: { v: Version; projectName?: s
           variant={deployed ? 'default' : 'filled'}
           leftSection={deployed ? <IconRefresh size={14} aria-hidden /> : <IconPlayerPlay size={14} aria-hidden />}
           loading={deploy.isPending}
-          onClick={doDeploy}
+          onClick={() => void doDeploy()}
           aria-label={`${deployed ? t('action.redeploy') : t('action.deploy')} ${name}`}
         >
           {deployed ? t('action.redeploy') : t('action.deploy')}
@@ -47,7 +55,7 @@ export function VersionActions({ v, projectName }: { v: Version; projectName?: s
           variant="light"
           leftSection={<IconPlayerStop size={14} aria-hidden />}
           loading={stop.isPending}
-          onClick={doStop}
+          onClick={() => void doStop()}
           aria-label={`${t('action.stop')} ${name}`}
         >
           {t('action.stop')}

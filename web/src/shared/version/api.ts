@@ -50,7 +50,7 @@ export function useSetVariables() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async ({ v, values }: { v: VersionRef; values: Record<string, string> }) =>
-      unwrap<Version>(api.PUT('/api/v1/projects/{id}/versions/{vid}/variables', { ...pathOf(v), body: values } as never)),
+      unwrap<Version>(api.PUT('/api/v1/projects/{id}/versions/{vid}/variables', { ...pathOf(v), body: values })),
     onSuccess: (nv) => patch(qc, nv.id, (x) => ({ ...x, templateVariables: nv.templateVariables, outdated: nv.outdated })),
   });
 }

@@ -1,0 +1,91 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"helm.sh/helm/v3/pkg/chart"
+
+	"github.com/oneko/oneko/internal/charts"
+	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
+)
+
+// Previewer renders what a deploy of a version would apply now, without applying anything.
+type Previewer interface {
+	Preview(ctx context.Context, p *model.Project, v *model.Version) ([]diagnose.Planned, error)
+}
+
+// ChartSource loads a chart from a Helm registry (charts.Cache).
+type ChartSource interface {
+	Chart(ctx context.Context, r charts.Registry, name, versionConstraint string) (*chart.Chart, error)
+}
+
+// PlanPreview previews a deploy from the release plan and the charts it names (helm template).
+type PlanPreview struct {
+	Planner *deploy.Planner
+	Store   *store.Store
+	Charts  ChartSource
+}
+
+// Preview renders the values and manifests of each planned release.
+func (pp PlanPreview) Preview(ctx context.Context, p *model.Project, v *model.Version) ([]diagnose.Planned, error) {
+	plan, err := pp.Planner.Plan(ctx, p, v)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]diagnose.Planned, 0, len(plan.Releases))
+	for _, r := range plan.Releases {
+		hr, err := pp.Store.GetHelmRegistry(ctx, r.Template.HelmRegistryID)
+		if err != nil {
+			return nil, fmt.Errorf("template %q: helm registry %s: %w", r.Template.Name, r.Template.HelmRegistryID, err)
+		}
+		ch, err := pp.Charts.Chart(ctx, charts.Registry{ID: hr.ID, URL: hr.URL, Username: hr.Username, Password: hr.Password}, r.Template.ChartName, r.Template.ChartVersion)
+		if err != nil {
+			return nil, problem(http.StatusBadGateway, "chart-unavailable", "Chart unavailable", fmt.Sprintf("template %q: chart %s: %v", r.Template.Name, r.ChartRef(), err))
+		}
+		manifest, err := diagnose.RenderManifest(ch, r.Name, r.Namespace, r.ValuesMap)
+		if err != nil {
+			return nil, problem(http.StatusUnprocessableEntity, "render-failed", "Chart does not render", err.Error())
+		}
+		out = append(out, diagnose.Planned{Name: r.Name, Namespace: r.Namespace, Values: r.Values, Manifest: manifest})
+	}
+	return out, nil
+}
+
+// versionDiff answers, per release, what a deploy would change: values and manifests as
+// unified diffs (Secret data masked), new releases and releases that would be removed.
+func (s *Server) versionDiff(c *gin.Context) {
+	p, v, err := s.loadVersion(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d, ok := s.diagnostics(c)
+	if !ok {
+		return
+	}
+	differ, ok := d.(interface {
+		Diff(ctx context.Context, versionID string, planned []diagnose.Planned) ([]diagnose.ReleaseDiff, error)
+	})
+	if s.Preview == nil || !ok {
+		s.fail(c, problem(http.StatusServiceUnavailable, "no-preview", "Diff unavailable", "this server cannot render deploys to compare"))
+		return
+	}
+	ctx := c.Request.Context()
+	planned, err := s.Preview.Preview(ctx, p, v)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	diffs, err := differ.Diff(ctx, v.ID, planned)
+	if err != nil {
+		s.fail(c, diagnoseErr(err))
+		return
+	}
+	c.JSON(http.StatusOK, newList(diffs, int64(len(diffs))))
+}
