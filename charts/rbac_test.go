@@ -83,7 +83,7 @@ func TestServiceAccountRights(t *testing.T) {
 			}
 			rel := helm.Release{Name: "hello", Namespace: target, Chart: demo, Values: map[string]any{"replicas": 2},
 				Labels: map[string]string{helm.LabelVersion: "v-rbac"}}
-			got, err := hc.UpgradeInstall(ctx, rel, true, 2*time.Minute)
+			got, err := hc.UpgradeInstall(ctx, rel, true, 6*time.Minute)
 			if err != nil {
 				t.Fatalf("install the demo with the ServiceAccount: %v", err)
 			}
@@ -97,7 +97,7 @@ func TestServiceAccountRights(t *testing.T) {
 				t.Errorf("pod counts %d/%d: %v", ready, desired, err)
 			}
 			rel.Values = map[string]any{"replicas": 1}
-			if got, err = hc.UpgradeInstall(ctx, rel, true, 2*time.Minute); err != nil || got.Version != 2 {
+			if got, err = hc.UpgradeInstall(ctx, rel, true, 6*time.Minute); err != nil || got.Version != 2 {
 				t.Fatalf("upgrade the demo with the ServiceAccount: %v", err)
 			}
 			// Logs and events of what it deployed (kwok has no kubelet to serve logs: the right is asked).
