@@ -158,7 +158,7 @@ func installCRD(t testing.TB, k *testenv.Kube, path string) {
 	if _, err := crds.Create(t.Context(), o, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatalf("create CRD: %v", err)
 	}
-	err = wait.PollUntilContextTimeout(t.Context(), 200*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
+	err = wait.PollUntilContextTimeout(t.Context(), 200*time.Millisecond, 5*time.Minute, true, func(ctx context.Context) (bool, error) {
 		got, err := crds.Get(ctx, o.GetName(), metav1.GetOptions{})
 		if err != nil {
 			return false, nil
