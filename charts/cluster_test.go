@@ -158,7 +158,7 @@ func installCRD(t testing.TB, k *testenv.Kube, path string) {
 	if _, err := crds.Create(t.Context(), o, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatalf("create CRD: %v", err)
 	}
-	err = wait.PollUntilContextTimeout(t.Context(), 200*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
+	err = wait.PollUntilContextTimeout(t.Context(), 200*time.Millisecond, 5*time.Minute, true, func(ctx context.Context) (bool, error) {
 		got, err := crds.Get(ctx, o.GetName(), metav1.GetOptions{})
 		if err != nil {
 			return false, nil
@@ -203,7 +203,7 @@ func TestInstallUpgradeUninstall(t *testing.T) {
 
 	install := action.NewInstall(cfg)
 	install.ReleaseName, install.Namespace = "oneko", ns
-	install.Wait, install.Timeout = true, 3*time.Minute
+	install.Wait, install.Timeout = true, 6*time.Minute
 	rel, err := install.RunWithContext(ctx, ch, with(t, ""))
 	if err != nil {
 		t.Fatalf("install: %v", err)
@@ -223,7 +223,7 @@ func TestInstallUpgradeUninstall(t *testing.T) {
 
 	upgrade := action.NewUpgrade(cfg)
 	upgrade.Namespace = ns
-	upgrade.Wait, upgrade.Timeout = true, 3*time.Minute
+	upgrade.Wait, upgrade.Timeout = true, 6*time.Minute
 	rel, err = upgrade.RunWithContext(ctx, "oneko", ch, with(t, `{worker: {replicas: 3}, config: {logLevel: debug}}`))
 	if err != nil {
 		t.Fatalf("upgrade: %v", err)
@@ -285,7 +285,7 @@ func TestInstallRefusesBadValues(t *testing.T) {
 func waitPods(t testing.TB, client kubernetes.Interface, ns, component string, want int, match func(corev1.Pod) bool) {
 	t.Helper()
 	var last string
-	err := wait.PollUntilContextTimeout(t.Context(), 250*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(t.Context(), 250*time.Millisecond, 6*time.Minute, true, func(ctx context.Context) (bool, error) {
 		pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/component=" + component})
 		if err != nil {
 			return false, err

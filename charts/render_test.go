@@ -24,6 +24,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/yaml"
+
+	"github.com/oneko/oneko/internal/config"
 )
 
 // chartDir is the chart under test.
@@ -171,8 +173,10 @@ func TestRenderDefaults(t *testing.T) {
 	if *api.Spec.Replicas != 2 || *worker.Spec.Replicas != 2 {
 		t.Errorf("replicas api=%d worker=%d, want 2 and 2", *api.Spec.Replicas, *worker.Spec.Replicas)
 	}
+	sec := get(t, r, "Secret", "oneko", &corev1.Secret{})
 	for _, d := range []*appsv1.Deployment{api, worker} {
 		checkPodSecurity(t, d)
+		checkConfig(t, d, sec.StringData)
 		pod := d.Spec.Template.Spec
 		c := pod.Containers[0]
 		if c.LivenessProbe == nil || c.LivenessProbe.HTTPGet.Path != "/healthz" || c.ReadinessProbe == nil || c.ReadinessProbe.HTTPGet.Path != "/readyz" {
@@ -210,7 +214,6 @@ func TestRenderDefaults(t *testing.T) {
 	}
 
 	// Secrets are in the Secret, nowhere else.
-	sec := get(t, r, "Secret", "oneko", &corev1.Secret{})
 	if sec.StringData["ONEKO_MONGO_URI"] != "mongodb://mongo.db.svc:27017" || sec.StringData["ONEKO_SECRET_KEY"] == "" {
 		t.Errorf("secret data %v", slices.Sorted(maps.Keys(sec.StringData)))
 	}
@@ -250,16 +253,26 @@ func TestRenderDefaults(t *testing.T) {
 func TestRenderEverySetting(t *testing.T) {
 	r := mustRender(t, "tools", with(t, `
 config: {publicURL: "https://oneko.example.org/", mongoDatabase: onekodb, secureCookies: true, sessionTTL: 8h,
-  endOfDay: "20:00", lastWorkingDay: Thursday, timezone: Europe/Berlin, logLevel: debug, kubeconfigSecret: target, renderMaxBytes: 2MiB}
+  endOfDay: "20:00", lastWorkingDay: Thursday, timezone: Europe/Berlin, logLevel: debug, kubeconfigSecret: target, renderMaxBytes: 2MiB,
+  loginMaxFailures: 7, loginAddressMaxFailures: 70, loginWindow: 10m, loginConcurrency: 2, trustedProxies: [10.0.0.0/8, 192.168.1.1],
+  tokenMaxLifetime: 30d, installationID: prod-eu, allowClusterScoped: [ClusterRole], allowNamespaces: [monitoring, ingress], orphanSweepMaxShare: 0.25,
+  eventsMaxPerUser: 3, eventsMaxStreams: 30, logFollowsPerUser: 2, logFollowsTotal: 20, externalLogURL: "https://logs.example.org/{pod}",
+  webhookOnlyPollInterval: 30m, chartOrigins: ["https://charts.example.org"]}
 worker: {concurrency: 9, shutdownTimeoutSeconds: 120}
 secrets: {adminPassword: s3cret-Pass}
 `))
 	api := get(t, r, "Deployment", "oneko-api", &appsv1.Deployment{})
+	checkConfig(t, api, get(t, r, "Secret", "oneko", &corev1.Secret{}).StringData)
 	env := envOf(api.Spec.Template.Spec.Containers[0])
 	want := map[string]string{
 		"ONEKO_PUBLIC_URL": "https://oneko.example.org", "ONEKO_MONGO_DATABASE": "onekodb", "ONEKO_SECURE_COOKIES": "true",
 		"ONEKO_SESSION_TTL": "8h", "ONEKO_END_OF_DAY": "20:00", "ONEKO_LAST_WORKING_DAY": "Thursday", "ONEKO_TIMEZONE": "Europe/Berlin",
 		"ONEKO_LOG_LEVEL": "debug", "ONEKO_RENDER_MAX_BYTES": "2MiB", "ONEKO_WORKER_CONCURRENCY": "9", "ONEKO_WORKER_SHUTDOWN_TIMEOUT": "120s",
+		"ONEKO_LOGIN_MAX_FAILURES": "7", "ONEKO_LOGIN_ADDRESS_MAX_FAILURES": "70", "ONEKO_LOGIN_WINDOW": "10m", "ONEKO_LOGIN_CONCURRENCY": "2",
+		"ONEKO_TRUSTED_PROXIES": "10.0.0.0/8,192.168.1.1", "ONEKO_TOKEN_MAX_LIFETIME": "30d", "ONEKO_INSTALLATION_ID": "prod-eu",
+		"ONEKO_ALLOW_CLUSTER_SCOPED": "ClusterRole", "ONEKO_ALLOW_NAMESPACES": "monitoring,ingress", "ONEKO_ORPHAN_SWEEP_MAX_SHARE": "0.25",
+		"ONEKO_EVENTS_MAX_PER_USER": "3", "ONEKO_EVENTS_MAX_STREAMS": "30", "ONEKO_LOG_FOLLOWS_PER_USER": "2", "ONEKO_LOG_FOLLOWS_TOTAL": "20",
+		"ONEKO_EXTERNAL_LOG_URL": "https://logs.example.org/{pod}", "ONEKO_WEBHOOK_ONLY_POLL_INTERVAL": "30m", "ONEKO_CHART_ORIGINS": "https://charts.example.org",
 		"ONEKO_KUBECONFIG": "/etc/oneko/kubeconfig/kubeconfig", "ONEKO_DATA_DIR": "/var/lib/oneko", "ONEKO_HTTP_ADDR": "0.0.0.0:8080",
 	}
 	for k, v := range want {
@@ -450,6 +463,23 @@ func mustJSON(t testing.TB, o *unstructured.Unstructured) []byte {
 		t.Fatalf("%s %s: %v", o.GetKind(), o.GetName(), err)
 	}
 	return b
+}
+
+// checkConfig reads the environment of a Deployment's container (Secret references resolved
+// from secret) with oneko's own configuration reader: the chart's values must be ones the
+// binary accepts.
+func checkConfig(t testing.TB, d *appsv1.Deployment, secret map[string]string) {
+	t.Helper()
+	env := map[string]string{}
+	for _, e := range d.Spec.Template.Spec.Containers[0].Env {
+		env[e.Name] = e.Value
+		if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+			env[e.Name] = secret[e.ValueFrom.SecretKeyRef.Key]
+		}
+	}
+	if _, err := config.FromEnv(func(k string) string { return env[k] }); err != nil {
+		t.Errorf("%s: oneko refuses the chart's configuration: %v", d.Name, err)
+	}
 }
 
 // checkPodSecurity checks the restricted Pod Security Standard settings of a Deployment.

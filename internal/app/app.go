@@ -171,7 +171,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 		if !parts.API {
 			// A worker in its own Pod still answers probes and scrapes on ONEKO_HTTP_ADDR.
 			running++
-			h := healthHandler([]check{{"mongodb", st.Ping}, {"redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}})
+			h := healthHandler([]check{{"mongodb", st.Ping}, {"redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}}, metrics)
 			go func() { errCh <- serve(runCtx, cfg.HTTPAddr, h, log, "worker health and metrics") }()
 		}
 	}

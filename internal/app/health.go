@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -19,11 +18,9 @@ type check struct {
 
 // healthHandler serves what a process without the api answers to its orchestrator (a
 // worker in its own Pod): /healthz (the process is alive), /readyz (every check answers
-// within 2 seconds, else 503 naming what is down) and /metrics (Go and process collectors).
-// The api serves the same paths from its router.
-func healthHandler(checks []check) http.Handler {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+// within 2 seconds, else 503 naming what is down) and /metrics (what metrics gathers: the
+// process's registry). The api serves the same paths from its router.
+func healthHandler(checks []check, metrics prometheus.Gatherer) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -41,7 +38,7 @@ func healthHandler(checks []check) http.Handler {
 		}
 		writeJSON(w, status, out)
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
 	return mux
 }
 

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/oneko/oneko/internal/testenv"
@@ -27,7 +29,9 @@ func TestWorkerHealth(t *testing.T) {
 	defer r.Stop()
 	rdb := redis.NewClient(&redis.Options{Addr: r.Addr(), MaxRetries: -1})
 	defer rdb.Close()
-	srv := httptest.NewServer(healthHandler([]check{{"redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}}))
+	metrics := prometheus.NewRegistry()
+	metrics.MustRegister(collectors.NewGoCollector())
+	srv := httptest.NewServer(healthHandler([]check{{"redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() }}}, metrics))
 	defer srv.Close()
 
 	get := func(path string) (int, string) {

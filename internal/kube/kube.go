@@ -57,11 +57,18 @@ func (c *Client) labels() map[string]string {
 
 // EnsureNamespace creates the namespace if missing, labelled with the installation, and
 // writes one image pull secret for every docker registry with credentials. It can be called
-// again at any time (it converges). A namespace that exists already is used as it is.
+// again at any time (it converges). A namespace that exists already is used as it is. With
+// rights in some namespaces only (the chart's namespaced RBAC scope) creating one is
+// forbidden even when it exists: then an existing namespace that it may read is used.
 func (c *Client) EnsureNamespace(ctx context.Context, name string, registries []model.DockerRegistry) error {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: c.labels()}}
 	if _, err := c.cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("create namespace %s: %w", name, err)
+		if !apierrors.IsForbidden(err) {
+			return fmt.Errorf("create namespace %s: %w", name, err)
+		}
+		if _, gerr := c.cs.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{}); gerr != nil {
+			return fmt.Errorf("namespace %s: oneko may not create it and cannot read it (%v); create it and grant oneko rights in it: %w", name, gerr, err)
+		}
 	}
 	for _, r := range registries {
 		if r.Username == "" || r.Password == "" {

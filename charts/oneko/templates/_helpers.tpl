@@ -204,6 +204,52 @@ spec:
           value: {{ $root.Values.config.logLevel | quote }}
         - name: ONEKO_RENDER_MAX_BYTES
           value: {{ $root.Values.config.renderMaxBytes | quote }}
+        - name: ONEKO_LOGIN_MAX_FAILURES
+          value: {{ $root.Values.config.loginMaxFailures | quote }}
+        - name: ONEKO_LOGIN_ADDRESS_MAX_FAILURES
+          value: {{ $root.Values.config.loginAddressMaxFailures | quote }}
+        - name: ONEKO_LOGIN_WINDOW
+          value: {{ $root.Values.config.loginWindow | quote }}
+        - name: ONEKO_LOGIN_CONCURRENCY
+          value: {{ $root.Values.config.loginConcurrency | quote }}
+        - name: ONEKO_TOKEN_MAX_LIFETIME
+          value: {{ $root.Values.config.tokenMaxLifetime | quote }}
+        - name: ONEKO_ORPHAN_SWEEP_MAX_SHARE
+          value: {{ $root.Values.config.orphanSweepMaxShare | quote }}
+        - name: ONEKO_EVENTS_MAX_PER_USER
+          value: {{ $root.Values.config.eventsMaxPerUser | quote }}
+        - name: ONEKO_EVENTS_MAX_STREAMS
+          value: {{ $root.Values.config.eventsMaxStreams | quote }}
+        - name: ONEKO_LOG_FOLLOWS_PER_USER
+          value: {{ $root.Values.config.logFollowsPerUser | quote }}
+        - name: ONEKO_LOG_FOLLOWS_TOTAL
+          value: {{ $root.Values.config.logFollowsTotal | quote }}
+        - name: ONEKO_WEBHOOK_ONLY_POLL_INTERVAL
+          value: {{ $root.Values.config.webhookOnlyPollInterval | quote }}
+        {{- with $root.Values.config.externalLogURL }}
+        - name: ONEKO_EXTERNAL_LOG_URL
+          value: {{ . | quote }}
+        {{- end }}
+        {{- with $root.Values.config.chartOrigins }}
+        - name: ONEKO_CHART_ORIGINS
+          value: {{ join "," . | quote }}
+        {{- end }}
+        {{- with $root.Values.config.trustedProxies }}
+        - name: ONEKO_TRUSTED_PROXIES
+          value: {{ join "," . | quote }}
+        {{- end }}
+        {{- with $root.Values.config.installationID }}
+        - name: ONEKO_INSTALLATION_ID
+          value: {{ . | quote }}
+        {{- end }}
+        {{- with $root.Values.config.allowClusterScoped }}
+        - name: ONEKO_ALLOW_CLUSTER_SCOPED
+          value: {{ join "," . | quote }}
+        {{- end }}
+        {{- with $root.Values.config.allowNamespaces }}
+        - name: ONEKO_ALLOW_NAMESPACES
+          value: {{ join "," . | quote }}
+        {{- end }}
         - name: ONEKO_WORKER_CONCURRENCY
           value: {{ $root.Values.worker.concurrency | quote }}
         - name: ONEKO_WORKER_SHUTDOWN_TIMEOUT
