@@ -142,7 +142,11 @@ func newEnvB(t testing.TB, opts ...func(*api.Deps)) *env {
 	}
 	cl := &fakeCluster{created: map[string]int{}}
 	deps := api.Deps{
-		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottleLimits(rdb, auth.Limits{PerUser: 5, PerAddress: 20, Window: time.Minute}), time.Hour, nil), Policy: authz,
+		Store: st, Auth: auth.NewAuthenticator(st, auth.NewThrottleLimits(rdb, auth.Limits{PerUser: 5, PerAddress: 20, Window: time.Minute}), time.Hour, nil,
+			// Four hashing slots as in production, but a long wait for one: under -race on a loaded
+			// machine a hash takes seconds, and the login tests count 401s and 429s, not 503s
+			// (internal/auth's TestHashingIsBounded tests the bound).
+			auth.WithHashConcurrency(4, time.Minute)), Policy: authz,
 		Queue: q, Redis: rdb, Cluster: cl, ClusterStatus: cl.Status, Checker: api.ClientChecker{}, Charts: fakeCharts{},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, "api-test", render.Limits{})}, CheckTemplate: render.Check,
 		Lifetime: lifetime.DefaultPolicy(), PublicURL: "http://oneko.test", Events: events.NewBus(rdb),
