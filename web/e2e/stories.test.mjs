@@ -2,287 +2,31 @@
 // read like a user's story: elements are found by role and accessible name. Waits are for
 // states with generous timeouts; nothing sleeps to assert. A failing step saves a screenshot
 // into e2e-artifacts/.
-import { after, before, describe, it } from 'node:test';
-import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { mkdirSync, rmSync } from 'node:fs';
-import { startServer, waitFor } from './lib/server.mjs';
-import { artifacts, axe, openBrowser, screenshots, signIn } from './lib/browser.mjs';
+//
+// Each story lives in e2e/stories/<name>.mjs. ONEKO_E2E_ONLY=doer,admin runs only those stories
+// (one server start, the stories in the order listed below).
+import { after, before } from 'node:test';
+import { rmSync } from 'node:fs';
+import { startServer } from './lib/server.mjs';
+import { artifacts } from './lib/browser.mjs';
+import { e2e } from './lib/story.mjs';
 
-const long = { timeout: 120_000 };
-let srv;
-let hasExtend = false;
+// Add a story here when its file is added.
+const stories = ['viewer', 'doer', 'two-browsers'];
+const only = (process.env.ONEKO_E2E_ONLY || '').split(',').filter(Boolean);
 
 before(async () => {
   rmSync(artifacts, { recursive: true, force: true });
-  srv = await startServer();
-  const doc = await (await fetch(srv.url + '/api/v1/openapi.json')).json();
-  hasExtend = Object.keys(doc.paths).some((p) => p.endsWith('/extend'));
+  e2e.srv = await startServer();
+  const doc = await (await fetch(e2e.srv.url + '/api/v1/openapi.json')).json();
+  e2e.hasExtend = Object.keys(doc.paths).some((p) => p.endsWith('/extend'));
 }, { timeout: 70 * 60_000 });
 
 after(async () => {
-  await srv?.stop();
+  await e2e.srv?.stop();
 });
 
-/** step runs one step of a story; on failure it saves a screenshot of each page given. */
-function step(name, pages, fn) {
-  it(name, { timeout: 300_000 }, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      mkdirSync(artifacts, { recursive: true });
-      for (const [i, p] of pages().entries()) {
-        await p?.screenshot({ path: join(artifacts, `FAILED-${name.replace(/\W+/g, '-').slice(0, 60)}-${i}.png`), fullPage: true }).catch(() => {});
-      }
-      throw e;
-    }
-  });
+for (const name of stories) {
+  if (only.length && !only.includes(name)) continue;
+  await import(`./stories/${name}.mjs`);
 }
-
-/** checkA11y fails on serious or critical axe-core violations of the current screen. */
-async function checkA11y(page, screen) {
-  const v = await axe(page);
-  assert.deepEqual(v, [], `${screen}: axe-core found serious or critical violations:\n${JSON.stringify(v, null, 2)}`);
-}
-
-async function versionOf(name) {
-  const r = await srv.api.get(`/api/v1/projects/${srv.hello.id}/versions?q=${encodeURIComponent(name)}`);
-  return r.items.find((v) => v.name === name);
-}
-
-/** stopAll stops every deployed demo version through the API and waits until none runs. */
-async function stopAll() {
-  const r = await srv.api.get(`/api/v1/projects/${srv.hello.id}/versions`);
-  for (const v of r.items) {
-    if (v.desiredState === 'Deployed') await srv.api.post(`/api/v1/projects/${srv.hello.id}/versions/${v.id}/stop`);
-  }
-  await waitFor('every demo version stopped', async () => {
-    const d = await srv.api.get('/api/v1/deployments');
-    return d.items.length === 0;
-  }, 120_000);
-}
-
-function row(page, scope, version) {
-  return scope.getByRole('row').filter({ has: page.getByText(version, { exact: true }) });
-}
-
-describe('VIEWER', () => {
-  let ctx;
-  let page;
-  let viewer;
-  const pages = () => [page];
-  before(async () => {
-    viewer = await srv.api.createUser('vera', 'VIEWER');
-    ctx = await openBrowser();
-    page = await ctx.newPage();
-  });
-  after(async () => ctx?.close());
-
-  step('signs in by username and sees no admin screen', pages, async () => {
-    await page.goto(srv.url + '/');
-    await page.getByRole('heading', { name: 'Sign in to oneko' }).waitFor();
-    await checkA11y(page, 'sign-in');
-    await screenshots(page, 'signin');
-    await signIn(page, srv.url, viewer);
-    const nav = page.getByRole('navigation', { name: 'Main navigation' });
-    await nav.getByRole('link', { name: 'Projects' }).waitFor();
-    assert.equal(await nav.getByRole('link', { name: 'Administration' }).count(), 0, 'a VIEWER sees no admin link');
-    await page.getByRole('heading', { name: 'Nothing is deployed' }).waitFor();
-    await checkA11y(page, 'home (empty)');
-    await screenshots(page, 'home-empty');
-    await page.goto(srv.url + '/admin/users');
-    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
-  });
-
-  step('deploys hello 1.1.0 from its version list', pages, async () => {
-    await page.goto(`${srv.url}/projects/${srv.hello.id}/versions`);
-    await page.getByRole('heading', { name: 'Versions of hello' }).waitFor();
-    assert.equal(await page.getByRole('link', { name: 'Edit project' }).count(), 0, 'a VIEWER sees no edit control');
-    assert.equal(await page.getByRole('link', { name: '1.1.0' }).count(), 0, 'a VIEWER sees no version editor link');
-    await checkA11y(page, 'versions');
-    await screenshots(page, 'versions');
-    const r = row(page, page, '1.1.0');
-    await r.getByRole('button', { name: 'Deploy 1.1.0' }).click();
-    await page.getByText('Deploying 1.1.0').waitFor();
-    await r.getByRole('group', { name: /Status: (Pending|Running)/ }).waitFor();
-  });
-
-  step('sees it on the home page go Pending → Running without reloading', pages, async () => {
-    await page.evaluate(() => {
-      window.__sameDocument = true;
-    });
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Deployments' }).click();
-    const hello = page.getByRole('region', { name: 'hello' });
-    const r = row(page, hello, '1.1.0');
-    await r.getByRole('group', { name: /Status: (Pending|Running)/ }).waitFor();
-    await r.getByRole('group', { name: 'Status: Running' }).waitFor(long);
-    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
-    await checkA11y(page, 'home');
-    await screenshots(page, 'home');
-  });
-
-  step('changes a dashboard select variable, saved at once', pages, async () => {
-    const r = row(page, page.getByRole('region', { name: 'hello' }), '1.1.0');
-    await r.getByRole('combobox', { name: 'Replicas (1.1.0)' }).selectOption('2');
-    await page.getByText('Replicas set to 2').waitFor();
-    await waitFor('REPLICAS=2 stored', async () => (await versionOf('1.1.0')).templateVariables.REPLICAS === '2', 20_000);
-    await r.getByText('Outdated').waitFor();
-  });
-
-  step('opens the logs', pages, async () => {
-    await page.getByRole('link', { name: 'Logs 1.1.0' }).click();
-    await page.getByRole('heading', { name: 'Logs' }).waitFor();
-    await page.goBack();
-    await page.getByRole('region', { name: 'hello' }).waitFor();
-  });
-
-  step('extends its lifetime', pages, async () => {
-    const r = row(page, page.getByRole('region', { name: 'hello' }), '1.1.0');
-    await r.getByRole('button', { name: 'Extend the lifetime of 1.1.0' }).click();
-    await page.getByRole('dialog').getByRole('radio', { name: 'Restart the lifetime clock' }).check();
-    await page.getByRole('dialog').getByRole('button', { name: 'Extend', exact: true }).click();
-    if (hasExtend) await page.getByText('Lifetime of 1.1.0 extended').waitFor();
-    else await page.getByText('This server cannot extend lifetimes yet').waitFor();
-  });
-
-  step('stops it', pages, async () => {
-    const r = row(page, page.getByRole('region', { name: 'hello' }), '1.1.0');
-    await r.getByRole('button', { name: 'Stop 1.1.0' }).click();
-    await page.getByText('Stopping 1.1.0').waitFor();
-    await page.getByRole('heading', { name: 'Nothing is deployed' }).waitFor(long);
-  });
-
-  step('searches with Ctrl+K and deploys two versions at once', pages, async () => {
-    await page.keyboard.press('Control+K');
-    const dialog = page.getByRole('dialog', { name: 'Search palette' });
-    await dialog.getByRole('textbox', { name: 'Search query' }).fill('1.');
-    await dialog.getByRole('checkbox', { name: 'Select hello 1.0.0' }).check();
-    await dialog.getByRole('checkbox', { name: 'Select hello 1.1.0' }).check();
-    await checkA11y(page, 'search palette');
-    await screenshots(page, 'search-palette');
-    await dialog.getByRole('button', { name: 'Deploy selected (2)' }).click();
-    await page.getByText('2 of 2 done').waitFor();
-    await page.keyboard.press('Escape');
-    const hello = page.getByRole('region', { name: 'hello' });
-    await row(page, hello, '1.0.0').getByRole('group', { name: 'Status: Running' }).waitFor(long);
-    await row(page, hello, '1.1.0').getByRole('group', { name: 'Status: Running' }).waitFor(long);
-  });
-
-  step('browses projects, search and activity (with a live "N new" indicator)', pages, async () => {
-    if (await page.getByRole('dialog').count()) await page.keyboard.press('Escape');
-    await stopAll();
-    const nav = page.getByRole('navigation', { name: 'Main navigation' });
-    await nav.getByRole('link', { name: 'Projects' }).click();
-    await page.getByRole('heading', { name: 'Projects' }).waitFor();
-    await page.getByRole('link', { name: 'hello' }).waitFor();
-    assert.equal(await page.getByRole('button', { name: 'Import' }).count(), 0, 'a VIEWER sees no import');
-    assert.equal(await page.getByRole('link', { name: 'Create project' }).count(), 0, 'a VIEWER sees no create');
-    await page.getByRole('button', { name: 'Sort by Status' }).click();
-    await waitFor('sort in the URL', async () => new URL(page.url()).searchParams.get('sort') === 'status', 10_000);
-    await checkA11y(page, 'projects');
-    await screenshots(page, 'projects');
-
-    await page.goto(srv.url + '/search?q=hello');
-    await page.getByRole('list', { name: /results?$/ }).getByRole('link', { name: 'hello', exact: true }).waitFor();
-    await checkA11y(page, 'search');
-    await screenshots(page, 'search');
-
-    await nav.getByRole('link', { name: 'Activity' }).click();
-    await page.getByRole('heading', { name: 'Activity' }).waitFor();
-    await page.getByRole('table', { name: 'Activity' }).getByText('Deploy requested').first().waitFor();
-    const latest = await versionOf('latest');
-    await srv.api.post(`/api/v1/projects/${srv.hello.id}/versions/${latest.id}/deploy`);
-    await page.getByText('1 new activity').waitFor();
-    await checkA11y(page, 'activity');
-    await screenshots(page, 'activity');
-    await page.getByRole('button', { name: 'Show' }).click();
-    await waitFor('the indicator gone', async () => (await page.getByText(/new activit/).count()) === 0, 20_000);
-    await stopAll();
-  });
-
-  step('returns to the page it was on after the session expired', pages, async () => {
-    const here = `/projects/${srv.hello.id}/versions`;
-    await page.goto(srv.url + here);
-    await page.getByRole('heading', { name: 'Versions of hello' }).waitFor();
-    await ctx.clearCookies();
-    await page.reload();
-    await page.getByText('Your session has ended').waitFor();
-    assert.match(page.url(), /\/signin\?next=/);
-    await page.getByLabel('Username or e-mail').fill(viewer.username);
-    await page.getByLabel(/^Password/).fill(viewer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Versions of hello' }).waitFor();
-    assert.equal(new URL(page.url()).pathname, here);
-  });
-
-  after(async () => stopAll());
-});
-
-describe('DOER', () => {
-  let ctx;
-  let page;
-  const pages = () => [page];
-  before(async () => {
-    const doer = await srv.api.createUser('dora', 'DOER');
-    ctx = await openBrowser();
-    page = await ctx.newPage();
-    await signIn(page, srv.url, doer);
-  });
-  after(async () => ctx?.close());
-
-  step('imports a project export with a preview of what will be created', pages, async () => {
-    const exported = await srv.api.get(`/api/v1/projects/${srv.hello.id}/export`);
-    const file = { name: 'hello-copy.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...exported, name: 'hello-copy' })) };
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Projects' }).click();
-    await page.getByRole('link', { name: 'Create project' }).waitFor();
-    await page.getByRole('button', { name: 'Import' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Import a project' });
-    const chooser = page.waitForEvent('filechooser');
-    await dialog.getByRole('button', { name: /Export file/ }).click();
-    await (await chooser).setFiles(file);
-    const preview = dialog.getByRole('region', { name: 'What will be created' });
-    await preview.getByText('hello-copy').waitFor();
-    await preview.getByText('REPLICAS', { exact: true }).waitFor();
-    await checkA11y(page, 'import');
-    await screenshots(page, 'import');
-    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
-    await page.getByText('Imported hello-copy').waitFor();
-    await page.getByRole('heading', { name: 'Versions of hello-copy' }).waitFor();
-    await page.getByRole('link', { name: 'Edit project' }).waitFor();
-  });
-});
-
-describe('two browsers', () => {
-  let a;
-  let b;
-  let pa;
-  let pb;
-  const pages = () => [pa, pb];
-  before(async () => {
-    const walt = await srv.api.createUser('walt', 'VIEWER');
-    const wanda = await srv.api.createUser('wanda', 'VIEWER');
-    a = await openBrowser({ colorScheme: 'dark' });
-    b = await openBrowser();
-    pa = await a.newPage();
-    pb = await b.newPage();
-    await signIn(pa, srv.url, walt);
-    await signIn(pb, srv.url, wanda);
-  });
-  after(async () => {
-    await a?.close();
-    await b?.close();
-    await stopAll();
-  });
-
-  step('a deploy and a stop made in one show in the other', pages, async () => {
-    await pa.getByRole('heading', { name: 'Active deployments' }).waitFor();
-    await pb.goto(`${srv.url}/projects/${srv.hello.id}/versions`);
-    await row(pb, pb, 'latest').getByRole('button', { name: 'Deploy latest' }).click();
-    const seen = row(pa, pa.getByRole('region', { name: 'hello' }), 'latest');
-    await seen.getByRole('group', { name: /Status: (Pending|Running)/ }).waitFor(long);
-    await seen.getByRole('group', { name: 'Status: Running' }).waitFor(long);
-    await row(pb, pb, 'latest').getByRole('group', { name: 'Status: Running' }).waitFor(long);
-    await row(pb, pb, 'latest').getByRole('button', { name: 'Stop latest' }).click();
-    await pa.getByRole('heading', { name: 'Nothing is deployed' }).waitFor(long);
-  });
-});
