@@ -12,7 +12,7 @@ import { QueryState } from '../../shared/ui/QueryState';
 import { RelativeTime } from '../../shared/ui/RelativeTime';
 import { badgeStyle } from '../../shared/version/StatusBadge';
 import { useCheckDockerRegistry, useDeleteDockerRegistry, useDeliveries, useDockerRegistry, type CheckResult, type DockerRegistry, type WebhookDelivery } from './api';
-import { ConfirmDialog, CopyValue, Mono, YesNo } from './common';
+import { alertText, ConfirmDialog, CopyValue, Mono, YesNo } from './common';
 import { EditDockerDialog, NoSecretNotice, WebhookSecretDialog, type Saved } from './RegistryDialogs';
 import { isWebhooksOnly } from './registryForm';
 import { secretDelivery, webhookUrl } from './webhook';
@@ -157,11 +157,11 @@ function Check({ id }: { id: string }) {
         <Text size="sm" c="dimmed">
           {t('admin.check.intro')}
         </Text>
-        <Button variant="light" leftSection={<IconPlugConnected size={16} aria-hidden />} loading={check.isPending} onClick={run}>
+        <Button leftSection={<IconPlugConnected size={16} aria-hidden />} loading={check.isPending} onClick={run}>
           {t('admin.check.run')}
         </Button>
         {result && (
-          <Alert color={result.ok ? 'green' : 'red'} role="status" title={t(result.ok ? 'admin.check.ok' : 'admin.check.failed')} w="100%">
+          <Alert color={result.ok ? 'green' : 'red'} role="status" styles={alertText} title={t(result.ok ? 'admin.check.ok' : 'admin.check.failed')} w="100%">
             <Text size="sm">
               <Badge variant="light" color={result.ok ? 'green' : 'red'} className="oneko-badge" style={badgeStyle(result.ok ? 'green' : 'red')} mr="xs">
                 {result.result}

@@ -108,8 +108,15 @@ function ChartBrowser({ id }: { id: string }) {
                   <NavLink
                     key={c.name}
                     component="button"
-                    label={c.name}
-                    description={t('admin.charts.versions', { count: c.versions.length })}
+                    label={
+                      <>
+                        {c.name}{' '}
+                        <Text span size="xs">
+                          ({t('admin.charts.versions', { count: c.versions.length })})
+                        </Text>
+                      </>
+                    }
+                    variant="filled"
                     active={c.name === chart?.name}
                     aria-current={c.name === chart?.name ? 'true' : undefined}
                     onClick={() => setPicked(c.name)}

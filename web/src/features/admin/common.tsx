@@ -7,6 +7,10 @@ import type { ReactNode } from 'react';
 import { useT } from '../../shared/i18n';
 import type { Invalid } from './validate';
 
+/** alertText gives an Alert's title the text colour, for AA contrast on every light background
+ * (a yellow or green title on its own tint is too pale). */
+export const alertText = { title: { color: 'var(--mantine-color-text)' } };
+
 /** useFieldError translates a field's validation message (undefined when valid or untouched). */
 export function useFieldError() {
   const t = useT();
@@ -53,7 +57,7 @@ export function ConfirmDialog({
 export function ConflictNotice({ onReload, busy }: { onReload: () => void; busy?: boolean }) {
   const t = useT();
   return (
-    <Alert color="orange" role="alert" title={t('admin.conflict.title')} icon={<IconAlertTriangle aria-hidden />}>
+    <Alert color="orange" role="alert" styles={alertText} title={t('admin.conflict.title')} icon={<IconAlertTriangle aria-hidden />}>
       <Stack gap="xs" align="flex-start">
         <Text size="sm">{t('admin.conflict.text')}</Text>
         <Button size="compact-sm" variant="light" color="orange" loading={busy} onClick={onReload}>
@@ -94,7 +98,7 @@ export function SecretOnce({ label, secret }: { label: string; secret: string })
   const t = useT();
   return (
     <Stack gap="xs">
-      <Alert color="yellow" role="status" icon={<IconAlertTriangle aria-hidden />} title={t('admin.secretOnce.title')}>
+      <Alert color="yellow" role="status" styles={alertText} icon={<IconAlertTriangle aria-hidden />} title={t('admin.secretOnce.title')}>
         {t('admin.secretOnce.text')}
       </Alert>
       <CopyValue label={label} value={secret} />
