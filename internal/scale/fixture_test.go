@@ -98,9 +98,9 @@ func (p *pool) newProject() *project {
 	u, _ := url.Parse(reg.URL)
 	pr := &project{registry: reg, host: u.Host, secret: "hook-" + suffix(p.t), digests: map[string]string{}}
 
-	var doc struct{ ID, Name string }
+	var doc struct{ ID, KubeName string }
 	p.must(http.MethodPost, "/api/v1/namespaces", map[string]any{"name": "scale-" + suffix(p.t)}, http.StatusCreated, &doc)
-	pr.Namespace = doc.Name
+	pr.Namespace = doc.KubeName
 	p.deleteNamespaceLater(pr.Namespace)
 	p.must(http.MethodPost, "/api/v1/helm-registries", map[string]any{"name": "charts-" + suffix(p.t), "url": charts.URL}, http.StatusCreated, &doc)
 	helmID := doc.ID
