@@ -23,9 +23,17 @@ import (
 // server's order (resource versions) — a record kept outside every oneko process — and
 // audits it: two operations on one release at once show as a revision opened while another
 // is open, or as an ended revision written again by an operation that outlived it.
+//
+// A worker process that dies (SIGKILL, or SIGTERM past its shutdown timeout) leaves the
+// revision of its operation open for good; the next operation on the release may then take
+// over (oneko waits out the dead worker's lease, then recovers or uninstalls the release).
+// So an open revision is excused when a worker died after it was opened (up to deathSlack
+// before the death: the watch delivers a write a moment after it happened) and before the
+// next operation touched it. The excuses are counted and reported.
 
 // helmEvent is one change of a release revision's Secret.
 type helmEvent struct {
+	at        time.Time // when the watch delivered it
 	kind      watch.EventType
 	namespace string
 	release   string
@@ -37,6 +45,7 @@ type helmEvent struct {
 type helmRecord struct {
 	mu     sync.Mutex
 	events []helmEvent
+	deaths []time.Time
 	errs   []error
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -91,7 +100,28 @@ func (r *helmRecord) add(kind watch.EventType, s *corev1.Secret) {
 	rev, _ := strconv.Atoi(s.Labels["version"])
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.events = append(r.events, helmEvent{kind: kind, namespace: s.Namespace, release: s.Labels["name"], revision: rev, status: s.Labels["status"]})
+	r.events = append(r.events, helmEvent{at: time.Now(), kind: kind, namespace: s.Namespace, release: s.Labels["name"], revision: rev, status: s.Labels["status"]})
+}
+
+// deathSlack is how long before a worker's death a revision it may have opened can have been
+// delivered by the watch.
+const deathSlack = time.Second
+
+// died records that a worker process ended at when.
+func (r *helmRecord) died(when time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.deaths = append(r.deaths, when)
+}
+
+// excused reports whether a worker died after a revision opened at opened and before at.
+func (r *helmRecord) excused(opened, at time.Time) bool {
+	for _, d := range r.deaths {
+		if !opened.After(d.Add(deathSlack)) && !at.Before(d) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *helmRecord) fail(err error) {
@@ -111,15 +141,19 @@ func inFlight(status string) bool {
 	return strings.HasPrefix(status, "pending-") || status == "uninstalling"
 }
 
-// audit checks the record: it returns the number of operations seen (revisions opened) and a
-// description of every overlap, and of every break in the record itself.
-func (r *helmRecord) audit() (ops int, problems []string) {
+// audit checks the record: it returns the number of operations seen (revisions opened), how
+// many open revisions of a dead worker were taken over, and a description of every overlap
+// and of every break in the record itself.
+func (r *helmRecord) audit() (ops, takenOver int, problems []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, err := range r.errs {
 		problems = append(problems, err.Error())
 	}
-	type revState struct{ status string }
+	type revState struct {
+		status string
+		opened time.Time
+	}
 	releases := map[string]map[int]*revState{}
 	for i, ev := range r.events {
 		key := ev.namespace + "/" + ev.release
@@ -137,23 +171,38 @@ func (r *helmRecord) audit() (ops int, problems []string) {
 		if opening {
 			ops++
 			for rev, st := range revs {
-				if rev != ev.revision && inFlight(st.status) {
-					problems = append(problems, fmt.Sprintf("event %d: %s revision %d became %s while revision %d was still %s: two operations at once",
-						i, key, ev.revision, ev.status, rev, st.status))
+				if rev == ev.revision || !inFlight(st.status) {
+					continue
 				}
+				if r.excused(st.opened, ev.at) {
+					takenOver++
+					continue
+				}
+				problems = append(problems, fmt.Sprintf("event %d: %s revision %d became %s while revision %d was still %s: two operations at once",
+					i, key, ev.revision, ev.status, rev, st.status))
 			}
 		}
 		if prev != nil && !inFlight(prev.status) && prev.status != ev.status && !allowedAfterEnd(prev.status, ev.status) {
 			problems = append(problems, fmt.Sprintf("event %d: %s revision %d went from %s to %s: written by an operation after it had ended",
 				i, key, ev.revision, prev.status, ev.status))
 		}
-		if prev != nil && inFlight(prev.status) && inFlight(ev.status) && prev.status != ev.status {
-			problems = append(problems, fmt.Sprintf("event %d: %s revision %d went from %s to %s: two operations on one revision",
-				i, key, ev.revision, prev.status, ev.status))
+		takeOver := prev != nil && inFlight(prev.status) && inFlight(ev.status) && prev.status != ev.status
+		if takeOver {
+			ops++
+			if r.excused(prev.opened, ev.at) {
+				takenOver++
+			} else {
+				problems = append(problems, fmt.Sprintf("event %d: %s revision %d went from %s to %s: two operations on one revision",
+					i, key, ev.revision, prev.status, ev.status))
+			}
 		}
-		revs[ev.revision] = &revState{status: ev.status}
+		opened := ev.at
+		if prev != nil && !opening && !takeOver {
+			opened = prev.opened
+		}
+		revs[ev.revision] = &revState{status: ev.status, opened: opened}
 	}
-	return ops, problems
+	return ops, takenOver, problems
 }
 
 // allowedAfterEnd lists the changes Helm makes to a revision whose operation ended: a newer
