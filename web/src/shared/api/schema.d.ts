@@ -968,6 +968,7 @@ export interface components {
             message?: string;
             readyPods: number;
             releases: components["schemas"]["Release"][];
+            restarts?: number;
             /** @enum {string} */
             status: "NotDeployed" | "Pending" | "Running" | "Failed" | "Unknown";
         };
