@@ -57,6 +57,7 @@ func (s *Store) CountAdmins(ctx context.Context) (int64, error) {
 
 // UpdateUser replaces a user if unchanged since it was read.
 func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
+	defer s.locks.lock(u.ID)()
 	rev := u.Revision
 	u.UpdatedAt, u.Revision = s.now().UTC(), rev+1
 	if err := replaceRevision(ctx, s.c(colUsers), u.ID, rev, u, "user"); err != nil {
