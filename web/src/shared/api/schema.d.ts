@@ -986,6 +986,11 @@ export interface components {
             insecure?: boolean;
             name?: string;
             pollInterval?: string;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** Format: date-time */
             readonly updatedAt: string;
             url?: string;
@@ -1006,6 +1011,11 @@ export interface components {
             password?: string | null;
             /** @description A Go duration like 5m0s; 0s polls never (webhooks only). Absent: 5m0s on create, unchanged on PUT. */
             pollInterval?: string | null;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** Format: date-time */
             readonly updatedAt: string;
             url?: string;
@@ -1064,6 +1074,11 @@ export interface components {
             readonly hasPassword: boolean;
             readonly id: string;
             name?: string;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** Format: date-time */
             readonly updatedAt: string;
             url?: string;
@@ -1076,6 +1091,11 @@ export interface components {
             readonly id: string;
             name?: string;
             password?: string | null;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** Format: date-time */
             readonly updatedAt: string;
             url?: string;
@@ -1177,6 +1197,11 @@ export interface components {
             namespace?: string;
             /** @enum {string} */
             newVersionsDeploymentBehaviour?: "automatically" | "manually";
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** @enum {string} */
             readonly status: "Ok" | "Pending" | "Error" | "NotDeployed";
             templateVariables?: components["schemas"]["TemplateVariable"][];
@@ -1316,6 +1341,11 @@ export interface components {
             firstName?: string;
             readonly id: string;
             lastName?: string;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** @enum {string} */
             role?: "VIEWER" | "DOER" | "ADMIN";
             /** Format: date-time */
@@ -1329,6 +1359,8 @@ export interface components {
             firstName: string;
             id: string;
             lastName: string;
+            /** Format: int64 */
+            revision: number;
             /** @enum {string} */
             role: "VIEWER" | "DOER" | "ADMIN";
             /** Format: int64 */
@@ -1349,6 +1381,11 @@ export interface components {
             readonly id: string;
             lastName?: string;
             password?: string | null;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** @enum {string} */
             role?: "VIEWER" | "DOER" | "ADMIN";
             /** Format: date-time */
@@ -1574,6 +1611,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1602,6 +1641,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1617,7 +1658,10 @@ export interface operations {
     put_api_v1_docker_registries_id: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the document you changed (or * for any); required unless the body's revision names it */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1632,6 +1676,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1642,8 +1688,10 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1791,6 +1839,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1819,6 +1869,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1834,7 +1886,10 @@ export interface operations {
     put_api_v1_helm_registries_id: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the document you changed (or * for any); required unless the body's revision names it */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1849,6 +1904,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1859,8 +1916,10 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2067,6 +2126,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2102,6 +2163,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2130,6 +2193,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2145,7 +2210,10 @@ export interface operations {
     put_api_v1_projects_id: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the document you changed (or * for any); required unless the body's revision names it */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2160,6 +2228,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2170,8 +2240,10 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2283,6 +2355,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2314,6 +2388,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2883,6 +2959,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2911,6 +2989,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2926,7 +3006,10 @@ export interface operations {
     put_api_v1_users_id: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the document you changed (or * for any); required unless the body's revision names it */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2941,6 +3024,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2951,8 +3036,10 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
