@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/hibiken/asynq"
-	"helm.sh/helm/v3/pkg/release"
 
+	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
 )
@@ -94,15 +94,15 @@ func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployme
 			return obs
 		}
 		if o := helm.OwnerOf(rel); !o.Belongs(d.w.InstallationID, v.ID) {
-			problems = append(problems, (&ownerError{release: r.Namespace + "/" + r.Name, owner: o}).Error())
+			problems = append(problems, (&deploy.OwnerError{Release: r.Namespace + "/" + r.Name, Owner: o.String()}).Error())
 			missing := r
 			missing.Status = releaseMissing
 			obs.Releases = append(obs.Releases, missing)
 			continue
 		}
-		obs.Releases = append(obs.Releases, modelReleases([]*release.Release{rel})...)
-		if rel.Info.Status != release.StatusDeployed {
-			problems = append(problems, fmt.Sprintf("release %s/%s is %s", r.Namespace, r.Name, rel.Info.Status))
+		obs.Releases = append(obs.Releases, modelReleases([]*helm.Info{rel})...)
+		if rel.Status != helm.StatusDeployed {
+			problems = append(problems, fmt.Sprintf("release %s/%s is %s", r.Namespace, r.Name, rel.Status))
 		}
 		ready, desired, err := d.helm.PodCounts(ctx, rel)
 		if err != nil {
