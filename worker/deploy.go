@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/model"
@@ -89,6 +91,7 @@ type deployer struct {
 	w       *Worker
 	helm    *helm.Client // nil when the worker has no cluster
 	kube    *kube.Client
+	pods    *diagnose.Reader // the pods and events of releases, for the status refresh
 	planner *deploy.Planner
 	leases  *leaser
 	opts    DeployOptions
@@ -127,6 +130,14 @@ func newDeployer(w *Worker) (*deployer, error) {
 	}
 	if (d.helm == nil) != (d.kube == nil) {
 		return nil, fmt.Errorf("deployer: a Helm client needs a Kubernetes client and the other way round")
+	}
+	d.pods = w.Pods
+	if w.Kube != nil && d.pods == nil {
+		cs, err := kubernetes.NewForConfig(w.Kube)
+		if err != nil {
+			return nil, fmt.Errorf("deployer: %w", err)
+		}
+		d.pods = diagnose.New(cs, w.InstallationID)
 	}
 	return d, nil
 }

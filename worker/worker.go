@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/oneko/oneko/internal/charts"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/kube"
@@ -35,6 +36,9 @@ type Deps struct {
 	// has no cluster: its deploy, stop, reconcile and status tasks fail without retry.
 	Helm    *helm.Client
 	Cluster *kube.Client
+	// Pods reads the pods and events of releases for the status refresh; built from Kube
+	// when nil.
+	Pods *diagnose.Reader
 	// Kube, when Helm and Cluster are nil, is the cluster they are built for (with Confinement
 	// and a logger of their own).
 	Kube *rest.Config

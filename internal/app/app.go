@@ -160,7 +160,12 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 				errCh <- err
 				return
 			}
-			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Helm: hc, Cluster: kc, InstallationID: installation, Metrics: metrics,
+			pods, err := gate.reader()
+			if err != nil {
+				errCh <- err
+				return
+			}
+			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Helm: hc, Cluster: kc, Pods: pods, InstallationID: installation, Metrics: metrics,
 				Charts: chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
 				WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval)})
 			if err != nil {

@@ -77,7 +77,9 @@ func TestDeployNeeded(t *testing.T) {
 	now := time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC)
 	recent, old := now.Add(-time.Minute), now.Add(-time.Hour)
 	rec := []model.Release{{Namespace: "ns", Name: "web"}}
-	obs := func(status string) []Observed { return []Observed{{Namespace: "ns", Name: "web", Status: status, Mine: true}} }
+	obs := func(status string) []Observed {
+		return []Observed{{Namespace: "ns", Name: "web", Status: status, Mine: true}}
+	}
 	for _, c := range []struct {
 		name             string
 		dep              model.Deployment

@@ -40,6 +40,10 @@ type Info struct {
 	Manifest string
 }
 
+// InfoOf copies what oneko reads of a Helm release; nil stays nil. It is for the packages
+// that read Helm's storage themselves (internal/diagnose); others get an Info from Client.
+func InfoOf(r *release.Release) *Info { return infoOf(r) }
+
 // infoOf copies what oneko reads of a Helm release; nil stays nil.
 func infoOf(r *release.Release) *Info {
 	if r == nil {
