@@ -45,7 +45,10 @@ export const router = createBrowserRouter([
       },
       {
         path: 'projects/:projectId/versions/:versionId',
-        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).VersionEditorPlaceholder }),
+        element: <RequireRole ability="editVersion" />,
+        children: [
+          { index: true, lazy: async () => ({ Component: (await import('../features/version-editor/VersionEditorPage')).VersionEditorPage }) },
+        ],
       },
       {
         path: 'projects/:projectId/versions/:versionId/logs',
