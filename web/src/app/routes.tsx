@@ -52,7 +52,7 @@ export const router = createBrowserRouter([
       },
       {
         path: 'projects/:projectId/versions/:versionId/logs',
-        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).LogsPlaceholder }),
+        lazy: async () => ({ Component: (await import('../features/logs/LogsPage')).LogsPage }),
       },
       { path: 'search', lazy: async () => ({ Component: (await import('../features/search/SearchPage')).SearchPage }) },
       { path: 'activity', lazy: async () => ({ Component: (await import('../features/activity/ActivityPage')).ActivityPage }) },

@@ -14,7 +14,5 @@ function Placeholder({ title }: { title: MessageKey }) {
 }
 
 export const ProjectEditorPlaceholder = () => <Placeholder title="placeholder.editor" />;
-export const VersionEditorPlaceholder = () => <Placeholder title="placeholder.versionEditor" />;
-export const LogsPlaceholder = () => <Placeholder title="placeholder.logs" />;
 export const AdminPlaceholder = () => <Placeholder title="placeholder.admin" />;
 export const AccountPlaceholder = () => <Placeholder title="placeholder.account" />;
