@@ -32,7 +32,11 @@ function StateNotice({ state, onRetry }: { state: LogState; onRetry: () => void 
   const t = useT();
   switch (state.kind) {
     case 'reconnecting':
-      return (
+      return state.detail ? (
+        <Alert color="orange" role="status" title={lt('logs.unavailable')}>
+          {state.detail} {lt('logs.retryIn', { seconds: Math.max(1, Math.round(state.retryIn / 1000)) })}
+        </Alert>
+      ) : (
         <Alert color="yellow" role="status">
           {lt('logs.reconnecting', { seconds: Math.max(1, Math.round(state.retryIn / 1000)) })}
         </Alert>
@@ -107,7 +111,9 @@ export function LogsPage() {
         ? lt('logs.noMatch')
         : log.state.kind === 'open'
           ? lt('logs.waiting')
-          : lt('logs.empty');
+          : log.state.kind === 'loaded' || log.state.kind === 'ended'
+            ? lt('logs.empty')
+            : lt('logs.noLines');
 
   return (
     <Stack>

@@ -112,6 +112,16 @@ describe('LogFollower', () => {
     h.f.stop();
   });
 
+  it('a server that cannot read the log now (5xx) is retried, saying why', async () => {
+    const h = harness([{ status: 503, problem: 'the cluster cannot be reached' }, { status: 200, keepOpen: true, chunks: ['data: back\n\n'] }]);
+    h.f.start();
+    await until(() => h.timers.length === 1);
+    expect(h.states.at(-1)).toEqual({ kind: 'reconnecting', retryIn: 1000, attempt: 1, detail: 'the cluster cannot be reached' });
+    h.timers[0]!.f();
+    await until(() => h.lines.length === 1);
+    h.f.stop();
+  });
+
   it('an answer a retry cannot change stops for good', async () => {
     const h = harness([{ status: 404, problem: 'version 1.0.0 has no pod "x"' }]);
     h.f.start();

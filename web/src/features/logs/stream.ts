@@ -50,8 +50,9 @@ export class SseParser {
 export type FollowState =
   | { kind: 'connecting' }
   | { kind: 'open' }
-  /** The stream dropped; the next attempt is in `retryIn` ms. */
-  | { kind: 'reconnecting'; retryIn: number; attempt: number }
+  /** The stream dropped, or the server could not read the log now (detail: its problem); the
+   * next attempt is in `retryIn` ms. */
+  | { kind: 'reconnecting'; retryIn: number; attempt: number; detail?: string }
   /** The server follows too many logs (429); retried with backoff. */
   | { kind: 'limited'; detail: string; retryIn: number }
   /** The container stopped (the server's end event). */
@@ -159,7 +160,7 @@ export class LogFollower {
     if (!r.ok || !r.body) {
       const detail = await problemDetail(r);
       if (r.status >= 500 || r.status === 408) {
-        this.retry((retryIn) => ({ kind: 'reconnecting', retryIn, attempt: this.attempt }));
+        this.retry((retryIn) => ({ kind: 'reconnecting', retryIn, attempt: this.attempt, detail }));
       } else {
         this.stopped = true;
         this.o.onState({ kind: 'failed', status: r.status, detail });
