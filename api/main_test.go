@@ -54,7 +54,12 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer redisSrv.Stop()
-	return m.Run()
+	code := m.Run()
+	if err := stopKube(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	return code
 }
 
 // fakeCluster records namespace calls. The Kubernetes side of namespaces is tested against the
