@@ -33,8 +33,13 @@ function StateNotice({ state, onRetry }: { state: LogState; onRetry: () => void 
   switch (state.kind) {
     case 'reconnecting':
       return state.detail ? (
-        <Alert color="orange" role="status" title={lt('logs.unavailable')}>
-          {state.detail} {lt('logs.retryIn', { seconds: Math.max(1, Math.round(state.retryIn / 1000)) })}
+        <Alert color="orange" role="status">
+          <Text size="sm" fw={700}>
+            {lt('logs.unavailable')}
+          </Text>
+          <Text size="sm">
+            {state.detail} {lt('logs.retryIn', { seconds: Math.max(1, Math.round(state.retryIn / 1000)) })}
+          </Text>
         </Alert>
       ) : (
         <Alert color="yellow" role="status">
@@ -43,8 +48,13 @@ function StateNotice({ state, onRetry }: { state: LogState; onRetry: () => void 
       );
     case 'limited':
       return (
-        <Alert color="orange" role="status" title={lt('logs.limited')}>
-          {state.detail} {lt('logs.retryIn', { seconds: Math.max(1, Math.round(state.retryIn / 1000)) })}
+        <Alert color="orange" role="status">
+          <Text size="sm" fw={700}>
+            {lt('logs.limited')}
+          </Text>
+          <Text size="sm">
+            {state.detail} {lt('logs.retryIn', { seconds: Math.max(1, Math.round(state.retryIn / 1000)) })}
+          </Text>
         </Alert>
       );
     case 'ended':
@@ -60,7 +70,10 @@ function StateNotice({ state, onRetry }: { state: LogState; onRetry: () => void 
       );
     case 'failed':
       return (
-        <Alert color="red" role="alert" title={lt('logs.unavailable')}>
+        <Alert color="red" role="alert">
+          <Text size="sm" fw={700}>
+            {lt('logs.unavailable')}
+          </Text>
           <Group gap="xs">
             <Text size="sm">{state.detail}</Text>
             <Button size="compact-sm" variant="light" onClick={onRetry}>
@@ -197,10 +210,10 @@ export function LogsPage() {
               leftSection={<IconSearch size={16} aria-hidden />}
               placeholder={lt('logs.filter')}
               aria-label={lt('logs.filter')}
-              description={lt('logs.filterHint')}
+              description={filter.error ? lt('logs.filterInvalid', { error: filter.error }) : lt('logs.filterHint')}
               value={q}
               onChange={(e) => setQ(e.currentTarget.value)}
-              error={filter.error ? lt('logs.filterInvalid', { error: filter.error }) : undefined}
+              error={!!filter.error}
               w={{ base: '100%', sm: 360 }}
             />
             <Group gap="xs">

@@ -1,4 +1,4 @@
-// Placeholders for screens that are still being built (project and version editors, logs,
+// Placeholders for screens that are still being built (project editor,
 // administration, account): their routes exist so that links and deep links already work.
 import { Stack, Text, Title } from '@mantine/core';
 import { useT, type MessageKey } from '../../shared/i18n';
