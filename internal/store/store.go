@@ -182,7 +182,12 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 }
 
 // newID returns a fresh document id.
-func newID() string { return bson.NewObjectID().Hex() }
+func newID() string { return NewID() }
+
+// NewID returns a fresh id (a MongoDB ObjectID in hex) for a document or for an embedded
+// document whose id the caller chooses (a template, a variable): only this package names the
+// MongoDB driver.
+func NewID() string { return bson.NewObjectID().Hex() }
 
 // mapWriteErr turns driver errors into the package's sentinels.
 func mapWriteErr(op string, err error) error {
