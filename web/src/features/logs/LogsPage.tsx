@@ -243,7 +243,7 @@ export function LogsPage() {
           <StateNotice state={log.state} onRetry={log.reload} />
           <LogView lines={log.lines} filter={filter} label={lt('logs.view', { pod: podName, container: containerName })} empty={empty} />
           <Group justify="space-between">
-            <Text size="sm" c="dimmed">
+            <Text size="sm" c="dimmed" data-testid="log-count">
               {filter.active ? lt('logs.countFiltered', { shown: shownCount, count: log.lines.length }) : lt('logs.count', { count: log.lines.length })}
               {log.dropped > 0 && ` · ${lt('logs.dropped', { count: log.dropped })}`}
             </Text>
