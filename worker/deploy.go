@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/model"
@@ -89,6 +91,7 @@ type deployer struct {
 	w       *Worker
 	helm    *helm.Client // nil when the worker has no cluster
 	kube    *kube.Client
+	pods    *diagnose.Reader // the pods and events of releases, for the status refresh
 	planner *deploy.Planner
 	leases  *leaser
 	opts    DeployOptions
@@ -119,7 +122,11 @@ func newDeployer(w *Worker) (*deployer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("deployer: %w", err)
 		}
-		d.helm, d.kube = hc, kc
+		cs, err := kubernetes.NewForConfig(w.Kube)
+		if err != nil {
+			return nil, fmt.Errorf("deployer: %w", err)
+		}
+		d.helm, d.kube, d.pods = hc, kc, diagnose.New(cs, w.InstallationID)
 	}
 	return d, nil
 }

@@ -3,7 +3,7 @@
 // Kubernetes events, namespaces).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../shared/api/client';
-import { ApiError } from '../../shared/api/problem';
+import { ifMatch, isConflict, unwrapTagged } from '../../shared/api/etag';
 import { qk } from '../../shared/api/queryKeys';
 import type { Page, Version } from '../../shared/api/models';
 import type { components } from '../../shared/api/schema';
@@ -40,9 +40,8 @@ function path(pid: string, vid: string) {
 }
 
 async function withETag(p: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<Editable> {
-  const r = await p;
-  const version = await unwrap<Version>(Promise.resolve(r));
-  return { version, etag: r.response.headers.get('ETag') };
+  const t = await unwrapTagged<Version>(p);
+  return { version: t.data, etag: t.etag };
 }
 
 export function useEditableVersion(pid: string, vid: string) {
@@ -62,10 +61,7 @@ export function useVersion(pid: string, vid: string) {
   });
 }
 
-/** isConflict tells a save refused because someone else changed the version (412). */
-export function isConflict(e: unknown): boolean {
-  return e instanceof ApiError && e.status === 412;
-}
+export { isConflict };
 
 export function useSaveVersion(pid: string, vid: string) {
   const qc = useQueryClient();
@@ -75,7 +71,7 @@ export function useSaveVersion(pid: string, vid: string) {
         api.PATCH('/api/v1/projects/{id}/versions/{vid}', {
           ...path(pid, vid),
           body: patch,
-          headers: etag ? { 'If-Match': etag } : {},
+          headers: ifMatch(etag),
         }),
       ),
     onSuccess: (saved) => {
