@@ -13,8 +13,9 @@ import (
 var (
 	// variableNamePattern is what a template variable may be called.
 	variableNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	// usernamePattern is what a user may be called.
-	usernamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
+	// usernamePattern is what a user may be called: no @, so that a login name with an @ is
+	// always an e-mail address.
+	usernamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 )
 
 // MaxNameLength bounds display names of projects, registries, templates and tokens.
@@ -70,10 +71,14 @@ func ValidateVariableName(name string) error {
 	return nil
 }
 
-// ValidateUsername checks a login name.
+// ValidateUsername checks a login name. It may not contain @: sign-in takes a username or an
+// e-mail address, and the @ tells them apart.
 func ValidateUsername(name string) error {
+	if strings.Contains(name, "@") {
+		return fmt.Errorf("%q must not contain @ (sign-in tells e-mail addresses by it); the e-mail address goes into email", name)
+	}
 	if !usernamePattern.MatchString(name) {
-		return fmt.Errorf("%q must be 1-64 letters, digits, . _ @ or -, starting with a letter or digit", name)
+		return fmt.Errorf("%q must be 1-64 letters, digits, . _ or -, starting with a letter or digit", name)
 	}
 	return nil
 }

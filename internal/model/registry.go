@@ -64,7 +64,8 @@ type DockerRegistry struct {
 	// PasswordSealed and WebhookSecretSealed are the encrypted secrets as stored.
 	PasswordSealed      []byte `json:"-" bson:"passwordSealed,omitempty"`
 	WebhookSecretSealed []byte `json:"-" bson:"webhookSecretSealed,omitempty"`
-	Revision            int64  `json:"-" bson:"revision"`
+	// Revision increases with every write; a PUT names the revision it was made from.
+	Revision            int64  `json:"revision" bson:"revision"`
 }
 
 // Validate checks the registry's fields.
@@ -102,7 +103,8 @@ type HelmRegistry struct {
 	CreatedAt      time.Time `json:"createdAt" bson:"createdAt"`
 	UpdatedAt      time.Time `json:"updatedAt" bson:"updatedAt"`
 	PasswordSealed []byte    `json:"-" bson:"passwordSealed,omitempty"`
-	Revision       int64     `json:"-" bson:"revision"`
+	// Revision increases with every write; a PUT names the revision it was made from.
+	Revision       int64     `json:"revision" bson:"revision"`
 }
 
 // Validate checks the Helm registry's fields.
