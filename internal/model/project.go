@@ -128,6 +128,9 @@ type Project struct {
 	TemplateVariables              []TemplateVariable      `json:"templateVariables" bson:"templateVariables"`
 	DefaultLifetimeBehaviour       Lifetime                `json:"defaultLifetimeBehaviour" bson:"defaultLifetimeBehaviour"`
 	Status                         ProjectStatus           `json:"status" bson:"-"`
+	// VersionCount is how many versions the project has; answered by the project list and
+	// GET of one project, not stored with the project.
+	VersionCount *int64 `json:"versionCount,omitempty" bson:"-"`
 	CreatedAt                      time.Time               `json:"createdAt" bson:"createdAt"`
 	UpdatedAt                      time.Time               `json:"updatedAt" bson:"updatedAt"`
 	// DeletingSince is set while the project's deployments are stopped before it is deleted.

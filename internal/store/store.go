@@ -54,6 +54,12 @@ type Store struct {
 	cache  *listCache
 	// locks serialises writes to one document in this process (see docLocks).
 	locks docLocks
+	// countLocks serialises the updates of one project's version count (see addVersionCount).
+	countLocks docLocks
+	// pointOnly is set when the server finds documents without a scan only by _id (the
+	// embedded FerretDB): conditional writes of versions then read by _id and check their
+	// conditions here (see guard).
+	pointOnly bool
 }
 
 // Options configure Open.
@@ -108,6 +114,11 @@ func Open(ctx context.Context, uri string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if err := s.ensureIndexes(ctx); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	s.pointOnly = detectPointOnly(ctx, s.db)
+	if err := s.buildIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
 	}
