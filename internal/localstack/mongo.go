@@ -15,6 +15,7 @@ import (
 // Mongo is an embedded FerretDB server with its data in an SQLite folder.
 type Mongo struct {
 	uri    string
+	dir    string
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -42,7 +43,7 @@ func StartMongo(ctx context.Context, dir string, logger *slog.Logger) (*Mongo, e
 		return nil, fmt.Errorf("start FerretDB: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(ctx)
-	m := &Mongo{cancel: cancel, done: make(chan struct{})}
+	m := &Mongo{dir: abs, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(m.done)
 		if err := f.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {

@@ -173,12 +173,23 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 			{keys: bson.D{{Key: "userId", Value: 1}}, name: "user"},
 		},
 		colSessions:   {{keys: bson.D{{Key: "userId", Value: 1}}, name: "user"}},
+		// Creating the index creates the collection, so that its table exists from the start
+		// (see localstack.IndexIDs); versionCounts is only ever read whole or by _id.
+		colActive:        {{keys: bson.D{{Key: "projectId", Value: 1}}, name: "project"}},
+		colVersionCounts: {},
 		colActivities: {{keys: bson.D{{Key: "time", Value: -1}}, name: "time"}},
 	}
 	// One index per command: FerretDB v1.24 panics on a createIndexes that lists two or more
 	// indexes that all exist already (validateIndexesForCreation deletes from the slice it
 	// indexes), which is what every Open after the first one on a database sends.
 	for col, idxs := range all {
+		if len(idxs) == 0 {
+			err := s.db.CreateCollection(ctx, col)
+			var ce mongo.CommandError
+			if err != nil && !(errors.As(err, &ce) && ce.Code == 48) { // 48: NamespaceExists
+				return fmt.Errorf("create collection %s: %w", col, err)
+			}
+		}
 		for _, ix := range idxs {
 			o := options.Index().SetName(ix.name)
 			if ix.unique {

@@ -55,6 +55,9 @@ func run() error {
 		return err
 	}
 	defer st.Close(ctx)
+	if err := m.IndexIDs(ctx); err != nil {
+		return err
+	}
 
 	now := time.Now().UTC()
 	every := max(1, *projects**versions/max(1, *deployed))
