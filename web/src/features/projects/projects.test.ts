@@ -54,14 +54,19 @@ describe('previewImport', () => {
 });
 
 describe('filterSort', () => {
-  const row = (name: string, status: Project['status'], imageName: string, deployed: number): Row => ({ project: { id: name, name, status, imageName } as Project, deployed });
-  const rows = [row('b', 'Ok', 'z/img', 2), row('a', 'Error', 'y/img', 0), row('c', 'Ok', 'x/other', 5)];
+  const row = (name: string, status: Project['status'], imageName: string, deployed: number, versionCount: number): Row => ({
+    project: { id: name, name, status, imageName, versionCount } as Project,
+    deployed,
+  });
+  const rows = [row('b', 'Ok', 'z/img', 2, 40), row('a', 'Error', 'y/img', 0, 3), row('c', 'Ok', 'x/other', 5, 12)];
   it.each([
     ['name', false, ['a', 'b', 'c']],
     ['name', true, ['c', 'b', 'a']],
     ['status', false, ['a', 'b', 'c']],
     ['image', false, ['c', 'a', 'b']],
     ['deployed', true, ['c', 'b', 'a']],
+    ['versions', false, ['a', 'c', 'b']],
+    ['versions', true, ['b', 'c', 'a']],
   ] as const)('sorts by %s (desc %s)', (key, desc, want) => {
     expect(filterSort(rows, '', key, desc).map((r) => r.project.name)).toEqual(want);
   });
