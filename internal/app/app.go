@@ -85,7 +85,8 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 		redisURL = r.URL()
 		log.Info("in-process Redis started (set ONEKO_REDIS_URL to use a real one)")
 	}
-	st, err := store.Open(ctx, mongoURI, store.Options{Database: cfg.MongoDatabase, Box: box})
+	// The embedded store has this process as its only writer (see store.Options.SoleWriter).
+	st, err := store.Open(ctx, mongoURI, store.Options{Database: cfg.MongoDatabase, Box: box, SoleWriter: embedded != nil})
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (st *s
 		mongoURI, stop, embedded = m.URI(), m.Stop, m
 		log.Info("embedded store opened", "dir", filepath.Join(cfg.DataDir, "ferretdb"))
 	}
-	st, err = store.Open(ctx, mongoURI, store.Options{Database: cfg.MongoDatabase, Box: box})
+	st, err = store.Open(ctx, mongoURI, store.Options{Database: cfg.MongoDatabase, Box: box, SoleWriter: embedded != nil})
 	if err != nil {
 		stop()
 		return nil, nil, err

@@ -281,8 +281,9 @@ func (s *Store) removeProjectIndexes(ctx context.Context, projectID string) erro
 	return nil
 }
 
-// guard narrows a conditional write of one version to its _id where the server finds
-// documents without a scan only by _id (FerretDB, see Store.pointOnly): it reads the document
+// guard narrows a conditional write of one version to its _id where the store is the sole
+// writer of a server that finds documents without a scan only by _id (Options.SoleWriter):
+// it reads the document
 // by _id, checks conds (equalities of top-level fields) itself, and answers the filter to
 // write with — {_id} — or mongo.ErrNoDocuments when the version is missing or does not match.
 // The caller holds the version's lock (docLocks): FerretDB itself applies a conditional update
@@ -327,16 +328,6 @@ func equalValue(rv bson.RawValue, want any) bool {
 	default:
 		return false
 	}
-}
-
-// detectPointOnly tells whether the server is FerretDB, which pushes down only filters by _id.
-func detectPointOnly(ctx context.Context, db *mongo.Database) bool {
-	var info bson.M
-	if err := db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
-		return false
-	}
-	_, ok := info["ferretdbVersion"]
-	return ok
 }
 
 // reindexProject brings the index entries and the version count of one project in line with

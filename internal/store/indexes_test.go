@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -138,10 +139,25 @@ func TestActiveVersionsFollowEveryWrite(t *testing.T) {
 }
 
 // A deploy recorded for an older generation is refused, also where conditions are checked by
-// the store after a read by _id (the embedded FerretDB), and leaves no index entry behind.
+// the store after a read by _id (SoleWriter, the embedded FerretDB of local mode), and leaves
+// no index entry behind.
 func TestStaleRecordLeavesNoEntry(t *testing.T) {
+	for _, sole := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SoleWriter=%v", sole), func(t *testing.T) { staleRecordLeavesNoEntry(t, sole) })
+	}
+}
+
+func staleRecordLeavesNoEntry(t *testing.T, sole bool) {
 	ctx := context.Background()
-	s := newStore(t)
+	box, _ := secret.NewBox(bytes.Repeat([]byte{1}, secret.KeySize))
+	s, err := store.Open(ctx, mongoURI, store.Options{Database: fmt.Sprintf("t%d_%d", os.Getpid(), dbSeq.Add(1)), Box: box, SoleWriter: sole})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = s.DropDatabase(ctx)
+		_ = s.Close(ctx)
+	})
 	p := newProject("stale")
 	if err := s.CreateProject(ctx, p); err != nil {
 		t.Fatal(err)
@@ -163,6 +179,21 @@ func TestStaleRecordLeavesNoEntry(t *testing.T) {
 		t.Fatal("UpdateVersion at a wrong revision succeeded")
 	}
 	wantNames(t, "active after a refused update", activeNames(t, s))
+
+	// And the same writes at the right generation and revision go through.
+	dep, err := s.SetDesiredStateIf(ctx, p.ID, v.ID, model.Deployed, nil, v.Generation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.RecordDeployment(ctx, v.ID, dep.Generation, 0, model.Deployment{Status: model.StatusRunning}, nil); err != nil || !ok {
+		t.Fatalf("record at the current generation = %v, %v", ok, err)
+	}
+	cur, _ := s.GetVersion(ctx, p.ID, v.ID)
+	cur.Outdated = true
+	if err := s.UpdateVersion(ctx, cur); err != nil {
+		t.Fatalf("update at the current revision: %v", err)
+	}
+	wantNames(t, "active after the accepted writes", activeNames(t, s), "1.0")
 }
 
 // The projects table's versions column comes from stored per-project counts.

@@ -50,7 +50,7 @@ func run() error {
 		return err
 	}
 	defer m.Stop()
-	st, err := store.Open(ctx, m.URI(), store.Options{Database: "oneko", Box: box})
+	st, err := store.Open(ctx, m.URI(), store.Options{Database: "oneko", Box: box, SoleWriter: true})
 	if err != nil {
 		return err
 	}
