@@ -487,7 +487,7 @@ interface Num {
   float: boolean;
 }
 
-function text(v: Value | Num): string {
+function text(v: RValue): string {
   if (v === null) return '';
   if (Array.isArray(v)) return '[' + v.map(text).join(', ') + ']';
   if (typeof v === 'object') return v.float && Number.isInteger(v.n) ? v.n.toFixed(1) : String(v.n);
