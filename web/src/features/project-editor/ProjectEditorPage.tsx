@@ -19,7 +19,7 @@ import { QueryState } from '../../shared/ui/QueryState';
 import { download, exportProject, useDockerRegistries, useEditedProject, useHelmRegistries, useNamespaces, useSaveProject, type Tagged } from './api';
 import { DeleteProjectDialog } from './DeleteProjectDialog';
 import { emptyDraft, fromProject, problemsFromServer, toBody, validate, type AutoDeployMode, type Draft, type LifetimeType, type Problems } from './draft';
-import { useProblemText } from './problems';
+import { mono, useProblemText } from './problems';
 import { TemplatesSection } from './TemplatesSection';
 import { UrlTemplates } from './UrlTemplates';
 import { VariablesEditor } from './VariablesEditor';
@@ -219,7 +219,7 @@ function Editor({ projectId, initial, onReload }: { projectId?: string; initial?
               onChange={(e) => set({ imageName: e.currentTarget.value })}
               error={text(problems.imageName)}
               required
-              ff="monospace"
+              styles={mono}
             />
             <Select
               label={t('editor.namespace')}
@@ -266,7 +266,7 @@ function Editor({ projectId, initial, onReload }: { projectId?: string; initial?
                   onChange={(e) => set({ autoDeployValue: e.currentTarget.value })}
                   error={text(problems.autoDeploy)}
                   required
-                  ff="monospace"
+                  styles={mono}
                 />
               )}
               <Select

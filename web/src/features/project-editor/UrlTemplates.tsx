@@ -5,7 +5,7 @@ import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useEditorT } from './messages';
 import type { Problems } from './draft';
-import { useProblemText } from './problems';
+import { mono, useProblemText } from './problems';
 import { renderTemplate, sampleBuiltins, TemplateError, type SampleVersion } from './template/language';
 
 export interface UrlTemplatesProps {
@@ -44,7 +44,7 @@ export function UrlTemplates({ urls, onChange, problems, sample }: UrlTemplatesP
             value={u}
             onChange={(e) => onChange(urls.map((x, k) => (k === i ? e.currentTarget.value : x)))}
             error={text(problems[`urlTemplates[${i}]`])}
-            ff="monospace"
+            styles={mono}
           />
           <Tooltip label={t('editor.urls.remove', { n: i + 1 })}>
             <ActionIcon mt={26} variant="subtle" color="red" aria-label={t('editor.urls.remove', { n: i + 1 })} onClick={() => onChange(urls.filter((_, k) => k !== i))}>

@@ -4,7 +4,7 @@ import { ActionIcon, Button, Checkbox, Fieldset, Group, Select, SimpleGrid, Stac
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useEditorT } from './messages';
 import { emptyVariable, type DraftVariable, type Problems } from './draft';
-import { useProblemText } from './problems';
+import { mono, useProblemText } from './problems';
 
 export interface VariablesEditorProps {
   variables: DraftVariable[];
@@ -37,7 +37,7 @@ export function VariablesEditor({ variables, onChange, problems }: VariablesEdit
                 onChange={(e) => set(i, { name: e.currentTarget.value })}
                 error={text(problems[`${f}.name`])}
                 required
-                ff="monospace"
+                styles={mono}
               />
               <TextInput label={t('editor.variables.label')} description={t('editor.variables.labelHint')} value={v.label} onChange={(e) => set(i, { label: e.currentTarget.value })} />
               {v.useValues ? (
