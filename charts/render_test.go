@@ -253,20 +253,23 @@ func TestRenderDefaults(t *testing.T) {
 func TestRenderEverySetting(t *testing.T) {
 	r := mustRender(t, "tools", with(t, `
 config: {publicURL: "https://oneko.example.org/", mongoDatabase: onekodb, secureCookies: true, sessionTTL: 8h,
-  endOfDay: "20:00", lastWorkingDay: Thursday, timezone: Europe/Berlin, logLevel: debug, kubeconfigSecret: target, renderMaxBytes: 2MiB,
+  endOfDay: "20:00", endOfDayNextDay: true, lastWorkingDay: Thursday, timezone: Europe/Berlin, logLevel: debug, kubeconfigSecret: target, renderMaxBytes: 2MiB,
   loginMaxFailures: 7, loginAddressMaxFailures: 70, loginWindow: 10m, loginConcurrency: 2, trustedProxies: [10.0.0.0/8, 192.168.1.1],
   tokenMaxLifetime: 30d, installationID: prod-eu, allowClusterScoped: [ClusterRole], allowNamespaces: [monitoring, ingress], orphanSweepMaxShare: 0.25,
   eventsMaxPerUser: 3, eventsMaxStreams: 30, logFollowsPerUser: 2, logFollowsTotal: 20, externalLogURL: "https://logs.example.org/{pod}",
   webhookOnlyPollInterval: 30m, chartOrigins: ["https://charts.example.org"]}
 worker: {concurrency: 9, shutdownTimeoutSeconds: 120}
-secrets: {adminPassword: s3cret-Pass}
+secrets: {adminPassword: s3cret-Pass, migratePassword: 0neko-Pass}
 `))
 	api := get(t, r, "Deployment", "oneko-api", &appsv1.Deployment{})
-	checkConfig(t, api, get(t, r, "Secret", "oneko", &corev1.Secret{}).StringData)
+	cfg := checkConfig(t, api, get(t, r, "Secret", "oneko", &corev1.Secret{}).StringData)
+	if cfg != nil && (!cfg.Lifetime.NextDay || cfg.MigratePassword != "0neko-Pass") {
+		t.Errorf("oneko reads end of day on the next day %v and migrate password %q, want true and the Secret's", cfg.Lifetime.NextDay, cfg.MigratePassword)
+	}
 	env := envOf(api.Spec.Template.Spec.Containers[0])
 	want := map[string]string{
 		"ONEKO_PUBLIC_URL": "https://oneko.example.org", "ONEKO_MONGO_DATABASE": "onekodb", "ONEKO_SECURE_COOKIES": "true",
-		"ONEKO_SESSION_TTL": "8h", "ONEKO_END_OF_DAY": "20:00", "ONEKO_LAST_WORKING_DAY": "Thursday", "ONEKO_TIMEZONE": "Europe/Berlin",
+		"ONEKO_SESSION_TTL": "8h", "ONEKO_END_OF_DAY": "20:00", "ONEKO_END_OF_DAY_NEXT_DAY": "true", "ONEKO_LAST_WORKING_DAY": "Thursday", "ONEKO_TIMEZONE": "Europe/Berlin",
 		"ONEKO_LOG_LEVEL": "debug", "ONEKO_RENDER_MAX_BYTES": "2MiB", "ONEKO_WORKER_CONCURRENCY": "9", "ONEKO_WORKER_SHUTDOWN_TIMEOUT": "120s",
 		"ONEKO_LOGIN_MAX_FAILURES": "7", "ONEKO_LOGIN_ADDRESS_MAX_FAILURES": "70", "ONEKO_LOGIN_WINDOW": "10m", "ONEKO_LOGIN_CONCURRENCY": "2",
 		"ONEKO_TRUSTED_PROXIES": "10.0.0.0/8,192.168.1.1", "ONEKO_TOKEN_MAX_LIFETIME": "30d", "ONEKO_INSTALLATION_ID": "prod-eu",
@@ -280,8 +283,10 @@ secrets: {adminPassword: s3cret-Pass}
 			t.Errorf("%s = %q, want %q", k, env[k].Value, v)
 		}
 	}
-	if e := env["ONEKO_ADMIN_PASSWORD"]; e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil {
-		t.Errorf("ONEKO_ADMIN_PASSWORD = %+v, want a Secret reference", e)
+	for _, k := range []string{"ONEKO_ADMIN_PASSWORD", "ONEKO_MIGRATE_PASSWORD"} {
+		if e := env[k]; e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || e.Value != "" {
+			t.Errorf("%s = %+v, want a Secret reference", k, e)
+		}
 	}
 	// The settings of README's configuration table: every one is set by the chart except
 	// those of local mode. A setting added later without a value is still reachable through
@@ -306,8 +311,13 @@ secrets: {adminPassword: s3cret-Pass}
 	if *api.Spec.Template.Spec.AutomountServiceAccountToken {
 		t.Errorf("with a kubeconfig Secret the ServiceAccount token is not mounted")
 	}
-	if sec := get(t, r, "Secret", "oneko", &corev1.Secret{}); sec.StringData["ONEKO_ADMIN_PASSWORD"] != "s3cret-Pass" {
-		t.Errorf("admin password not in the Secret")
+	if sec := get(t, r, "Secret", "oneko", &corev1.Secret{}); sec.StringData["ONEKO_ADMIN_PASSWORD"] != "s3cret-Pass" || sec.StringData["ONEKO_MIGRATE_PASSWORD"] != "0neko-Pass" {
+		t.Errorf("admin or migrate password not in the Secret: %v", sec.StringData)
+	}
+	for _, o := range r.objects {
+		if o.GetKind() != "Secret" && strings.Contains(string(mustJSON(t, o)), "0neko-Pass") {
+			t.Errorf("the migrate password is in %s %s, not only in the Secret", o.GetKind(), o.GetName())
+		}
 	}
 	if !strings.Contains(r.notes, "jsonpath='{.data.ONEKO_ADMIN_PASSWORD}'") {
 		t.Errorf("NOTES.txt does not show how to read the admin password:\n%s", r.notes)
@@ -424,6 +434,7 @@ func TestSchemaRefusesBadValues(t *testing.T) {
 		{`config: {logLevel: loud}`, "/config/logLevel"},
 		{`config: {renderMaxBytes: 1GB}`, "/config/renderMaxBytes"},
 		{`config: {endOfDay: "25:00"}`, "/config/endOfDay"},
+		{`config: {endOfDayNextDay: "yes"}`, "/config/endOfDayNextDay"},
 		{`ingress: {enabled: true, host: "Not A Host"}`, "/ingress/host"},
 		{`replicaCount: 3`, "replicaCount"},
 		{`api: {replica: 3}`, "replica"},
@@ -468,7 +479,7 @@ func mustJSON(t testing.TB, o *unstructured.Unstructured) []byte {
 // checkConfig reads the environment of a Deployment's container (Secret references resolved
 // from secret) with oneko's own configuration reader: the chart's values must be ones the
 // binary accepts.
-func checkConfig(t testing.TB, d *appsv1.Deployment, secret map[string]string) {
+func checkConfig(t testing.TB, d *appsv1.Deployment, secret map[string]string) *config.Config {
 	t.Helper()
 	env := map[string]string{}
 	for _, e := range d.Spec.Template.Spec.Containers[0].Env {
@@ -477,9 +488,11 @@ func checkConfig(t testing.TB, d *appsv1.Deployment, secret map[string]string) {
 			env[e.Name] = secret[e.ValueFrom.SecretKeyRef.Key]
 		}
 	}
-	if _, err := config.FromEnv(func(k string) string { return env[k] }); err != nil {
+	cfg, err := config.FromEnv(func(k string) string { return env[k] })
+	if err != nil {
 		t.Errorf("%s: oneko refuses the chart's configuration: %v", d.Name, err)
 	}
+	return cfg
 }
 
 // checkPodSecurity checks the restricted Pod Security Standard settings of a Deployment.

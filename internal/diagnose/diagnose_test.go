@@ -2,6 +2,7 @@ package diagnose_test
 
 import (
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -104,7 +105,17 @@ func TestPodsEventsHistory(t *testing.T) {
 		t.Fatalf("v2 pods %s %v", podNames(other), err)
 	}
 
-	// Logs: an unknown pod or container is refused before the cluster is asked.
+	// Logs: the container's real (simulated by kwok) lines through kube-apiserver.
+	rc, err := r.Logs(ctx, "v1", pods[0].Name, diagnose.LogOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil || !strings.Contains(string(text), "demo: listening on :8080") {
+		t.Fatalf("log %q %v", text, err)
+	}
+	// An unknown pod or container is refused before the cluster is asked.
 	if _, err := r.Logs(ctx, "v1", other[0].Name, diagnose.LogOptions{}); !errors.Is(err, diagnose.ErrNoPod) {
 		t.Fatalf("another version's pod: %v", err)
 	}

@@ -67,6 +67,10 @@ func (c *Cluster) apiserverArgs() []string {
 		"--allow-privileged=true",
 		"--enable-priority-and-fairness=false",
 		"--profiling=false",
+		// Logs are proxied to the Node's kubelet endpoint: kwok's server on 127.0.0.1 (the
+		// Nodes' Hostname does not resolve). Its certificate is not verified, as no
+		// --kubelet-certificate-authority is given.
+		"--kubelet-preferred-address-types=InternalIP",
 	}
 }
 
@@ -107,12 +111,20 @@ func (c *Cluster) schedulerArgs() []string {
 	}
 }
 
-func (c *Cluster) kwokArgs(stagesPath string) []string {
+// kwokArgs makes kwok play the Nodes and serve their kubelet endpoint (container logs)
+// on 127.0.0.1, the address every Node reports, over TLS with the API server's certificate.
+func (c *Cluster) kwokArgs(stagesPath, logsPath string) []string {
+	port := strconv.Itoa(c.ports.kwok)
 	return []string{
 		"--kubeconfig=" + c.kubePath,
 		"--config=" + stagesPath,
+		"--config=" + logsPath,
 		"--manage-nodes-with-annotation-selector=" + kwokNodeAnnotation + "=fake",
 		"--cidr=" + podCIDR,
-		"--node-ip=10.255.0.1",
+		"--node-ip=127.0.0.1",
+		"--node-port=" + port,
+		"--server-address=127.0.0.1:" + port,
+		"--tls-cert-file=" + c.creds.certFile,
+		"--tls-private-key-file=" + c.creds.keyFile,
 	}
 }

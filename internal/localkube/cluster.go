@@ -23,6 +23,8 @@ type Cluster struct {
 	config     *rest.Config
 	kubeconfig []byte
 	kubePath   string
+	logs       *containerLogs // the log kwok serves for every container
+	logsConfig string         // kwok's ClusterLogs configuration
 
 	mu    sync.Mutex
 	procs []*process // in start order
@@ -113,6 +115,10 @@ func (c *Cluster) writeFiles() error {
 	if err := os.WriteFile(c.stagesPath(), kwokStages(), 0o600); err != nil {
 		return fmt.Errorf("localkube: write kwok stages: %w", err)
 	}
+	if c.logs, c.logsConfig, err = writeLogs(c.dir); err != nil {
+		return err
+	}
+	c.logs.run()
 	return nil
 }
 
@@ -161,7 +167,7 @@ func (c *Cluster) startClients(ctx context.Context, apiserver *process) (int, er
 	if err != nil {
 		return 0, err
 	}
-	kwok, err := c.run(binKwok, c.kwokArgs(c.stagesPath()))
+	kwok, err := c.run(binKwok, c.kwokArgs(c.stagesPath(), c.logsConfig))
 	if err != nil {
 		return 0, err
 	}
@@ -204,6 +210,7 @@ func (c *Cluster) Kubeconfig() []byte { return append([]byte(nil), c.kubeconfig.
 // It is safe to call more than once; later calls return the first call's result.
 func (c *Cluster) Stop() error {
 	c.stopOnce.Do(func() {
+		c.logs.stopLogging()
 		c.mu.Lock()
 		procs := append([]*process(nil), c.procs...)
 		c.mu.Unlock()

@@ -17,7 +17,8 @@
 //   - kube-scheduler;
 //   - kwok, which plays the fake Nodes and their Pods by the "fast" stages shipped with
 //     kwok (embedded under stages/): a Node becomes Ready at once, a scheduled Pod
-//     becomes Running and Ready at once, a deleted Pod goes away. No container runs.
+//     becomes Running and Ready at once, a deleted Pod goes away. No container runs;
+//     kwok serves simulated container logs (see below).
 //
 // Start creates Options.Nodes Nodes (3 by default) annotated kwok.x-k8s.io/node=fake,
 // with no taints and room for 500 Pods each, and returns once the API server answers
@@ -43,7 +44,18 @@
 // A failure to start names the component and shows the end of its log. After start, a
 // component that exits is reported on Options.Logger.
 //
-// There is no kubelet: logs, exec, port-forward and anything about real containers,
+// # Container logs
+//
+// kwok also serves the Nodes' kubelet endpoint on a free port of 127.0.0.1 (the address
+// every Node reports; the API server prefers it to the Nodes' host names), so
+// GET …/pods/{pod}/log works through kube-apiserver as on a real cluster: plain, with
+// tailLines, sinceTime, timestamps, previous, and followed. Every container shares one
+// simulated log (kwok's ClusterLogs, files in the container runtime's format in the
+// cluster's folder): two start-up lines, then a line every second; the previous instance
+// logged a crash. AppendLog adds a line of the caller's, which tests use to see a line
+// arrive on a followed stream.
+//
+// There is no kubelet otherwise: exec, port-forward and anything about real containers,
 // volumes or networking do not work. Service ClusterIPs are allocated, but nothing
 // routes to them.
 //

@@ -14,6 +14,7 @@ type ports struct {
 	apiserver  int
 	cm         int // kube-controller-manager's secure port
 	scheduler  int
+	kwok       int // kwok's kubelet server (container logs)
 }
 
 // etcdURL returns the URL of etcd's client endpoint.
@@ -21,7 +22,7 @@ func (p ports) etcdURL() string { return "http://127.0.0.1:" + strconv.Itoa(p.et
 
 // all returns every port.
 func (p ports) all() []int {
-	return []int{p.etcdClient, p.etcdPeer, p.apiserver, p.cm, p.scheduler}
+	return []int{p.etcdClient, p.etcdPeer, p.apiserver, p.cm, p.scheduler, p.kwok}
 }
 
 // pickPorts asks the kernel for distinct free ports on 127.0.0.1. They are released
@@ -35,7 +36,7 @@ func pickPorts() (ports, error) {
 		}
 	}()
 	var nums []int
-	for range 5 {
+	for range 6 {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return ports{}, fmt.Errorf("localkube: pick a free port: %w", err)
@@ -47,5 +48,5 @@ func pickPorts() (ports, error) {
 		}
 		nums = append(nums, addr.Port)
 	}
-	return ports{etcdClient: nums[0], etcdPeer: nums[1], apiserver: nums[2], cm: nums[3], scheduler: nums[4]}, nil
+	return ports{etcdClient: nums[0], etcdPeer: nums[1], apiserver: nums[2], cm: nums[3], scheduler: nums[4], kwok: nums[5]}, nil
 }

@@ -32,6 +32,7 @@ func (s *Store) RecordDeployment(ctx context.Context, versionID string, generati
 		{Key: "deployment.deployedAt", Value: utcPtr(d.DeployedAt)},
 		{Key: "deployment.readyPods", Value: d.ReadyPods},
 		{Key: "deployment.desiredPods", Value: d.DesiredPods},
+		{Key: "deployment.restarts", Value: d.Restarts},
 		{Key: "deployment.releases", Value: d.Releases},
 		{Key: "urls", Value: urls},
 		{Key: "outdated", Value: false},
@@ -40,7 +41,7 @@ func (s *Store) RecordDeployment(ctx context.Context, versionID string, generati
 }
 
 // RecordObservedStatus writes what a status refresh saw of a deployed version — status,
-// message, releases and pod counts — while its generation is still generation. The deploy
+// message, releases, pod counts and restarts — while its generation is still generation. The deploy
 // time, expiry, URLs and the outdated flag are left alone. It reports whether it wrote. fence
 // is checked as by RecordDeployment.
 func (s *Store) RecordObservedStatus(ctx context.Context, versionID string, generation, fence int64, d model.Deployment) (bool, error) {
@@ -52,6 +53,7 @@ func (s *Store) RecordObservedStatus(ctx context.Context, versionID string, gene
 		{Key: "deployment.message", Value: d.Message},
 		{Key: "deployment.readyPods", Value: d.ReadyPods},
 		{Key: "deployment.desiredPods", Value: d.DesiredPods},
+		{Key: "deployment.restarts", Value: d.Restarts},
 		{Key: "deployment.releases", Value: d.Releases},
 	}
 	return s.setIfGeneration(ctx, versionID, generation, fence, set, "record observed status")

@@ -123,6 +123,18 @@ func (k *Kube) Namespace(t testing.TB, prefix string) string {
 	return name
 }
 
+// AppendLog adds a line to the log of every container of the local cluster (see
+// localkube.Cluster.AppendLog). It skips t on an existing cluster, whose logs tests cannot write.
+func (k *Kube) AppendLog(t testing.TB, text string) {
+	t.Helper()
+	if k.cluster == nil {
+		t.Skip("the containers of an existing cluster (KUBECONFIG) log what they log: this test needs the local cluster")
+	}
+	if err := k.cluster.AppendLog(text); err != nil {
+		t.Fatalf("append to the container log: %v", err)
+	}
+}
+
 // Stop stops the local cluster, if StartKube started one. It does nothing for the
 // cluster of KUBECONFIG.
 func (k *Kube) Stop() error {

@@ -196,6 +196,8 @@ spec:
           value: {{ $root.Values.config.sessionTTL | quote }}
         - name: ONEKO_END_OF_DAY
           value: {{ $root.Values.config.endOfDay | quote }}
+        - name: ONEKO_END_OF_DAY_NEXT_DAY
+          value: {{ $root.Values.config.endOfDayNextDay | quote }}
         - name: ONEKO_LAST_WORKING_DAY
           value: {{ $root.Values.config.lastWorkingDay | quote }}
         - name: ONEKO_TIMEZONE
@@ -283,6 +285,12 @@ spec:
             secretKeyRef:
               name: {{ include "oneko.secretName" $root }}
               key: {{ $root.Values.secrets.keys.adminPassword }}
+              optional: true
+        - name: ONEKO_MIGRATE_PASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: {{ include "oneko.secretName" $root }}
+              key: {{ $root.Values.secrets.keys.migratePassword }}
               optional: true
         {{- end }}
         {{- with $c.extraEnv }}

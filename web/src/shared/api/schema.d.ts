@@ -968,6 +968,7 @@ export interface components {
             message?: string;
             readyPods: number;
             releases: components["schemas"]["Release"][];
+            restarts?: number;
             /** @enum {string} */
             status: "NotDeployed" | "Pending" | "Running" | "Failed" | "Unknown";
         };
@@ -985,6 +986,11 @@ export interface components {
             insecure?: boolean;
             name?: string;
             pollInterval?: string;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** Format: date-time */
             readonly updatedAt: string;
             url?: string;
@@ -1005,6 +1011,11 @@ export interface components {
             password?: string | null;
             /** @description A Go duration like 5m0s; 0s polls never (webhooks only). Absent: 5m0s on create, unchanged on PUT. */
             pollInterval?: string | null;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** Format: date-time */
             readonly updatedAt: string;
             url?: string;
@@ -1063,6 +1074,11 @@ export interface components {
             readonly hasPassword: boolean;
             readonly id: string;
             name?: string;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** Format: date-time */
             readonly updatedAt: string;
             url?: string;
@@ -1075,6 +1091,11 @@ export interface components {
             readonly id: string;
             name?: string;
             password?: string | null;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** Format: date-time */
             readonly updatedAt: string;
             url?: string;
@@ -1176,6 +1197,11 @@ export interface components {
             namespace?: string;
             /** @enum {string} */
             newVersionsDeploymentBehaviour?: "automatically" | "manually";
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** @enum {string} */
             readonly status: "Ok" | "Pending" | "Error" | "NotDeployed";
             templateVariables?: components["schemas"]["TemplateVariable"][];
@@ -1315,6 +1341,11 @@ export interface components {
             firstName?: string;
             readonly id: string;
             lastName?: string;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** @enum {string} */
             role?: "VIEWER" | "DOER" | "ADMIN";
             /** Format: date-time */
@@ -1328,6 +1359,8 @@ export interface components {
             firstName: string;
             id: string;
             lastName: string;
+            /** Format: int64 */
+            revision: number;
             /** @enum {string} */
             role: "VIEWER" | "DOER" | "ADMIN";
             /** Format: int64 */
@@ -1348,6 +1381,11 @@ export interface components {
             readonly id: string;
             lastName?: string;
             password?: string | null;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** @enum {string} */
             role?: "VIEWER" | "DOER" | "ADMIN";
             /** Format: date-time */
@@ -1573,6 +1611,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1601,6 +1641,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1616,7 +1658,10 @@ export interface operations {
     put_api_v1_docker_registries_id: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the document you changed (or * for any); required unless the body's revision names it */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1631,6 +1676,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1641,8 +1688,10 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1790,6 +1839,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1818,6 +1869,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1833,7 +1886,10 @@ export interface operations {
     put_api_v1_helm_registries_id: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the document you changed (or * for any); required unless the body's revision names it */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1848,6 +1904,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1858,8 +1916,10 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2066,6 +2126,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2101,6 +2163,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2129,6 +2193,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2144,7 +2210,10 @@ export interface operations {
     put_api_v1_projects_id: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the document you changed (or * for any); required unless the body's revision names it */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2159,6 +2228,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2169,8 +2240,10 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2282,6 +2355,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2313,6 +2388,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2882,6 +2959,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2910,6 +2989,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2925,7 +3006,10 @@ export interface operations {
     put_api_v1_users_id: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the document you changed (or * for any); required unless the body's revision names it */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2940,6 +3024,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2950,8 +3036,10 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
