@@ -16,7 +16,8 @@ import { isApiError } from '../../shared/api/problem';
 import { useEditorT } from './messages';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
 import { QueryState } from '../../shared/ui/QueryState';
-import { download, exportProject, useDockerRegistries, useEditedProject, useHelmRegistries, useNamespaces, useSaveProject, type Tagged } from './api';
+import { download, exportProject, useDockerRegistries, useEditedProject, useHelmRegistries, useNamespaces, useSaveProject } from './api';
+import { isConflict, type Tagged } from '../../shared/api/etag';
 import { DeleteProjectDialog } from './DeleteProjectDialog';
 import { emptyDraft, fromProject, problemsFromServer, toBody, validate, type AutoDeployMode, type Draft, type LifetimeType, type Problems } from './draft';
 import { mono, useProblemText } from './problems';
@@ -111,7 +112,7 @@ function Editor({ projectId, initial, onReload }: { projectId?: string; initial?
           notifySuccess(t('editor.saved', { name: data.name ?? '' }));
         },
         onError: (e) => {
-          if (isApiError(e) && e.status === 412) {
+          if (isConflict(e)) {
             setConflict(true);
             notifyFailure(t('editor.conflict.title'), new Error(t('editor.conflict.text')));
             return;

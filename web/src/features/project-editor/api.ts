@@ -5,28 +5,18 @@ import { api, unwrap } from '../../shared/api/client';
 import { qk } from '../../shared/api/queryKeys';
 import type { Project } from '../../shared/api/models';
 import type { components } from '../../shared/api/schema';
+import { ifMatch, unwrapTagged } from '../../shared/api/etag';
 import type { ProjectBody } from './draft';
 
 type S = components['schemas'];
 
-/** A document with the ETag the server answered for it ("<revision>"), or null. */
-export interface Tagged<T> {
-  data: T;
-  etag: string | null;
-}
-
-async function tagged<T>(p: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<Tagged<T>> {
-  const r = await p;
-  const data = await unwrap<T>(Promise.resolve(r));
-  return { data, etag: r.response.headers.get('ETag') };
-}
-
 /** The editor's copy of a project: read once when the editor opens (and on reload), never
- * refreshed behind the user's back, so that If-Match carries the revision they edit. */
+ * refreshed behind the user's back, so that If-Match carries the revision they edit. Its key
+ * is outside qk.projects on purpose: invalidating the projects must not reset the form. */
 export function useEditedProject(id: string | undefined) {
   return useQuery({
     queryKey: ['project-editor', id],
-    queryFn: () => tagged<Project>(api.GET('/api/v1/projects/{id}', { params: { path: { id: id as string } } })),
+    queryFn: () => unwrapTagged<Project>(api.GET('/api/v1/projects/{id}', { params: { path: { id: id as string } } })),
     enabled: !!id,
     staleTime: Infinity,
     gcTime: 0,
@@ -37,14 +27,14 @@ export function useEditedProject(id: string | undefined) {
 
 export function useDockerRegistries() {
   return useQuery({
-    queryKey: ['docker-registries'],
+    queryKey: [...qk.dockerRegistries, 'list'],
     queryFn: () => unwrap<S['DockerRegistryList']>(api.GET('/api/v1/docker-registries', { params: { query: { limit: 500 } } })),
   });
 }
 
 export function useHelmRegistries() {
   return useQuery({
-    queryKey: ['helm-registries'],
+    queryKey: [...qk.helmRegistries, 'list'],
     queryFn: () => unwrap<S['HelmRegistryList']>(api.GET('/api/v1/helm-registries', { params: { query: { limit: 500 } } })),
   });
 }
@@ -52,7 +42,7 @@ export function useHelmRegistries() {
 /** useCharts lists the charts of a Helm registry and their versions. */
 export function useCharts(helmRegistryId: string) {
   return useQuery({
-    queryKey: ['helm-registries', helmRegistryId, 'charts'],
+    queryKey: [...qk.helmRegistries, 'charts', helmRegistryId],
     queryFn: () =>
       unwrap<S['ChartList']>(api.GET('/api/v1/helm-registries/{id}/charts', { params: { path: { id: helmRegistryId } } })),
     enabled: !!helmRegistryId,
@@ -62,7 +52,7 @@ export function useCharts(helmRegistryId: string) {
 
 export function useNamespaces() {
   return useQuery({
-    queryKey: ['namespaces'],
+    queryKey: [...qk.namespaces, 'list'],
     queryFn: () => unwrap<S['NamespaceList']>(api.GET('/api/v1/namespaces', { params: { query: { limit: 500 } } })),
   });
 }
@@ -73,14 +63,14 @@ export function useSaveProject() {
   return useMutation({
     mutationFn: ({ id, etag, body }: { id?: string; etag?: string | null; body: ProjectBody }) =>
       id
-        ? tagged<Project>(
+        ? unwrapTagged<Project>(
             api.PUT('/api/v1/projects/{id}', {
               params: { path: { id } },
               body: body as Project,
-              headers: etag ? { 'If-Match': etag } : {},
+              headers: ifMatch(etag),
             }),
           )
-        : tagged<Project>(api.POST('/api/v1/projects', { body: body as Project })),
+        : unwrapTagged<Project>(api.POST('/api/v1/projects', { body: body as Project })),
     onSuccess: ({ data }) => {
       qc.setQueryData(qk.projects.one(data.id), data);
       void qc.invalidateQueries({ queryKey: qk.projects.all });
