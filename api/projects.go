@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -183,8 +182,8 @@ func (s *Server) putProject(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if configurationChanged(old, &p) {
-		n, err := s.Store.MarkOutdated(ctx, p.ID)
+	if reasons := model.ProjectChanges(old, &p); len(reasons) > 0 {
+		n, err := s.Store.MarkOutdated(ctx, p.ID, reasons)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -199,14 +198,6 @@ func (s *Server) putProject(c *gin.Context) {
 	}
 	setETag(c, p.Revision)
 	c.JSON(http.StatusOK, &p)
-}
-
-// configurationChanged reports whether deployed versions would render differently.
-func configurationChanged(a, b *model.Project) bool {
-	return a.ImageName != b.ImageName || a.DockerRegistryID != b.DockerRegistryID || a.Namespace != b.Namespace ||
-		!reflect.DeepEqual(a.URLTemplates, b.URLTemplates) ||
-		!reflect.DeepEqual(a.DefaultConfigurationTemplates, b.DefaultConfigurationTemplates) ||
-		!reflect.DeepEqual(a.TemplateVariables, b.TemplateVariables)
 }
 
 // deleteProject deletes a project at once when nothing of it is deployed. Otherwise it marks
