@@ -44,8 +44,9 @@ openapi: $(WEB_INSTALLED) ## Regenerate web/openapi.json from the route table an
 	$(GO) generate ./api
 	cd $(WEB) && $(NPM) run -s gen:api
 
-lint: ## go vet and staticcheck.
+lint: ## go vet, the import rules (internal/importrules) and staticcheck.
 	$(GO) vet ./...
+	$(GO) test -count=1 ./internal/importrules
 	@[ -x $(STATICCHECK) ] || $(GO) install honnef.co/go/tools/cmd/staticcheck@latest
 	$(STATICCHECK) ./...
 

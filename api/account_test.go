@@ -35,20 +35,20 @@ func TestTokenCannotTakeOverAccount(t *testing.T) {
 			"e-mail":   {"username": "admin", "email": "attacker@example.com"},
 			"role":     {"username": "admin", "email": adm.Email, "role": "VIEWER"},
 		} {
-			res := e.do("PUT", "/api/v1/users/"+adm.ID, body, c).must(t, 403)
+			res := e.do("PUT", "/api/v1/users/"+adm.ID, body, c, e.fresh("/api/v1/users/"+adm.ID)).must(t, 403)
 			if !bytes.Contains(res.body, []byte("API token cannot change")) {
 				t.Fatalf("%s change by token: %s", name, res.body)
 			}
 		}
 		// Nor another user's password, nor a new token.
-		e.do("PUT", "/api/v1/users/"+e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "email": "doer@example.com", "password": "taken-over-password"}, c).must(t, 403)
+		e.do("PUT", "/api/v1/users/"+e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "email": "doer@example.com", "password": "taken-over-password"}, c, e.fresh("/api/v1/users/"+e.users[model.RoleDoer].ID)).must(t, 403)
 		e.do("POST", "/api/v1/tokens", map[string]any{"name": "more"}, c).must(t, 403)
 	}
 	// The account is unchanged: the old password still signs in, the new one does not.
 	e.do("GET", "/api/v1/users", nil, adminBasic).must(t, 200)
 	e.do("GET", "/api/v1/users", nil, basic("admin", "taken-over-password")).must(t, 401)
 	// Names are not credentials: the ADMIN token may change them.
-	e.do("PUT", "/api/v1/users/"+adm.ID, map[string]any{"username": "admin", "email": adm.Email, "firstName": "Ada"}, e.as(model.RoleAdmin)).must(t, 200)
+	e.do("PUT", "/api/v1/users/"+adm.ID, map[string]any{"username": "admin", "email": adm.Email, "firstName": "Ada"}, e.as(model.RoleAdmin), e.fresh("/api/v1/users/"+adm.ID)).must(t, 200)
 }
 
 // TestPasswordChange: users give their current password; the change ends their other sessions
@@ -65,14 +65,14 @@ func TestPasswordChange(t *testing.T) {
 		}
 		return b
 	}
-	e.do("PUT", "/api/v1/users/"+id, body(""), here).must(t, 422)
-	e.do("PUT", "/api/v1/users/"+id, body("not-my-password"), here).must(t, 403)
+	e.do("PUT", "/api/v1/users/"+id, body(""), here, e.fresh("/api/v1/users/"+id)).must(t, 422)
+	e.do("PUT", "/api/v1/users/"+id, body("not-my-password"), here, e.fresh("/api/v1/users/"+id)).must(t, 403)
 	var out struct {
 		Username      string `json:"username"`
 		SessionsEnded *int64 `json:"sessionsEnded"`
 		TokensRevoked *int64 `json:"tokensRevoked"`
 	}
-	e.do("PUT", "/api/v1/users/"+id, body(testPassword), here).must(t, 200).json(t, &out)
+	e.do("PUT", "/api/v1/users/"+id, body(testPassword), here, e.fresh("/api/v1/users/"+id)).must(t, 200).json(t, &out)
 	if out.Username != "viewer" || out.SessionsEnded == nil || *out.SessionsEnded != 1 || out.TokensRevoked == nil || *out.TokensRevoked != 1 {
 		t.Fatalf("answer = %+v, want 1 other session ended and 1 token revoked", out)
 	}
@@ -83,7 +83,7 @@ func TestPasswordChange(t *testing.T) {
 
 	// An ADMIN resets the DOER's password without knowing it.
 	doerSession := e.login(t, "doer", testPassword)
-	e.do("PUT", "/api/v1/users/"+e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "email": "doer@example.com", "password": "reset-by-the-admin"}, basic("admin", testPassword)).must(t, 200).json(t, &out)
+	e.do("PUT", "/api/v1/users/"+e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "email": "doer@example.com", "password": "reset-by-the-admin"}, basic("admin", testPassword), e.fresh("/api/v1/users/"+e.users[model.RoleDoer].ID)).must(t, 200).json(t, &out)
 	if *out.SessionsEnded != 1 || *out.TokensRevoked != 1 {
 		t.Fatalf("reset answer = %+v", out)
 	}

@@ -36,7 +36,11 @@ func (s *Server) listActivities(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	items, total, err := s.Store.ListActivities(c.Request.Context(), c.Query("entityId"), pg)
+	var hide []string
+	if !principal(c).Role.AtLeast(model.RoleAdmin) {
+		hide = model.AdminOnlyEntityTypes() // as in the live events (aboutAccounts)
+	}
+	items, total, err := s.Store.ListActivitiesHiding(c.Request.Context(), c.Query("entityId"), hide, pg)
 	if err != nil {
 		s.fail(c, err)
 		return

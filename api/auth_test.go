@@ -68,8 +68,8 @@ func TestSessions(t *testing.T) {
 	c := withCookie(cookieOf(t, e.do("POST", "/api/v1/session", map[string]string{"username": "viewer", "password": testPassword}, anonymous).must(t, 200)))
 	other := withCookie(cookieOf(t, e.do("POST", "/api/v1/session", map[string]string{"username": "viewer", "password": testPassword}, anonymous).must(t, 200)))
 	id := e.users[model.RoleViewer].ID
-	e.do("PUT", "/api/v1/users/"+id, map[string]any{"username": "viewer", "role": "ADMIN"}, c, sameOrigin).must(t, 403)
-	e.do("PUT", "/api/v1/users/"+id, map[string]any{"username": "viewer", "email": "viewer@example.com", "password": "another-long-password", "currentPassword": testPassword}, c, sameOrigin).must(t, 200)
+	e.do("PUT", "/api/v1/users/"+id, map[string]any{"username": "viewer", "role": "ADMIN"}, c, sameOrigin, e.fresh("/api/v1/users/"+id)).must(t, 403)
+	e.do("PUT", "/api/v1/users/"+id, map[string]any{"username": "viewer", "email": "viewer@example.com", "password": "another-long-password", "currentPassword": testPassword}, c, sameOrigin, e.fresh("/api/v1/users/"+id)).must(t, 200)
 	e.do("GET", "/api/v1/session", nil, other).must(t, 401)
 	e.do("GET", "/api/v1/users/"+e.users[model.RoleDoer].ID, nil, basic("viewer", "another-long-password")).must(t, 403)
 	e.do("GET", "/api/v1/users/"+id, nil, basic("viewer", "another-long-password")).must(t, 200)
@@ -109,7 +109,7 @@ func TestTokens(t *testing.T) {
 	}
 	e.do("GET", "/api/v1/projects", nil, bearer(sec)).must(t, 401)
 	// A demoted owner demotes the token.
-	e.do("PUT", "/api/v1/users/"+e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "email": "doer@example.com", "role": "VIEWER"}, basic("admin", testPassword)).must(t, 200)
+	e.do("PUT", "/api/v1/users/"+e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "email": "doer@example.com", "role": "VIEWER"}, basic("admin", testPassword), e.fresh("/api/v1/users/"+e.users[model.RoleDoer].ID)).must(t, 200)
 	e.do("POST", "/api/v1/projects", map[string]any{}, e.as(model.RoleDoer)).must(t, 403)
 	// Garbage bearer values are refused.
 	e.do("GET", "/api/v1/projects", nil, bearer("onk_notatoken")).must(t, 401)

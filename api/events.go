@@ -88,7 +88,7 @@ func endStream(w gin.ResponseWriter, reason string) {
 }
 
 // aboutAccounts reports whether an activity event concerns a user or an API token: those are
-// shown to ADMINs only.
+// shown to ADMINs only (model.AdminOnlyEntity, as in GET /activities).
 func aboutAccounts(e events.Event) bool {
 	var a struct {
 		EntityType string `json:"entityType"`
@@ -96,5 +96,5 @@ func aboutAccounts(e events.Event) bool {
 	if json.Unmarshal(e.Data, &a) != nil {
 		return true // unreadable: not shown to everyone
 	}
-	return a.EntityType == model.EntityUser || a.EntityType == model.EntityToken
+	return model.AdminOnlyEntity(a.EntityType)
 }

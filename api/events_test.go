@@ -147,7 +147,7 @@ func TestEventsEndWithCredentials(t *testing.T) {
 	s.mustEnd("signed out")
 
 	byToken := e.openStream(t, e.as(model.RoleDoer))
-	e.do("PUT", "/api/v1/users/"+e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "email": "doer@example.com", "password": "reset-by-the-admin"}, basic("admin", testPassword)).must(t, 200)
+	e.do("PUT", "/api/v1/users/"+e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "email": "doer@example.com", "password": "reset-by-the-admin"}, basic("admin", testPassword), e.fresh("/api/v1/users/"+e.users[model.RoleDoer].ID)).must(t, 200)
 	byToken.mustEnd("the password changed")
 
 	var tok struct{ ID, Secret string }

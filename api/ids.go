@@ -1,6 +1,6 @@
 package api
 
-import "go.mongodb.org/mongo-driver/v2/bson"
+import "github.com/oneko/oneko/internal/store"
 
 // newID returns a fresh id for an embedded document (a template or a variable).
-func newID() string { return bson.NewObjectID().Hex() }
+func newID() string { return store.NewID() }

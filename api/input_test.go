@@ -183,7 +183,7 @@ func TestDeployQueuesTask(t *testing.T) {
 	// Changing the project now marks the deployed version outdated.
 	body := e.projectBody("shop", f)
 	body["urlTemplates"] = []string{"https://{{DNS_VERSION_NAME}}.example.com"}
-	e.do("PUT", "/api/v1/projects/"+f.projectID, body, e.as(model.RoleDoer)).must(t, 200)
+	e.do("PUT", "/api/v1/projects/"+f.projectID, body, e.as(model.RoleDoer), e.fresh("/api/v1/projects/"+f.projectID)).must(t, 200)
 	v, _ = e.store.GetVersion(context.Background(), f.projectID, f.versionID)
 	if !v.Outdated {
 		t.Fatal("deployed version not marked outdated")

@@ -255,6 +255,17 @@ func (e *env) do(method, path string, body any, c cred, extra ...func(*http.Requ
 	return response{status: res.StatusCode, header: res.Header, body: raw}
 }
 
+// fresh is an If-Match with the current ETag of the document at path (read as ADMIN): the
+// precondition a PUT of a project, registry or user needs.
+func (e *env) fresh(path string) func(*http.Request) {
+	e.t.Helper()
+	tag := e.do("GET", path, nil, e.as(model.RoleAdmin)).must(e.t, 200).header.Get("ETag")
+	if tag == "" {
+		e.t.Fatalf("GET %s answered no ETag", path)
+	}
+	return func(r *http.Request) { r.Header.Set("If-Match", tag) }
+}
+
 // must fails the test unless the answer has the status.
 func (r response) must(t testing.TB, status int) response {
 	t.Helper()

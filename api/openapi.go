@@ -32,6 +32,11 @@ type apiDoc struct {
 	inOpt  bool     // the request body may be left out
 	query  []string // query parameters, by name in queryParams
 	res    []answer // success answers
+	// tagged: the answers carry an ETag header (the document's revision).
+	tagged bool
+	// guarded: a write that names the revision it was made from, in If-Match or the body's
+	// revision field (428 without, 412 when it is not current).
+	guarded bool
 }
 
 // answer is one success answer of a route.
@@ -71,6 +76,12 @@ func (d apiDoc) orText(status int, media string) apiDoc {
 	d.res = append(slices.Clone(d.res), answer{status: status, media: media})
 	return d
 }
+
+// etag says that the answers carry the document's ETag header.
+func (d apiDoc) etag() apiDoc { d.tagged = true; return d }
+
+// ifMatch says that the route is a guarded write: If-Match or the body's revision is required.
+func (d apiDoc) ifMatch() apiDoc { d.tagged, d.guarded = true, true; return d }
 
 // with names the query parameters.
 func (d apiDoc) with(query ...string) apiDoc { d.query = query; return d }
@@ -134,26 +145,29 @@ type fieldDoc struct {
 var (
 	ro = fieldDoc{readOnly: true}
 	wo = fieldDoc{writeOnly: true}
+	// revisionDoc describes the revision of documents that a PUT replaces.
+	revisionDoc = fieldDoc{description: "Increases with every write (the ETag header is the same number, quoted). " +
+		"On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST."}
 )
 
 // fields marks properties by Go type and JSON name: read-only ones are answered but ignored
 // in requests, write-only ones (secrets) are accepted but never answered. A name that is not
 // a property of its type fails the generation, so this table cannot go stale.
 var fields = map[reflect.Type]map[string]fieldDoc{
-	reflect.TypeFor[model.Project](): {"id": ro, "status": ro, "createdAt": ro, "updatedAt": ro, "deletingSince": ro},
+	reflect.TypeFor[model.Project](): {"id": ro, "status": ro, "createdAt": ro, "updatedAt": ro, "deletingSince": ro, "revision": revisionDoc},
 	reflect.TypeFor[model.Version](): {
 		"id": ro, "projectId": ro, "name": ro, "digest": ro, "imageUpdatedAt": ro, "desiredState": ro, "outdated": ro, "outdatedReasons": ro,
 		"urls": ro, "deployment": ro, "generation": ro, "removed": ro, "createdAt": ro,
 	},
-	reflect.TypeFor[model.DockerRegistry](): {"id": ro, "hasPassword": ro, "hasWebhookSecret": ro, "webhookUrl": ro, "createdAt": ro, "updatedAt": ro},
+	reflect.TypeFor[model.DockerRegistry](): {"revision": revisionDoc, "id": ro, "hasPassword": ro, "hasWebhookSecret": ro, "webhookUrl": ro, "createdAt": ro, "updatedAt": ro},
 	reflect.TypeFor[dockerRegistryInput](): {
 		"password":      {writeOnly: true, description: "Write-only. On PUT: absent keeps the stored password, \"\" removes it."},
 		"webhookSecret": {writeOnly: true, description: "Write-only. On PUT: absent keeps the stored secret, \"\" removes it."},
 		"pollInterval":  {description: "A Go duration like 5m0s; 0s polls never (webhooks only). Absent: 5m0s on create, unchanged on PUT."},
 	},
-	reflect.TypeFor[model.HelmRegistry](): {"id": ro, "hasPassword": ro, "createdAt": ro, "updatedAt": ro},
+	reflect.TypeFor[model.HelmRegistry](): {"revision": revisionDoc, "id": ro, "hasPassword": ro, "createdAt": ro, "updatedAt": ro},
 	reflect.TypeFor[helmRegistryInput]():  {"password": wo},
-	reflect.TypeFor[model.User]():         {"id": ro, "createdAt": ro, "updatedAt": ro},
+	reflect.TypeFor[model.User]():         {"revision": revisionDoc, "id": ro, "createdAt": ro, "updatedAt": ro},
 	reflect.TypeFor[userInput]():          {"password": wo, "currentPassword": {writeOnly: true, description: "Write-only. Required when users change their own password."}},
 	reflect.TypeFor[loginInput]():         {"password": wo},
 	reflect.TypeFor[model.Token](): {
@@ -450,7 +464,19 @@ func (b *documentBuilder) operation(r route, problemRef string) (*openapi3.Opera
 		if len(res.Content) == 0 {
 			res.Content = nil
 		}
+		if r.doc.tagged {
+			res.Headers = openapi3.Headers{"ETag": &openapi3.HeaderRef{Value: &openapi3.Header{Parameter: openapi3.Parameter{
+				Description: `The document's revision, quoted ("7"): send it as If-Match with a PUT`,
+				Schema:      openapi3.NewStringSchema().NewRef(),
+			}}}}
+		}
 		op.Responses.Set(fmt.Sprint(a.status), &openapi3.ResponseRef{Value: res})
+	}
+	if r.doc.guarded {
+		op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Value: &openapi3.Parameter{
+			Name: "If-Match", In: openapi3.ParameterInHeader, Schema: openapi3.NewStringSchema().NewRef(),
+			Description: "The ETag of the document you changed (or * for any); required unless the body's revision names it",
+		}})
 	}
 	problems := []int{}
 	if r.doc.in != nil || len(r.doc.query) > 0 {
@@ -464,6 +490,9 @@ func (b *documentBuilder) operation(r route, problemRef string) (*openapi3.Opera
 	}
 	if r.doc.in != nil {
 		problems = append(problems, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity)
+	}
+	if r.doc.guarded {
+		problems = append(problems, http.StatusPreconditionFailed, http.StatusPreconditionRequired)
 	}
 	for _, status := range problems {
 		op.Responses.Set(fmt.Sprint(status), &openapi3.ResponseRef{Ref: problemRef})

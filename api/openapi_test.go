@@ -225,7 +225,7 @@ func TestAnswersMatchOpenAPI(t *testing.T) {
 		{"POST", "/api/v1/session", map[string]string{"username": "admin", "password": testPassword}, 200},
 		{"GET", "/api/v1/projects?limit=5&offset=0&q=sh", nil, 200},
 		{"GET", proj, nil, 200},
-		{"PUT", proj, e.projectBody("shop", f), 200},
+		{"PUT", proj, withRevision(e.projectBody("shop", f), 1), 200},
 		{"GET", proj + "/versions", nil, 200},
 		{"GET", ver, nil, 200},
 		{"PATCH", ver, map[string]any{"deploymentBehaviour": "manually", "lifetimeBehaviour": map[string]any{"type": "DAYS", "value": 3}}, 200},
@@ -239,13 +239,14 @@ func TestAnswersMatchOpenAPI(t *testing.T) {
 		{"GET", proj + "/export", nil, 200},
 		{"GET", "/api/v1/docker-registries", nil, 200},
 		{"GET", "/api/v1/docker-registries/" + f.registryID, nil, 200},
-		{"PUT", "/api/v1/docker-registries/" + f.registryID, map[string]any{"name": "hub", "url": "https://registry.example.com", "username": "robot", "pollInterval": "1m", "webhookFormat": "harbor"}, 200},
+		{"PUT", "/api/v1/docker-registries/" + f.registryID, map[string]any{"name": "hub", "url": "https://registry.example.com", "username": "robot", "pollInterval": "1m", "webhookFormat": "harbor", "revision": 1}, 200},
 		{"GET", "/api/v1/helm-registries/" + f.helmID, nil, 200},
+		{"PUT", "/api/v1/helm-registries/" + f.helmID, map[string]any{"name": "charts", "url": "https://charts.example.com", "username": "u", "revision": 1}, 200},
 		{"GET", "/api/v1/helm-registries/" + f.helmID + "/charts", nil, 200},
 		{"GET", "/api/v1/namespaces", nil, 200},
 		{"GET", "/api/v1/users", nil, 200},
 		{"POST", "/api/v1/users", map[string]any{"username": "carol", "role": "DOER", "password": "another-long-password"}, 201},
-		{"PUT", "/api/v1/users/" + e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "email": "doer@example.com", "role": "DOER", "password": "reset-by-the-admin"}, 200},
+		{"PUT", "/api/v1/users/" + e.users[model.RoleDoer].ID, map[string]any{"username": "doer", "email": "doer@example.com", "role": "DOER", "password": "reset-by-the-admin", "revision": 1}, 200},
 		{"POST", "/api/v1/tokens", map[string]any{"name": "ci", "role": "VIEWER"}, 201},
 		{"GET", "/api/v1/tokens", nil, 200},
 		{"GET", "/api/v1/activities?limit=3", nil, 200},
@@ -280,4 +281,10 @@ func TestAnswersMatchOpenAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withRevision adds the revision a PUT was made from to a body.
+func withRevision(body map[string]any, rev int64) map[string]any {
+	body["revision"] = rev
+	return body
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -162,12 +160,12 @@ func (s *Server) putProject(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := checkIfMatch(c, old.Revision); err != nil {
+	var p model.Project
+	if err := decode(c, &p); err != nil {
 		s.fail(c, err)
 		return
 	}
-	var p model.Project
-	if err := decode(c, &p); err != nil {
+	if err := requireRevision(c, old.Revision, p.Revision); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -179,7 +177,7 @@ func (s *Server) putProject(c *gin.Context) {
 	}
 	assignTemplateIDs(&p)
 	if err := s.Store.UpdateProject(ctx, &p); err != nil {
-		s.fail(c, err)
+		s.fail(c, revisionConflict(err))
 		return
 	}
 	if reasons := model.ProjectChanges(old, &p); len(reasons) > 0 {
@@ -241,24 +239,4 @@ func (s *Server) deleteProject(c *gin.Context) {
 	}
 	s.record(c, model.PriorityInfo, model.EntityProject, p.ID, "Project deletion started", "project %s: stopping %d deployed version(s) first", p.Name, len(deployed))
 	c.JSON(http.StatusAccepted, tasksAccepted{TaskIDs: ids})
-}
-
-// setETag sets the ETag of a document revision.
-func setETag(c *gin.Context, rev int64) {
-	c.Header("ETag", `"`+strconv.FormatInt(rev, 10)+`"`)
-}
-
-// checkIfMatch refuses a write whose If-Match names another revision (412).
-func checkIfMatch(c *gin.Context, rev int64) error {
-	im := c.GetHeader("If-Match")
-	if im == "" || im == "*" {
-		return nil
-	}
-	for _, tag := range strings.Split(im, ",") {
-		if strings.Trim(strings.TrimSpace(tag), `"`) == strconv.FormatInt(rev, 10) {
-			return nil
-		}
-	}
-	return problem(http.StatusPreconditionFailed, "precondition-failed", "Changed by someone else",
-		"the document changed since you read it (If-Match does not match its ETag); read it again")
 }

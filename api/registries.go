@@ -60,6 +60,7 @@ func (s *Server) getDockerRegistry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	setETag(c, r.Revision)
 	c.JSON(http.StatusOK, s.presentDocker(r))
 }
 
@@ -93,6 +94,7 @@ func (s *Server) createDockerRegistry(c *gin.Context) {
 		return
 	}
 	s.record(c, model.PriorityInfo, model.EntityDockerRegistry, r.ID, "Docker registry created", "registry %s at %s", r.Name, r.URL)
+	setETag(c, r.Revision)
 	c.JSON(http.StatusCreated, s.presentDocker(&r))
 }
 
@@ -104,6 +106,10 @@ func (s *Server) putDockerRegistry(c *gin.Context) {
 	}
 	var in dockerRegistryInput
 	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := requireRevision(c, old.Revision, in.Revision); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -127,10 +133,11 @@ func (s *Server) putDockerRegistry(c *gin.Context) {
 		return
 	}
 	if err := s.Store.UpdateDockerRegistry(c.Request.Context(), &r); err != nil {
-		s.fail(c, err)
+		s.fail(c, revisionConflict(err))
 		return
 	}
 	s.record(c, model.PriorityInfo, model.EntityDockerRegistry, r.ID, "Docker registry changed", "registry %s", r.Name)
+	setETag(c, r.Revision)
 	c.JSON(http.StatusOK, s.presentDocker(&r))
 }
 
@@ -204,6 +211,7 @@ func (s *Server) getHelmRegistry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	setETag(c, r.Revision)
 	c.JSON(http.StatusOK, r)
 }
 
@@ -227,6 +235,7 @@ func (s *Server) createHelmRegistry(c *gin.Context) {
 		return
 	}
 	s.record(c, model.PriorityInfo, model.EntityHelmRegistry, r.ID, "Helm registry created", "registry %s at %s", r.Name, r.URL)
+	setETag(c, r.Revision)
 	c.JSON(http.StatusCreated, &r)
 }
 
@@ -241,6 +250,10 @@ func (s *Server) putHelmRegistry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if err := requireRevision(c, old.Revision, in.Revision); err != nil {
+		s.fail(c, err)
+		return
+	}
 	r := in.HelmRegistry
 	r.ID, r.Revision, r.CreatedAt, r.Password = old.ID, old.Revision, old.CreatedAt, old.Password
 	if in.Password != nil {
@@ -251,10 +264,11 @@ func (s *Server) putHelmRegistry(c *gin.Context) {
 		return
 	}
 	if err := s.Store.UpdateHelmRegistry(c.Request.Context(), &r); err != nil {
-		s.fail(c, err)
+		s.fail(c, revisionConflict(err))
 		return
 	}
 	s.record(c, model.PriorityInfo, model.EntityHelmRegistry, r.ID, "Helm registry changed", "registry %s", r.Name)
+	setETag(c, r.Revision)
 	c.JSON(http.StatusOK, &r)
 }
 

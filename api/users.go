@@ -61,6 +61,7 @@ func (s *Server) createUser(c *gin.Context) {
 		return
 	}
 	s.record(c, model.PriorityInfo, model.EntityUser, u.ID, "User created", "user %s with role %s", u.Username, u.Role)
+	setETag(c, u.Revision)
 	c.JSON(http.StatusCreated, &u)
 }
 
@@ -95,6 +96,7 @@ func (s *Server) getUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	setETag(c, u.Revision)
 	c.JSON(http.StatusOK, u)
 }
 
@@ -118,6 +120,10 @@ func (s *Server) putUser(c *gin.Context) {
 	}
 	var in userInput
 	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := requireRevision(c, old.Revision, in.Revision); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -167,9 +173,10 @@ func (s *Server) putUser(c *gin.Context) {
 		}
 	}
 	if err := s.Store.UpdateUser(ctx, &u); err != nil {
-		s.fail(c, err)
+		s.fail(c, revisionConflict(err))
 		return
 	}
+	setETag(c, u.Revision)
 	out := userChanged{User: &u}
 	if in.Password != nil {
 		keep := ""

@@ -10,6 +10,7 @@ import (
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/tasks"
 )
 
 func (s *Server) listVersions(c *gin.Context) {
@@ -250,7 +251,7 @@ func (s *Server) setDesired(c *gin.Context, p *model.Project, versionID string, 
 	if pr := principal(c); pr != nil {
 		req.Actor = pr.Actor()
 	}
-	r := deploy.Requester{Store: s.Store, Queue: s.Queue, Lifetime: s.Lifetime, Now: s.Now}
+	r := deploy.Requester{Store: s.Store, Queue: tasks.Queue{Enqueuer: s.Queue}, Lifetime: s.Lifetime, Now: s.Now}
 	return r.RequestState(ctx, req)
 }
 

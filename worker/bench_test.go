@@ -5,26 +5,22 @@ package worker
 // the helm CLI of "make helm-bin" for the baseline; "go test" without -bench runs none of
 // them, and nothing here builds anything. Run them with
 //
-//	go test ./worker -run '^$' -bench 'BenchmarkDeploy100|BenchmarkWebhookToHelm' -benchtime 1x -timeout 60m
+//	go test ./worker -run '^$' -bench BenchmarkDeploy100 -benchtime 1x -timeout 60m
 //
 // Timing is reported, never asserted.
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,21 +29,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hibiken/asynq"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/oneko/oneko/api"
-	"github.com/oneko/oneko/internal/auth"
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/localkube"
 	"github.com/oneko/oneko/internal/model"
-	"github.com/oneko/oneko/internal/render"
-	"github.com/oneko/oneko/internal/store"
-	"github.com/oneko/oneko/policy"
 	"github.com/oneko/oneko/tasks"
 )
 
@@ -127,7 +117,7 @@ func BenchmarkDeploy100(b *testing.B) {
 			for range b.N {
 				b.StopTimer()
 				e := newEnv(b)
-				p := e.benchProject(b, benchProjectSpec{})
+				p := e.benchProject(b)
 				versions := make([]*model.Version, benchVersions)
 				for i := range versions {
 					versions[i] = model.NewVersion(p, fmt.Sprintf("1.0.%d", i), digestFor(fmt.Sprintf("%s-%d", p.ID, i)), e.clock.Now())
@@ -143,7 +133,7 @@ func BenchmarkDeploy100(b *testing.B) {
 
 				b.StartTimer()
 				start := time.Now()
-				r := deploy.Requester{Store: e.store, Queue: e.queue, Lifetime: lifetime.DefaultPolicy(), Now: e.clock.Now}
+				r := deploy.Requester{Store: e.store, Queue: tasks.Queue{Enqueuer: e.queue}, Lifetime: lifetime.DefaultPolicy(), Now: e.clock.Now}
 				for _, v := range versions {
 					if _, err := r.RequestState(context.Background(), deploy.Request{Project: p, Version: v, State: model.Deployed, Actor: "user:bench"}); err != nil {
 						b.Fatal(err)
@@ -170,145 +160,14 @@ func BenchmarkDeploy100(b *testing.B) {
 	}
 }
 
-// BenchmarkWebhookToHelm measures the latency from a webhook's 202 to the start of the Helm
-// upgrade it causes, with an idle queue. The whole path is real and in this process: the api
-// (api.New, POST /api/v1/webhooks/{registryId}, generic format, Bearer secret) enqueues an
-// image:push task into redis-server; the worker's image:push handler confirms the tag's digest
-// with the docker registry (a stub registry answering HEAD of the manifest with the pushed
-// digest), records it and, the version being deployed and "automatically", queues its deploy;
-// the deploy handler takes the version's lease, and the deployer's helmOp test hook marks the
-// start of the Helm operation. Each push changes the digest of the one deployed version; the
-// next push is sent after that upgrade finished and the queues are empty, after a random pause
-// of up to 1.5 s so that pushes meet the worker's idle polling at any phase.
-//
-//   - worker.Run serves tasks exactly as the production worker does (asynq's default
-//     TaskCheckInterval: an idle server looks for tasks every 0.5-1.5 s).
-//   - asynq-poll-10ms is the same mux on an asynq server with TaskCheckInterval 10 ms, to show
-//     how much of the latency is asynq's idle polling.
-//
-// Each reports p50-ms, p99-ms and max-ms over 30 pushes per b.N (nearest-rank percentiles: with
-// 30 samples p99 is the largest).
-func BenchmarkWebhookToHelm(b *testing.B) {
-	for _, variant := range []struct {
-		name      string
-		checkPoll time.Duration // 0: Worker.Run
-	}{{"worker.Run", 0}, {"asynq-poll-10ms", 10 * time.Millisecond}} {
-		b.Run(variant.name, func(b *testing.B) {
-			const pushes = 30
-			e := newEnv(b)
-			reg := newStubRegistry(b)
-			p := e.benchProject(b, benchProjectSpec{registryURL: reg.srv.URL, webhookSecret: "bench-secret"})
-			apiURL := e.startAPI(b)
-
-			var versionID atomic.Value
-			starts := make(chan time.Time, 64)
-			ends := make(chan struct{}, 64)
-			e.worker.deploy.hooks.helmOp = func(id string, delta int) {
-				if want, _ := versionID.Load().(string); id != want {
-					return
-				}
-				if delta > 0 {
-					select {
-					case starts <- time.Now():
-					default:
-					}
-				} else {
-					select {
-					case ends <- struct{}{}:
-					default:
-					}
-				}
-			}
-			var stopWorker func()
-			if variant.checkPoll == 0 {
-				stopWorker = e.runWorker(b, 4)
-			} else {
-				stopWorker = e.runAsynqServer(b, 4, variant.checkPoll)
-			}
-			defer stopWorker()
-
-			// The version: created by a first push, then deployed.
-			image := strings.TrimPrefix(reg.srv.URL, "http://") + "/team/shop"
-			push := func(digest string) time.Time {
-				reg.digest.Store(digest)
-				body := fmt.Sprintf(`{"image":%q,"tag":"latest","digest":%q}`, image, digest)
-				req, _ := http.NewRequest(http.MethodPost, apiURL+"/api/v1/webhooks/"+p.DockerRegistryID, strings.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Authorization", "Bearer bench-secret")
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				out, _ := readAll(res)
-				at := time.Now()
-				if res.StatusCode != http.StatusAccepted {
-					b.Fatalf("webhook answered %d %s, want 202", res.StatusCode, out)
-				}
-				return at
-			}
-			push(digestFor("initial"))
-			v := e.waitVersionByTag(b, p.ID, "latest", 30*time.Second)
-			versionID.Store(v.ID)
-			r := deploy.Requester{Store: e.store, Queue: e.queue, Lifetime: lifetime.DefaultPolicy(), Now: e.clock.Now}
-			if _, err := r.RequestState(context.Background(), deploy.Request{Project: p, Version: v, State: model.Deployed, Actor: "user:bench"}); err != nil {
-				b.Fatal(err)
-			}
-			<-starts
-			<-ends
-			e.waitAllRunning(b, p.ID, 1, 2*time.Minute)
-			e.waitQueuesIdle(b)
-
-			var lat []time.Duration
-			b.ResetTimer()
-			for i := range pushes * b.N {
-				b.StopTimer()
-				time.Sleep(time.Duration(rand.Int64N(1500)) * time.Millisecond)
-				b.StartTimer()
-				accepted := push(digestFor(fmt.Sprintf("push-%d", i)))
-				select {
-				case started := <-starts:
-					lat = append(lat, started.Sub(accepted))
-				case <-time.After(2 * time.Minute):
-					b.Fatalf("push %d: no Helm operation started within 2 minutes of the 202", i)
-				}
-				b.StopTimer()
-				select {
-				case <-ends:
-				case <-time.After(3 * time.Minute):
-					b.Fatalf("push %d: the upgrade did not end within 3 minutes", i)
-				}
-				e.waitQueuesIdle(b)
-				if got := e.getB(b, v.ID); got.Deployment.Status != model.StatusRunning {
-					b.Fatalf("push %d: version %s after its upgrade (%q)", i, got.Deployment.Status, got.Deployment.Message)
-				}
-			}
-			slices.Sort(lat)
-			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-			b.ReportMetric(ms(lat[(len(lat)*99+99)/100-1]), "p99-ms")
-			b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
-			b.ReportMetric(0, "ns/op") // the clock also ran through the webhook calls; not a figure
-		})
-	}
-}
-
-// benchProjectSpec changes the defaults of a benchmark project.
-type benchProjectSpec struct {
-	registryURL   string // default https://registry.example.test
-	webhookSecret string
-}
-
 // benchProject stores a docker registry, a Helm registry serving the test charts and an
 // "automatically" project with one template (defaultValues, chart app) deploying into a fresh
 // namespace, deleted when tb ends.
-func (e *env) benchProject(tb testing.TB, spec benchProjectSpec) *model.Project {
+func (e *env) benchProject(tb testing.TB) *model.Project {
 	tb.Helper()
 	ctx := context.Background()
 	suffix := randomHex(tb)
-	if spec.registryURL == "" {
-		spec.registryURL = "https://registry.example.test"
-	}
-	dr := &model.DockerRegistry{Name: "registry-" + suffix, URL: spec.registryURL, WebhookFormat: model.WebhookGeneric, WebhookSecret: spec.webhookSecret}
+	dr := &model.DockerRegistry{Name: "registry-" + suffix, URL: "https://registry.example.test", WebhookFormat: model.WebhookGeneric}
 	if err := e.store.CreateDockerRegistry(ctx, dr); err != nil {
 		tb.Fatal(err)
 	}
@@ -355,44 +214,6 @@ func (e *env) runWorker(tb testing.TB, concurrency int) (stop func()) {
 	}
 }
 
-// runAsynqServer serves the worker's mux with Worker.Run's asynq configuration except for
-// TaskCheckInterval.
-func (e *env) runAsynqServer(tb testing.TB, concurrency int, taskCheck time.Duration) (stop func()) {
-	tb.Helper()
-	srv := asynq.NewServer(e.redis, asynq.Config{
-		Concurrency:       concurrency,
-		Queues:            tasks.Queues(),
-		ShutdownTimeout:   30 * time.Second,
-		TaskCheckInterval: taskCheck,
-		LogLevel:          asynq.ErrorLevel,
-	})
-	if err := srv.Start(e.worker.Mux()); err != nil {
-		tb.Fatal(err)
-	}
-	var once sync.Once
-	return func() { once.Do(srv.Shutdown) }
-}
-
-// startAPI serves the api on the env's store and Redis; it returns its base URL.
-func (e *env) startAPI(tb testing.TB) string {
-	tb.Helper()
-	authz, err := policy.New()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv, err := api.New(api.Deps{
-		Store: e.store, Auth: auth.NewAuthenticator(e.store, auth.NewThrottle(e.rdb, 5, time.Minute), time.Hour, nil), Policy: authz,
-		Queue: e.queue, Redis: e.rdb, Cluster: e.worker.deploy.kube, Checker: api.ClientChecker{}, CheckTemplate: render.Check,
-		Lifetime: lifetime.DefaultPolicy(),
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	tb.Cleanup(hs.Close)
-	return hs.URL
-}
-
 // waitAllRunning polls the store until n versions of the project are Running; a Failed
 // version fails the benchmark with its message.
 func (e *env) waitAllRunning(tb testing.TB, projectID string, n int, timeout time.Duration) {
@@ -420,91 +241,6 @@ func (e *env) waitAllRunning(tb testing.TB, projectID string, n int, timeout tim
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// waitVersionByTag waits until the project has a version of tag.
-func (e *env) waitVersionByTag(tb testing.TB, projectID, tag string, timeout time.Duration) *model.Version {
-	tb.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		v, err := e.store.GetVersionByTag(context.Background(), projectID, tag)
-		if err == nil {
-			return v
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			tb.Fatal(err)
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("no version %s after %s", tag, timeout)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// waitQueuesIdle waits until no task is pending, active, scheduled or waiting for a retry.
-func (e *env) waitQueuesIdle(tb testing.TB) {
-	tb.Helper()
-	in := asynq.NewInspector(e.redis)
-	defer in.Close()
-	deadline := time.Now().Add(3 * time.Minute)
-	for {
-		busy := 0
-		queues, err := in.Queues()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for _, q := range queues {
-			info, err := in.GetQueueInfo(q)
-			if err != nil {
-				tb.Fatal(err)
-			}
-			busy += info.Pending + info.Active + info.Scheduled + info.Retry
-		}
-		if busy == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			tb.Fatal("the queues did not drain in 3 minutes")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func (e *env) getB(tb testing.TB, id string) *model.Version {
-	tb.Helper()
-	v, err := e.store.GetVersionByID(context.Background(), id)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return v
-}
-
-// stubRegistry answers the manifest HEAD of any tag with one digest, as a registry that
-// just received the push would.
-type stubRegistry struct {
-	srv    *httptest.Server
-	digest atomic.Value // string
-}
-
-func newStubRegistry(tb testing.TB) *stubRegistry {
-	tb.Helper()
-	r := &stubRegistry{}
-	r.digest.Store(digestFor("none"))
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		switch {
-		case req.URL.Path == "/v2/" || req.URL.Path == "/v2":
-			w.WriteHeader(http.StatusOK)
-		case strings.Contains(req.URL.Path, "/manifests/") && req.Method == http.MethodHead:
-			w.Header().Set("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-			w.Header().Set("Content-Length", "512")
-			w.Header().Set("Docker-Content-Digest", r.digest.Load().(string))
-			w.WriteHeader(http.StatusOK)
-		default:
-			http.NotFound(w, req)
-		}
-	}))
-	tb.Cleanup(r.srv.Close)
-	return r
 }
 
 // helmCLI finds the helm program of the baseline: ONEKO_HELM_BIN, else helm in the kube
@@ -646,11 +382,4 @@ func vmRSS() (int64, error) {
 func randomHex(tb testing.TB) string {
 	tb.Helper()
 	return fmt.Sprintf("%08x", rand.Uint32())
-}
-
-func readAll(res *http.Response) ([]byte, error) {
-	defer res.Body.Close()
-	var buf bytes.Buffer
-	_, err := buf.ReadFrom(res.Body)
-	return buf.Bytes(), err
 }

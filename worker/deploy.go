@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -229,38 +227,19 @@ func (d *deployer) current(ctx context.Context, log *slog.Logger, p tasks.Versio
 	return v, true, nil
 }
 
-// requeue queues the task again after a short delay, under a fresh task id (the running
-// task's id is taken until it ends).
+// requeue queues the task again after a short delay, under the id of its next wait round
+// (the running task's id is taken until it ends).
 func (d *deployer) requeue(ctx context.Context, log *slog.Logger, t *asynq.Task, p tasks.VersionPayload) error {
-	newTask, verb := tasks.NewDeploy, "deploy"
-	if t.Type() == tasks.TypeStop {
-		newTask, verb = tasks.NewStop, "stop"
-	}
-	again, err := newTask(p)
-	if err != nil {
-		return fmt.Errorf("requeue %s of version %s: %w: %w", verb, p.VersionID, err, asynq.SkipRetry)
-	}
 	cur, _ := asynq.GetTaskID(ctx)
-	id := fmt.Sprintf("%s:%s@%d~w%d", verb, p.VersionID, p.Generation, waitRound(cur)+1)
-	_, err = d.w.Queue.EnqueueContext(ctx, again, asynq.TaskID(id), asynq.ProcessIn(d.opts.LeaseRetryDelay))
-	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask) {
-		return fmt.Errorf("requeue %s of version %s: %w", verb, p.VersionID, err)
+	id, err := tasks.EnqueueAfterLease(ctx, d.w.Queue, t.Type(), p, cur, d.opts.LeaseRetryDelay)
+	if errors.Is(err, tasks.ErrBadPayload) {
+		return fmt.Errorf("requeue %s of version %s: %w: %w", t.Type(), p.VersionID, err, asynq.SkipRetry)
+	}
+	if err != nil {
+		return fmt.Errorf("requeue %s of version %s: %w", t.Type(), p.VersionID, err)
 	}
 	log.Info("version lease held by another task; queued again", "next_task", id, "delay", d.opts.LeaseRetryDelay)
 	return nil
-}
-
-// waitRound is n of a task id ending in "~w<n>", else 0.
-func waitRound(id string) int {
-	i := strings.LastIndex(id, "~w")
-	if i < 0 {
-		return 0
-	}
-	n, err := strconv.Atoi(id[i+2:])
-	if err != nil {
-		return 0
-	}
-	return n
 }
 
 func (d *deployer) begin(versionID string) {

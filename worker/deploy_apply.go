@@ -95,7 +95,7 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 // stop finishes the project's deletion. Without it the project would wait for that version for
 // ever.
 func (d *deployer) stopInstead(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, proj *model.Project, v *model.Version) error {
-	req := deploy.Requester{Store: d.w.Store, Queue: d.w.Queue, Lifetime: d.w.Lifetime, Now: d.w.Now}
+	req := deploy.Requester{Store: d.w.Store, Queue: tasks.Queue{Enqueuer: d.w.Queue}, Lifetime: d.w.Lifetime, Now: d.w.Now}
 	_, err := req.RequestState(ctx, deploy.Request{Project: proj, Version: v, State: model.NotDeployed, Actor: actorOf(p), IfGeneration: v.Generation})
 	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
 		return nil

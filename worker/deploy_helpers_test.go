@@ -112,7 +112,7 @@ func (e *env) request(t *testing.T, p *model.Project, v *model.Version, state mo
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := deploy.Requester{Store: e.store, Queue: e.queue, Lifetime: lifetime.DefaultPolicy(), Now: e.clock.Now}
+	r := deploy.Requester{Store: e.store, Queue: tasks.Queue{Enqueuer: e.queue}, Lifetime: lifetime.DefaultPolicy(), Now: e.clock.Now}
 	if _, err := r.RequestState(ctx, deploy.Request{Project: p, Version: cur, State: state, Actor: "user:test"}); err != nil {
 		t.Fatal(err)
 	}

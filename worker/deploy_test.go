@@ -13,6 +13,7 @@ import (
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/tasks"
 )
 
 func TestDeployThenStop(t *testing.T) {
@@ -226,7 +227,7 @@ func TestLeaseHeldRequeues(t *testing.T) {
 	if got := e.get(t, v.ID); got.Deployment.Status != model.StatusRunning {
 		t.Fatalf("after the requeued task ran: %s %q", got.Deployment.Status, got.Deployment.Message)
 	}
-	if waitRound("deploy:x@3~w7") != 7 || waitRound("deploy:x@3") != 0 {
+	if tasks.WaitRound("deploy:x@3~w7") != 7 || tasks.WaitRound("deploy:x@3") != 0 {
 		t.Fatal("waitRound")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/tasks"
 )
 
 // handleExpire stops every Deployed version whose lifetime ended: its desired state becomes
@@ -43,7 +44,7 @@ func (w *Worker) expireOne(ctx context.Context, log *slog.Logger, v *model.Versi
 	if err != nil {
 		return fmt.Errorf("expire %s: %w", v, err)
 	}
-	req := deploy.Requester{Store: w.Store, Queue: w.Queue, Lifetime: w.Lifetime, Now: w.Now}
+	req := deploy.Requester{Store: w.Store, Queue: tasks.Queue{Enqueuer: w.Queue}, Lifetime: w.Lifetime, Now: w.Now}
 	actor := model.ActorScheduler + ":expire"
 	_, err = req.RequestState(ctx, deploy.Request{Project: p, Version: v, State: model.NotDeployed, Actor: actor, IfGeneration: v.Generation})
 	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {

@@ -189,7 +189,7 @@ func (w *Worker) removeTag(ctx context.Context, p *model.Project, tag, actor str
 
 // request changes a version's desired state and queues the task.
 func (w *Worker) request(ctx context.Context, p *model.Project, v *model.Version, state model.DesiredState, actor string, keepLifetime bool) error {
-	r := deploy.Requester{Store: w.Store, Queue: w.Queue, Lifetime: w.Lifetime, Now: w.Now}
+	r := deploy.Requester{Store: w.Store, Queue: tasks.Queue{Enqueuer: w.Queue}, Lifetime: w.Lifetime, Now: w.Now}
 	if _, err := r.RequestState(ctx, deploy.Request{Project: p, Version: v, State: state, Actor: actor, KeepLifetime: keepLifetime}); err != nil {
 		return fmt.Errorf("request %s of %s: %w", state, v, err)
 	}

@@ -2,7 +2,6 @@ package worker
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -62,7 +61,7 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 		if !canonical && !drift {
 			continue
 		}
-		if err := d.enqueueAgain(ctx, log, tasks.NewDeploy, "deploy", v, drift); err != nil {
+		if err := d.enqueueAgain(ctx, log, tasks.TypeDeploy, v, drift); err != nil {
 			return err
 		}
 		queued++
@@ -73,7 +72,7 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 		if !inCluster && len(v.Deployment.Releases) == 0 {
 			continue
 		}
-		if err := d.enqueueAgain(ctx, log, tasks.NewStop, "stop", v, inCluster); err != nil {
+		if err := d.enqueueAgain(ctx, log, tasks.TypeStop, v, inCluster); err != nil {
 			return err
 		}
 		queued++
@@ -131,32 +130,18 @@ func deployNeeded(v *model.Version, inCluster []*release.Release, now time.Time,
 	return false, false
 }
 
-// enqueueAgain queues the task of the version's current generation. Without drift it uses the
-// task's own id, so a task that asynq still knows is not queued twice — unless asynq only
-// keeps it in its archive (it failed for good): then, as with drift, it uses an id of its own
-// per minute, since the original task may have completed or died and kept its id.
-func (d *deployer) enqueueAgain(ctx context.Context, log *slog.Logger, newTask func(tasks.VersionPayload) (*asynq.Task, error), verb string, v *model.Version, drift bool) error {
-	t, err := newTask(tasks.VersionPayload{ProjectID: v.ProjectID, VersionID: v.ID, Generation: v.Generation, Actor: model.ActorScheduler + ":reconcile"})
+// enqueueAgain queues the deploy or stop task (typ) of the version's current generation
+// (see tasks.EnqueueReconciled): under the task's own id, or under an id of its own when the
+// cluster drifted.
+func (d *deployer) enqueueAgain(ctx context.Context, log *slog.Logger, typ string, v *model.Version, drift bool) error {
+	p := tasks.VersionPayload{ProjectID: v.ProjectID, VersionID: v.ID, Generation: v.Generation, Actor: model.ActorScheduler + ":reconcile"}
+	queued, err := tasks.EnqueueReconciled(ctx, d.w.Queue, asynq.NewInspectorFromRedisClient(d.w.Redis), typ, p, drift, d.w.Now())
 	if err != nil {
 		return fmt.Errorf("reconcile %s: %w", v, err)
 	}
-	ownID := fmt.Sprintf("%s:%s@%d:reconcile-%d", verb, v.ID, v.Generation, d.w.Now().Unix()/60)
-	var opts []asynq.Option
-	if drift {
-		opts = append(opts, asynq.TaskID(ownID))
+	if queued {
+		log.Info("queued again", "version", v.ID, "generation", v.Generation, "action", typ, "drift", drift)
 	}
-	_, err = d.w.Queue.EnqueueContext(ctx, t, opts...)
-	if !drift && errors.Is(err, asynq.ErrTaskIDConflict) &&
-		tasks.Archived(asynq.NewInspectorFromRedisClient(d.w.Redis), tasks.QueueCritical, tasks.VersionTaskID(verb, v.ID, v.Generation)) {
-		_, err = d.w.Queue.EnqueueContext(ctx, t, asynq.TaskID(ownID))
-	}
-	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("reconcile %s: enqueue %s: %w", v, verb, err)
-	}
-	log.Info("queued again", "version", v.ID, "generation", v.Generation, "action", verb, "drift", drift)
 	return nil
 }
 

@@ -43,7 +43,7 @@ func (w *Worker) Schedule(s *asynq.Scheduler, p Periodic) ([]string, error) {
 		if e.spec == "" {
 			continue
 		}
-		id, err := s.Register(e.spec, tasks.NewPeriodic(e.typ), asynq.Unique(p.UniqueFor), asynq.Timeout(10*time.Minute))
+		id, err := s.Register(e.spec, tasks.NewPeriodic(e.typ), tasks.PeriodicOptions(p.UniqueFor)...)
 		if err != nil {
 			return ids, fmt.Errorf("schedule %s at %q: %w", e.typ, e.spec, err)
 		}

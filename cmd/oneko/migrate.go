@@ -20,6 +20,7 @@ import (
 	"github.com/oneko/oneko/internal/config"
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/migrate"
+	"github.com/oneko/oneko/tasks"
 )
 
 // migrateUsage explains `oneko migrate`.
@@ -100,7 +101,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		queue := asynq.NewClient(redisOpt)
 		defer queue.Close()
-		opts.Deployer = &deploy.Requester{Store: st, Queue: queue, Lifetime: cfg.Lifetime, Now: time.Now}
+		opts.Deployer = &deploy.Requester{Store: st, Queue: tasks.Queue{Enqueuer: queue}, Lifetime: cfg.Lifetime, Now: time.Now}
 	}
 	if err := migrate.Apply(ctx, plan, st, opts); err != nil {
 		fmt.Fprintln(stderr, err)

@@ -1,10 +1,9 @@
 package demo
 
 import (
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
 )
 
 // ValuesTemplate is the configuration template of the demo project: the values of the demo
@@ -32,7 +31,7 @@ func NewProject(dockerRegistryID, helmRegistryID, namespace string) *model.Proje
 		NewVersionsDeploymentBehaviour: model.BehaviourAutomatically,
 		URLTemplates:                   []string{URLTemplate},
 		DefaultConfigurationTemplates: []model.ConfigurationTemplate{{
-			ID:             bson.NewObjectID().Hex(),
+			ID:             store.NewID(),
 			Name:           "hello",
 			Description:    "The demo chart: a Deployment of the image and a Service",
 			Content:        ValuesTemplate,
@@ -40,7 +39,7 @@ func NewProject(dockerRegistryID, helmRegistryID, namespace string) *model.Proje
 			HelmRegistryID: helmRegistryID,
 		}},
 		TemplateVariables: []model.TemplateVariable{{
-			ID:              bson.NewObjectID().Hex(),
+			ID:              store.NewID(),
 			Name:            "REPLICAS",
 			Label:           "Replicas",
 			Values:          []string{"1", "2", "3"},

@@ -8,7 +8,6 @@ import (
 
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/model"
-	"github.com/oneko/oneko/tasks"
 )
 
 // ErrQueue wraps failures to enqueue: the desired state is saved, the task is not queued
@@ -18,6 +17,14 @@ var ErrQueue = errors.New("the task queue (Redis) is unavailable")
 // DesiredStore is what RequestState needs from the store.
 type DesiredStore interface {
 	SetDesiredStateIf(ctx context.Context, projectID, id string, state model.DesiredState, expiresAt *time.Time, generation int64) (*model.Version, error)
+}
+
+// Queue is what RequestState needs of the task queue: to queue the deploy or stop task of one
+// generation of a version, answering the task's id (a task queued already is no error).
+// tasks.Queue implements it.
+type Queue interface {
+	QueueDeploy(ctx context.Context, projectID, versionID string, generation int64, actor string) (string, error)
+	QueueStop(ctx context.Context, projectID, versionID string, generation int64, actor string) (string, error)
 }
 
 // Request is a request to change a version's desired state.
@@ -39,7 +46,7 @@ type Request struct {
 // Requester records desired states and queues the tasks that apply them.
 type Requester struct {
 	Store    DesiredStore
-	Queue    tasks.Enqueuer
+	Queue    Queue
 	Lifetime lifetime.Policy
 	Now      func() time.Time
 }
@@ -66,18 +73,13 @@ func (r *Requester) RequestState(ctx context.Context, req Request) (string, erro
 	if err != nil {
 		return "", err
 	}
-	payload := tasks.VersionPayload{ProjectID: req.Project.ID, VersionID: v.ID, Generation: v.Generation, Actor: req.Actor}
-	newTask := tasks.NewDeploy
+	queue := r.Queue.QueueDeploy
 	if req.State == model.NotDeployed {
-		newTask = tasks.NewStop
+		queue = r.Queue.QueueStop
 	}
-	t, err := newTask(payload)
+	id, err := queue(ctx, req.Project.ID, v.ID, v.Generation, req.Actor)
 	if err != nil {
-		return "", err
-	}
-	id, _, err := tasks.Enqueue(ctx, r.Queue, t)
-	if err != nil {
-		return "", fmt.Errorf("%w: %v (the desired state is saved and will be applied when the queue is back)", ErrQueue, err)
+		return "", fmt.Errorf("%w: %w (the desired state is saved and will be applied when the queue is back)", ErrQueue, err)
 	}
 	return id, nil
 }

@@ -71,7 +71,7 @@ func TestRealDistributionNotifications(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Stop()
-	if st, body := s.admin("PUT", "/api/v1/docker-registries/"+regID, map[string]any{"name": "reg", "url": d.URL(), "webhookFormat": "auto", "pollInterval": "0s"}); st != 200 {
+	if st, body := s.admin("PUT", "/api/v1/docker-registries/"+regID, map[string]any{"name": "reg", "url": d.URL(), "webhookFormat": "auto", "pollInterval": "0s", "revision": 1}); st != 200 {
 		t.Fatalf("point registry at distribution: %d %s", st, body)
 	}
 	first := push(t, d.Addr(), "team/app", "1.0")

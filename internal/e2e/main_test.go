@@ -51,6 +51,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer redisSrv.Stop()
+	defer func() { stopCluster() }()
 	return m.Run()
 }
 
@@ -60,6 +61,7 @@ type system struct {
 	api    *httptest.Server
 	store  *store.Store
 	queue  *asynq.Client
+	rdb    *redis.Client
 	token  string
 	worker *worker.Worker
 }
@@ -95,7 +97,7 @@ func newSystemB(t testing.TB) *system {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &system{t: t, api: httptest.NewServer(srv.Handler()), store: st, queue: q}
+	s := &system{t: t, api: httptest.NewServer(srv.Handler()), store: st, queue: q, rdb: rdb}
 	hash, _ := auth.HashPassword("admin-password-1")
 	admin := &model.User{Username: "admin", Role: model.RoleAdmin, PasswordHash: hash}
 	if err := st.CreateUser(ctx, admin); err != nil {

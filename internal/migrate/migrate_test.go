@@ -22,6 +22,7 @@ import (
 	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/internal/testenv"
+	"github.com/oneko/oneko/tasks"
 )
 
 var (
@@ -292,7 +293,7 @@ func TestMigrateDeploy(t *testing.T) {
 	}
 	queue := asynq.NewClient(asynq.RedisClientOpt{Addr: redisSrv.Addr()})
 	defer queue.Close()
-	req := &deploy.Requester{Store: st, Queue: queue, Lifetime: lifetime.DefaultPolicy(), Now: time.Now}
+	req := &deploy.Requester{Store: st, Queue: tasks.Queue{Enqueuer: queue}, Lifetime: lifetime.DefaultPolicy(), Now: time.Now}
 	if err := Apply(ctx, plan, st, Options{Deployer: req}); err != nil {
 		t.Fatal(err)
 	}

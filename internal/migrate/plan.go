@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"github.com/oneko/oneko/internal/auth"
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/lifetime"
@@ -484,4 +482,4 @@ func (m *migration) record(ctx context.Context, entity, id, title, format string
 }
 
 // newID returns a fresh id for a template or variable, as the API gives them.
-func newID() string { return bson.NewObjectID().Hex() }
+func newID() string { return store.NewID() }

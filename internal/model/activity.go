@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Priority ranks an activity.
 type Priority string
@@ -33,6 +36,14 @@ const (
 	// EntityInstallation: the whole installation (its id is the installation id).
 	EntityInstallation = "installation"
 )
+
+// AdminOnlyEntityTypes are the entity types whose activities only ADMINs see, in the activity
+// list and in live events alike: users and API tokens (who changed whose password or role,
+// which tokens exist).
+func AdminOnlyEntityTypes() []string { return []string{EntityUser, EntityToken} }
+
+// AdminOnlyEntity reports whether activities about an entity type are for ADMINs only.
+func AdminOnlyEntity(entityType string) bool { return slices.Contains(AdminOnlyEntityTypes(), entityType) }
 
 // DefaultActivityRetention is how long activities are kept unless configured otherwise.
 const DefaultActivityRetention = 30 * 24 * time.Hour

@@ -6,19 +6,16 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/oneko/oneko/internal/registryspec"
 )
 
 var (
-	// repositoryPattern is the OCI distribution spec's repository name grammar.
-	repositoryPattern = regexp.MustCompile(`^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$`)
-	// tagPattern is the OCI distribution spec's tag grammar.
-	tagPattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$`)
 	// variableNamePattern is what a template variable may be called.
 	variableNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	// usernamePattern is what a user may be called.
-	usernamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
-	// digestPattern is a sha256 content digest.
-	digestPattern = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
+	// usernamePattern is what a user may be called: no @, so that a login name with an @ is
+	// always an e-mail address.
+	usernamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 )
 
 // MaxNameLength bounds display names of projects, registries, templates and tokens.
@@ -44,7 +41,7 @@ func ValidateImageName(name string) error {
 	if name == "" {
 		return fmt.Errorf("must not be empty")
 	}
-	if len(name) > 255 || !repositoryPattern.MatchString(name) {
+	if !registryspec.ValidRepository(name) {
 		return fmt.Errorf("%q is not a repository name like team/app (lowercase letters, digits, . _ - and /)", name)
 	}
 	return nil
@@ -52,7 +49,7 @@ func ValidateImageName(name string) error {
 
 // ValidateTag checks an image tag.
 func ValidateTag(tag string) error {
-	if !tagPattern.MatchString(tag) {
+	if !registryspec.ValidTag(tag) {
 		return fmt.Errorf("%q is not a valid image tag", tag)
 	}
 	return nil
@@ -60,7 +57,7 @@ func ValidateTag(tag string) error {
 
 // ValidateDigest checks a sha256 content digest; the empty string is allowed (unknown).
 func ValidateDigest(d string) error {
-	if d != "" && !digestPattern.MatchString(d) {
+	if d != "" && (!strings.HasPrefix(d, "sha256:") || !registryspec.ValidDigest(d)) {
 		return fmt.Errorf("%q is not a sha256 digest", d)
 	}
 	return nil
@@ -74,10 +71,14 @@ func ValidateVariableName(name string) error {
 	return nil
 }
 
-// ValidateUsername checks a login name.
+// ValidateUsername checks a login name. It may not contain @: sign-in takes a username or an
+// e-mail address, and the @ tells them apart.
 func ValidateUsername(name string) error {
+	if strings.Contains(name, "@") {
+		return fmt.Errorf("%q must not contain @ (sign-in tells e-mail addresses by it); the e-mail address goes into email", name)
+	}
 	if !usernamePattern.MatchString(name) {
-		return fmt.Errorf("%q must be 1-64 letters, digits, . _ @ or -, starting with a letter or digit", name)
+		return fmt.Errorf("%q must be 1-64 letters, digits, . _ or -, starting with a letter or digit", name)
 	}
 	return nil
 }

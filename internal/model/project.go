@@ -132,8 +132,9 @@ type Project struct {
 	UpdatedAt                      time.Time               `json:"updatedAt" bson:"updatedAt"`
 	// DeletingSince is set while the project's deployments are stopped before it is deleted.
 	DeletingSince *time.Time `json:"deletingSince,omitempty" bson:"deletingSince,omitempty"`
-	// Revision increases with every write; a write that read an older revision is refused.
-	Revision int64 `json:"-" bson:"revision"`
+	// Revision increases with every write; a write that read an older revision is refused,
+	// and a PUT names the revision it was made from.
+	Revision int64 `json:"revision" bson:"revision"`
 }
 
 // TemplateChecker checks the syntax of a configuration or URL template.

@@ -5,22 +5,22 @@ import (
 	"slices"
 	"time"
 
-	"github.com/oneko/oneko/internal/registry"
+	"github.com/oneko/oneko/internal/registryspec"
 )
 
-// WebhookFormat names the payload format a docker registry's webhooks use; package registry
-// defines the formats and parses them.
-type WebhookFormat = registry.Format
+// WebhookFormat names the payload format a docker registry's webhooks use; package
+// registryspec names the formats and package registry parses them.
+type WebhookFormat = registryspec.Format
 
 // The webhook formats the model's code and tests name directly.
 const (
-	WebhookAuto    = registry.FormatAuto
-	WebhookGeneric = registry.FormatGeneric
+	WebhookAuto    = registryspec.FormatAuto
+	WebhookGeneric = registryspec.FormatGeneric
 )
 
 // validWebhookFormat reports whether f is exactly one of the known formats.
 func validWebhookFormat(f WebhookFormat) bool {
-	return slices.Contains(registry.Formats(), f)
+	return slices.Contains(registryspec.Formats(), f)
 }
 
 // DefaultPollInterval is how often a docker registry is polled unless configured otherwise.
@@ -64,7 +64,8 @@ type DockerRegistry struct {
 	// PasswordSealed and WebhookSecretSealed are the encrypted secrets as stored.
 	PasswordSealed      []byte `json:"-" bson:"passwordSealed,omitempty"`
 	WebhookSecretSealed []byte `json:"-" bson:"webhookSecretSealed,omitempty"`
-	Revision            int64  `json:"-" bson:"revision"`
+	// Revision increases with every write; a PUT names the revision it was made from.
+	Revision            int64  `json:"revision" bson:"revision"`
 }
 
 // Validate checks the registry's fields.
@@ -102,7 +103,8 @@ type HelmRegistry struct {
 	CreatedAt      time.Time `json:"createdAt" bson:"createdAt"`
 	UpdatedAt      time.Time `json:"updatedAt" bson:"updatedAt"`
 	PasswordSealed []byte    `json:"-" bson:"passwordSealed,omitempty"`
-	Revision       int64     `json:"-" bson:"revision"`
+	// Revision increases with every write; a PUT names the revision it was made from.
+	Revision       int64     `json:"revision" bson:"revision"`
 }
 
 // Validate checks the Helm registry's fields.

@@ -17,7 +17,8 @@ type User struct {
 	UpdatedAt time.Time `json:"updatedAt" bson:"updatedAt"`
 	// PasswordHash is an argon2id or bcrypt hash; it never leaves the server.
 	PasswordHash string `json:"-" bson:"passwordHash"`
-	Revision     int64  `json:"-" bson:"revision"`
+	// Revision increases with every write; a PUT names the revision it was made from.
+	Revision     int64  `json:"revision" bson:"revision"`
 }
 
 // MinPasswordLength is the shortest password accepted.

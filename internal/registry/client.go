@@ -17,6 +17,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"golang.org/x/time/rate"
+
+	"github.com/oneko/oneko/internal/registryspec"
 )
 
 // Defaults of ClientConfig.
@@ -169,7 +171,7 @@ func parseRegistryURL(raw string) (scheme, host string, err error) {
 	if scheme != "https" && scheme != "http" {
 		return "", "", fmt.Errorf("registry url %q: scheme must be https or http", raw)
 	}
-	if u.Host == "" || !ValidHost(u.Host) {
+	if u.Host == "" || !registryspec.ValidHost(u.Host) {
 		return "", "", fmt.Errorf("registry url %q: invalid host", raw)
 	}
 	if p := strings.Trim(u.Path, "/"); p != "" && p != "v2" || u.RawQuery != "" || u.User != nil {
@@ -211,7 +213,7 @@ func (c *Client) Stats() Stats {
 // repository validates a repository path and names it on this registry.
 func (c *Client) repository(repository string) (name.Repository, error) {
 	repository = NormalizeRepository(c.registry.RegistryStr(), repository)
-	if !ValidRepository(repository) {
+	if !registryspec.ValidRepository(repository) {
 		return name.Repository{}, fmt.Errorf("invalid repository name %q", repository)
 	}
 	return c.registry.Repo(repository), nil
@@ -264,7 +266,7 @@ func (c *Client) Digest(ctx context.Context, repository, tag string) (string, er
 	if err != nil {
 		return "", fmt.Errorf("resolve digest: %w", err)
 	}
-	if !ValidTag(tag) {
+	if !registryspec.ValidTag(tag) {
 		return "", fmt.Errorf("resolve digest of %s: invalid tag %q", repo, tag)
 	}
 	ref := repo.Tag(tag)

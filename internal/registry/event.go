@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/oneko/oneko/internal/registryspec"
 )
 
 // ErrMalformed is wrapped by every Parse error caused by the body: not JSON, not of the format,
@@ -136,16 +138,16 @@ func validateEvent(e Event) error {
 	if e.Action != ActionPush && e.Action != ActionDelete {
 		return malformed("unknown action %q", e.Action)
 	}
-	if e.Host != "" && !ValidHost(e.Host) {
+	if e.Host != "" && !registryspec.ValidHost(e.Host) {
 		return malformed("invalid registry host %q", e.Host)
 	}
-	if !ValidRepository(e.Repository) {
+	if !registryspec.ValidRepository(e.Repository) {
 		return malformed("invalid repository name %q", e.Repository)
 	}
-	if !ValidTag(e.Tag) {
+	if !registryspec.ValidTag(e.Tag) {
 		return malformed("invalid tag %q", e.Tag)
 	}
-	if e.Digest != "" && !ValidDigest(e.Digest) {
+	if e.Digest != "" && !registryspec.ValidDigest(e.Digest) {
 		return malformed("invalid digest %q", e.Digest)
 	}
 	return nil
@@ -156,7 +158,7 @@ func validateEvent(e Event) error {
 // inform, so an odd one (a docker-compose service name with "_") must not fail the payload.
 func senderHost(host string) string {
 	host = strings.ToLower(strings.TrimSpace(host))
-	if !ValidHost(host) {
+	if !registryspec.ValidHost(host) {
 		return ""
 	}
 	return host
@@ -177,5 +179,5 @@ func splitHost(ref string) (host, path string) {
 
 // untaggedRef reports whether a registry put a digest ("sha256:…") where a tag belongs.
 func untaggedRef(tag string) bool {
-	return ValidDigest(tag) || strings.Contains(strings.ToLower(tag), "sha256:")
+	return registryspec.ValidDigest(tag) || strings.Contains(strings.ToLower(tag), "sha256:")
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/oneko/oneko/internal/registryspec"
 )
 
 // ghcrHost is GitHub's container registry.
@@ -101,7 +103,7 @@ func parseGHCR(body []byte, header http.Header) (ParseResult, error) {
 		}
 		digest = v.ContainerMetadata.Tag.Digest
 	}
-	if digest == "" && ValidDigest(v.Name) {
+	if digest == "" && registryspec.ValidDigest(v.Name) {
 		digest = v.Name
 	}
 	if len(v.Metadata) > 0 && v.Metadata[0] == '{' {

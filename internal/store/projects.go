@@ -33,6 +33,7 @@ func (s *Store) GetProject(ctx context.Context, id string) (*model.Project, erro
 
 // UpdateProject replaces a project if nobody changed it since p.Revision was read.
 func (s *Store) UpdateProject(ctx context.Context, p *model.Project) error {
+	defer s.locks.lock(p.ID)()
 	rev := p.Revision
 	p.UpdatedAt, p.Revision = s.now().UTC(), rev+1
 	if err := replaceRevision(ctx, s.c(colProjects), p.ID, rev, p, "project"); err != nil {
@@ -48,7 +49,9 @@ func (s *Store) DeleteProject(ctx context.Context, id string) error {
 	if err := deleteByID(ctx, s.c(colProjects), id, "project"); err != nil {
 		return err
 	}
+	unlock := s.locks.lockAll()
 	_, err := s.c(colVersions).DeleteMany(ctx, bson.D{{Key: "projectId", Value: id}})
+	unlock()
 	// The project is gone even when its versions could not all be deleted.
 	s.touch(ctx, counterProjects, counterStatus, versionsCounter(id))
 	if err != nil {

@@ -89,6 +89,7 @@ func (s *Store) UpdateDockerRegistry(ctx context.Context, r *model.DockerRegistr
 	if err := s.sealDocker(r); err != nil {
 		return err
 	}
+	defer s.locks.lock(r.ID)()
 	rev := r.Revision
 	r.UpdatedAt, r.Revision = s.now().UTC(), rev+1
 	r.HasPassword, r.HasWebhookSecret = r.Password != "", r.WebhookSecret != ""
@@ -162,6 +163,7 @@ func (s *Store) UpdateHelmRegistry(ctx context.Context, r *model.HelmRegistry) e
 	if err != nil {
 		return fmt.Errorf("seal Helm registry password: %w", err)
 	}
+	defer s.locks.lock(r.ID)()
 	rev := r.Revision
 	r.PasswordSealed, r.HasPassword = sealed, r.Password != ""
 	r.UpdatedAt, r.Revision = s.now().UTC(), rev+1

@@ -156,6 +156,7 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		colUsers: {
 			{keys: bson.D{{Key: "username", Value: 1}}, unique: true, name: "username_unique"},
 			{keys: bson.D{{Key: "email", Value: 1}}, name: "email"},
+			{keys: bson.D{{Key: "emailKey", Value: 1}}, unique: true, name: emailKeyIndex},
 		},
 		colTokens: {
 			{keys: bson.D{{Key: "secretHash", Value: 1}}, unique: true, name: "secret_hash_unique"},
@@ -163,6 +164,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		},
 		colSessions:   {{keys: bson.D{{Key: "userId", Value: 1}}, name: "user"}},
 		colActivities: {{keys: bson.D{{Key: "time", Value: -1}}, name: "time"}},
+	}
+	if err := s.backfillEmailKeys(ctx); err != nil {
+		return err
 	}
 	// One index per command: FerretDB v1.24 panics on a createIndexes that lists two or more
 	// indexes that all exist already (validateIndexesForCreation deletes from the slice it
@@ -182,7 +186,12 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 }
 
 // newID returns a fresh document id.
-func newID() string { return bson.NewObjectID().Hex() }
+func newID() string { return NewID() }
+
+// NewID returns a fresh id (a MongoDB ObjectID in hex) for a document or for an embedded
+// document whose id the caller chooses (a template, a variable): only this package names the
+// MongoDB driver.
+func NewID() string { return bson.NewObjectID().Hex() }
 
 // mapWriteErr turns driver errors into the package's sentinels.
 func mapWriteErr(op string, err error) error {
@@ -190,10 +199,20 @@ func mapWriteErr(op string, err error) error {
 		return nil
 	}
 	if mongo.IsDuplicateKeyError(err) {
-		return fmt.Errorf("%s: %w", op, ErrDuplicate)
+		return &duplicateError{op: op, cause: err}
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
+
+// duplicateError is ErrDuplicate that keeps the driver's error (which names the index) for
+// the store, without showing it to callers: its message may name the database.
+type duplicateError struct {
+	op    string
+	cause error
+}
+
+func (e *duplicateError) Error() string        { return e.op + ": " + ErrDuplicate.Error() }
+func (e *duplicateError) Is(target error) bool { return target == ErrDuplicate }
 
 // mapFindErr turns "no documents" into ErrNotFound.
 func mapFindErr(op string, err error) error {

@@ -2,20 +2,62 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/oneko/oneko/internal/model"
 )
 
-// CreateUser stores a new user; ErrDuplicate when the username is taken.
+// userDoc is a user as stored: the user and the unique key of its e-mail address.
+type userDoc struct {
+	model.User `bson:",inline"`
+	// EmailKey is the e-mail address in lower case, or "none:<id>" for a user without one. A
+	// unique index on it keeps addresses unique whatever their case (FerretDB has no
+	// case-insensitive collation, MongoDB's would not be portable).
+	EmailKey string `bson:"emailKey"`
+}
+
+// emailKey is the stored key of a user's e-mail address.
+func emailKey(u *model.User) string {
+	if u.Email == "" {
+		return "none:" + u.ID
+	}
+	return strings.ToLower(u.Email)
+}
+
+// ErrEmailTaken: another user has the e-mail address (in any case). It is also ErrDuplicate.
+var ErrEmailTaken = fmt.Errorf("the e-mail address is used by another user: %w", ErrDuplicate)
+
+// ErrUsernameTaken: another user has the username. It is also ErrDuplicate.
+var ErrUsernameTaken = fmt.Errorf("the username is taken: %w", ErrDuplicate)
+
+// mapUserWriteErr tells which unique field of a user a write collided on.
+func mapUserWriteErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if mongo.IsDuplicateKeyError(err) {
+		if strings.Contains(err.Error(), emailKeyIndex) {
+			return fmt.Errorf("%s: %w", op, ErrEmailTaken)
+		}
+		return fmt.Errorf("%s: %w", op, ErrUsernameTaken)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// CreateUser stores a new user; ErrUsernameTaken or ErrEmailTaken (both ErrDuplicate) when
+// another user has the username or the e-mail address.
 func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 	now := s.now().UTC()
 	u.ID, u.CreatedAt, u.UpdatedAt, u.Revision = newID(), now, now, 1
-	_, err := s.c(colUsers).InsertOne(ctx, u)
-	return mapWriteErr("create user", err)
+	_, err := s.c(colUsers).InsertOne(ctx, userDoc{User: *u, EmailKey: emailKey(u)})
+	return mapUserWriteErr("create user", err)
 }
 
 // GetUser reads a user.
@@ -23,13 +65,23 @@ func (s *Store) GetUser(ctx context.Context, id string) (*model.User, error) {
 	return findOne[model.User](ctx, s.c(colUsers), bson.D{{Key: "_id", Value: id}}, "user")
 }
 
-// UserByLogin reads a user by username or, failing that, by e-mail address.
+// UserByLogin reads a user by login name: a name with an @ is an e-mail address (in any case;
+// addresses are unique), one without a username. A username with an @ from before usernames
+// lost it is found when no user has it as e-mail address.
 func (s *Store) UserByLogin(ctx context.Context, login string) (*model.User, error) {
-	u, err := findOne[model.User](ctx, s.c(colUsers), bson.D{{Key: "username", Value: login}}, "user")
-	if err == nil {
-		return u, nil
+	if !strings.Contains(login, "@") {
+		return s.UserByUsername(ctx, login)
 	}
-	return findOne[model.User](ctx, s.c(colUsers), bson.D{{Key: "email", Value: login}}, "user")
+	u, err := findOne[model.User](ctx, s.c(colUsers), bson.D{{Key: "emailKey", Value: strings.ToLower(login)}}, "user")
+	if errors.Is(err, ErrNotFound) {
+		return s.UserByUsername(ctx, login)
+	}
+	return u, err
+}
+
+// UserByUsername reads a user by username.
+func (s *Store) UserByUsername(ctx context.Context, username string) (*model.User, error) {
+	return findOne[model.User](ctx, s.c(colUsers), bson.D{{Key: "username", Value: username}}, "user")
 }
 
 // ListUsers returns a page of users sorted by username.
@@ -57,10 +109,15 @@ func (s *Store) CountAdmins(ctx context.Context) (int64, error) {
 
 // UpdateUser replaces a user if unchanged since it was read.
 func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
+	defer s.locks.lock(u.ID)()
 	rev := u.Revision
 	u.UpdatedAt, u.Revision = s.now().UTC(), rev+1
-	if err := replaceRevision(ctx, s.c(colUsers), u.ID, rev, u, "user"); err != nil {
+	if err := replaceRevision(ctx, s.c(colUsers), u.ID, rev, userDoc{User: *u, EmailKey: emailKey(u)}, "user"); err != nil {
 		u.Revision = rev
+		var de *duplicateError
+		if errors.As(err, &de) {
+			return mapUserWriteErr("update user", de.cause)
+		}
 		return err
 	}
 	return nil
@@ -186,9 +243,18 @@ func (s *Store) AddActivity(ctx context.Context, a *model.Activity) error {
 
 // ListActivities returns a page of activities, newest first; entityID filters when not empty.
 func (s *Store) ListActivities(ctx context.Context, entityID string, page Page) ([]model.Activity, int64, error) {
+	return s.ListActivitiesHiding(ctx, entityID, nil, page)
+}
+
+// ListActivitiesHiding is ListActivities without the activities about the entity types in
+// hide (the total counts only what is shown).
+func (s *Store) ListActivitiesHiding(ctx context.Context, entityID string, hide []string, page Page) ([]model.Activity, int64, error) {
 	filter := bson.D{}
 	if entityID != "" {
-		filter = bson.D{{Key: "entityId", Value: entityID}}
+		filter = append(filter, bson.E{Key: "entityId", Value: entityID})
+	}
+	if len(hide) > 0 {
+		filter = append(filter, bson.E{Key: "entityType", Value: bson.D{{Key: "$nin", Value: hide}}})
 	}
 	return findPage[model.Activity](ctx, s.c(colActivities), filter, bson.D{{Key: "time", Value: -1}, {Key: "_id", Value: -1}}, page)
 }
@@ -206,4 +272,38 @@ func (s *Store) DeleteActivitiesBefore(ctx context.Context, t time.Time) (int64,
 func (s *Store) SearchProjects(ctx context.Context, q string, limit int) ([]model.Project, error) {
 	items, _, err := s.ListProjects(ctx, q, Page{Limit: limit})
 	return items, err
+}
+
+// emailKeyIndex is the name of the unique index on users' e-mail keys.
+const emailKeyIndex = "email_key_unique"
+
+// backfillEmailKeys gives users stored before e-mail addresses were unique their emailKey, so
+// that the unique index can be built. When two such users share an address (in any case), the
+// oldest keeps it for sign-in and the others get a key of their own, with a warning in the log:
+// an ADMIN gives them another address.
+func (s *Store) backfillEmailKeys(ctx context.Context) error {
+	col := s.c(colUsers)
+	users, err := findAll[userDoc](ctx, col, bson.D{{Key: "emailKey", Value: bson.D{{Key: "$exists", Value: false}}}},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return fmt.Errorf("backfill e-mail keys: %w", err)
+	}
+	for _, u := range users {
+		key := emailKey(&u.User)
+		if u.Email != "" {
+			n, err := col.CountDocuments(ctx, bson.D{{Key: "emailKey", Value: key}})
+			if err != nil {
+				return fmt.Errorf("backfill e-mail keys: %w", err)
+			}
+			if n > 0 {
+				s.log.Warn("two users share an e-mail address: only the older one signs in with it; give the other one another address",
+					"user", u.Username, "email", u.Email)
+				key = "shared:" + u.ID
+			}
+		}
+		if _, err := col.UpdateOne(ctx, bson.D{{Key: "_id", Value: u.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "emailKey", Value: key}}}}); err != nil {
+			return fmt.Errorf("backfill e-mail key of user %s: %w", u.Username, err)
+		}
+	}
+	return nil
 }

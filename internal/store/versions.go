@@ -168,11 +168,13 @@ func (s *Store) MarkOutdated(ctx context.Context, projectID string, reasons []mo
 	for _, r := range reasons {
 		each = append(each, r)
 	}
+	unlock := s.locks.lockAll() // an UpdateMany must not interleave with a version's own write
 	res, err := s.c(colVersions).UpdateMany(ctx,
 		bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: model.Deployed}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "outdated", Value: true}}},
 			{Key: "$addToSet", Value: bson.D{{Key: "outdatedReasons", Value: bson.D{{Key: "$each", Value: each}}}}},
 			{Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
+	unlock()
 	// Some versions may have changed even when the update failed half-way.
 	s.touchVersions(ctx, projectID, false)
 	if err != nil {

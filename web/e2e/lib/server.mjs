@@ -114,10 +114,10 @@ export async function startServer({ bin = process.env.ONEKO_BIN, logFile, dataDi
 /** adminClient calls the API as the bootstrap admin (Basic auth needs no CSRF check). */
 export function adminClient(url, username = 'admin', password = adminPassword) {
   const auth = 'Basic ' + Buffer.from(`${username}:${password}`).toString('base64');
-  const call = async (method, path, body) => {
+  const call = async (method, path, body, headers = {}) => {
     const r = await fetch(url + path, {
       method,
-      headers: { Authorization: auth, 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { Authorization: auth, 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await r.text();
@@ -127,7 +127,17 @@ export function adminClient(url, username = 'admin', password = adminPassword) {
   return {
     get: (p) => call('GET', p),
     post: (p, b) => call('POST', p, b ?? {}),
-    put: (p, b) => call('PUT', p, b),
+    /**
+     * put replaces a document. PUTs of projects, registries and users name the revision they
+     * change (428 otherwise): without ifMatch, the document's current ETag is read first.
+     */
+    async put(p, b, ifMatch) {
+      if (ifMatch === undefined) {
+        const r = await fetch(url + p, { headers: { Authorization: auth, Accept: 'application/json' } });
+        ifMatch = r.headers.get('ETag') ?? undefined;
+      }
+      return call('PUT', p, b, ifMatch ? { 'If-Match': ifMatch } : {});
+    },
     del: (p) => call('DELETE', p),
     async createUser(username, role, password = `${username}-password-1`) {
       await call('POST', '/api/v1/users', { username, email: `${username}@example.test`, firstName: username, lastName: 'E2E', role, password });

@@ -24,6 +24,12 @@ export const qk = {
     one: (projectId: string, id: string) => ['versions', 'one', projectId, id] as const,
   },
   deployments: ['deployments'] as const,
+  /** Administration and account (each list and its documents under one prefix). */
+  users: ['users'] as const,
+  dockerRegistries: ['docker-registries'] as const,
+  helmRegistries: ['helm-registries'] as const,
+  namespaces: ['namespaces'] as const,
+  tokens: ['tokens'] as const,
   search: (q: string) => ['search', q] as const,
   activities: {
     all: ['activities'] as const,

@@ -986,6 +986,11 @@ export interface components {
             insecure?: boolean;
             name?: string;
             pollInterval?: string;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** Format: date-time */
             readonly updatedAt: string;
             url?: string;
@@ -1006,6 +1011,11 @@ export interface components {
             password?: string | null;
             /** @description A Go duration like 5m0s; 0s polls never (webhooks only). Absent: 5m0s on create, unchanged on PUT. */
             pollInterval?: string | null;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** Format: date-time */
             readonly updatedAt: string;
             url?: string;
@@ -1064,6 +1074,11 @@ export interface components {
             readonly hasPassword: boolean;
             readonly id: string;
             name?: string;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** Format: date-time */
             readonly updatedAt: string;
             url?: string;
@@ -1076,6 +1091,11 @@ export interface components {
             readonly id: string;
             name?: string;
             password?: string | null;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** Format: date-time */
             readonly updatedAt: string;
             url?: string;
@@ -1181,6 +1201,11 @@ export interface components {
             namespace?: string;
             /** @enum {string} */
             newVersionsDeploymentBehaviour?: "automatically" | "manually";
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** @enum {string} */
             readonly status: "Ok" | "Pending" | "Error" | "NotDeployed";
             templateVariables?: components["schemas"]["TemplateVariable"][];
@@ -1320,6 +1345,11 @@ export interface components {
             firstName?: string;
             readonly id: string;
             lastName?: string;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** @enum {string} */
             role?: "VIEWER" | "DOER" | "ADMIN";
             /** Format: date-time */
@@ -1333,6 +1363,8 @@ export interface components {
             firstName: string;
             id: string;
             lastName: string;
+            /** Format: int64 */
+            revision: number;
             /** @enum {string} */
             role: "VIEWER" | "DOER" | "ADMIN";
             /** Format: int64 */
@@ -1353,6 +1385,11 @@ export interface components {
             readonly id: string;
             lastName?: string;
             password?: string | null;
+            /**
+             * Format: int64
+             * @description Increases with every write (the ETag header is the same number, quoted). On PUT: the revision you read, unless If-Match names it; 428 without either, 412 when it is no longer current. Ignored on POST.
+             */
+            revision?: number;
             /** @enum {string} */
             role?: "VIEWER" | "DOER" | "ADMIN";
             /** Format: date-time */
@@ -1579,6 +1616,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1607,6 +1646,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1622,7 +1663,10 @@ export interface operations {
     put_api_v1_docker_registries_id: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the document you changed (or * for any); required unless the body's revision names it */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1637,6 +1681,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1647,8 +1693,10 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -1796,6 +1844,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1824,6 +1874,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1839,7 +1891,10 @@ export interface operations {
     put_api_v1_helm_registries_id: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the document you changed (or * for any); required unless the body's revision names it */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1854,6 +1909,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1864,8 +1921,10 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2072,6 +2131,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2107,6 +2168,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2135,6 +2198,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2150,7 +2215,10 @@ export interface operations {
     put_api_v1_projects_id: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the document you changed (or * for any); required unless the body's revision names it */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2165,6 +2233,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2175,8 +2245,10 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2288,6 +2360,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2319,6 +2393,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2888,6 +2964,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2916,6 +2994,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2931,7 +3011,10 @@ export interface operations {
     put_api_v1_users_id: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the document you changed (or * for any); required unless the body's revision names it */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2946,6 +3029,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description The document's revision, quoted ("7"): send it as If-Match with a PUT */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2956,8 +3041,10 @@ export interface operations {
             401: components["responses"]["Problem"];
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
+            412: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
+            428: components["responses"]["Problem"];
             default: components["responses"]["Problem"];
         };
     };

@@ -1,5 +1,6 @@
 // German messages: every key of en.ts (the compiler checks that none is missing).
 import type { MessageKey } from './en';
+import { adminDe } from './admin.de';
 
 export const de: Record<MessageKey, string> = {
   'app.name': 'oneko',
@@ -213,4 +214,5 @@ export const de: Record<MessageKey, string> = {
   'placeholder.logs': 'Logs',
   'placeholder.admin': 'Verwaltung',
   'placeholder.account': 'Konto',
+  ...adminDe,
 };
