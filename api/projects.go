@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
 )
@@ -180,8 +181,8 @@ func (s *Server) putProject(c *gin.Context) {
 		s.fail(c, revisionConflict(err))
 		return
 	}
-	if reasons := model.ProjectChanges(old, &p); len(reasons) > 0 {
-		n, err := s.Store.MarkOutdated(ctx, p.ID, reasons)
+	if deploy.ProjectOutdates(old, &p) {
+		n, err := s.Store.MarkOutdated(ctx, p.ID, model.ProjectChanges(old, &p))
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -127,7 +127,7 @@ func (s *Server) patchVersion(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if v.DesiredState == model.Deployed {
+	if deploy.VersionOutdated(&before, v) {
 		v.AddOutdated(model.VersionChanges(&before, v)...)
 	}
 	if err := s.Store.UpdateVersion(ctx, v); err != nil {
@@ -186,7 +186,7 @@ func (s *Server) putVariables(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if v.DesiredState == model.Deployed {
+	if deploy.VersionOutdated(&before, v) {
 		v.AddOutdated(model.VersionChanges(&before, v)...)
 	}
 	if err := s.Store.UpdateVersion(c.Request.Context(), v); err != nil {
