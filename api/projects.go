@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
 )
@@ -181,7 +181,7 @@ func (s *Server) putProject(c *gin.Context) {
 		s.fail(c, revisionConflict(err))
 		return
 	}
-	if configurationChanged(old, &p) {
+	if deploy.ProjectOutdates(old, &p) {
 		n, err := s.Store.MarkOutdated(ctx, p.ID)
 		if err != nil {
 			s.fail(c, err)
@@ -197,14 +197,6 @@ func (s *Server) putProject(c *gin.Context) {
 	}
 	setETag(c, p.Revision)
 	c.JSON(http.StatusOK, &p)
-}
-
-// configurationChanged reports whether deployed versions would render differently.
-func configurationChanged(a, b *model.Project) bool {
-	return a.ImageName != b.ImageName || a.DockerRegistryID != b.DockerRegistryID || a.Namespace != b.Namespace ||
-		!reflect.DeepEqual(a.URLTemplates, b.URLTemplates) ||
-		!reflect.DeepEqual(a.DefaultConfigurationTemplates, b.DefaultConfigurationTemplates) ||
-		!reflect.DeepEqual(a.TemplateVariables, b.TemplateVariables)
 }
 
 // deleteProject deletes a project at once when nothing of it is deployed. Otherwise it marks

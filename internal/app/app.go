@@ -148,9 +148,25 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 				return
 			case <-gate.Ready():
 			}
-			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: gate.RESTConfig(), InstallationID: installation, Metrics: metrics,
-				Confinement: helm.Confinement{ClusterScoped: cfg.AllowClusterScoped, Namespaces: cfg.AllowNamespaces},
-				Charts:      chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
+			// The cluster's clients, built once and shared by every task.
+			kc, err := gate.client()
+			if err != nil {
+				errCh <- err
+				return
+			}
+			hc, err := helm.New(gate.RESTConfig(), helm.Options{Logger: log.With("component", "helm"),
+				Confinement: helm.Confinement{ClusterScoped: cfg.AllowClusterScoped, Namespaces: cfg.AllowNamespaces}})
+			if err != nil {
+				errCh <- err
+				return
+			}
+			pods, err := gate.reader()
+			if err != nil {
+				errCh <- err
+				return
+			}
+			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Helm: hc, Cluster: kc, Pods: pods, InstallationID: installation, Metrics: metrics,
+				Charts: chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
 				WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval)})
 			if err != nil {
 				errCh <- err
