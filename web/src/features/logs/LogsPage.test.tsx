@@ -58,10 +58,10 @@ describe('logs screen', { timeout: 60_000 }, () => {
       return new Response('\x1b[32mready\x1b[0m on :8080\nGET /healthz 200\n', { status: 200, headers: { 'Content-Type': 'text/plain' } });
     });
     renderWithProviders(ui, { user: testUser('VIEWER'), path: '/projects/p1/versions/v1/logs?follow=0' });
-    await screen.findByRole('heading', { name: 'Logs of 1.0.0 (hello)' });
+    await screen.findByRole('heading', { name: 'Logs of 1.0.0 (hello)' }, { timeout: 15_000 });
     expect((screen.getByRole('combobox', { name: 'Pod' }) as HTMLInputElement).value).toBe('hello-abc (Running)');
     expect((screen.getByRole('combobox', { name: 'Container' }) as HTMLInputElement).value).toBe('hello');
-    const green = await screen.findByText('ready');
+    const green = await screen.findByText('ready', undefined, { timeout: 15_000 });
     expect(green.className).toBe('ansi-fg-2');
     expect(screen.getByText('2 lines')).toBeTruthy();
     expect(asked[0]).toBe('/api/v1/projects/p1/versions/v1/pods/hello-abc/logs?container=hello&tailLines=500');
@@ -75,7 +75,7 @@ describe('logs screen', { timeout: 60_000 }, () => {
     stop = api([pod]).stop;
     vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ title: 'x', detail: 'container "hello" has not started' }), { status: 400 }));
     renderWithProviders(ui, { user: testUser('DOER'), path: '/projects/p1/versions/v1/logs?follow=0' });
-    await screen.findByText('container "hello" has not started');
+    await screen.findByText('container "hello" has not started', undefined, { timeout: 15_000 });
     expect(screen.getByText('The log cannot be read')).toBeTruthy();
     expect(screen.getByRole('link', { name: '1.0.0' })).toBeTruthy();
   });
@@ -83,7 +83,7 @@ describe('logs screen', { timeout: 60_000 }, () => {
   it('says so when the version has no pods', async () => {
     stop = api([]).stop;
     renderWithProviders(ui, { user: testUser('VIEWER'), path: '/projects/p1/versions/v1/logs' });
-    await screen.findByRole('heading', { name: 'No pods' });
+    await screen.findByRole('heading', { name: 'No pods' }, { timeout: 15_000 });
     expect(screen.queryByRole('log')).toBeNull();
   });
 });
@@ -110,9 +110,9 @@ describe('log view', () => {
     fireEvent.scroll(box);
     r.rerender(view(buf.append(['d', 'e'])));
     expect(top).toBe(100); // paused: the reader's place is kept
-    const jump = await screen.findByRole('button', { name: '2 new lines: jump to the end' });
+    const jump = await screen.findByRole('button', { name: '2 new lines: jump to the end' }, { timeout: 15_000 });
     act(() => jump.click());
     expect(top).toBe(800);
-    await waitFor(() => expect(screen.queryByRole('button', { name: /jump to the end/ })).toBeNull());
+    await waitFor(() => expect(screen.queryByRole('button', { name: /jump to the end/ })).toBeNull(), { timeout: 15_000 });
   });
 });
