@@ -32,12 +32,14 @@ export const router = createBrowserRouter([
       { path: 'projects', lazy: async () => ({ Component: (await import('../features/projects/ProjectsPage')).ProjectsPage }) },
       {
         path: 'projects/new',
-        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).ProjectEditorPlaceholder }),
+        element: <RequireRole ability="createProject" />,
+        children: [{ index: true, lazy: async () => ({ Component: (await import('../features/project-editor/ProjectEditorPage')).ProjectEditorPage }) }],
       },
       { path: 'projects/:projectId', element: <ProjectRedirect /> },
       {
         path: 'projects/:projectId/edit',
-        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).ProjectEditorPlaceholder }),
+        element: <RequireRole ability="editProject" />,
+        children: [{ index: true, lazy: async () => ({ Component: (await import('../features/project-editor/ProjectEditorPage')).ProjectEditorPage }) }],
       },
       {
         path: 'projects/:projectId/versions',
