@@ -70,3 +70,4 @@ func replicas(p *int32) int32 {
 	}
 	return *p
 }
+
