@@ -70,4 +70,3 @@ func replicas(p *int32) int32 {
 	}
 	return *p
 }
-
