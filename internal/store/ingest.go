@@ -88,6 +88,8 @@ func (s *Store) DeleteRemovedVersion(ctx context.Context, id string) (bool, erro
 	if err != nil {
 		return false, fmt.Errorf("delete removed version: %w", err)
 	}
+	s.settleActive(ctx, id, prev.ProjectID, false)
+	s.addVersionCount(ctx, prev.ProjectID, -1)
 	s.touchVersions(ctx, prev.ProjectID, prev.status() != model.StatusNotDeployed)
 	return true, nil
 }

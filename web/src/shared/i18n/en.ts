@@ -1,7 +1,5 @@
 // English messages: the source catalogue. Keys are grouped by feature (app., signin., home.…);
 // "one|other" messages pick a plural form by the count parameter.
-import { adminEn } from './admin.en';
-
 export const en = {
   'app.name': 'oneko',
   'app.skipToContent': 'Skip to content',
@@ -155,6 +153,11 @@ export const en = {
   'import.preview': 'What will be created',
   'import.invalid': 'This file is not JSON: {error}',
   'import.notProject': 'This file does not look like a project export.',
+  'import.unknownFormat': 'This export has the format "{format}"; this server reads "{known}" and O-Neko\'s exports.',
+  'import.unknownVersion': 'This O-Neko export has version {version}; only version 0 (what O-Neko 1.x writes) can be imported.',
+  'import.format': 'Export of',
+  'import.formatOneko': 'oneko',
+  'import.formatONeko': 'O-Neko',
   'import.name': 'Project',
   'import.image': 'Image',
   'import.templates': 'Configuration templates',
@@ -214,7 +217,6 @@ export const en = {
   'placeholder.logs': 'Logs',
   'placeholder.admin': 'Administration',
   'placeholder.account': 'Account',
-  ...adminEn,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;
