@@ -20,11 +20,31 @@ func (s *Server) listProjects(c *gin.Context) {
 		return
 	}
 	items, total, err := s.Store.ListProjects(c.Request.Context(), c.Query("q"), pg)
+	if err == nil {
+		err = s.withVersionCounts(c.Request.Context(), items)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, newList(items, total))
+}
+
+// withVersionCounts fills in the projects' version counts (stored per project, no scan).
+func (s *Server) withVersionCounts(ctx context.Context, ps []model.Project) error {
+	ids := make([]string, len(ps))
+	for i := range ps {
+		ids[i] = ps[i].ID
+	}
+	counts, err := s.Store.VersionCounts(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range ps {
+		n := counts[ps[i].ID]
+		ps[i].VersionCount = &n
+	}
+	return nil
 }
 
 // loadProject reads the project of the :id parameter.
@@ -40,6 +60,11 @@ func (s *Server) getProject(c *gin.Context) {
 	p, err := s.loadProject(c)
 	if err == nil {
 		err = s.Store.ProjectStatus(c.Request.Context(), p)
+	}
+	if err == nil {
+		one := []model.Project{*p}
+		err = s.withVersionCounts(c.Request.Context(), one)
+		p.VersionCount = one[0].VersionCount
 	}
 	if err != nil {
 		s.fail(c, err)
@@ -182,7 +207,7 @@ func (s *Server) putProject(c *gin.Context) {
 		return
 	}
 	if deploy.ProjectOutdates(old, &p) {
-		n, err := s.Store.MarkOutdated(ctx, p.ID)
+		n, err := s.Store.MarkOutdated(ctx, p.ID, model.ProjectChanges(old, &p))
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -15,6 +15,7 @@ import (
 // Mongo is an embedded FerretDB server with its data in an SQLite folder.
 type Mongo struct {
 	uri  string
+	dir  string
 	stop func()
 }
 
@@ -42,7 +43,7 @@ func StartMongo(ctx context.Context, dir string, logger *slog.Logger) (*Mongo, e
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	m := &Mongo{stop: func() { cancel(); <-done }}
+	m := &Mongo{dir: abs, stop: func() { cancel(); <-done }}
 	go func() {
 		defer close(done)
 		if err := f.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
