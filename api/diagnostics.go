@@ -315,11 +315,12 @@ func (s *Server) listEvents(c *gin.Context) {
 func (s *Server) liftWarning(ctx context.Context, p *model.Project, v *model.Version, evs []diagnose.Event) {
 	st := v.Deployment.Status
 	why := diagnose.Explain(evs)
-	if why == "" || (st != model.StatusPending && st != model.StatusFailed) || strings.Contains(v.Deployment.Message, why) {
+	msg := diagnose.WithWarning(v.Deployment.Message, why)
+	if why == "" || (st != model.StatusPending && st != model.StatusFailed) || msg == v.Deployment.Message {
 		return
 	}
 	dep := v.Deployment
-	dep.Message = why
+	dep.Message = msg
 	written, err := s.Store.RecordObservedStatus(ctx, v.ID, v.Generation, 0, dep)
 	if err != nil || !written {
 		return

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -109,6 +110,11 @@ func (w *Worker) pollImage(ctx context.Context, client *registry.Client, image s
 		for _, c := range changes.Changed {
 			errs = append(errs, w.ingestTag(ctx, p, c.Tag, c.Digest, checkedAt, actor))
 		}
+		for _, k := range missingTags(known, versionsOf[p.ID], changes) {
+			// Known from another project of the image, and still there: its digest was
+			// checked then, not now (a zero time records no check).
+			errs = append(errs, w.ingestTag(ctx, p, k.Tag, k.Digest, time.Time{}, actor))
+		}
 		if len(changes.Removed) == 0 {
 			continue
 		}
@@ -121,6 +127,28 @@ func (w *Worker) pollImage(ctx context.Context, client *registry.Client, image s
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// missingTags returns the tags other projects of the image know that a project lacks and
+// the poll neither removed nor reported (those are ingested already), in tag order. A project
+// made for an image another project already follows gets the image's tags this way; the
+// registry reports only what changed since the union of all projects' versions.
+func missingTags(known map[string]registry.Known, has map[string]bool, changes registry.Changes) []registry.Known {
+	skip := make(map[string]bool, len(changes.Removed)+len(changes.Changed))
+	for _, tag := range changes.Removed {
+		skip[tag] = true
+	}
+	for _, c := range changes.Changed {
+		skip[c.Tag] = true
+	}
+	var out []registry.Known
+	for tag, k := range known {
+		if !has[tag] && !skip[tag] {
+			out = append(out, k)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Tag < out[j].Tag })
+	return out
 }
 
 // tooManyRemovals says whether a poll that found removed gone from the registry must not

@@ -9,8 +9,9 @@ import (
 	"strings"
 
 	"github.com/hibiken/asynq"
-	"helm.sh/helm/v3/pkg/release"
 
+	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
 )
@@ -18,8 +19,9 @@ import (
 // releaseMissing is the status recorded for a release the cluster no longer has.
 const releaseMissing = "missing"
 
-// handleRefreshStatus reads the Helm status and ready pods of every Deployed version that has
-// releases and records what changed. Versions with a deploy in flight (Pending, or their
+// handleRefreshStatus reads the Helm status, ready pods and restarts of every Deployed version
+// that has releases, with the warning that explains pods that are not ready, and records and
+// publishes (version.status) only what changed. Versions with a deploy in flight (Pending, or their
 // lease held) are skipped; a cluster that cannot be reached makes the status Unknown.
 func (w *Worker) handleRefreshStatus(ctx context.Context, t *asynq.Task) error {
 	d := w.deploy
@@ -74,9 +76,39 @@ func (d *deployer) refreshOne(ctx context.Context, log *slog.Logger, v *model.Ve
 	return written, nil
 }
 
-// observe reads the releases a version's deployment lists from the cluster.
+// observe reads the releases a version's deployment lists from the cluster, their pods and,
+// while not all of them are ready or the version failed, the warning that explains why.
 func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployment {
+	obs, rels := d.observeReleases(ctx, v)
+	if obs.Status == model.StatusUnknown {
+		return obs
+	}
+	obs.Restarts = v.Deployment.Restarts
+	pods, err := d.pods.PodsOf(ctx, rels)
+	if err != nil {
+		d.w.log.Debug("cannot read the pods of a version", "version", v.ID, "err", err)
+		return obs
+	}
+	obs.Restarts = 0
+	for _, p := range pods {
+		obs.Restarts += int(p.Restarts)
+	}
+	var evs []diagnose.Event
+	if obs.Status == model.StatusFailed || obs.ReadyPods < obs.DesiredPods {
+		if evs, err = d.pods.EventsOf(ctx, rels); err != nil {
+			d.w.log.Debug("cannot read the events of a version", "version", v.ID, "err", err)
+			return obs
+		}
+	}
+	obs.Message = diagnose.WithWarning(obs.Message, diagnose.Explain(evs))
+	return obs
+}
+
+// observeReleases reads the releases a version's deployment lists from the cluster, with
+// their pod counts. It returns the releases found.
+func (d *deployer) observeReleases(ctx context.Context, v *model.Version) (model.Deployment, []*helm.Info) {
 	obs := model.Deployment{Status: model.StatusRunning}
+	var found []*helm.Info
 	var problems []string
 	for _, r := range v.Deployment.Releases {
 		rel, err := d.helm.Status(ctx, r.Namespace, r.Name)
@@ -91,23 +123,24 @@ func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployme
 			obs.Status = model.StatusUnknown
 			obs.Message = err.Error()
 			obs.Releases = v.Deployment.Releases
-			return obs
+			return obs, nil
 		}
 		if o := helm.OwnerOf(rel); !o.Belongs(d.w.InstallationID, v.ID) {
-			problems = append(problems, (&ownerError{release: r.Namespace + "/" + r.Name, owner: o}).Error())
+			problems = append(problems, (&deploy.OwnerError{Release: r.Namespace + "/" + r.Name, Owner: o.String()}).Error())
 			missing := r
 			missing.Status = releaseMissing
 			obs.Releases = append(obs.Releases, missing)
 			continue
 		}
-		obs.Releases = append(obs.Releases, modelReleases([]*release.Release{rel})...)
-		if rel.Info.Status != release.StatusDeployed {
-			problems = append(problems, fmt.Sprintf("release %s/%s is %s", r.Namespace, r.Name, rel.Info.Status))
+		obs.Releases = append(obs.Releases, modelReleases([]*helm.Info{rel})...)
+		found = append(found, rel)
+		if rel.Status != helm.StatusDeployed {
+			problems = append(problems, fmt.Sprintf("release %s/%s is %s", r.Namespace, r.Name, rel.Status))
 		}
 		ready, desired, err := d.helm.PodCounts(ctx, rel)
 		if err != nil {
 			obs.Status, obs.Message, obs.Releases = model.StatusUnknown, err.Error(), v.Deployment.Releases
-			return obs
+			return obs, nil
 		}
 		obs.ReadyPods += ready
 		obs.DesiredPods += desired
@@ -118,10 +151,10 @@ func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployme
 		// A failed deploy stays failed until the next one, even if its releases look fine.
 		obs.Status, obs.Message = model.StatusFailed, v.Deployment.Message
 	}
-	return obs
+	return obs, found
 }
 
 func sameObservation(a, b model.Deployment) bool {
 	return a.Status == b.Status && a.Message == b.Message && a.ReadyPods == b.ReadyPods &&
-		a.DesiredPods == b.DesiredPods && slices.Equal(a.Releases, b.Releases)
+		a.DesiredPods == b.DesiredPods && a.Restarts == b.Restarts && slices.Equal(a.Releases, b.Releases)
 }

@@ -9,6 +9,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/oneko/oneko/internal/helm"
 )
 
 // Event is a Kubernetes event about one of a version's objects.
@@ -35,6 +37,11 @@ func (r *Reader) Events(ctx context.Context, versionID string) ([]Event, error) 
 	if err != nil {
 		return nil, err
 	}
+	return r.EventsOf(ctx, infos(rels))
+}
+
+// EventsOf returns the events of the objects of releases read already, newest first.
+func (r *Reader) EventsOf(ctx context.Context, rels []*helm.Info) ([]Event, error) {
 	objs := objects(rels)
 	if len(objs) == 0 {
 		return []Event{}, nil
@@ -45,7 +52,7 @@ func (r *Reader) Events(ctx context.Context, versionID string) ([]Event, error) 
 		byKey[o.Kind+"/"+o.Namespace+"/"+o.Name] = o.Release
 		namespaces[o.Namespace] = true
 	}
-	pods, err := r.pods(ctx, versionID)
+	pods, err := r.podsOf(ctx, rels)
 	if err != nil {
 		return nil, err
 	}
@@ -116,4 +123,22 @@ func Explain(events []Event) string {
 		}
 	}
 	return ""
+}
+
+// warningMark starts the part of a status message that a lifted warning wrote.
+const warningMark = "\nWhy: "
+
+// WithWarning returns a status message with the warning that explains it in place of the
+// one lifted before (if any): message's own text is kept, a warning is never repeated, and
+// an empty warning removes the lifted one.
+func WithWarning(message, warning string) string {
+	base, _, _ := strings.Cut(message, warningMark)
+	base = strings.TrimSpace(base)
+	switch {
+	case warning == "":
+		return base
+	case base == "":
+		return strings.TrimPrefix(warningMark, "\n") + warning
+	}
+	return base + warningMark + warning
 }

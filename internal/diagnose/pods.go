@@ -8,6 +8,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/oneko/oneko/internal/helm"
 )
 
 // Container kinds.
@@ -71,12 +73,31 @@ type ownedPod struct {
 	release string
 }
 
+// PodsOf returns the pods of releases read already (the worker's status refresh has them),
+// as Pods does for a version's.
+func (r *Reader) PodsOf(ctx context.Context, rels []*helm.Info) ([]Pod, error) {
+	pods, err := r.podsOf(ctx, rels)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Pod, 0, len(pods))
+	for _, p := range pods {
+		out = append(out, describePod(p.pod, p.release))
+	}
+	return out, nil
+}
+
 // pods finds the pods whose owner chain reaches an object of the version's releases.
 func (r *Reader) pods(ctx context.Context, versionID string) ([]ownedPod, error) {
 	rels, err := r.current(ctx, versionID)
 	if err != nil {
 		return nil, err
 	}
+	return r.podsOf(ctx, infos(rels))
+}
+
+// podsOf finds the pods whose owner chain reaches an object of the releases.
+func (r *Reader) podsOf(ctx context.Context, rels []*helm.Info) ([]ownedPod, error) {
 	objs := objects(rels)
 	byKey := map[string]string{} // kind/namespace/name → release
 	namespaces := map[string]bool{}

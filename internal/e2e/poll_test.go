@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log"
 	"net"
@@ -185,5 +186,52 @@ func waitArchived(t *testing.T, queue string, n int) {
 			t.Fatalf("no %d archived tasks in %s after 30s (%+v, %v)", n, queue, q, err)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestPollGivesANewProjectTheImagesTags: a project made for an image another project already
+// follows gets the image's tags on the next poll. Before, the registry's changes were computed
+// against the versions of all the image's projects together, so the new project saw none of
+// the tags the first one knew and stayed empty until a tag was pushed.
+func TestPollGivesANewProjectTheImagesTags(t *testing.T) {
+	s := newSystem(t)
+	srv := httptest.NewServer(ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	regID, firstID := s.createRegistryAndProject(srv.URL, "auto", "x-secret", "team/app")
+	ctx := context.Background()
+	push(t, host, "team/app", "1.0")
+	push(t, host, "team/app", "1.1")
+	reg, err := s.store.GetDockerRegistry(ctx, regID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.worker.Poll(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	st, body := s.admin("POST", "/api/v1/projects", map[string]any{"name": "second", "dockerRegistryId": regID, "imageName": "team/app"})
+	if st != 201 {
+		t.Fatalf("create the second project: %d %s", st, body)
+	}
+	var second struct{ ID string }
+	_ = json.Unmarshal(body, &second)
+	push(t, host, "team/app", "1.2")
+	if err := s.worker.Poll(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{firstID, second.ID} {
+		for _, tag := range []string{"1.0", "1.1", "1.2"} {
+			if _, err := s.store.GetVersionByTag(ctx, id, tag); err != nil {
+				t.Errorf("project %s: no version %s: %v", id, tag, err)
+			}
+		}
+	}
+	// Nothing is created twice by a later poll.
+	if err := s.worker.Poll(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := s.store.VersionsOfProject(ctx, second.ID)
+	if err != nil || len(vs) != 3 {
+		t.Fatalf("second project: %d versions (%v), want 3", len(vs), err)
 	}
 }

@@ -12,9 +12,12 @@ type Redis struct {
 	srv *miniredis.Miniredis
 }
 
-// StartRedis starts miniredis on a free loopback port.
+// StartRedis starts miniredis on a free loopback port. Its keys expire as real time passes,
+// as in Redis (miniredis's own default is to let TTLs run only when a test moves its clock):
+// the poll schedule, task uniqueness locks and leases all end by expiry.
 func StartRedis() (*Redis, error) {
 	srv := miniredis.NewMiniRedis()
+	srv.ClockTTL(true)
 	if err := srv.StartAddr("127.0.0.1:0"); err != nil {
 		return nil, fmt.Errorf("start in-process Redis: %w", err)
 	}

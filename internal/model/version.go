@@ -44,19 +44,22 @@ type Deployment struct {
 	ExpiresAt   *time.Time       `json:"expiresAt,omitempty" bson:"expiresAt,omitempty"`
 	ReadyPods   int              `json:"readyPods" bson:"readyPods"`
 	DesiredPods int              `json:"desiredPods" bson:"desiredPods"`
-	Releases    []Release        `json:"releases" bson:"releases"`
+	// Restarts is the sum of the restarts of the containers of the version's pods (omitted
+	// when none).
+	Restarts int       `json:"restarts,omitempty" bson:"restarts"`
+	Releases []Release `json:"releases" bson:"releases"`
 }
 
 // Version is one tag of a project's image.
 type Version struct {
-	ID                     string                  `json:"id" bson:"_id"`
-	ProjectID              string                  `json:"projectId" bson:"projectId"`
-	Name                   string                  `json:"name" bson:"name"`
-	Digest                 string                  `json:"digest" bson:"digest"`
-	ImageUpdatedAt         time.Time               `json:"imageUpdatedAt" bson:"imageUpdatedAt"`
+	ID             string    `json:"id" bson:"_id"`
+	ProjectID      string    `json:"projectId" bson:"projectId"`
+	Name           string    `json:"name" bson:"name"`
+	Digest         string    `json:"digest" bson:"digest"`
+	ImageUpdatedAt time.Time `json:"imageUpdatedAt" bson:"imageUpdatedAt"`
 	// DigestCheckedAt is when the registry was asked for the digest last recorded; an answer
 	// obtained earlier never overwrites it (see store.RecordDigest).
-	DigestCheckedAt *time.Time `json:"-" bson:"digestCheckedAt,omitempty"`
+	DigestCheckedAt        *time.Time              `json:"-" bson:"digestCheckedAt,omitempty"`
 	DeploymentBehaviour    DeploymentBehaviour     `json:"deploymentBehaviour" bson:"deploymentBehaviour"`
 	TemplateVariables      map[string]string       `json:"templateVariables" bson:"templateVariables"`
 	URLTemplates           []string                `json:"urlTemplates" bson:"urlTemplates"`
@@ -65,8 +68,10 @@ type Version struct {
 	Namespace              string                  `json:"namespace" bson:"namespace"`
 	DesiredState           DesiredState            `json:"desiredState" bson:"desiredState"`
 	Outdated               bool                    `json:"outdated" bson:"outdated"`
-	URLs                   []string                `json:"urls" bson:"urls"`
-	Deployment             Deployment              `json:"deployment" bson:"deployment"`
+	// OutdatedReasons say what changed since the last deploy (empty when not outdated).
+	OutdatedReasons []OutdatedReason `json:"outdatedReasons,omitempty" bson:"outdatedReasons,omitempty"`
+	URLs            []string         `json:"urls" bson:"urls"`
+	Deployment      Deployment       `json:"deployment" bson:"deployment"`
 	// Generation increases with every change of the desired state or of the configuration
 	// that has to reach the cluster; tasks carry the generation they were queued for.
 	Generation int64 `json:"generation" bson:"generation"`

@@ -10,5 +10,11 @@ export const paths = {
   search: (q?: string) => (q ? `/search?q=${encodeURIComponent(q)}` : '/search'),
   activity: () => '/activity',
   admin: () => '/admin',
+  adminUsers: () => '/admin/users',
+  dockerRegistries: () => '/admin/docker-registries',
+  dockerRegistry: (id: string) => `/admin/docker-registries/${encodeURIComponent(id)}`,
+  helmRegistries: () => '/admin/helm-registries',
+  helmRegistry: (id: string) => `/admin/helm-registries/${encodeURIComponent(id)}`,
+  namespaces: () => '/admin/namespaces',
   account: () => '/account',
 };

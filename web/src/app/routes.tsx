@@ -32,12 +32,14 @@ export const router = createBrowserRouter([
       { path: 'projects', lazy: async () => ({ Component: (await import('../features/projects/ProjectsPage')).ProjectsPage }) },
       {
         path: 'projects/new',
-        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).ProjectEditorPlaceholder }),
+        element: <RequireRole ability="createProject" />,
+        children: [{ index: true, lazy: async () => ({ Component: (await import('../features/project-editor/ProjectEditorPage')).ProjectEditorPage }) }],
       },
       { path: 'projects/:projectId', element: <ProjectRedirect /> },
       {
         path: 'projects/:projectId/edit',
-        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).ProjectEditorPlaceholder }),
+        element: <RequireRole ability="editProject" />,
+        children: [{ index: true, lazy: async () => ({ Component: (await import('../features/project-editor/ProjectEditorPage')).ProjectEditorPage }) }],
       },
       {
         path: 'projects/:projectId/versions',
@@ -45,22 +47,37 @@ export const router = createBrowserRouter([
       },
       {
         path: 'projects/:projectId/versions/:versionId',
-        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).VersionEditorPlaceholder }),
+        element: <RequireRole ability="editVersion" />,
+        children: [
+          { index: true, lazy: async () => ({ Component: (await import('../features/version-editor/VersionEditorPage')).VersionEditorPage }) },
+        ],
       },
       {
         path: 'projects/:projectId/versions/:versionId/logs',
-        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).LogsPlaceholder }),
+        lazy: async () => ({ Component: (await import('../features/logs/LogsPage')).LogsPage }),
       },
       { path: 'search', lazy: async () => ({ Component: (await import('../features/search/SearchPage')).SearchPage }) },
       { path: 'activity', lazy: async () => ({ Component: (await import('../features/activity/ActivityPage')).ActivityPage }) },
       {
-        path: 'admin/*',
+        path: 'admin',
         element: <RequireRole ability="admin" />,
         children: [
-          { path: '*', lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).AdminPlaceholder }) },
+          {
+            lazy: async () => ({ Component: (await import('../features/admin/AdminLayout')).AdminLayout }),
+            children: [
+              { index: true, element: <Navigate to="users" replace /> },
+              { path: 'users', lazy: async () => ({ Component: (await import('../features/admin/UsersPage')).UsersPage }) },
+              { path: 'docker-registries', lazy: async () => ({ Component: (await import('../features/admin/DockerRegistriesPage')).DockerRegistriesPage }) },
+              { path: 'docker-registries/:registryId', lazy: async () => ({ Component: (await import('../features/admin/DockerRegistryPage')).DockerRegistryPage }) },
+              { path: 'helm-registries', lazy: async () => ({ Component: (await import('../features/admin/HelmRegistriesPage')).HelmRegistriesPage }) },
+              { path: 'helm-registries/:registryId', lazy: async () => ({ Component: (await import('../features/admin/HelmRegistryPage')).HelmRegistryPage }) },
+              { path: 'namespaces', lazy: async () => ({ Component: (await import('../features/admin/NamespacesPage')).NamespacesPage }) },
+              { path: '*', element: <NotFound /> },
+            ],
+          },
         ],
       },
-      { path: 'account', lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).AccountPlaceholder }) },
+      { path: 'account', lazy: async () => ({ Component: (await import('../features/account/AccountPage')).AccountPage }) },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -24,7 +24,13 @@ export const qk = {
     one: (projectId: string, id: string) => ['versions', 'one', projectId, id] as const,
   },
   deployments: ['deployments'] as const,
-  search: (q: string) => ['search', q] as const,
+  /** Administration and account (each list and its documents under one prefix). */
+  users: ['users'] as const,
+  dockerRegistries: ['docker-registries'] as const,
+  helmRegistries: ['helm-registries'] as const,
+  namespaces: ['namespaces'] as const,
+  tokens: ['tokens'] as const,
+  search: (q: string, page?: { limit: number; offset: number }) => (page ? (['search', q, page] as const) : (['search', q] as const)),
   activities: {
     all: ['activities'] as const,
     list: (p: ListParams) => ['activities', 'list', p] as const,
