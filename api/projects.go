@@ -207,7 +207,7 @@ func (s *Server) putProject(c *gin.Context) {
 		return
 	}
 	if deploy.ProjectOutdates(old, &p) {
-		n, err := s.Store.MarkOutdated(ctx, p.ID)
+		n, err := s.Store.MarkOutdated(ctx, p.ID, model.ProjectChanges(old, &p))
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -128,7 +128,7 @@ func (s *Server) patchVersion(c *gin.Context) {
 		return
 	}
 	if deploy.VersionOutdated(&before, v) {
-		v.Outdated = true
+		v.AddOutdated(model.VersionChanges(&before, v)...)
 	}
 	if err := s.Store.UpdateVersion(ctx, v); err != nil {
 		s.fail(c, err)
@@ -187,7 +187,7 @@ func (s *Server) putVariables(c *gin.Context) {
 		return
 	}
 	if deploy.VersionOutdated(&before, v) {
-		v.Outdated = true
+		v.AddOutdated(model.VersionChanges(&before, v)...)
 	}
 	if err := s.Store.UpdateVersion(c.Request.Context(), v); err != nil {
 		s.fail(c, err)

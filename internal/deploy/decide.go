@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"fmt"
-	"reflect"
 	"time"
 
 	"github.com/oneko/oneko/internal/model"
@@ -188,20 +187,15 @@ func DeletionComplete(versions []model.Version) bool {
 }
 
 // ProjectOutdates reports whether a change of a project from a to b makes its deployed
-// versions outdated: what their releases are rendered from changed.
+// versions outdated: what their releases are rendered from changed (model.ProjectChanges
+// names what).
 func ProjectOutdates(a, b *model.Project) bool {
-	return a.ImageName != b.ImageName || a.DockerRegistryID != b.DockerRegistryID || a.Namespace != b.Namespace ||
-		!reflect.DeepEqual(a.URLTemplates, b.URLTemplates) ||
-		!reflect.DeepEqual(a.DefaultConfigurationTemplates, b.DefaultConfigurationTemplates) ||
-		!reflect.DeepEqual(a.TemplateVariables, b.TemplateVariables)
+	return len(model.ProjectChanges(a, b)) > 0
 }
 
 // VersionOutdated reports whether a deployed version changed from a to b is outdated: what its
-// releases are rendered from changed. A version that is not deployed is never outdated.
+// releases are rendered from changed (model.VersionChanges names what). A version that is not
+// deployed is never outdated.
 func VersionOutdated(a, b *model.Version) bool {
-	if b.DesiredState != model.Deployed {
-		return false
-	}
-	return a.Namespace != b.Namespace || !reflect.DeepEqual(a.TemplateVariables, b.TemplateVariables) ||
-		!reflect.DeepEqual(a.URLTemplates, b.URLTemplates) || !reflect.DeepEqual(a.ConfigurationTemplates, b.ConfigurationTemplates)
+	return b.DesiredState == model.Deployed && len(model.VersionChanges(a, b)) > 0
 }

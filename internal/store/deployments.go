@@ -17,7 +17,7 @@ import (
 )
 
 // RecordDeployment writes the outcome of a deploy or stop task — the deployment status, its
-// releases, pod counts, message, deploy time and URLs, and outdated=false — but only while the
+// releases, pod counts, message, deploy time and URLs, and outdated=false without reasons — but only while the
 // version's generation is still generation: a result computed for an older request is dropped.
 // The deployment's expiry is kept as it is. It reports whether the write happened; a version
 // that is gone or has moved on is not an error. A fence above 0 (see ClaimFence) also requires
@@ -39,6 +39,7 @@ func (s *Store) RecordDeployment(ctx context.Context, versionID string, generati
 		{Key: "deployment.releases", Value: d.Releases},
 		{Key: "urls", Value: urls},
 		{Key: "outdated", Value: false},
+		{Key: "outdatedReasons", Value: bson.A{}},
 	}
 	return s.setIfGeneration(ctx, versionID, generation, fence, set, "record deployment")
 }

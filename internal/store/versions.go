@@ -247,12 +247,19 @@ func (s *Store) SetDesiredStateIf(ctx context.Context, projectID, id string, sta
 	return &v, nil
 }
 
-// MarkOutdated flags every deployed version of a project whose configuration changed.
-func (s *Store) MarkOutdated(ctx context.Context, projectID string) (int64, error) {
+// MarkOutdated flags every deployed version of a project whose configuration changed, adding
+// reasons (what changed) to the ones each has.
+func (s *Store) MarkOutdated(ctx context.Context, projectID string, reasons []model.OutdatedReason) (int64, error) {
+	each := bson.A{}
+	for _, r := range reasons {
+		each = append(each, r)
+	}
 	unlock := s.locks.lockAll() // an UpdateMany must not interleave with a version's own write
 	res, err := s.c(colVersions).UpdateMany(ctx,
 		bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: model.Deployed}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "outdated", Value: true}}}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
+		bson.D{{Key: "$set", Value: bson.D{{Key: "outdated", Value: true}}},
+			{Key: "$addToSet", Value: bson.D{{Key: "outdatedReasons", Value: bson.D{{Key: "$each", Value: each}}}}},
+			{Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
 	unlock()
 	// Some versions may have changed even when the update failed half-way.
 	s.touchVersions(ctx, projectID, false)

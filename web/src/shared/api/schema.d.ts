@@ -1153,6 +1153,10 @@ export interface components {
             name: string;
             namespace: string;
         };
+        OutdatedReason: {
+            kind: string;
+            name?: string;
+        };
         Pod: {
             containers: components["schemas"]["Container"][];
             /** Format: date-time */
@@ -1422,6 +1426,7 @@ export interface components {
             readonly name: string;
             namespace: string;
             readonly outdated: boolean;
+            readonly outdatedReasons?: components["schemas"]["OutdatedReason"][];
             readonly projectId: string;
             readonly removed?: boolean;
             templateVariables: {

@@ -1,6 +1,5 @@
 // German messages: every key of en.ts (the compiler checks that none is missing).
 import type { MessageKey } from './en';
-import { adminDe } from './admin.de';
 
 export const de: Record<MessageKey, string> = {
   'app.name': 'oneko',
@@ -57,6 +56,14 @@ export const de: Record<MessageKey, string> = {
   'status.Error': 'Fehler',
   'status.outdated': 'Veraltet',
   'status.outdatedWhy': 'Die Konfiguration hat sich seit dem Deployment geändert: erneut deployen, um sie anzuwenden.',
+  'status.outdatedChanged': 'Seit dem Deployment geändert: {what}. Erneut deployen, um es anzuwenden.',
+  'status.outdatedBadge': 'Veraltet: {what}',
+  'status.changed.variable': 'Variable {name}',
+  'status.changed.template': 'Vorlage {name}',
+  'status.changed.namespace': 'Namespace',
+  'status.changed.urls': 'URL-Vorlagen',
+  'status.changed.image': 'Image-Digest',
+  'status.changed.project': 'Projekteinstellung {name}',
   'status.pods': '{ready}/{desired} Pods bereit',
 
   'action.deploy': 'Deployen',
@@ -211,5 +218,4 @@ export const de: Record<MessageKey, string> = {
   'placeholder.logs': 'Logs',
   'placeholder.admin': 'Verwaltung',
   'placeholder.account': 'Konto',
-  ...adminDe,
 };

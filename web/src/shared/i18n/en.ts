@@ -1,7 +1,5 @@
 // English messages: the source catalogue. Keys are grouped by feature (app., signin., home.…);
 // "one|other" messages pick a plural form by the count parameter.
-import { adminEn } from './admin.en';
-
 export const en = {
   'app.name': 'oneko',
   'app.skipToContent': 'Skip to content',
@@ -57,6 +55,14 @@ export const en = {
   'status.Error': 'Error',
   'status.outdated': 'Outdated',
   'status.outdatedWhy': 'The configuration changed since this version was deployed: redeploy to apply it.',
+  'status.outdatedChanged': 'Changed since the deploy: {what}. Redeploy to apply it.',
+  'status.outdatedBadge': 'Outdated: {what}',
+  'status.changed.variable': 'variable {name}',
+  'status.changed.template': 'template {name}',
+  'status.changed.namespace': 'namespace',
+  'status.changed.urls': 'URL templates',
+  'status.changed.image': 'image digest',
+  'status.changed.project': 'project setting {name}',
   'status.pods': '{ready}/{desired} pods ready',
 
   'action.deploy': 'Deploy',
@@ -211,7 +217,6 @@ export const en = {
   'placeholder.logs': 'Logs',
   'placeholder.admin': 'Administration',
   'placeholder.account': 'Account',
-  ...adminEn,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;
