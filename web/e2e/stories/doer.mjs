@@ -150,6 +150,19 @@ describe('DOER', () => {
     assert.equal(saved.newVersionsDeploymentBehaviour, 'automatically');
   });
 
+  step('the editor is usable at phone width', pages, async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.getByRole('textbox', { name: 'Values of template values' }).waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `the editor scrolls sideways by ${overflow}px at phone width`);
+      await checkA11y(page, 'project editor (phone)');
+      await screenshots(page, 'project-editor-phone');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   step('deletes a project after typing its name', pages, async () => {
     await page.getByRole('button', { name: 'Delete project' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete project shop?' });
