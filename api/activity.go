@@ -48,11 +48,17 @@ func (s *Server) listActivities(c *gin.Context) {
 	c.JSON(200, newList(items, total))
 }
 
-// searchResult is the answer of /search.
+// searchResult is the answer of /search: a page of the matching versions (limit, offset;
+// newest image first) with their total, and the first matching projects with theirs.
 type searchResult struct {
-	Projects []model.Project `json:"projects"`
-	Versions []model.Version `json:"versions"`
+	Projects      []model.Project `json:"projects"`
+	ProjectsTotal int64           `json:"projectsTotal"`
+	Versions      []model.Version `json:"versions"`
+	Total         int64           `json:"total"`
 }
+
+// searchProjects is how many matching projects /search answers.
+const searchProjects = 20
 
 func (s *Server) search(c *gin.Context) {
 	q := c.Query("q")
@@ -60,19 +66,21 @@ func (s *Server) search(c *gin.Context) {
 		s.fail(c, badRequest("q must be 1 to 100 characters"))
 		return
 	}
+	pg, err := page(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	ctx := c.Request.Context()
-	projects, err := s.Store.SearchProjects(ctx, q, 20)
+	projects, projectsTotal, err := s.Store.SearchProjects(ctx, q, searchProjects)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	versions, err := s.Store.SearchVersions(ctx, q, 50)
+	versions, total, err := s.Store.SearchVersions(ctx, q, pg)
 	if err != nil {
 		s.fail(c, err)
 		return
-	}
-	for i := range versions {
-		versions[i].Normalize()
 	}
 	if projects == nil {
 		projects = []model.Project{}
@@ -80,5 +88,5 @@ func (s *Server) search(c *gin.Context) {
 	if versions == nil {
 		versions = []model.Version{}
 	}
-	c.JSON(200, searchResult{Projects: projects, Versions: versions})
+	c.JSON(200, searchResult{Projects: projects, ProjectsTotal: projectsTotal, Versions: versions, Total: total})
 }

@@ -14,8 +14,9 @@ import (
 	"github.com/oneko/oneko/internal/model"
 )
 
-// seedBench writes projects × versions straight into the database (bulk inserts), with a few
-// versions deployed so that the status aggregation has work to do.
+// seedBench writes projects straight into the database and versions through the store's bulk
+// insert (which keeps the indexes of active versions and version counts), with a few versions
+// deployed so that the status aggregation and the home page's list have work to do.
 func seedBench(b *testing.B, e *env, projects, versions int) (firstProject string) {
 	b.Helper()
 	ctx := context.Background()
@@ -38,7 +39,7 @@ func seedBench(b *testing.B, e *env, projects, versions int) (firstProject strin
 	}
 	for i := 0; i < projects; i++ {
 		p := ps[i].(model.Project)
-		vs := make([]any, 0, versions)
+		vs := make([]*model.Version, 0, versions)
 		for j := 0; j < versions; j++ {
 			v := model.NewVersion(&p, fmt.Sprintf("1.%d.%d", i, j), "", now.Add(time.Duration(j)*time.Second))
 			v.ID = fmt.Sprintf("v%05d-%03d", i, j)
@@ -48,14 +49,15 @@ func seedBench(b *testing.B, e *env, projects, versions int) (firstProject strin
 			}
 			vs = append(vs, v)
 		}
-		if _, err := db.Collection("versions").InsertMany(ctx, vs); err != nil {
+		if err := e.store.InsertVersions(ctx, vs); err != nil {
 			b.Fatal(err)
 		}
 	}
 	return "p00000"
 }
 
-// BenchmarkListAPI measures GET /api/v1/projects (first page, with status) and a version list
+// BenchmarkListAPI measures GET /api/v1/projects (first page, with status and version counts),
+// the home page's GET /api/v1/deployments, a search page and a version list
 // with 1,000 projects × 50 versions in the embedded FerretDB, through the real HTTP server and
 // a token. It reports median and p99 latency of answers from a warm store cache; the first,
 // cold answer of each list (which fills the cache) is measured once and logged. Allocations are
@@ -84,6 +86,8 @@ func BenchmarkListAPI(b *testing.B) {
 	cases := []struct{ name, path string }{
 		{"projects", "/api/v1/projects"},
 		{"versions", "/api/v1/projects/" + pid + "/versions"},
+		{"deployments", "/api/v1/deployments"},
+		{"search", "/api/v1/search?q=1.5.&limit=50"},
 	}
 	buf := make([]byte, 32<<10)
 	for _, bc := range cases {

@@ -20,6 +20,12 @@ type Previewer interface {
 	Preview(ctx context.Context, p *model.Project, v *model.Version) ([]diagnose.Planned, error)
 }
 
+// Differ compares a version's deployed releases with planned ones (diagnose.Reader). The
+// diff route needs Diagnostics to implement it too; without it the route answers 503.
+type Differ interface {
+	Diff(ctx context.Context, versionID string, planned []diagnose.Planned) ([]diagnose.ReleaseDiff, error)
+}
+
 // ChartSource loads a chart from a Helm registry (charts.Cache).
 type ChartSource interface {
 	Chart(ctx context.Context, r charts.Registry, name, versionConstraint string) (*chart.Chart, error)
@@ -69,9 +75,7 @@ func (s *Server) versionDiff(c *gin.Context) {
 	if !ok {
 		return
 	}
-	differ, ok := d.(interface {
-		Diff(ctx context.Context, versionID string, planned []diagnose.Planned) ([]diagnose.ReleaseDiff, error)
-	})
+	differ, ok := d.(Differ)
 	if s.Preview == nil || !ok {
 		s.fail(c, problem(http.StatusServiceUnavailable, "no-preview", "Diff unavailable", "this server cannot render deploys to compare"))
 		return

@@ -156,7 +156,7 @@ var (
 var fields = map[reflect.Type]map[string]fieldDoc{
 	reflect.TypeFor[model.Project](): {"id": ro, "status": ro, "createdAt": ro, "updatedAt": ro, "deletingSince": ro, "revision": revisionDoc},
 	reflect.TypeFor[model.Version](): {
-		"id": ro, "projectId": ro, "name": ro, "digest": ro, "imageUpdatedAt": ro, "desiredState": ro, "outdated": ro,
+		"id": ro, "projectId": ro, "name": ro, "digest": ro, "imageUpdatedAt": ro, "desiredState": ro, "outdated": ro, "outdatedReasons": ro,
 		"urls": ro, "deployment": ro, "generation": ro, "removed": ro, "createdAt": ro,
 	},
 	reflect.TypeFor[model.DockerRegistry](): {"revision": revisionDoc, "id": ro, "hasPassword": ro, "hasWebhookSecret": ro, "webhookUrl": ro, "createdAt": ro, "updatedAt": ro},

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
 )
@@ -20,11 +20,31 @@ func (s *Server) listProjects(c *gin.Context) {
 		return
 	}
 	items, total, err := s.Store.ListProjects(c.Request.Context(), c.Query("q"), pg)
+	if err == nil {
+		err = s.withVersionCounts(c.Request.Context(), items)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, newList(items, total))
+}
+
+// withVersionCounts fills in the projects' version counts (stored per project, no scan).
+func (s *Server) withVersionCounts(ctx context.Context, ps []model.Project) error {
+	ids := make([]string, len(ps))
+	for i := range ps {
+		ids[i] = ps[i].ID
+	}
+	counts, err := s.Store.VersionCounts(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range ps {
+		n := counts[ps[i].ID]
+		ps[i].VersionCount = &n
+	}
+	return nil
 }
 
 // loadProject reads the project of the :id parameter.
@@ -40,6 +60,11 @@ func (s *Server) getProject(c *gin.Context) {
 	p, err := s.loadProject(c)
 	if err == nil {
 		err = s.Store.ProjectStatus(c.Request.Context(), p)
+	}
+	if err == nil {
+		one := []model.Project{*p}
+		err = s.withVersionCounts(c.Request.Context(), one)
+		p.VersionCount = one[0].VersionCount
 	}
 	if err != nil {
 		s.fail(c, err)
@@ -181,8 +206,8 @@ func (s *Server) putProject(c *gin.Context) {
 		s.fail(c, revisionConflict(err))
 		return
 	}
-	if configurationChanged(old, &p) {
-		n, err := s.Store.MarkOutdated(ctx, p.ID)
+	if deploy.ProjectOutdates(old, &p) {
+		n, err := s.Store.MarkOutdated(ctx, p.ID, model.ProjectChanges(old, &p))
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -197,14 +222,6 @@ func (s *Server) putProject(c *gin.Context) {
 	}
 	setETag(c, p.Revision)
 	c.JSON(http.StatusOK, &p)
-}
-
-// configurationChanged reports whether deployed versions would render differently.
-func configurationChanged(a, b *model.Project) bool {
-	return a.ImageName != b.ImageName || a.DockerRegistryID != b.DockerRegistryID || a.Namespace != b.Namespace ||
-		!reflect.DeepEqual(a.URLTemplates, b.URLTemplates) ||
-		!reflect.DeepEqual(a.DefaultConfigurationTemplates, b.DefaultConfigurationTemplates) ||
-		!reflect.DeepEqual(a.TemplateVariables, b.TemplateVariables)
 }
 
 // deleteProject deletes a project at once when nothing of it is deployed. Otherwise it marks

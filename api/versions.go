@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"reflect"
 
 	"github.com/gin-gonic/gin"
 
@@ -128,8 +127,8 @@ func (s *Server) patchVersion(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if v.DesiredState == model.Deployed && versionConfigChanged(&before, v) {
-		v.Outdated = true
+	if deploy.VersionOutdated(&before, v) {
+		v.AddOutdated(model.VersionChanges(&before, v)...)
 	}
 	if err := s.Store.UpdateVersion(ctx, v); err != nil {
 		s.fail(c, err)
@@ -138,11 +137,6 @@ func (s *Server) patchVersion(c *gin.Context) {
 	s.record(c, model.PriorityInfo, model.EntityVersion, v.ID, "Version changed", "version %s of project %s", v.Name, p.Name)
 	setETag(c, v.Revision)
 	c.JSON(http.StatusOK, v)
-}
-
-func versionConfigChanged(a, b *model.Version) bool {
-	return a.Namespace != b.Namespace || !reflect.DeepEqual(a.TemplateVariables, b.TemplateVariables) ||
-		!reflect.DeepEqual(a.URLTemplates, b.URLTemplates) || !reflect.DeepEqual(a.ConfigurationTemplates, b.ConfigurationTemplates)
 }
 
 // putVariables sets the given template variables of a version; the others stay as they are.
@@ -192,8 +186,8 @@ func (s *Server) putVariables(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if v.DesiredState == model.Deployed && versionConfigChanged(&before, v) {
-		v.Outdated = true
+	if deploy.VersionOutdated(&before, v) {
+		v.AddOutdated(model.VersionChanges(&before, v)...)
 	}
 	if err := s.Store.UpdateVersion(c.Request.Context(), v); err != nil {
 		s.fail(c, err)

@@ -113,32 +113,33 @@ func newDeployer(w *Worker) (*deployer, error) {
 		opts:    DeployOptions{}.withDefaults(),
 	}
 	d.leases = &leaser{rdb: w.Redis, ttl: d.opts.LeaseTTL, log: w.log}
-	if w.Kube != nil {
+	d.helm, d.kube = w.Helm, w.Cluster
+	if w.Kube != nil && d.helm == nil {
 		hc, err := helm.New(w.Kube, helm.Options{Logger: w.log.With("component", "helm"), Confinement: w.Confinement})
 		if err != nil {
 			return nil, fmt.Errorf("deployer: %w", err)
 		}
+		d.helm = hc
+	}
+	if w.Kube != nil && d.kube == nil {
 		kc, err := kube.New(w.Kube, w.InstallationID)
 		if err != nil {
 			return nil, fmt.Errorf("deployer: %w", err)
 		}
+		d.kube = kc
+	}
+	if (d.helm == nil) != (d.kube == nil) {
+		return nil, fmt.Errorf("deployer: a Helm client needs a Kubernetes client and the other way round")
+	}
+	d.pods = w.Pods
+	if w.Kube != nil && d.pods == nil {
 		cs, err := kubernetes.NewForConfig(w.Kube)
 		if err != nil {
 			return nil, fmt.Errorf("deployer: %w", err)
 		}
-		d.helm, d.kube, d.pods = hc, kc, diagnose.New(cs, w.InstallationID)
+		d.pods = diagnose.New(cs, w.InstallationID)
 	}
 	return d, nil
-}
-
-// registerDeploy adds the deploy, stop and periodic handlers to mux.
-func (w *Worker) registerDeploy(mux *asynq.ServeMux) {
-	mux.HandleFunc(tasks.TypeDeploy, w.handleDeploy)
-	mux.HandleFunc(tasks.TypeStop, w.handleStop)
-	mux.HandleFunc(tasks.TypeReconcile, w.handleReconcile)
-	mux.HandleFunc(tasks.TypeExpire, w.handleExpire)
-	mux.HandleFunc(tasks.TypeRefreshStatus, w.handleRefreshStatus)
-	mux.HandleFunc(tasks.TypeActivityRetention, w.handleActivityRetention)
 }
 
 // handleDeploy brings a version to its desired state Deployed.

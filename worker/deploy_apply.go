@@ -7,8 +7,6 @@ import (
 	"log/slog"
 
 	"github.com/hibiken/asynq"
-	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/release"
 
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/deploy"
@@ -18,10 +16,12 @@ import (
 	"github.com/oneko/oneko/tasks"
 )
 
-// deploy renders the version's plan, fetches its charts, ensures the namespace, recovers
-// pending releases, upgrades or installs every release with wait, uninstalls releases that
-// left the plan and records the outcome. Configuration errors fail the version without
-// touching the cluster and are not retried; an unreachable cluster or registry is retried.
+// deploy renders the version's plan, fetches its charts, ensures the namespace, observes the
+// planned releases and those of the version in the cluster, lets package deploy decide the
+// steps (recover pending releases, upgrade or install every release with wait, uninstall
+// releases that left the plan), takes them, and records the outcome. Configuration errors fail
+// the version without touching the cluster and are not retried; an unreachable cluster or
+// registry is retried (see deploy.OnFailure).
 func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version) error {
 	proj, err := d.w.Store.GetProject(ctx, v.ProjectID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -42,7 +42,7 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 		}
 		return fmt.Errorf("deploy %s: plan: %w", v, err)
 	}
-	chs, err := d.charts(ctx, plan)
+	releases, err := d.releases(ctx, v, plan)
 	if err != nil {
 		if configError(err) {
 			return d.failConfig(ctx, log, p, v, "A chart of the version cannot be fetched", err)
@@ -53,38 +53,58 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 		return d.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
 	}
 
-	var done []*release.Release
-	var failure error
-	labels := helm.VersionLabels(d.w.InstallationID, v.ProjectID, v.ID)
-	for i, r := range plan.Releases {
-		rlog := log.With("release", r.Namespace+"/"+r.Name, "chart", r.ChartRef())
-		if err := d.checkOwner(ctx, v, r.Namespace, r.Name); err != nil {
-			failure = err
-			break
-		}
-		if rec, err := d.helm.RecoverPending(ctx, r.Namespace, r.Name, d.opts.Timeout); err != nil {
-			failure = err
-			break
-		} else if rec != helm.NothingPending {
-			rlog.Warn("release was left pending by an interrupted operation", "recovery", string(rec))
-		}
-		rel, err := d.helm.UpgradeInstall(ctx, helm.Release{Name: r.Name, Namespace: r.Namespace, Chart: chs[i], Values: r.ValuesMap, Labels: labels}, true, d.opts.Timeout)
-		if rel != nil {
-			done = append(done, rel)
-		}
-		if err != nil {
-			failure = err
-			break
-		}
-		rlog.Info("release deployed", "revision", rel.Version)
+	// Observe, decide, act.
+	current, err := d.observePlanned(ctx, v, plan)
+	if err != nil {
+		return d.failed(ctx, log, p, v, nil, plan, err, helm.Unreachable(err))
 	}
-	if failure != nil && helm.Unreachable(failure) && ctx.Err() == nil {
-		return d.transient(ctx, log, p, v, done, plan, failure)
+	existing, _, err := d.releasesOf(ctx, v, planNamespaces(plan)...)
+	if err != nil {
+		return d.failed(ctx, log, p, v, nil, plan, err, true)
 	}
-	if failure == nil {
-		if err := d.uninstallLeftovers(ctx, log, v, plan); err != nil {
-			return d.transient(ctx, log, p, v, done, plan, err)
+	steps, refused := deploy.DeploySteps(plan, current, existing)
+	var done []*helm.Info
+	for _, s := range steps {
+		rlog := log.With("release", s.Namespace+"/"+s.Name)
+		switch s.Kind {
+		case deploy.Recover:
+			rec, err := d.helm.RecoverPending(ctx, s.Namespace, s.Name, d.opts.Timeout)
+			if err != nil {
+				return d.failed(ctx, log, p, v, done, plan, err, helm.Unreachable(err))
+			}
+			if rec != helm.NothingPending {
+				rlog.Warn("release was left pending by an interrupted operation", "recovery", string(rec))
+			}
+		case deploy.Upgrade:
+			rel, err := d.helm.UpgradeInstall(ctx, releases[s.Planned], true, d.opts.Timeout)
+			if rel != nil {
+				done = append(done, rel)
+			}
+			if err != nil {
+				return d.failed(ctx, log, p, v, done, plan, err, helm.Unreachable(err))
+			}
+			rlog.Info("release deployed", "chart", plan.Releases[s.Planned].ChartRef(), "revision", rel.Revision)
+		case deploy.Uninstall:
+			if err := d.helm.Uninstall(ctx, s.Namespace, s.Name); err != nil {
+				return d.failed(ctx, log, p, v, done, plan, err, true)
+			}
+			rlog.Info("release no longer in the plan uninstalled")
 		}
+	}
+	if refused != nil {
+		return d.failed(ctx, log, p, v, done, plan, refused, false)
+	}
+	return d.recordDeploy(ctx, log, p, v, plan, done, nil)
+}
+
+// failed handles a failure of the deploy's steps as deploy.OnFailure decides: a transient one
+// (the cluster could not be reached, and the task was not cancelled) is returned for asynq to
+// retry while attempts remain; otherwise the version is recorded failed.
+func (d *deployer) failed(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, done []*helm.Info, plan *deploy.Plan, failure error, transient bool) error {
+	transient = transient && ctx.Err() == nil
+	if deploy.OnFailure(transient, finalAttempt(ctx)) == deploy.Retry {
+		log.Warn("deploy failed; will retry", "err", failure)
+		return failure
 	}
 	return d.recordDeploy(ctx, log, p, v, plan, done, failure)
 }
@@ -109,9 +129,11 @@ func (d *deployer) stopInstead(ctx context.Context, log *slog.Logger, p tasks.Ve
 	return nil
 }
 
-// charts fetches the chart of every planned release through the shared cache.
-func (d *deployer) charts(ctx context.Context, plan *deploy.Plan) ([]*chart.Chart, error) {
-	out := make([]*chart.Chart, len(plan.Releases))
+// releases fetches the chart of every planned release through the shared cache and returns
+// what UpgradeInstall takes, in the plan's order.
+func (d *deployer) releases(ctx context.Context, v *model.Version, plan *deploy.Plan) ([]helm.Release, error) {
+	labels := helm.VersionLabels(d.w.InstallationID, v.ProjectID, v.ID)
+	out := make([]helm.Release, len(plan.Releases))
 	for i, r := range plan.Releases {
 		hr, err := d.w.Store.GetHelmRegistry(ctx, r.Template.HelmRegistryID)
 		if err != nil {
@@ -122,7 +144,7 @@ func (d *deployer) charts(ctx context.Context, plan *deploy.Plan) ([]*chart.Char
 		if err != nil {
 			return nil, fmt.Errorf("template %q: chart %s from %s: %w", r.Template.Name, r.ChartRef(), hr.Name, err)
 		}
-		out[i] = ch
+		out[i] = helm.Release{Name: r.Name, Namespace: r.Namespace, Chart: ch, Values: r.ValuesMap, Labels: labels}
 	}
 	return out, nil
 }
@@ -160,35 +182,56 @@ func (d *deployer) ensureNamespaces(ctx context.Context, proj *model.Project, pl
 	return nil
 }
 
-// uninstallLeftovers removes the releases of the version that are no longer in its plan (a
-// template was removed or renamed).
-func (d *deployer) uninstallLeftovers(ctx context.Context, log *slog.Logger, v *model.Version, plan *deploy.Plan) error {
-	planned := map[string]bool{}
+// observePlanned reads the planned releases that exist in the cluster, with their owner.
+func (d *deployer) observePlanned(ctx context.Context, v *model.Version, plan *deploy.Plan) (map[string]deploy.Observed, error) {
+	out := map[string]deploy.Observed{}
 	for _, r := range plan.Releases {
-		planned[r.Namespace+"/"+r.Name] = true
-	}
-	existing, _, err := d.releasesOf(ctx, v)
-	if err != nil {
-		return err
-	}
-	for _, r := range existing {
-		if planned[r.Namespace+"/"+r.Name] {
+		rel, err := d.helm.Status(ctx, r.Namespace, r.Name)
+		if errors.Is(err, helm.ErrNotFound) {
 			continue
 		}
-		if err := d.helm.Uninstall(ctx, r.Namespace, r.Name); err != nil {
-			return err
+		if err != nil {
+			return nil, err
 		}
-		log.Info("release no longer in the plan uninstalled", "release", r.Namespace+"/"+r.Name)
+		o := d.observed(rel, v)
+		out[o.Key()] = o
 	}
-	return nil
+	return out, nil
+}
+
+// observed describes a release for package deploy's decisions about version v.
+func (d *deployer) observed(rel *helm.Info, v *model.Version) deploy.Observed {
+	owner := helm.OwnerOf(rel)
+	return deploy.Observed{Namespace: rel.Namespace, Name: rel.Name, Revision: rel.Revision, Status: string(rel.Status),
+		Mine: owner.Belongs(d.w.InstallationID, v.ID), Owner: owner.String()}
+}
+
+// planNamespaces lists the namespaces of a plan's releases.
+func planNamespaces(plan *deploy.Plan) []string {
+	var out []string
+	for _, r := range plan.Releases {
+		out = append(out, r.Namespace)
+	}
+	return out
+}
+
+// recordedNamespaces lists the namespaces of the releases a version's deployment records.
+func recordedNamespaces(v *model.Version) []string {
+	var out []string
+	for _, r := range v.Deployment.Releases {
+		out = append(out, r.Namespace)
+	}
+	return out
 }
 
 // releasesOf returns the releases of a version that belong to it (see helm.Owner.Belongs):
 // those labelled with it in the cluster and those its last deployment lists, each once. A
 // release its deployment lists that now belongs to someone else is left out and reported in
 // foreign (the version's record is stale: another version or installation owns that name).
-func (d *deployer) releasesOf(ctx context.Context, v *model.Version) (out []model.Release, foreign []string, err error) {
-	rels, err := d.helm.ListByLabel(ctx, map[string]string{helm.LabelVersion: helm.LabelValue(v.ID)})
+// Where the cluster refuses to list every namespace, the namespaces of its record and
+// namespaces are listed (see helm.Client.ListByLabel).
+func (d *deployer) releasesOf(ctx context.Context, v *model.Version, namespaces ...string) (out []model.Release, foreign []string, err error) {
+	rels, err := d.helm.ListByLabel(ctx, map[string]string{helm.LabelVersion: helm.LabelValue(v.ID)}, append(recordedNamespaces(v), namespaces...)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -198,7 +241,7 @@ func (d *deployer) releasesOf(ctx context.Context, v *model.Version) (out []mode
 			continue
 		}
 		seen[r.Namespace+"/"+r.Name] = true
-		out = append(out, model.Release{Name: r.Name, Namespace: r.Namespace, Revision: r.Version, Status: r.Info.Status.String()})
+		out = append(out, model.Release{Name: r.Name, Namespace: r.Namespace, Revision: r.Revision, Status: string(r.Status)})
 	}
 	for _, r := range v.Deployment.Releases {
 		if seen[r.Namespace+"/"+r.Name] {
@@ -206,7 +249,7 @@ func (d *deployer) releasesOf(ctx context.Context, v *model.Version) (out []mode
 		}
 		seen[r.Namespace+"/"+r.Name] = true
 		if err := d.checkOwner(ctx, v, r.Namespace, r.Name); err != nil {
-			var oe *ownerError
+			var oe *deploy.OwnerError
 			if errors.As(err, &oe) {
 				foreign = append(foreign, oe.Error())
 				continue
@@ -218,19 +261,8 @@ func (d *deployer) releasesOf(ctx context.Context, v *model.Version) (out []mode
 	return out, foreign, nil
 }
 
-// ownerError says that a release exists under a name the version wants but belongs to
-// another version or installation, or was not made by oneko.
-type ownerError struct {
-	release string
-	owner   helm.Owner
-}
-
-func (e *ownerError) Error() string {
-	return fmt.Sprintf("release %s belongs to %s; oneko does not touch it", e.release, e.owner)
-}
-
-// checkOwner returns an *ownerError when the release ns/name exists and does not belong to the
-// version (see helm.Owner.Belongs); a release that does not exist is fine.
+// checkOwner returns a *deploy.OwnerError when the release ns/name exists and does not belong
+// to the version (see helm.Owner.Belongs); a release that does not exist is fine.
 func (d *deployer) checkOwner(ctx context.Context, v *model.Version, ns, name string) error {
 	rel, err := d.helm.Status(ctx, ns, name)
 	if errors.Is(err, helm.ErrNotFound) {
@@ -239,20 +271,16 @@ func (d *deployer) checkOwner(ctx context.Context, v *model.Version, ns, name st
 	if err != nil {
 		return err
 	}
-	if o := helm.OwnerOf(rel); !o.Belongs(d.w.InstallationID, v.ID) {
-		return &ownerError{release: ns + "/" + name, owner: o}
+	if o := d.observed(rel, v); !o.Mine {
+		return &deploy.OwnerError{Release: o.Key(), Owner: o.Owner}
 	}
 	return nil
 }
 
 // transient returns err for asynq to retry; on the last attempt it records the version as
 // failed first, so that the failure does not go unseen.
-func (d *deployer) transient(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, done []*release.Release, plan *deploy.Plan, err error) error {
-	if !finalAttempt(ctx) {
-		log.Warn("deploy failed; will retry", "err", err)
-		return err
-	}
-	return d.recordDeploy(ctx, log, p, v, plan, done, err)
+func (d *deployer) transient(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, done []*helm.Info, plan *deploy.Plan, err error) error {
+	return d.failed(ctx, log, p, v, done, plan, err, true)
 }
 
 // failConfig records a configuration error: nothing was installed, and it is not retried.

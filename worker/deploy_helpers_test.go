@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-	"helm.sh/helm/v3/pkg/release"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -148,7 +147,7 @@ func (e *env) get(t *testing.T, id string) *model.Version {
 }
 
 // releases lists the releases labelled with a version in the cluster.
-func (e *env) releases(t *testing.T, versionID string) []*release.Release {
+func (e *env) releases(t *testing.T, versionID string) []*helm.Info {
 	t.Helper()
 	rels, err := e.worker.deploy.helm.ListByLabel(context.Background(), map[string]string{helm.LabelVersion: helm.LabelValue(versionID)})
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hibiken/asynq"
-	"helm.sh/helm/v3/pkg/release"
 
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/helm"
@@ -19,7 +18,7 @@ import (
 // the tail of its log — with pod counts and URLs, if the task's generation is still current,
 // and adds the activity. A failure is returned with asynq.SkipRetry: the periodic reconcile
 // and the next request take it from there.
-func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, plan *deploy.Plan, done []*release.Release, failure error) error {
+func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, plan *deploy.Plan, done []*helm.Info, failure error) error {
 	now := d.w.Now().UTC()
 	dep := model.Deployment{Status: model.StatusRunning, DeployedAt: &now, Releases: modelReleases(done)}
 	if failure != nil {
@@ -44,7 +43,7 @@ func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.V
 	}
 	names := make([]string, len(done))
 	for i, r := range done {
-		names[i] = fmt.Sprintf("%s/%s rev %d", r.Namespace, r.Name, r.Version)
+		names[i] = fmt.Sprintf("%s/%s rev %d", r.Namespace, r.Name, r.Revision)
 	}
 	if failure != nil {
 		desc := failure.Error()
@@ -62,7 +61,7 @@ func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.V
 }
 
 // podCounts sums ready and desired pods over the releases' workloads.
-func (d *deployer) podCounts(ctx context.Context, rels []*release.Release) (ready, desired int, err error) {
+func (d *deployer) podCounts(ctx context.Context, rels []*helm.Info) (ready, desired int, err error) {
 	for _, r := range rels {
 		rd, ds, err := d.helm.PodCounts(ctx, r)
 		if err != nil {
@@ -75,10 +74,10 @@ func (d *deployer) podCounts(ctx context.Context, rels []*release.Release) (read
 }
 
 // modelReleases describes Helm releases as the store keeps them.
-func modelReleases(rels []*release.Release) []model.Release {
+func modelReleases(rels []*helm.Info) []model.Release {
 	out := make([]model.Release, 0, len(rels))
 	for _, r := range rels {
-		out = append(out, model.Release{Name: r.Name, Namespace: r.Namespace, Revision: r.Version, Status: r.Info.Status.String()})
+		out = append(out, model.Release{Name: r.Name, Namespace: r.Namespace, Revision: r.Revision, Status: string(r.Status)})
 	}
 	return out
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
-	"helm.sh/helm/v3/pkg/release"
 
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/helm"
@@ -45,12 +44,12 @@ func (e *env) revisionOf(t *testing.T, r model.Release) int {
 	if err != nil {
 		return 0
 	}
-	return rel.Version
+	return rel.Revision
 }
 
 // installRaw installs the first planned release of v under another name and labels, as
 // another installation, an older oneko or someone else would have.
-func (e *env) installRaw(t *testing.T, p *model.Project, v *model.Version, name string, labels map[string]string) *release.Release {
+func (e *env) installRaw(t *testing.T, p *model.Project, v *model.Version, name string, labels map[string]string) *helm.Info {
 	t.Helper()
 	ctx := t.Context()
 	d := e.worker.deploy
@@ -58,15 +57,16 @@ func (e *env) installRaw(t *testing.T, p *model.Project, v *model.Version, name 
 	if err != nil {
 		t.Fatal(err)
 	}
-	chs, err := d.charts(ctx, plan)
+	rels, err := d.releases(ctx, v, plan)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := d.ensureNamespaces(ctx, p, plan); err != nil {
 		t.Fatal(err)
 	}
-	r := plan.Releases[0]
-	rel, err := d.helm.UpgradeInstall(ctx, helm.Release{Name: name, Namespace: r.Namespace, Chart: chs[0], Values: r.ValuesMap, Labels: labels}, false, time.Minute)
+	r := rels[0]
+	r.Name, r.Labels = name, labels
+	rel, err := d.helm.UpgradeInstall(ctx, r, false, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +256,7 @@ func TestOldNamedReleasesMoveOnNextDeploy(t *testing.T) {
 	oldName := render.ReleaseName(p.Name, v.Name, "web")
 	old := e.installRaw(t, p, v, oldName, labels)
 	v = e.request(t, p, v, model.Deployed)
-	dep := model.Deployment{Status: model.StatusRunning, Releases: modelReleases([]*release.Release{old})}
+	dep := model.Deployment{Status: model.StatusRunning, Releases: modelReleases([]*helm.Info{old})}
 	if _, err := e.worker.recordDeployment(t.Context(), v.ID, v.Generation, dep, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/oneko/oneko/internal/charts"
+	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/secret"
@@ -367,7 +368,7 @@ func (e *env) killMidUpgrade(t *testing.T, database string, v *model.Version, ns
 		if err != nil {
 			return false, err
 		}
-		if rel.Info.Status != release.StatusPendingUpgrade {
+		if rel.Status != helm.StatusPendingUpgrade {
 			return false, nil
 		}
 		dep, err := cluster.Client(t).AppsV1().Deployments(ns).Get(t.Context(), name, metav1.GetOptions{})
@@ -393,8 +394,8 @@ func (e *env) killMidUpgrade(t *testing.T, database string, v *model.Version, ns
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rel.Info.Status != release.StatusPendingUpgrade || rel.Version != 2 {
-		t.Fatalf("after the kill: revision %d %s, want revision 2 left pending-upgrade", rel.Version, rel.Info.Status)
+	if rel.Status != helm.StatusPendingUpgrade || rel.Revision != 2 {
+		t.Fatalf("after the kill: revision %d %s, want revision 2 left pending-upgrade", rel.Revision, rel.Status)
 	}
 	// The dead worker's lease is not kept forever: it still expires, or is already gone.
 	if ttl, err := e.rdb.PTTL(t.Context(), key).Result(); err != nil || ttl == -1 {
@@ -431,8 +432,8 @@ func (e *env) checkRecovered(t *testing.T, v *model.Version, ns, name, pool stri
 		t.Fatalf("recorded releases = %+v, want %s deployed at revision 4", v.Deployment.Releases, name)
 	}
 	for _, r := range e.releases(t, v.ID) {
-		if r.Info.Status != release.StatusDeployed {
-			t.Fatalf("release %s/%s of the version is %s", r.Namespace, r.Name, r.Info.Status)
+		if r.Status != helm.StatusDeployed {
+			t.Fatalf("release %s/%s of the version is %s", r.Namespace, r.Name, r.Status)
 		}
 	}
 	hist := history(t, ns, name)

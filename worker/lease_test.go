@@ -5,8 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"helm.sh/helm/v3/pkg/release"
-
+	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
 )
 
@@ -28,7 +27,7 @@ func TestLostLeaseStopsHelm(t *testing.T) {
 	go func() { first <- e.run(t, model.Deployed, v, v.Generation) }()
 	waitFor(t, "the upgrade to wait for its pods", 2*time.Minute, func() (bool, error) {
 		rel, err := e.worker.deploy.helm.Status(t.Context(), p.Namespace, name)
-		return err == nil && rel.Info.Status == release.StatusPendingUpgrade && rel.Version == 2, err
+		return err == nil && rel.Status == helm.StatusPendingUpgrade && rel.Revision == 2, err
 	})
 	if err := e.rdb.Del(t.Context(), leaseKeyPrefix+v.ID).Err(); err != nil {
 		t.Fatal(err)
@@ -45,8 +44,8 @@ func TestLostLeaseStopsHelm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rel.Version != 2 || rel.Info.Status == release.StatusDeployed {
-		t.Fatalf("after the first operation stopped: revision %d %s, want revision 2 not deployed", rel.Version, rel.Info.Status)
+	if rel.Revision != 2 || rel.Status == helm.StatusDeployed {
+		t.Fatalf("after the first operation stopped: revision %d %s, want revision 2 not deployed", rel.Revision, rel.Status)
 	}
 	if got := e.get(t, v.ID); got.Deployment.Status != model.StatusPending {
 		t.Fatalf("the stopped operation recorded %s %q", got.Deployment.Status, got.Deployment.Message)
@@ -61,7 +60,7 @@ func TestLostLeaseStopsHelm(t *testing.T) {
 	if got.Deployment.Status != model.StatusRunning || got.Generation != v.Generation {
 		t.Fatalf("after the second worker: %s %q at generation %d", got.Deployment.Status, got.Deployment.Message, got.Generation)
 	}
-	if rel, err := e.worker.deploy.helm.Status(t.Context(), p.Namespace, name); err != nil || rel.Info.Status != release.StatusDeployed || rel.Version < 3 {
+	if rel, err := e.worker.deploy.helm.Status(t.Context(), p.Namespace, name); err != nil || rel.Status != helm.StatusDeployed || rel.Revision < 3 {
 		t.Fatalf("release after the second worker: %v, %v", rel, err)
 	}
 	if m := counter.maxFor(v.ID); m != 1 {

@@ -6,11 +6,10 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/hibiken/asynq"
-	"helm.sh/helm/v3/pkg/release"
 
+	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
@@ -35,7 +34,13 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	log := w.log.With("task", id, "type", t.Type())
 	// Releases are listed before versions are read: a release's version exists before the
 	// release does, so a release listed here whose version is not read below is an orphan.
-	all, err := d.helm.ListByLabel(ctx, map[string]string{helm.LabelManagedBy: helm.ManagedBy})
+	// Where the cluster refuses to list every namespace, the namespaces the versions' records
+	// name (read before the releases) are listed one by one.
+	namespaces, err := d.usedNamespaces(ctx)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
+	}
+	all, err := d.helm.ListByLabel(ctx, map[string]string{helm.LabelManagedBy: helm.ManagedBy}, namespaces...)
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
@@ -57,7 +62,7 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	queued := 0
 	for i := range deployed {
 		v := &deployed[i]
-		canonical, drift := deployNeeded(v, byVersion[helm.LabelValue(v.ID)], w.Now(), d.opts.FailedRetryAfter)
+		canonical, drift := deploy.DeployNeeded(v, d.observedAll(byVersion[helm.LabelValue(v.ID)], v), w.Now(), d.opts.FailedRetryAfter)
 		if !canonical && !drift {
 			continue
 		}
@@ -68,11 +73,11 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	}
 	for i := range stopped {
 		v := &stopped[i]
-		inCluster := len(byVersion[helm.LabelValue(v.ID)]) > 0
-		if !inCluster && len(v.Deployment.Releases) == 0 {
+		needed, drift := deploy.StopNeeded(v, len(byVersion[helm.LabelValue(v.ID)]))
+		if !needed {
 			continue
 		}
-		if err := d.enqueueAgain(ctx, log, tasks.TypeStop, v, inCluster); err != nil {
+		if err := d.enqueueAgain(ctx, log, tasks.TypeStop, v, drift); err != nil {
 			return err
 		}
 		queued++
@@ -90,9 +95,9 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 // installation label (made before installations had ids) whose version is in its own store
 // (known) — such a release is adopted, and gets the label on its next upgrade. Every other
 // release belongs to another installation and is left alone.
-func (d *deployer) ownReleases(all []*release.Release, known map[string]bool) (map[string][]*release.Release, int) {
+func (d *deployer) ownReleases(all []*helm.Info, known map[string]bool) (map[string][]*helm.Info, int) {
 	mine := helm.LabelValue(d.w.InstallationID)
-	byVersion := map[string][]*release.Release{}
+	byVersion := map[string][]*helm.Info{}
 	n := 0
 	for _, r := range all {
 		o := helm.OwnerOf(r)
@@ -105,29 +110,28 @@ func (d *deployer) ownReleases(all []*release.Release, known map[string]bool) (m
 	return byVersion, n
 }
 
-// deployNeeded says whether a Deployed version needs its deploy task again: canonical when its
-// task may have been lost (status still Pending, or never recorded), drift when the cluster
-// no longer has the releases its deployment lists, or has them in another state than
-// deployed (for a Failed deployment, once its last deploy is older than failedRetryAfter).
-func deployNeeded(v *model.Version, inCluster []*release.Release, now time.Time, failedRetryAfter time.Duration) (canonical, drift bool) {
-	switch v.Deployment.Status {
-	case model.StatusPending, model.StatusNotDeployed:
-		return true, false
-	case model.StatusFailed:
-		if at := v.Deployment.DeployedAt; at != nil && now.Sub(*at) < failedRetryAfter {
-			return false, false
+// observedAll describes releases for package deploy's decisions about version v.
+func (d *deployer) observedAll(rels []*helm.Info, v *model.Version) []deploy.Observed {
+	out := make([]deploy.Observed, len(rels))
+	for i, r := range rels {
+		out[i] = d.observed(r, v)
+	}
+	return out
+}
+
+// usedNamespaces lists the namespaces that the deployment records of every version name.
+func (d *deployer) usedNamespaces(ctx context.Context) ([]string, error) {
+	var out []string
+	for _, state := range []model.DesiredState{model.Deployed, model.NotDeployed} {
+		vs, err := d.w.Store.VersionsByDesiredState(ctx, state)
+		if err != nil {
+			return nil, err
+		}
+		for i := range vs {
+			out = append(out, recordedNamespaces(&vs[i])...)
 		}
 	}
-	have := map[string]release.Status{}
-	for _, r := range inCluster {
-		have[r.Namespace+"/"+r.Name] = r.Info.Status
-	}
-	for _, r := range v.Deployment.Releases {
-		if st, ok := have[r.Namespace+"/"+r.Name]; !ok || st != release.StatusDeployed {
-			return false, true
-		}
-	}
-	return false, false
+	return out, nil
 }
 
 // enqueueAgain queues the deploy or stop task (typ) of the version's current generation
@@ -151,7 +155,7 @@ func (d *deployer) enqueueAgain(ctx context.Context, log *slog.Logger, typ strin
 // would remove more than DeployOptions.OrphanSweepMaxShare of the releases, or any release
 // while the store holds no versions (an empty, wrong or restored database), removes nothing:
 // it is logged, counted and recorded as an activity (once per distinct refusal).
-func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVersion map[string][]*release.Release, known map[string]bool, own int) (int, error) {
+func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVersion map[string][]*helm.Info, known map[string]bool, own int) (int, error) {
 	var labels []string
 	count := 0
 	for label, rels := range byVersion {
@@ -164,7 +168,7 @@ func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVer
 		d.sweepRefusal.set("")
 		return 0, nil
 	}
-	if reason := sweepRefused(count, own, len(known), d.opts.OrphanSweepMaxShare); reason != "" {
+	if reason := deploy.SweepRefused(count, own, len(known), d.opts.OrphanSweepMaxShare); reason != "" {
 		d.refuseSweep(ctx, log, reason)
 		return 0, nil
 	}
@@ -195,18 +199,6 @@ func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVer
 		}
 	}
 	return n, nil
-}
-
-// sweepRefused decides whether an orphan sweep of orphans releases, out of the own releases
-// of an installation whose store holds versions versions, must not run, and says why.
-func sweepRefused(orphans, own, versions int, maxShare float64) string {
-	if versions == 0 {
-		return fmt.Sprintf("the store holds no versions, yet %d releases of this installation are in the cluster: an empty, wrong or restored database? Nothing was uninstalled; uninstall them by hand if they are really orphaned", orphans)
-	}
-	if float64(orphans) > maxShare*float64(own) {
-		return fmt.Sprintf("%d of this installation's %d releases have no version in the store, more than the share of %.2f the sweep may remove (ONEKO_ORPHAN_SWEEP_MAX_SHARE). Nothing was uninstalled; check the database, then uninstall them by hand or raise the share", orphans, own, maxShare)
-	}
-	return ""
 }
 
 // refuseSweep reports a refused orphan sweep: a warning in the log and a count every time,

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/hibiken/asynq"
-	"helm.sh/helm/v3/pkg/release"
 
+	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
@@ -106,9 +106,9 @@ func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployme
 
 // observeReleases reads the releases a version's deployment lists from the cluster, with
 // their pod counts. It returns the releases found.
-func (d *deployer) observeReleases(ctx context.Context, v *model.Version) (model.Deployment, []*release.Release) {
+func (d *deployer) observeReleases(ctx context.Context, v *model.Version) (model.Deployment, []*helm.Info) {
 	obs := model.Deployment{Status: model.StatusRunning}
-	var found []*release.Release
+	var found []*helm.Info
 	var problems []string
 	for _, r := range v.Deployment.Releases {
 		rel, err := d.helm.Status(ctx, r.Namespace, r.Name)
@@ -126,16 +126,16 @@ func (d *deployer) observeReleases(ctx context.Context, v *model.Version) (model
 			return obs, nil
 		}
 		if o := helm.OwnerOf(rel); !o.Belongs(d.w.InstallationID, v.ID) {
-			problems = append(problems, (&ownerError{release: r.Namespace + "/" + r.Name, owner: o}).Error())
+			problems = append(problems, (&deploy.OwnerError{Release: r.Namespace + "/" + r.Name, Owner: o.String()}).Error())
 			missing := r
 			missing.Status = releaseMissing
 			obs.Releases = append(obs.Releases, missing)
 			continue
 		}
-		obs.Releases = append(obs.Releases, modelReleases([]*release.Release{rel})...)
+		obs.Releases = append(obs.Releases, modelReleases([]*helm.Info{rel})...)
 		found = append(found, rel)
-		if rel.Info.Status != release.StatusDeployed {
-			problems = append(problems, fmt.Sprintf("release %s/%s is %s", r.Namespace, r.Name, rel.Info.Status))
+		if rel.Status != helm.StatusDeployed {
+			problems = append(problems, fmt.Sprintf("release %s/%s is %s", r.Namespace, r.Name, rel.Status))
 		}
 		ready, desired, err := d.helm.PodCounts(ctx, rel)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/tasks"
@@ -20,7 +21,7 @@ import (
 // the activity. A removed version is then deleted, and a project being deleted goes once none
 // of its versions has releases left.
 func (d *deployer) stop(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version) error {
-	rels, foreign, err := d.releasesOf(ctx, v)
+	rels, foreign, err := d.releasesOf(ctx, v, d.versionNamespace(ctx, v)...)
 	for _, f := range foreign {
 		log.Warn("release left alone", "reason", f)
 	}
@@ -73,6 +74,16 @@ func (d *deployer) stop(ctx context.Context, log *slog.Logger, p tasks.VersionPa
 	return d.finishProjectDelete(ctx, log, v.ProjectID)
 }
 
+// versionNamespace is the namespace the version's releases go to now, where a release
+// installed but never recorded (the worker died) is; none when its project is gone.
+func (d *deployer) versionNamespace(ctx context.Context, v *model.Version) []string {
+	proj, err := d.w.Store.GetProject(ctx, v.ProjectID)
+	if err != nil {
+		return nil
+	}
+	return []string{deploy.Namespace(d.w.InstallationID, proj, v)}
+}
+
 // finishProjectDelete deletes a project marked for deletion once none of its versions is
 // deployed or has releases.
 func (d *deployer) finishProjectDelete(ctx context.Context, log *slog.Logger, projectID string) error {
@@ -90,10 +101,8 @@ func (d *deployer) finishProjectDelete(ctx context.Context, log *slog.Logger, pr
 	if err != nil {
 		return fmt.Errorf("versions of project %s: %w", projectID, err)
 	}
-	for _, v := range vs {
-		if v.DesiredState == model.Deployed || len(v.Deployment.Releases) > 0 {
-			return nil
-		}
+	if !deploy.DeletionComplete(vs) {
+		return nil
 	}
 	if err := d.w.Store.DeleteProject(ctx, projectID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("delete project %s: %w", projectID, err)

@@ -15,8 +15,10 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/oneko/oneko/internal/charts"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/helm"
+	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/render"
 	"github.com/oneko/oneko/internal/store"
@@ -29,7 +31,16 @@ type Deps struct {
 	// Queue enqueues follow-up tasks (a deploy after a push, a stop after a deleted tag).
 	Queue tasks.Enqueuer
 	Redis redis.UniversalClient
-	// Kube is the cluster releases go to.
+	// Helm and Cluster act on the cluster releases go to: built once by the caller and shared
+	// (internal/app builds them once per process). Without them and without Kube the worker
+	// has no cluster: its deploy, stop, reconcile and status tasks fail without retry.
+	Helm    *helm.Client
+	Cluster *kube.Client
+	// Pods reads the pods and events of releases for the status refresh; built from Kube
+	// when nil.
+	Pods *diagnose.Reader
+	// Kube, when Helm and Cluster are nil, is the cluster they are built for (with Confinement
+	// and a logger of their own).
 	Kube *rest.Config
 	// InstallationID is the identity of this installation (store.InstallationID, or the
 	// ONEKO_INSTALLATION_ID override); required with Kube. Releases and namespaces are
@@ -77,7 +88,7 @@ func New(d Deps) (*Worker, error) {
 	if d.Registries == nil {
 		d.Registries = NewRegistryClients()
 	}
-	if d.Kube != nil && d.InstallationID == "" {
+	if (d.Kube != nil || d.Helm != nil) && d.InstallationID == "" {
 		return nil, fmt.Errorf("worker: an installation id is required with a cluster")
 	}
 	w := &Worker{Deps: d, log: d.Log}
@@ -89,12 +100,18 @@ func New(d Deps) (*Worker, error) {
 	return w, nil
 }
 
-// Mux returns the ServeMux of every task type the worker handles.
+// Mux returns the ServeMux of every task type the worker handles: the one place where each
+// task type (package tasks) meets its handler.
 func (w *Worker) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
-	mux.HandleFunc(tasks.TypeImagePush, w.handlePush)
-	mux.HandleFunc(tasks.TypePollRegistry, w.handlePoll)
-	w.registerDeploy(mux)
+	mux.HandleFunc(tasks.TypeImagePush, w.handlePush)                      // ingest.go
+	mux.HandleFunc(tasks.TypePollRegistry, w.handlePoll)                   // poll.go
+	mux.HandleFunc(tasks.TypeDeploy, w.handleDeploy)                       // deploy.go, deploy_apply.go
+	mux.HandleFunc(tasks.TypeStop, w.handleStop)                           // deploy.go, stop.go
+	mux.HandleFunc(tasks.TypeReconcile, w.handleReconcile)                 // reconcile.go
+	mux.HandleFunc(tasks.TypeExpire, w.handleExpire)                       // expire.go
+	mux.HandleFunc(tasks.TypeRefreshStatus, w.handleRefreshStatus)         // status.go
+	mux.HandleFunc(tasks.TypeActivityRetention, w.handleActivityRetention) // retention.go
 	return mux
 }
 

@@ -5,6 +5,7 @@
 //	oneko worker    the worker only
 //	oneko version   print the version and exit
 //	oneko migrate   move an O-Neko installation into this oneko (see migrate.go)
+//	oneko store     serve local mode's embedded store to other processes (see store.go)
 //
 // With no ONEKO_MONGO_URI it runs in local mode: an embedded MongoDB-wire store, an in-process
 // Redis (unless ONEKO_REDIS_URL is set) and a local Kubernetes control plane (unless a
@@ -25,12 +26,13 @@ import (
 	"github.com/oneko/oneko/internal/config"
 )
 
-const usage = `usage: oneko [api|worker|version|migrate]
+const usage = `usage: oneko [api|worker|version|migrate|store]
   oneko           api and worker in one process (local mode without ONEKO_MONGO_URI)
   oneko api       the api only
   oneko worker    the worker only
   oneko version   print the version
   oneko migrate   move an O-Neko installation into this oneko (oneko migrate --help)
+  oneko store     serve the embedded store to several api and worker processes (oneko store --help)
 Configuration: ONEKO_* environment variables (README.md).`
 
 // Set by the linker (make images: -ldflags "-X main.buildVersion=... -X main.buildRevision=...");
@@ -69,6 +71,11 @@ func main() {
 		case "migrate":
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			code := runMigrate(ctx, os.Args[2:], os.Stdout, os.Stderr)
+			stop()
+			os.Exit(code)
+		case "store":
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			code := runStore(ctx, os.Args[2:], os.Stdout, os.Stderr)
 			stop()
 			os.Exit(code)
 		case "version":

@@ -63,6 +63,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 		return err
 	}
 	mongoURI := cfg.MongoURI
+	var embedded *localstack.Mongo
 	if cfg.Local() {
 		// FerretDB logs every connection at INFO: keep only its warnings.
 		quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("component", "ferretdb")
@@ -71,7 +72,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 			return err
 		}
 		cleanups = append(cleanups, m.Stop)
-		mongoURI = m.URI()
+		mongoURI, embedded = m.URI(), m
 		log.Info("embedded MongoDB-wire store (FerretDB/SQLite) started", "dir", filepath.Join(cfg.DataDir, "ferretdb"))
 	}
 	redisURL := cfg.RedisURL
@@ -84,11 +85,17 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 		redisURL = r.URL()
 		log.Info("in-process Redis started (set ONEKO_REDIS_URL to use a real one)")
 	}
-	st, err := store.Open(ctx, mongoURI, store.Options{Database: cfg.MongoDatabase, Box: box})
+	// The embedded store has this process as its only writer (see store.Options.SoleWriter).
+	st, err := store.Open(ctx, mongoURI, store.Options{Database: cfg.MongoDatabase, Box: box, SoleWriter: embedded != nil})
 	if err != nil {
 		return err
 	}
 	cleanups = append(cleanups, func() { _ = st.Close(context.Background()) })
+	if embedded != nil {
+		if err := embedded.IndexIDs(ctx); err != nil {
+			log.Warn("lookups by id in the embedded store stay slow", "err", err)
+		}
+	}
 
 	redisOpt, err := redis.ParseURL(redisURL)
 	if err != nil {
@@ -148,9 +155,25 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 				return
 			case <-gate.Ready():
 			}
-			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Kube: gate.RESTConfig(), InstallationID: installation, Metrics: metrics,
-				Confinement: helm.Confinement{ClusterScoped: cfg.AllowClusterScoped, Namespaces: cfg.AllowNamespaces},
-				Charts:      chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
+			// The cluster's clients, built once and shared by every task.
+			kc, err := gate.client()
+			if err != nil {
+				errCh <- err
+				return
+			}
+			hc, err := helm.New(gate.RESTConfig(), helm.Options{Logger: log.With("component", "helm"),
+				Confinement: helm.Confinement{ClusterScoped: cfg.AllowClusterScoped, Namespaces: cfg.AllowNamespaces}})
+			if err != nil {
+				errCh <- err
+				return
+			}
+			pods, err := gate.reader()
+			if err != nil {
+				errCh <- err
+				return
+			}
+			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Helm: hc, Cluster: kc, Pods: pods, InstallationID: installation, Metrics: metrics,
+				Charts: chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
 				WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval)})
 			if err != nil {
 				errCh <- err

@@ -186,7 +186,10 @@ func (g *clusterGate) startWhenPresent(ctx context.Context, poll time.Duration, 
 // ErrClusterStarting (503) before. When api.Diagnostics gains a method, add it here.
 type gatedDiagnostics struct{ g *clusterGate }
 
-var _ api.Diagnostics = gatedDiagnostics{}
+var (
+	_ api.Diagnostics = gatedDiagnostics{}
+	_ api.Differ      = gatedDiagnostics{} // else the diff route answers 503
+)
 
 func (d gatedDiagnostics) Pods(ctx context.Context, versionID string) ([]diagnose.Pod, error) {
 	r, err := d.g.reader()
@@ -226,4 +229,12 @@ func (d gatedDiagnostics) History(ctx context.Context, versionID string) ([]diag
 		return nil, err
 	}
 	return r.History(ctx, versionID)
+}
+
+func (d gatedDiagnostics) Diff(ctx context.Context, versionID string, planned []diagnose.Planned) ([]diagnose.ReleaseDiff, error) {
+	r, err := d.g.reader()
+	if err != nil {
+		return nil, err
+	}
+	return r.Diff(ctx, versionID, planned)
 }

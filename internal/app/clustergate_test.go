@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/oneko/oneko/api"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/testenv"
 )
 
@@ -58,6 +59,9 @@ func TestClusterGateWaitsForPrograms(t *testing.T) {
 	if _, err := (gatedDiagnostics{g}).Pods(ctx, "v1"); !errors.Is(err, api.ErrClusterStarting) {
 		t.Fatalf("diagnostics before the cluster is ready: %v, want ErrClusterStarting", err)
 	}
+	if _, err := (gatedDiagnostics{g}).Diff(ctx, "v1", nil); !errors.Is(err, api.ErrClusterStarting) {
+		t.Fatalf("diff before the cluster is ready: %v, want ErrClusterStarting", err)
+	}
 	ns := "on-gate-" + time.Now().Format("150405")
 	if err := g.ensureLater(ctx, ns); err != nil {
 		t.Fatalf("ensureLater before ready: %v", err)
@@ -91,6 +95,15 @@ func TestClusterGateWaitsForPrograms(t *testing.T) {
 	}
 	if pods, err := (gatedDiagnostics{g}).Pods(ctx, "no-such-version"); err != nil || len(pods) != 0 {
 		t.Fatalf("diagnostics once ready: %v, %d pods; want none and no error", err, len(pods))
+	}
+	// The diff route needs the gate to compare releases (it answered 503 in every mode without).
+	var d api.Diagnostics = gatedDiagnostics{g}
+	differ, ok := d.(api.Differ)
+	if !ok {
+		t.Fatal("the gated diagnostics cannot diff: the diff route would answer 503")
+	}
+	if diffs, err := differ.Diff(ctx, "no-such-version", []diagnose.Planned{{Name: "r1", Namespace: ns, Values: "a: 1\n"}}); err != nil || len(diffs) != 1 || diffs[0].Change != "new" {
+		t.Fatalf("diff once ready: %v, %+v; want release r1 new", err, diffs)
 	}
 	if err := g.EnsureNamespace(ctx, ns+"-b", nil); err != nil {
 		t.Fatalf("EnsureNamespace once ready: %v", err)

@@ -26,19 +26,25 @@ func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (st *s
 		return nil, nil, err
 	}
 	mongoURI, stop := cfg.MongoURI, func() {}
+	var embedded *localstack.Mongo
 	if cfg.Local() {
 		quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})).With("component", "ferretdb")
 		m, err := localstack.StartMongo(ctx, filepath.Join(cfg.DataDir, "ferretdb"), quiet)
 		if err != nil {
 			return nil, nil, err
 		}
-		mongoURI, stop = m.URI(), m.Stop
+		mongoURI, stop, embedded = m.URI(), m.Stop, m
 		log.Info("embedded store opened", "dir", filepath.Join(cfg.DataDir, "ferretdb"))
 	}
-	st, err = store.Open(ctx, mongoURI, store.Options{Database: cfg.MongoDatabase, Box: box})
+	st, err = store.Open(ctx, mongoURI, store.Options{Database: cfg.MongoDatabase, Box: box, SoleWriter: embedded != nil})
 	if err != nil {
 		stop()
 		return nil, nil, err
+	}
+	if embedded != nil {
+		if err := embedded.IndexIDs(ctx); err != nil {
+			log.Warn("lookups by id in the embedded store stay slow", "err", err)
+		}
 	}
 	return st, func() { _ = st.Close(context.Background()); stop() }, nil
 }

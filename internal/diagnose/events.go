@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"helm.sh/helm/v3/pkg/release"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/oneko/oneko/internal/helm"
 )
 
 // Event is a Kubernetes event about one of a version's objects.
@@ -36,11 +37,11 @@ func (r *Reader) Events(ctx context.Context, versionID string) ([]Event, error) 
 	if err != nil {
 		return nil, err
 	}
-	return r.EventsOf(ctx, rels)
+	return r.EventsOf(ctx, infos(rels))
 }
 
 // EventsOf returns the events of the objects of releases read already, newest first.
-func (r *Reader) EventsOf(ctx context.Context, rels []*release.Release) ([]Event, error) {
+func (r *Reader) EventsOf(ctx context.Context, rels []*helm.Info) ([]Event, error) {
 	objs := objects(rels)
 	if len(objs) == 0 {
 		return []Event{}, nil

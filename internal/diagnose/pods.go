@@ -6,9 +6,10 @@ import (
 	"sort"
 	"time"
 
-	"helm.sh/helm/v3/pkg/release"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/oneko/oneko/internal/helm"
 )
 
 // Container kinds.
@@ -74,7 +75,7 @@ type ownedPod struct {
 
 // PodsOf returns the pods of releases read already (the worker's status refresh has them),
 // as Pods does for a version's.
-func (r *Reader) PodsOf(ctx context.Context, rels []*release.Release) ([]Pod, error) {
+func (r *Reader) PodsOf(ctx context.Context, rels []*helm.Info) ([]Pod, error) {
 	pods, err := r.podsOf(ctx, rels)
 	if err != nil {
 		return nil, err
@@ -92,11 +93,11 @@ func (r *Reader) pods(ctx context.Context, versionID string) ([]ownedPod, error)
 	if err != nil {
 		return nil, err
 	}
-	return r.podsOf(ctx, rels)
+	return r.podsOf(ctx, infos(rels))
 }
 
 // podsOf finds the pods whose owner chain reaches an object of the releases.
-func (r *Reader) podsOf(ctx context.Context, rels []*release.Release) ([]ownedPod, error) {
+func (r *Reader) podsOf(ctx context.Context, rels []*helm.Info) ([]ownedPod, error) {
 	objs := objects(rels)
 	byKey := map[string]string{} // kind/namespace/name → release
 	namespaces := map[string]bool{}

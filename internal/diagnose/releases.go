@@ -89,9 +89,18 @@ type Object struct {
 	Release string `json:"release"`
 }
 
+// infos describes releases read from Helm's storage as package helm does.
+func infos(rels []*release.Release) []*helm.Info {
+	out := make([]*helm.Info, len(rels))
+	for i, r := range rels {
+		out[i] = helm.InfoOf(r)
+	}
+	return out
+}
+
 // objects lists the objects of the releases' manifests, namespaced to the release's
 // namespace when the manifest names none.
-func objects(rels []*release.Release) []Object {
+func objects(rels []*helm.Info) []Object {
 	var out []Object
 	for _, rel := range rels {
 		for _, doc := range releaseutil.SplitManifests(rel.Manifest) {

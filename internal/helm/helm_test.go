@@ -47,8 +47,8 @@ func TestUpgradeInstallStatusListUninstall(t *testing.T) {
 	if err != nil {
 		t.Fatalf("install: %v\n%s", err, helm.LogTail(err))
 	}
-	if rel.Version != 1 || rel.Info.Status != release.StatusDeployed {
-		t.Fatalf("after install: revision %d status %s", rel.Version, rel.Info.Status)
+	if rel.Revision != 1 || rel.Status != helm.StatusDeployed {
+		t.Fatalf("after install: revision %d status %s", rel.Revision, rel.Status)
 	}
 	ready, desired, err := c.PodCounts(ctx, rel)
 	if err != nil || ready != 2 || desired != 2 {
@@ -60,12 +60,12 @@ func TestUpgradeInstallStatusListUninstall(t *testing.T) {
 	if err != nil {
 		t.Fatalf("upgrade: %v\n%s", err, helm.LogTail(err))
 	}
-	if rel.Version != 2 || rel.Info.Status != release.StatusDeployed {
-		t.Fatalf("after upgrade: revision %d status %s", rel.Version, rel.Info.Status)
+	if rel.Revision != 2 || rel.Status != helm.StatusDeployed {
+		t.Fatalf("after upgrade: revision %d status %s", rel.Revision, rel.Status)
 	}
 
 	st, err := c.Status(ctx, ns, "web")
-	if err != nil || st.Version != 2 {
+	if err != nil || st.Revision != 2 {
 		t.Fatalf("status = %v, %v", st, err)
 	}
 	if _, err := c.Status(ctx, ns, "nope"); !errors.Is(err, helm.ErrNotFound) {
@@ -73,7 +73,7 @@ func TestUpgradeInstallStatusListUninstall(t *testing.T) {
 	}
 
 	list, err := c.ListByLabel(ctx, map[string]string{helm.LabelVersion: helm.LabelValue("v-" + ns)})
-	if err != nil || len(list) != 1 || list[0].Name != "web" || list[0].Version != 2 || list[0].Namespace != ns {
+	if err != nil || len(list) != 1 || list[0].Name != "web" || list[0].Revision != 2 || list[0].Namespace != ns {
 		t.Fatalf("list by label = %v, %v; want web@2", list, err)
 	}
 	if list[0].Labels[helm.LabelProject] != "p1" || list[0].Labels[helm.LabelManagedBy] != helm.ManagedBy {
@@ -163,7 +163,7 @@ func TestRecoverPending(t *testing.T) {
 		t.Fatalf("second recover = %q, %v; want nothing pending", got, err)
 	}
 	rel, err := c.UpgradeInstall(ctx, r, true, time.Minute)
-	if err != nil || rel.Info.Status != release.StatusDeployed {
+	if err != nil || rel.Status != helm.StatusDeployed {
 		t.Fatalf("upgrade after recovery: %v", err)
 	}
 

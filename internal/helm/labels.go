@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"helm.sh/helm/v3/pkg/release"
-
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -56,7 +54,7 @@ type Owner struct {
 }
 
 // OwnerOf reads the owner labels of a release.
-func OwnerOf(r *release.Release) Owner {
+func OwnerOf(r *Info) Owner {
 	return Owner{Installation: r.Labels[LabelInstallation], Project: r.Labels[LabelProject],
 		Version: r.Labels[LabelVersion], Managed: r.Labels[LabelManagedBy] == ManagedBy}
 }

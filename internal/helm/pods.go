@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/releaseutil"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -24,7 +23,7 @@ type manifestObject struct {
 // PodCounts sums the desired and ready replicas of the Deployments and StatefulSets in the
 // release's manifest, as the cluster reports them now. A workload missing from the cluster
 // counts as desired with none ready.
-func (c *Client) PodCounts(ctx context.Context, rel *release.Release) (ready, desired int, err error) {
+func (c *Client) PodCounts(ctx context.Context, rel *Info) (ready, desired int, err error) {
 	for _, doc := range releaseutil.SplitManifests(rel.Manifest) {
 		var o manifestObject
 		if err := yaml.Unmarshal([]byte(doc), &o); err != nil || o.Metadata.Name == "" {

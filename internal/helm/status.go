@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"helm.sh/helm/v3/pkg/action"
-	"helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/storage/driver"
 )
 
@@ -15,7 +14,7 @@ var ErrNotFound = errors.New("release not found")
 
 // Status returns the last revision of a release; ErrNotFound when there is none. The SDK's
 // status takes no context: ctx is checked before it starts.
-func (c *Client) Status(ctx context.Context, ns, name string) (*release.Release, error) {
+func (c *Client) Status(ctx context.Context, ns, name string) (*Info, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("status of release %s/%s: %w", ns, name, err)
 	}
@@ -31,5 +30,5 @@ func (c *Client) Status(ctx context.Context, ns, name string) (*release.Release,
 	if err != nil {
 		return nil, ol.fail("status", ns, name, err)
 	}
-	return rel, nil
+	return infoOf(rel), nil
 }

@@ -30,7 +30,7 @@ type Release struct {
 // timeout also bounds the hooks. A failed install or upgrade is returned as an *OpError
 // holding the tail of Helm's log; the release Helm recorded (status failed) is returned with
 // it when there is one and ctx did not end (see detached).
-func (c *Client) UpgradeInstall(ctx context.Context, r Release, wait bool, timeout time.Duration) (*release.Release, error) {
+func (c *Client) UpgradeInstall(ctx context.Context, r Release, wait bool, timeout time.Duration) (*Info, error) {
 	if r.Chart == nil {
 		return nil, fmt.Errorf("upgrade release %s/%s: no chart", r.Namespace, r.Name)
 	}
@@ -69,9 +69,9 @@ func (c *Client) UpgradeInstall(ctx context.Context, r Release, wait bool, timeo
 // detached drops the release an action returned when ctx ended: the SDK then returns while
 // its own goroutine still runs and writes to that release (marking it failed), so reading it
 // would race. The release's stored state is what a later Status reads.
-func detached(ctx context.Context, rel *release.Release) *release.Release {
+func detached(ctx context.Context, rel *release.Release) *Info {
 	if ctx.Err() != nil {
 		return nil
 	}
-	return rel
+	return infoOf(rel)
 }

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"helm.sh/helm/v3/pkg/release"
-
 	"github.com/oneko/oneko/internal/helm"
 )
 
@@ -32,8 +30,8 @@ func TestUpgradeInstallWaitsForReadiness(t *testing.T) {
 	if err != nil {
 		t.Fatalf("install: %v\n%s", err, helm.LogTail(err))
 	}
-	if rel.Info.Status != release.StatusDeployed {
-		t.Fatalf("after install: status %s", rel.Info.Status)
+	if rel.Status != helm.StatusDeployed {
+		t.Fatalf("after install: status %s", rel.Status)
 	}
 	if ready, desired, err := c.PodCounts(ctx, rel); err != nil || ready != 2 || desired != 2 {
 		t.Fatalf("pods after a waiting install = %d/%d, %v; want 2/2", ready, desired, err)
@@ -54,15 +52,15 @@ func TestUpgradeInstallWaitsForReadiness(t *testing.T) {
 		if helm.Unreachable(err) || errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("resources not ready counted as an unreachable cluster: %v", err)
 		}
-		if rel == nil || rel.Info.Status != release.StatusFailed {
+		if rel == nil || rel.Status != helm.StatusFailed {
 			t.Fatalf("%s returned release %v, want it failed", op, rel)
 		}
 		st, err := c.Status(ctx, ns, name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Version != rev || st.Info.Status != release.StatusFailed || !strings.Contains(st.Info.Description, want) {
-			t.Fatalf("stored release = revision %d %s %q; want revision %d failed naming %q", st.Version, st.Info.Status, st.Info.Description, rev, want)
+		if st.Revision != rev || st.Status != helm.StatusFailed || !strings.Contains(st.Description, want) {
+			t.Fatalf("stored release = revision %d %s %q; want revision %d failed naming %q", st.Revision, st.Status, st.Description, rev, want)
 		}
 		if got, err := c.RecoverPending(ctx, ns, name, time.Minute); err != nil || got != helm.NothingPending {
 			t.Fatalf("recover after a failed wait = %q, %v; want nothing pending", got, err)
@@ -76,7 +74,7 @@ func TestUpgradeInstallWaitsForReadiness(t *testing.T) {
 	// values would change nothing: Helm diffs against the last deployed revision.)
 	rel, err = c.UpgradeInstall(ctx, helm.Release{Name: "stuck", Namespace: ns, Chart: ch,
 		Values: map[string]any{"replicas": 2}}, true, 2*time.Minute)
-	if err != nil || rel.Version != 2 || rel.Info.Status != release.StatusDeployed {
+	if err != nil || rel.Revision != 2 || rel.Status != helm.StatusDeployed {
 		t.Fatalf("corrected upgrade = %v, %v; want revision 2 deployed", rel, err)
 	}
 	if ready, desired, err := c.PodCounts(ctx, rel); err != nil || ready != 2 || desired != 2 {

@@ -14,9 +14,9 @@ import (
 
 // Mongo is an embedded FerretDB server with its data in an SQLite folder.
 type Mongo struct {
-	uri    string
-	cancel context.CancelFunc
-	done   chan struct{}
+	uri  string
+	dir  string
+	stop func()
 }
 
 // StartMongo starts FerretDB on a free loopback port with its data under dir.
@@ -42,9 +42,10 @@ func StartMongo(ctx context.Context, dir string, logger *slog.Logger) (*Mongo, e
 		return nil, fmt.Errorf("start FerretDB: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(ctx)
-	m := &Mongo{cancel: cancel, done: make(chan struct{})}
+	done := make(chan struct{})
+	m := &Mongo{dir: abs, stop: func() { cancel(); <-done }}
 	go func() {
-		defer close(m.done)
+		defer close(done)
 		if err := f.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
 			logger.Error("FerretDB stopped", "err", err)
 		}
@@ -65,7 +66,4 @@ func StartMongo(ctx context.Context, dir string, logger *slog.Logger) (*Mongo, e
 func (m *Mongo) URI() string { return m.uri }
 
 // Stop ends the server and waits for it.
-func (m *Mongo) Stop() {
-	m.cancel()
-	<-m.done
-}
+func (m *Mongo) Stop() { m.stop() }

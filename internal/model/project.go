@@ -128,8 +128,11 @@ type Project struct {
 	TemplateVariables              []TemplateVariable      `json:"templateVariables" bson:"templateVariables"`
 	DefaultLifetimeBehaviour       Lifetime                `json:"defaultLifetimeBehaviour" bson:"defaultLifetimeBehaviour"`
 	Status                         ProjectStatus           `json:"status" bson:"-"`
-	CreatedAt                      time.Time               `json:"createdAt" bson:"createdAt"`
-	UpdatedAt                      time.Time               `json:"updatedAt" bson:"updatedAt"`
+	// VersionCount is how many versions the project has; answered by the project list and
+	// GET of one project, not stored with the project.
+	VersionCount *int64    `json:"versionCount,omitempty" bson:"-"`
+	CreatedAt    time.Time `json:"createdAt" bson:"createdAt"`
+	UpdatedAt    time.Time `json:"updatedAt" bson:"updatedAt"`
 	// DeletingSince is set while the project's deployments are stopped before it is deleted.
 	DeletingSince *time.Time `json:"deletingSince,omitempty" bson:"deletingSince,omitempty"`
 	// Revision increases with every write; a write that read an older revision is refused,

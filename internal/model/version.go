@@ -68,8 +68,10 @@ type Version struct {
 	Namespace              string                  `json:"namespace" bson:"namespace"`
 	DesiredState           DesiredState            `json:"desiredState" bson:"desiredState"`
 	Outdated               bool                    `json:"outdated" bson:"outdated"`
-	URLs                   []string                `json:"urls" bson:"urls"`
-	Deployment             Deployment              `json:"deployment" bson:"deployment"`
+	// OutdatedReasons say what changed since the last deploy (empty when not outdated).
+	OutdatedReasons []OutdatedReason `json:"outdatedReasons,omitempty" bson:"outdatedReasons,omitempty"`
+	URLs            []string         `json:"urls" bson:"urls"`
+	Deployment      Deployment       `json:"deployment" bson:"deployment"`
 	// Generation increases with every change of the desired state or of the configuration
 	// that has to reach the cluster; tasks carry the generation they were queued for.
 	Generation int64 `json:"generation" bson:"generation"`

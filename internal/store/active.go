@@ -1,11 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"slices"
 
 	"github.com/oneko/oneko/internal/model"
 )
@@ -15,21 +14,18 @@ import (
 // Failed (a stop in progress), ordered by project and tag. projectIDs, when not empty,
 // restricts them to those projects.
 func (s *Store) ActiveVersions(ctx context.Context, projectIDs []string) ([]model.Version, error) {
-	filter := bson.D{{Key: "$or", Value: bson.A{
-		bson.D{{Key: "desiredState", Value: model.Deployed}},
-		bson.D{{Key: "deployment.status", Value: bson.D{{Key: "$in", Value: bson.A{model.StatusPending, model.StatusRunning, model.StatusFailed}}}}},
-	}}}
-	if len(projectIDs) > 0 {
-		filter = append(filter, bson.E{Key: "projectId", Value: bson.D{{Key: "$in", Value: projectIDs}}})
-	}
-	items, err := findAll[model.Version](ctx, s.c(colVersions), filter,
-		options.Find().SetSort(bson.D{{Key: "projectId", Value: 1}, {Key: "name", Value: 1}}))
+	// Read through the index of active versions (indexes.go): a few entries and a point read
+	// each, rather than a filter over every version.
+	items, err := s.indexedVersions(ctx, projectIDs, func(v *model.Version) bool {
+		st := v.Deployment.Status
+		return v.DesiredState == model.Deployed || st == model.StatusPending || st == model.StatusRunning || st == model.StatusFailed
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list active versions: %w", err)
 	}
-	for i := range items {
-		items[i].Normalize()
-	}
+	slices.SortFunc(items, func(a, b model.Version) int {
+		return cmp.Or(cmp.Compare(a.ProjectID, b.ProjectID), cmp.Compare(a.Name, b.Name))
+	})
 	return items, nil
 }
 

@@ -24,6 +24,7 @@ type listCache struct {
 	projects *lru[projectList]
 	status   *lru[statusMap]
 	versions *lru[versionList]
+	counts   *lru[versionCountMap]
 }
 
 func newListCache(ttl time.Duration, versionProjects int) *listCache {
@@ -32,6 +33,7 @@ func newListCache(ttl time.Duration, versionProjects int) *listCache {
 		projects: newLRU[projectList](1),
 		status:   newLRU[statusMap](1),
 		versions: newLRU[versionList](versionProjects),
+		counts:   newLRU[versionCountMap](1),
 	}
 }
 

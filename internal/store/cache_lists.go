@@ -51,19 +51,12 @@ func (s *Store) projects(ctx context.Context) (projectList, error) {
 	})
 }
 
-// statuses returns the cached project statuses, rebuilt when out of date from one query that
-// reads only the project id and status of the versions that are not NotDeployed.
+// statuses returns the cached project statuses, rebuilt when out of date from the versions of
+// the index of active versions (indexes.go).
 func (s *Store) statuses(ctx context.Context) (statusMap, error) {
 	return cached(ctx, s, s.cache.status, counterStatus, func(ctx context.Context) (statusMap, error) {
-		type row struct {
-			ProjectID  string `bson:"projectId"`
-			Deployment struct {
-				Status model.DeploymentStatus `bson:"status"`
-			} `bson:"deployment"`
-		}
-		rows, err := findAll[row](ctx, s.c(colVersions),
-			bson.D{{Key: "deployment.status", Value: bson.D{{Key: "$ne", Value: model.StatusNotDeployed}}}},
-			options.Find().SetProjection(bson.D{{Key: "projectId", Value: 1}, {Key: "deployment.status", Value: 1}}))
+		// Every version that is not NotDeployed has an entry in the index of active versions.
+		rows, err := s.indexedVersions(ctx, nil, func(v *model.Version) bool { return v.Deployment.Status != model.StatusNotDeployed })
 		if err != nil {
 			return nil, fmt.Errorf("load project statuses: %w", err)
 		}

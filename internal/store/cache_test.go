@@ -235,7 +235,7 @@ func TestVersionListAndStatusAcrossReplicas(t *testing.T) {
 	if err != nil || len(items) != 1 || !items[0].Removed {
 		t.Fatalf("version 2.0 through b = %+v, %v; want removed", items, err)
 	}
-	if n, err := a.MarkOutdated(ctx, p.ID); err != nil || n != 1 {
+	if n, err := a.MarkOutdated(ctx, p.ID, []model.OutdatedReason{{Kind: model.ChangedURLs}}); err != nil || n != 1 {
 		t.Fatalf("MarkOutdated = %d, %v; want 1", n, err)
 	}
 	items, _, err = b.ListVersions(ctx, p.ID, "2.0", all)

@@ -95,8 +95,14 @@ func (s *Store) touch(ctx context.Context, keys ...string) {
 // when statusChanged, the status counter, so that every replica rebuilds the lists concerned.
 // Call it after the write; RecordDeployment, for one, must. The write methods of Store do this
 // themselves.
+//
+// It also brings the project's entries in the version indexes (indexes.go) in line, from one
+// query of the project's versions.
 func (s *Store) TouchVersions(ctx context.Context, projectID string, statusChanged bool) error {
-	keys := []string{versionsCounter(projectID)}
+	if err := s.reindexProject(ctx, projectID); err != nil {
+		return fmt.Errorf("touch versions of project %s: %w", projectID, err)
+	}
+	keys := []string{versionsCounter(projectID), counterVersionCounts}
 	if statusChanged {
 		keys = append(keys, counterStatus)
 	}

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -14,7 +17,7 @@ import (
 )
 
 // RecordDeployment writes the outcome of a deploy or stop task — the deployment status, its
-// releases, pod counts, message, deploy time and URLs, and outdated=false — but only while the
+// releases, pod counts, message, deploy time and URLs, and outdated=false without reasons — but only while the
 // version's generation is still generation: a result computed for an older request is dropped.
 // The deployment's expiry is kept as it is. It reports whether the write happened; a version
 // that is gone or has moved on is not an error. A fence above 0 (see ClaimFence) also requires
@@ -36,6 +39,7 @@ func (s *Store) RecordDeployment(ctx context.Context, versionID string, generati
 		{Key: "deployment.releases", Value: d.Releases},
 		{Key: "urls", Value: urls},
 		{Key: "outdated", Value: false},
+		{Key: "outdatedReasons", Value: bson.A{}},
 	}
 	return s.setIfGeneration(ctx, versionID, generation, fence, set, "record deployment")
 }
@@ -85,17 +89,31 @@ func (s *Store) ClaimFence(ctx context.Context, versionID string) (int64, error)
 func (s *Store) setIfGeneration(ctx context.Context, versionID string, generation, fence int64, set bson.D, op string) (bool, error) {
 	defer s.locks.lock(versionID)()
 	var prev versionKey
-	filter := bson.D{{Key: "_id", Value: versionID}, {Key: "generation", Value: generation}}
+	conds := bson.D{{Key: "generation", Value: generation}}
 	if fence > 0 {
-		filter = append(filter, bson.E{Key: "leaseFence", Value: fence})
+		conds = append(conds, bson.E{Key: "leaseFence", Value: fence})
 	}
-	err := s.c(colVersions).FindOneAndUpdate(ctx, filter,
-		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}}).Decode(&prev)
+	filter, err := s.guard(ctx, versionID, conds)
+	if err == nil {
+		// A busy status puts the version into the index of active versions before it is
+		// written (see indexes.go); the write's outcome settles the entry.
+		if st := statusIn(set); st != "" && st != model.StatusNotDeployed {
+			if err := s.markActive(ctx, versionID, projectOfVersionID(versionID)); err != nil {
+				return false, fmt.Errorf("%s of version %s: %w", op, versionID, err)
+			}
+		}
+		err = s.c(colVersions).FindOneAndUpdate(ctx, filter,
+			bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}}).Decode(&prev)
+	}
 	if errors.Is(err, mongo.ErrNoDocuments) {
+		s.settleActive(ctx, versionID, "", false) // undo a needless entry
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("%s of version %s: %w", op, versionID, err)
+	}
+	if st := statusIn(set); st != "" {
+		s.settleActive(ctx, versionID, prev.ProjectID, indexedActive(prev.DesiredState, st))
 	}
 	s.touchVersions(ctx, prev.ProjectID, prev.status() != statusIn(set))
 	return true, nil
@@ -123,9 +141,18 @@ func utcPtr(t *time.Time) *time.Time {
 
 // VersionsByDesiredState returns every version, of all projects, whose desired state is state
 // (the periodic reconcile and status refresh walk them).
+// Deployed ones are read through the index of active versions (indexes.go); NotDeployed ones,
+// nearly all versions, from one scan.
 func (s *Store) VersionsByDesiredState(ctx context.Context, state model.DesiredState) ([]model.Version, error) {
-	vs, err := findAll[model.Version](ctx, s.c(colVersions), bson.D{{Key: "desiredState", Value: state}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	var vs []model.Version
+	var err error
+	if state == model.Deployed {
+		vs, err = s.indexedVersions(ctx, nil, func(v *model.Version) bool { return v.DesiredState == model.Deployed })
+		slices.SortFunc(vs, func(a, b model.Version) int { return cmp.Compare(a.ID, b.ID) })
+	} else {
+		vs, err = findAll[model.Version](ctx, s.c(colVersions), bson.D{{Key: "desiredState", Value: state}},
+			options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("versions with desired state %s: %w", state, err)
 	}
@@ -138,15 +165,20 @@ func (s *Store) VersionsByDesiredState(ctx context.Context, state model.DesiredS
 // ExpiredVersions returns the versions whose desired state is Deployed and whose deployment
 // expired before now.
 func (s *Store) ExpiredVersions(ctx context.Context, now time.Time) ([]model.Version, error) {
-	vs, err := findAll[model.Version](ctx, s.c(colVersions), bson.D{
-		{Key: "desiredState", Value: model.Deployed},
-		{Key: "deployment.expiresAt", Value: bson.D{{Key: "$lt", Value: now.UTC()}}},
+	vs, err := s.indexedVersions(ctx, nil, func(v *model.Version) bool {
+		return v.DesiredState == model.Deployed && v.Deployment.ExpiresAt != nil && v.Deployment.ExpiresAt.Before(now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("expired versions: %w", err)
 	}
-	for i := range vs {
-		vs[i].Normalize()
-	}
 	return vs, nil
+}
+
+// projectOfVersionID is the project id a version id derived by VersionID starts with; "" for
+// other ids (the entry's project is then filled in when the write settles it).
+func projectOfVersionID(id string) string {
+	if i := strings.LastIndexByte(id, '-'); i > 0 {
+		return id[:i]
+	}
+	return ""
 }

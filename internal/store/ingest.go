@@ -15,7 +15,8 @@ import (
 // RecordDigest records what the registry answered at `at` (when it was asked) for the tag of
 // a version. An answer obtained before the one last recorded is ignored, so two workers that
 // asked at different times leave the later answer, whatever order they write in; an answer
-// equal to the stored digest only moves the check time. It reports whether the digest changed.
+// equal to the stored digest only moves the check time. A new digest of a deployed version that
+// is not redeployed automatically marks it outdated (image). It reports whether the digest changed.
 func (s *Store) RecordDigest(ctx context.Context, id, digest string, at time.Time) (bool, error) {
 	defer s.locks.lock(id)()
 	at = at.UTC()
@@ -36,11 +37,15 @@ func (s *Store) RecordDigest(ctx context.Context, id, digest string, at time.Tim
 	if changed {
 		set = append(set, bson.E{Key: "digest", Value: digest}, bson.E{Key: "imageUpdatedAt", Value: at})
 	}
+	update := bson.D{{Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}}
+	if changed && cur.DesiredState == model.Deployed && cur.DeploymentBehaviour != model.BehaviourAutomatically {
+		// Deployed and not redeployed by itself: what runs is an older image now.
+		set = append(set, bson.E{Key: "outdated", Value: true})
+		update = append(update, bson.E{Key: "$addToSet", Value: bson.D{{Key: "outdatedReasons", Value: model.OutdatedReason{Kind: model.ChangedImage}}}})
+	}
+	update = append(update, bson.E{Key: "$set", Value: set})
 	var prev versionKey
-	err = s.c(colVersions).FindOneAndUpdate(ctx, filter, bson.D{
-		{Key: "$set", Value: set},
-		{Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}},
-	}).Decode(&prev)
+	err = s.c(colVersions).FindOneAndUpdate(ctx, filter, update).Decode(&prev)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return false, nil // a later answer was recorded meanwhile
 	}
@@ -83,6 +88,8 @@ func (s *Store) DeleteRemovedVersion(ctx context.Context, id string) (bool, erro
 	if err != nil {
 		return false, fmt.Errorf("delete removed version: %w", err)
 	}
+	s.settleActive(ctx, id, prev.ProjectID, false)
+	s.addVersionCount(ctx, prev.ProjectID, -1)
 	s.touchVersions(ctx, prev.ProjectID, prev.status() != model.StatusNotDeployed)
 	return true, nil
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -92,4 +93,44 @@ func hex(c byte) string {
 		b[i] = c
 	}
 	return string(b)
+}
+
+// TestNewDigestMarksManualVersionsOutdated: a new digest of a deployed version that is
+// redeployed by hand marks it outdated with the reason "image"; one redeployed automatically,
+// or not deployed, is not marked.
+func TestNewDigestMarksManualVersionsOutdated(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	p := newProject("shop")
+	if err := s.CreateProject(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now().UTC()
+	for i, c := range []struct {
+		behaviour model.DeploymentBehaviour
+		deployed  bool
+		outdated  bool
+	}{
+		{model.BehaviourManually, true, true},
+		{model.BehaviourAutomatically, true, false},
+		{model.BehaviourManually, false, false},
+	} {
+		v := model.NewVersion(p, fmt.Sprintf("v%d", i), "sha256:"+hex('0'), s.Now())
+		v.DeploymentBehaviour = c.behaviour
+		if err := s.CreateVersion(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+		if c.deployed {
+			if _, err := s.SetDesiredState(ctx, p.ID, v.ID, model.Deployed, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if changed, err := s.RecordDigest(ctx, v.ID, "sha256:"+hex('d'), t0); err != nil || !changed {
+			t.Fatalf("record: %v %v", changed, err)
+		}
+		got, err := s.GetVersionByID(ctx, v.ID)
+		if err != nil || got.Outdated != c.outdated || (c.outdated && (len(got.OutdatedReasons) != 1 || got.OutdatedReasons[0].Kind != model.ChangedImage)) {
+			t.Fatalf("%+v: outdated %v %+v %v", c, got.Outdated, got.OutdatedReasons, err)
+		}
+	}
 }

@@ -42,7 +42,7 @@ func TestManyDocumentWritesKeepSingleWrites(t *testing.T) {
 				return
 			default:
 			}
-			if _, err := s.MarkOutdated(ctx, p.ID); err != nil {
+			if _, err := s.MarkOutdated(ctx, p.ID, []model.OutdatedReason{{Kind: model.ChangedURLs}}); err != nil {
 				t.Error(err)
 				return
 			}

@@ -53,6 +53,9 @@ func (s *Store) DeleteProject(ctx context.Context, id string) error {
 	_, err := s.c(colVersions).DeleteMany(ctx, bson.D{{Key: "projectId", Value: id}})
 	unlock()
 	// The project is gone even when its versions could not all be deleted.
+	if ierr := s.removeProjectIndexes(ctx, id); ierr != nil {
+		s.log.WarnContext(ctx, "a deleted project may stay in the version indexes", "err", ierr)
+	}
 	s.touch(ctx, counterProjects, counterStatus, versionsCounter(id))
 	if err != nil {
 		return fmt.Errorf("delete versions of project %s: %w", id, err)

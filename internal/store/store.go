@@ -54,6 +54,11 @@ type Store struct {
 	cache  *listCache
 	// locks serialises writes to one document in this process (see docLocks).
 	locks docLocks
+	// countLocks serialises the updates of one project's version count (see addVersionCount).
+	countLocks docLocks
+	// pointOnly is Options.SoleWriter: conditional writes of versions read by _id and check
+	// their conditions here (see guard).
+	pointOnly bool
 }
 
 // Options configure Open.
@@ -73,6 +78,13 @@ type Options struct {
 	// VersionCacheSize is how many projects' version lists are cached (least recently used
 	// are dropped first); default 256.
 	VersionCacheSize int
+	// SoleWriter says that this Store is the only writer of the database and that the server
+	// finds documents without a scan only by _id: the embedded FerretDB of local mode, in one
+	// process. Conditional writes of a version then read it by _id, check their conditions
+	// under the version's lock and write by _id (see guard), instead of a filter FerretDB
+	// would answer by scanning every version. Never set it when other processes write (oneko
+	// store serves FerretDB to several: their conditional writes must stay one command).
+	SoleWriter bool
 }
 
 // Open connects to the MongoDB at uri, checks that it answers and creates the indexes.
@@ -108,6 +120,11 @@ func Open(ctx context.Context, uri string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if err := s.ensureIndexes(ctx); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	s.pointOnly = opts.SoleWriter
+	if err := s.buildIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
 	}
@@ -162,8 +179,12 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 			{keys: bson.D{{Key: "secretHash", Value: 1}}, unique: true, name: "secret_hash_unique"},
 			{keys: bson.D{{Key: "userId", Value: 1}}, name: "user"},
 		},
-		colSessions:   {{keys: bson.D{{Key: "userId", Value: 1}}, name: "user"}},
-		colActivities: {{keys: bson.D{{Key: "time", Value: -1}}, name: "time"}},
+		colSessions: {{keys: bson.D{{Key: "userId", Value: 1}}, name: "user"}},
+		// Creating the index creates the collection, so that its table exists from the start
+		// (see localstack.IndexIDs); versionCounts is only ever read whole or by _id.
+		colActive:        {{keys: bson.D{{Key: "projectId", Value: 1}}, name: "project"}},
+		colVersionCounts: {},
+		colActivities:    {{keys: bson.D{{Key: "time", Value: -1}}, name: "time"}},
 	}
 	if err := s.backfillEmailKeys(ctx); err != nil {
 		return err
@@ -172,6 +193,13 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 	// indexes that all exist already (validateIndexesForCreation deletes from the slice it
 	// indexes), which is what every Open after the first one on a database sends.
 	for col, idxs := range all {
+		if len(idxs) == 0 {
+			err := s.db.CreateCollection(ctx, col)
+			var ce mongo.CommandError
+			if err != nil && !(errors.As(err, &ce) && ce.Code == 48) { // 48: NamespaceExists
+				return fmt.Errorf("create collection %s: %w", col, err)
+			}
+		}
 		for _, ix := range idxs {
 			o := options.Index().SetName(ix.name)
 			if ix.unique {

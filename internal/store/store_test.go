@@ -88,9 +88,24 @@ func TestVersionsUniquePerProjectAndStatus(t *testing.T) {
 	if status["one"] != model.ProjectPending || status["two"] != model.ProjectNotDeployed {
 		t.Fatalf("status = %v", status)
 	}
-	n, err := s.MarkOutdated(ctx, p1.ID)
+	size := model.OutdatedReason{Kind: model.ChangedVariable, Name: "SIZE"}
+	n, err := s.MarkOutdated(ctx, p1.ID, []model.OutdatedReason{size})
 	if err != nil || n != 1 {
 		t.Fatalf("mark outdated = %d, %v", n, err)
+	}
+	// A second change adds its reason; one named already is kept once. A deploy clears them.
+	if _, err := s.MarkOutdated(ctx, p1.ID, []model.OutdatedReason{size, {Kind: model.ChangedTemplate, Name: "web"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetVersion(ctx, p1.ID, v.ID)
+	if err != nil || !got.Outdated || len(got.OutdatedReasons) != 2 || got.OutdatedReasons[0] != size || got.OutdatedReasons[1].Name != "web" {
+		t.Fatalf("outdated %v %+v %v", got.Outdated, got.OutdatedReasons, err)
+	}
+	if ok, err := s.RecordDeployment(ctx, v.ID, got.Generation, 0, model.Deployment{Status: model.StatusRunning}, nil); err != nil || !ok {
+		t.Fatalf("record deployment %v %v", ok, err)
+	}
+	if got, err = s.GetVersion(ctx, p1.ID, v.ID); err != nil || got.Outdated || len(got.OutdatedReasons) != 0 {
+		t.Fatalf("after a deploy: outdated %v %+v %v", got.Outdated, got.OutdatedReasons, err)
 	}
 }
 

@@ -268,10 +268,9 @@ func (s *Store) DeleteActivitiesBefore(ctx context.Context, t time.Time) (int64,
 	return res.DeletedCount, nil
 }
 
-// SearchProjects finds projects whose name contains q.
-func (s *Store) SearchProjects(ctx context.Context, q string, limit int) ([]model.Project, error) {
-	items, _, err := s.ListProjects(ctx, q, Page{Limit: limit})
-	return items, err
+// SearchProjects returns the first limit projects whose name contains q and how many match.
+func (s *Store) SearchProjects(ctx context.Context, q string, limit int) ([]model.Project, int64, error) {
+	return s.ListProjects(ctx, q, Page{Limit: limit})
 }
 
 // emailKeyIndex is the name of the unique index on users' e-mail keys.

@@ -1,17 +1,20 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/oneko/oneko/internal/model"
 )
@@ -26,10 +29,72 @@ func (s *Store) CreateVersion(ctx context.Context, v *model.Version) error {
 		v.CreatedAt = s.now().UTC()
 	}
 	v.Normalize()
+	active := indexedActive(v.DesiredState, v.Deployment.Status)
+	if active {
+		if err := s.markActive(ctx, v.ID, v.ProjectID); err != nil {
+			return fmt.Errorf("create version: %w", err)
+		}
+	}
 	if _, err := s.c(colVersions).InsertOne(ctx, v); err != nil {
+		if active {
+			s.settleActive(ctx, v.ID, v.ProjectID, false)
+		}
 		return mapWriteErr("create version", err)
 	}
+	s.addVersionCount(ctx, v.ProjectID, 1)
 	s.touchVersions(ctx, v.ProjectID, v.Deployment.Status != model.StatusNotDeployed)
+	return nil
+}
+
+// InsertVersions stores many new versions of projects at once (seeding a store for a
+// benchmark, an import of many tags), with ids derived as by CreateVersion. It stops at the
+// first duplicate; the versions inserted before it stay.
+func (s *Store) InsertVersions(ctx context.Context, vs []*model.Version) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	docs := make([]any, len(vs))
+	for i, v := range vs {
+		if v.ID == "" {
+			v.ID = VersionID(v.ProjectID, v.Name)
+		}
+		v.Revision = 1
+		if v.CreatedAt.IsZero() {
+			v.CreatedAt = s.now().UTC()
+		}
+		v.Normalize()
+		if indexedActive(v.DesiredState, v.Deployment.Status) {
+			if err := s.markActive(ctx, v.ID, v.ProjectID); err != nil {
+				return fmt.Errorf("insert versions: %w", err)
+			}
+		}
+		docs[i] = v
+	}
+	res, err := s.c(colVersions).InsertMany(ctx, docs)
+	inserted := 0
+	if res != nil {
+		inserted = len(res.InsertedIDs)
+	}
+	if err != nil && inserted == len(vs) {
+		inserted = 0 // nothing says which were written: count them when the indexes are rebuilt
+	}
+	counts := map[string]int64{}
+	statusChanged := map[string]bool{}
+	for i, v := range vs {
+		if i < inserted {
+			counts[v.ProjectID]++
+			statusChanged[v.ProjectID] = statusChanged[v.ProjectID] || v.Deployment.Status != model.StatusNotDeployed
+		} else if indexedActive(v.DesiredState, v.Deployment.Status) {
+			s.settleActive(ctx, v.ID, v.ProjectID, false)
+		}
+	}
+	for p, n := range counts {
+		s.addVersionCount(ctx, p, n)
+		s.touchVersions(ctx, p, statusChanged[p])
+	}
+	if err != nil {
+		return mapWriteErr("insert versions", err)
+	}
 	return nil
 }
 
@@ -106,12 +171,22 @@ func (s *Store) ListVersions(ctx context.Context, projectID, q string, page Page
 func (s *Store) UpdateVersion(ctx context.Context, v *model.Version) error {
 	defer s.locks.lock(v.ID)()
 	rev := v.Revision
+	active := indexedActive(v.DesiredState, v.Deployment.Status)
+	if active {
+		if err := s.markActive(ctx, v.ID, v.ProjectID); err != nil {
+			return fmt.Errorf("update version: %w", err)
+		}
+	}
 	v.Revision = rev + 1
 	var prev versionKey
-	if err := replaceRevisionPrev(ctx, s.c(colVersions), v.ID, rev, v, &prev, "version"); err != nil {
+	if err := s.replaceVersion(ctx, v, rev, &prev); err != nil {
 		v.Revision = rev
+		if active {
+			s.settleActive(ctx, v.ID, v.ProjectID, false) // undo a needless entry
+		}
 		return err
 	}
+	s.settleActive(ctx, v.ID, v.ProjectID, active)
 	s.touchVersions(ctx, prev.ProjectID, prev.status() != v.Deployment.Status)
 	if v.ProjectID != prev.ProjectID {
 		s.touchVersions(ctx, v.ProjectID, true)
@@ -143,30 +218,48 @@ func (s *Store) SetDesiredStateIf(ctx context.Context, projectID, id string, sta
 		return nil, fmt.Errorf("set desired state: %w", err)
 	}
 	var v model.Version
-	filter := bson.D{{Key: "_id", Value: id}}
+	var conds bson.D
 	if generation > 0 {
-		filter = append(filter, bson.E{Key: "generation", Value: generation})
+		conds = bson.D{{Key: "generation", Value: generation}}
 	}
-	err := s.c(colVersions).FindOneAndUpdate(ctx, filter, update,
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&v)
+	filter, err := s.guard(ctx, id, conds)
+	if err == nil && state == model.Deployed {
+		// Into the index of active versions before the write (see indexes.go).
+		err = s.markActive(ctx, id, projectID)
+	}
+	if err == nil {
+		err = s.c(colVersions).FindOneAndUpdate(ctx, filter, update,
+			options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&v)
+	}
 	if generation > 0 && errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, fmt.Errorf("set desired state of version %s at generation %d: %w", id, generation, ErrConflict)
 	}
 	if err != nil {
+		if state == model.Deployed {
+			s.settleActive(ctx, id, projectID, false)
+		}
 		return nil, mapFindErr("set desired state", err)
 	}
+	s.settleActive(ctx, id, projectID, indexedActive(v.DesiredState, v.Deployment.Status))
 	// Deploying sets the status to Pending; stopping leaves it to the recorded deployment.
 	s.touchVersions(ctx, projectID, state == model.Deployed)
 	v.Normalize()
 	return &v, nil
 }
 
-// MarkOutdated flags every deployed version of a project whose configuration changed.
-func (s *Store) MarkOutdated(ctx context.Context, projectID string) (int64, error) {
+// MarkOutdated flags every deployed version of a project whose configuration changed, adding
+// reasons (what changed) to the ones each has.
+func (s *Store) MarkOutdated(ctx context.Context, projectID string, reasons []model.OutdatedReason) (int64, error) {
+	each := bson.A{}
+	for _, r := range reasons {
+		each = append(each, r)
+	}
 	unlock := s.locks.lockAll() // an UpdateMany must not interleave with a version's own write
 	res, err := s.c(colVersions).UpdateMany(ctx,
 		bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: model.Deployed}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "outdated", Value: true}}}, {Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
+		bson.D{{Key: "$set", Value: bson.D{{Key: "outdated", Value: true}}},
+			{Key: "$addToSet", Value: bson.D{{Key: "outdatedReasons", Value: bson.D{{Key: "$each", Value: each}}}}},
+			{Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
 	unlock()
 	// Some versions may have changed even when the update failed half-way.
 	s.touchVersions(ctx, projectID, false)
@@ -177,8 +270,9 @@ func (s *Store) MarkOutdated(ctx context.Context, projectID string) (int64, erro
 }
 
 // DeployedVersions returns the versions of a project whose desired state is Deployed.
+// It reads through the index of active versions (indexes.go).
 func (s *Store) DeployedVersions(ctx context.Context, projectID string) ([]model.Version, error) {
-	return findAll[model.Version](ctx, s.c(colVersions), bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: model.Deployed}})
+	return s.indexedVersions(ctx, []string{projectID}, func(v *model.Version) bool { return v.DesiredState == model.Deployed })
 }
 
 // DeleteVersion removes a version.
@@ -188,15 +282,55 @@ func (s *Store) DeleteVersion(ctx context.Context, id string) error {
 	if err := s.c(colVersions).FindOneAndDelete(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&prev); err != nil {
 		return mapFindErr("delete version", err)
 	}
+	s.settleActive(ctx, id, prev.ProjectID, false)
+	s.addVersionCount(ctx, prev.ProjectID, -1)
 	s.touchVersions(ctx, prev.ProjectID, prev.status() != model.StatusNotDeployed)
 	return nil
 }
 
-// SearchVersions finds versions whose tag contains q, across projects.
-func (s *Store) SearchVersions(ctx context.Context, q string, limit int) ([]model.Version, error) {
-	return findAll[model.Version](ctx, s.c(colVersions),
+// SearchVersions returns a page of the versions whose tag contains q (case-insensitively),
+// across projects, newest image first, and how many match in all. One query reads the ids of
+// every match (a substring search reads every tag, whatever the indexes); the page's versions
+// are then read by _id.
+func (s *Store) SearchVersions(ctx context.Context, q string, page Page) ([]model.Version, int64, error) {
+	page = page.Normalize()
+	type hit struct {
+		ID             string    `bson:"_id"`
+		ImageUpdatedAt time.Time `bson:"imageUpdatedAt"`
+	}
+	hits, err := findAll[hit](ctx, s.c(colVersions),
 		bson.D{{Key: "name", Value: bson.Regex{Pattern: regexp.QuoteMeta(q), Options: "i"}}},
-		options.Find().SetLimit(int64(limit)).SetSort(bson.D{{Key: "imageUpdatedAt", Value: -1}}))
+		options.Find().SetProjection(bson.D{{Key: "imageUpdatedAt", Value: 1}}))
+	if err != nil {
+		return nil, 0, fmt.Errorf("search versions: %w", err)
+	}
+	slices.SortFunc(hits, func(a, b hit) int { return cmp.Or(b.ImageUpdatedAt.Compare(a.ImageUpdatedAt), cmp.Compare(b.ID, a.ID)) })
+	total := int64(len(hits))
+	hits = hits[min(page.Offset, len(hits)):]
+	hits = hits[:min(page.Limit, len(hits))]
+	found := make([]*model.Version, len(hits))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(pointReads)
+	for i, h := range hits {
+		g.Go(func() error {
+			v, err := s.GetVersionByID(gctx, h.ID)
+			if errors.Is(err, ErrNotFound) {
+				return nil // deleted since
+			}
+			found[i] = v
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, 0, fmt.Errorf("search versions: %w", err)
+	}
+	items := make([]model.Version, 0, len(found))
+	for _, v := range found {
+		if v != nil {
+			items = append(items, *v)
+		}
+	}
+	return items, total, nil
 }
 
 // SetDigest records a tag's new digest and image time. It reports false when the stored digest
@@ -253,8 +387,9 @@ func (s *Store) MarkRemoved(ctx context.Context, id string) error {
 // The writes decode it from the whole document: FerretDB v1 does not implement a projection
 // ("fields") on findAndModify.
 type versionKey struct {
-	ProjectID  string `bson:"projectId"`
-	Deployment struct {
+	ProjectID    string             `bson:"projectId"`
+	DesiredState model.DesiredState `bson:"desiredState"`
+	Deployment   struct {
 		Status model.DeploymentStatus `bson:"status"`
 	} `bson:"deployment"`
 }
@@ -274,4 +409,27 @@ func (s *Store) touchVersions(ctx context.Context, projectID string, statusChang
 		return
 	}
 	s.touch(ctx, versionsCounter(projectID))
+}
+
+// replaceVersion replaces a version whose revision is rev and decodes the document as it was
+// into prev; ErrNotFound or ErrConflict as replaceRevisionPrev. Where the server finds
+// documents without a scan only by _id, the revision is checked by guard.
+func (s *Store) replaceVersion(ctx context.Context, v *model.Version, rev int64, prev *versionKey) error {
+	if !s.pointOnly {
+		return replaceRevisionPrev(ctx, s.c(colVersions), v.ID, rev, v, prev, "version")
+	}
+	filter, err := s.guard(ctx, v.ID, bson.D{{Key: "revision", Value: rev}})
+	if err == nil {
+		err = s.c(colVersions).FindOneAndReplace(ctx, filter, v, options.FindOneAndReplace().SetReturnDocument(options.Before)).Decode(prev)
+	}
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		if _, gerr := s.GetVersionByID(ctx, v.ID); gerr != nil {
+			return fmt.Errorf("update version: %w", gerr)
+		}
+		return fmt.Errorf("update version: %w", ErrConflict)
+	}
+	if err != nil {
+		return mapWriteErr("update version", err)
+	}
+	return nil
 }

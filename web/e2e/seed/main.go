@@ -1,6 +1,7 @@
 // Command seed fills the embedded store of a local-mode data folder with many projects and
 // versions, for the dashboard's benchmark (web/e2e/bench.mjs): it runs before oneko starts on
-// the same folder and secret key. Versions are inserted in batches; deployed ones are written
+// the same folder and secret key. Versions are inserted in batches (Store.InsertVersions, one
+// bulk insert per project, which keeps the store's indexes); deployed ones are written
 // as Running with no releases (their projects have no templates, so a reconcile deploys
 // nothing).
 package main
@@ -15,9 +16,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/oneko/oneko/internal/localstack"
 	"github.com/oneko/oneko/internal/model"
@@ -52,17 +50,14 @@ func run() error {
 		return err
 	}
 	defer m.Stop()
-	st, err := store.Open(ctx, m.URI(), store.Options{Database: "oneko", Box: box})
+	st, err := store.Open(ctx, m.URI(), store.Options{Database: "oneko", Box: box, SoleWriter: true})
 	if err != nil {
 		return err
 	}
 	defer st.Close(ctx)
-	client, err := mongo.Connect(options.Client().ApplyURI(m.URI()))
-	if err != nil {
+	if err := m.IndexIDs(ctx); err != nil {
 		return err
 	}
-	defer client.Disconnect(ctx)
-	col := client.Database("oneko").Collection("versions")
 
 	now := time.Now().UTC()
 	every := max(1, *projects**versions/max(1, *deployed))
@@ -74,7 +69,7 @@ func run() error {
 		if err := st.CreateProject(ctx, p); err != nil {
 			return err
 		}
-		docs := make([]any, 0, *versions)
+		docs := make([]*model.Version, 0, *versions)
 		for j := range *versions {
 			tag := fmt.Sprintf("1.%d.%d", j/10, j%10)
 			v := model.NewVersion(p, tag, "sha256:"+strings.Repeat(fmt.Sprintf("%x", j%16), 64), now.Add(-time.Duration(j)*time.Hour))
@@ -89,7 +84,7 @@ func run() error {
 			n++
 			docs = append(docs, v)
 		}
-		if _, err := col.InsertMany(ctx, docs); err != nil {
+		if err := st.InsertVersions(ctx, docs); err != nil {
 			return fmt.Errorf("insert versions of %s: %w", p.Name, err)
 		}
 	}

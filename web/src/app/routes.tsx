@@ -47,11 +47,14 @@ export const router = createBrowserRouter([
       },
       {
         path: 'projects/:projectId/versions/:versionId',
-        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).VersionEditorPlaceholder }),
+        element: <RequireRole ability="editVersion" />,
+        children: [
+          { index: true, lazy: async () => ({ Component: (await import('../features/version-editor/VersionEditorPage')).VersionEditorPage }) },
+        ],
       },
       {
         path: 'projects/:projectId/versions/:versionId/logs',
-        lazy: async () => ({ Component: (await import('../features/placeholder/Placeholder')).LogsPlaceholder }),
+        lazy: async () => ({ Component: (await import('../features/logs/LogsPage')).LogsPage }),
       },
       { path: 'search', lazy: async () => ({ Component: (await import('../features/search/SearchPage')).SearchPage }) },
       { path: 'activity', lazy: async () => ({ Component: (await import('../features/activity/ActivityPage')).ActivityPage }) },

@@ -2,9 +2,12 @@
 // sent, "check connection", the last webhook deliveries with their outcome, edit and delete.
 import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { IconArrowLeft, IconPencil, IconPlugConnected, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { paths } from '../../app/paths';
+import type { Activity } from '../../shared/api/models';
+import { qk } from '../../shared/api/queryKeys';
 import { useI18n, useT } from '../../shared/i18n';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
@@ -15,7 +18,7 @@ import { useCheckDockerRegistry, useDeleteDockerRegistry, useDeliveries, useDock
 import { alertText, ConfirmDialog, CopyValue, Mono, YesNo } from './common';
 import { EditDockerDialog, NoSecretNotice, WebhookSecretDialog, type Saved } from './RegistryDialogs';
 import { isWebhooksOnly } from './registryForm';
-import { secretDelivery, webhookUrl } from './webhook';
+import { lastWebhookActivity, secretDelivery, webhookUrl } from './webhook';
 
 const resultColor: Record<WebhookDelivery['result'], string> = {
   queued: 'green',
@@ -68,7 +71,7 @@ export function DockerRegistryPage() {
       <Settings reg={reg} />
       <Webhook reg={reg} />
       <Check id={reg.id} />
-      <Deliveries id={reg.id} />
+      <Deliveries id={reg.id} name={reg.name ?? ''} />
       {editing && (
         <EditDockerDialog
           id={reg.id}
@@ -184,10 +187,18 @@ export function checkMessage(t: ReturnType<typeof useT>, r: CheckResult): string
   return c ? t(`admin.check.result.${c}`) : r.message;
 }
 
-function Deliveries({ id }: { id: string }) {
+function Deliveries({ id, name }: { id: string; name: string }) {
   const t = useT();
   const { dateTime } = useI18n();
   const q = useDeliveries(id);
+  // No event announces a delivery, but the versions a webhook creates or updates do (as
+  // activities): read the list again when one of this registry's arrives.
+  const incoming = useQuery({ queryKey: qk.activities.incoming, queryFn: () => [] as Activity[], initialData: [], staleTime: Infinity }).data;
+  const last = lastWebhookActivity(incoming, name);
+  const { refetch } = q;
+  useEffect(() => {
+    if (last) void refetch();
+  }, [last, refetch]);
   const items = q.data?.items ?? [];
   return (
     <Paper withBorder p="md">

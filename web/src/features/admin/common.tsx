@@ -60,7 +60,7 @@ export function ConflictNotice({ onReload, busy }: { onReload: () => void; busy?
     <Alert color="orange" role="alert" styles={alertText} title={t('admin.conflict.title')} icon={<IconAlertTriangle aria-hidden />}>
       <Stack gap="xs" align="flex-start">
         <Text size="sm">{t('admin.conflict.text')}</Text>
-        <Button size="compact-sm" variant="light" color="orange" loading={busy} onClick={onReload}>
+        <Button size="compact-sm" variant="default" loading={busy} onClick={onReload}>
           {t('admin.conflict.reload')}
         </Button>
       </Stack>

@@ -12,7 +12,8 @@ export interface Invalid {
 /** MinPasswordLength is model.MinPasswordLength. */
 export const MinPasswordLength = 10;
 const MaxNameLength = 100;
-const usernamePattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+// No @: sign-in tells an e-mail address by it.
+const usernamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function validateUsername(v: string): Invalid | null {
   return usernamePattern.test(v) ? null : { key: 'admin.v.username' };

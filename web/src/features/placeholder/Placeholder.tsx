@@ -1,4 +1,4 @@
-// Placeholders for screens that are still being built (project and version editors, logs,
+// Placeholders for screens that are still being built (project editor,
 // administration, account): their routes exist so that links and deep links already work.
 import { Stack, Text, Title } from '@mantine/core';
 import { useT, type MessageKey } from '../../shared/i18n';
@@ -14,7 +14,5 @@ function Placeholder({ title }: { title: MessageKey }) {
 }
 
 export const ProjectEditorPlaceholder = () => <Placeholder title="placeholder.editor" />;
-export const VersionEditorPlaceholder = () => <Placeholder title="placeholder.versionEditor" />;
-export const LogsPlaceholder = () => <Placeholder title="placeholder.logs" />;
 export const AdminPlaceholder = () => <Placeholder title="placeholder.admin" />;
 export const AccountPlaceholder = () => <Placeholder title="placeholder.account" />;

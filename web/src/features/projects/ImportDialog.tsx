@@ -7,7 +7,7 @@ import { paths } from '../../app/paths';
 import { useT } from '../../shared/i18n';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
 import { useImport, useRegistries, type ImportDoc } from './api';
-import { previewImport, type ImportPreview } from './preview';
+import { importError, previewImport, type ImportPreview } from './preview';
 
 export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const t = useT();
@@ -26,7 +26,7 @@ export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: ()
     setError(null);
     if (!f) return;
     const r = previewImport(await f.text());
-    if ('error' in r) setError(r.error === 'invalid' ? t('import.invalid', { error: r.message }) : t('import.notProject'));
+    if ('error' in r) setError(importError(r, t));
     else setParsed(r);
   };
   const close = () => {
@@ -62,6 +62,10 @@ export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: ()
             <Text fw={600}>{t('import.preview')}</Text>
             <Table withTableBorder>
               <Table.Tbody>
+                <Table.Tr>
+                  <Table.Th scope="row">{t('import.format')}</Table.Th>
+                  <Table.Td data-format={p.format}>{p.format === 'oneko' ? t('import.formatOneko') : t('import.formatONeko')}</Table.Td>
+                </Table.Tr>
                 <Table.Tr>
                   <Table.Th scope="row">{t('import.name')}</Table.Th>
                   <Table.Td>{p.name}</Table.Td>

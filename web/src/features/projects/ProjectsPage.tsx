@@ -1,4 +1,4 @@
-// Projects: a sortable, filterable, paginated table (name, status, image, deployed); create
+// Projects: a sortable, filterable, paginated table (name, status, image, versions, deployed); create
 // (DOER) and import with a preview. Sort, filter and page live in the URL.
 import { Anchor, Button, Group, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
@@ -23,6 +23,7 @@ const columns: [SortKey, MessageKey][] = [
   ['name', 'projects.col.name'],
   ['status', 'projects.col.status'],
   ['image', 'projects.col.image'],
+  ['versions', 'projects.col.versions'],
   ['deployed', 'projects.col.deployed'],
 ];
 
@@ -116,6 +117,7 @@ export function ProjectsPage() {
                   <Table.Td>
                     <Text size="sm">{p.imageName}</Text>
                   </Table.Td>
+                  <Table.Td>{p.versionCount ?? '—'}</Table.Td>
                   <Table.Td>{deployed}</Table.Td>
                 </Table.Tr>
               ))}

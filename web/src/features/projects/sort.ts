@@ -1,6 +1,6 @@
 import type { Project } from '../../shared/api/models';
 
-export type SortKey = 'name' | 'status' | 'image' | 'deployed';
+export type SortKey = 'name' | 'status' | 'image' | 'versions' | 'deployed';
 export interface Row {
   project: Project;
   deployed: number;
@@ -20,6 +20,7 @@ export function filterSort(rows: Row[], q: string, key: SortKey, desc: boolean):
     name: byName,
     status: (a, b) => (statusOrder[a.project.status] ?? 9) - (statusOrder[b.project.status] ?? 9),
     image: (a, b) => (a.project.imageName ?? '').localeCompare(b.project.imageName ?? ''),
+    versions: (a, b) => (a.project.versionCount ?? 0) - (b.project.versionCount ?? 0),
     deployed: (a, b) => a.deployed - b.deployed,
   };
   out.sort((a, b) => {

@@ -1,5 +1,6 @@
-// The search page: the query in the URL (?q=), results with status and actions, paged, and
-// several versions deployed or stopped at once.
+// The search page: the query and page in the URL (?q=&page=), results with status and actions,
+// paged by the server (GET /search with limit and offset), and several versions deployed or
+// stopped at once.
 import { Stack, TextInput, Title, Text, Divider } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
@@ -14,7 +15,7 @@ import { BulkBar } from '../../shared/version/BulkBar';
 import { useSearch } from './api';
 import { useProjectNames } from '../../shared/api/queries';
 import { HitRow } from './CommandPalette';
-import { hits, page as pageOf } from './results';
+import { pageHits, searchPage } from './results';
 
 const pageSize = 20;
 
@@ -26,13 +27,14 @@ export function SearchPage() {
   useEffect(() => {
     if (debounced.trim() !== url.q) setUrl({ q: debounced.trim(), page: '1' });
   }, [debounced, url.q, setUrl]);
-  const search = useSearch(url.q);
+  const { page, limit, offset } = searchPage(url.page, pageSize);
+  const search = useSearch(url.q, { limit, offset });
   const mayDeploy = useCan('deploy');
   const [selected, setSelected] = useState<Map<string, Version>>(new Map());
   const names = useProjectNames(search.data?.versions.map((v) => v.projectId) ?? []);
-  const all = hits(search.data, names);
-  const page = Math.max(1, Number(url.page) || 1);
-  const shown = pageOf(all, page, pageSize);
+  const shown = pageHits(search.data, names, page);
+  const total = search.data?.total ?? 0;
+  const found = total + (search.data?.projectsTotal ?? 0);
   const toggle = (v: Version) => {
     const n = new Map(selected);
     if (n.has(v.id)) n.delete(v.id);
@@ -53,9 +55,9 @@ export function SearchPage() {
       {mayDeploy && selected.size > 0 && <BulkBar versions={[...selected.values()]} onDone={() => setSelected(new Map())} />}
       {url.q && <QueryState q={search} />}
       {!url.q && <Text c="dimmed">{t('search.hint')}</Text>}
-      {url.q && search.data && all.length === 0 && <Text>{t('search.none', { q: url.q })}</Text>}
+      {url.q && search.data && found === 0 && <Text>{t('search.none', { q: url.q })}</Text>}
       {shown.length > 0 && (
-        <Stack gap={0} role="list" aria-label={t('search.count', { count: all.length })}>
+        <Stack gap={0} role="list" aria-label={t('search.count', { count: found })}>
           {shown.map((h) => (
             <div role="listitem" key={h.kind === 'project' ? `p-${h.project.id}` : `v-${h.version.id}`}>
               <HitRow hit={h} selected={h.kind === 'version' && selected.has(h.version.id)} onSelect={mayDeploy ? toggle : undefined} />
@@ -64,7 +66,7 @@ export function SearchPage() {
           ))}
         </Stack>
       )}
-      {all.length > 0 && <Pager total={all.length} page={page} pageSize={pageSize} onPage={(p) => setUrl({ page: String(p) })} />}
+      {total > 0 && <Pager total={total} page={page} pageSize={pageSize} onPage={(p) => setUrl({ page: String(p) })} />}
     </Stack>
   );
 }

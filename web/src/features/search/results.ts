@@ -20,3 +20,17 @@ export function hits(r: SearchResult | undefined, projectNames: Map<string, stri
 export function page<T>(items: T[], n: number, size: number): T[] {
   return items.slice((n - 1) * size, n * size);
 }
+
+/** searchPage is what the search page asks the server for page n (1-based; anything else is
+ * page 1) of size versions. */
+export function searchPage(n: string | number, size: number): { page: number; limit: number; offset: number } {
+  const p = Math.max(1, Math.floor(Number(n)) || 1);
+  return { page: p, limit: size, offset: (p - 1) * size };
+}
+
+/** pageHits is what one server page shows: the matching projects on the first page only (the
+ * server answers the first ones with every page), then that page's versions. */
+export function pageHits(r: SearchResult | undefined, projectNames: Map<string, string>, n: number): Hit[] {
+  const all = hits(r, projectNames);
+  return n === 1 ? all : all.filter((h) => h.kind === 'version');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hits, page } from './results';
+import { hits, page, pageHits, searchPage } from './results';
 import type { Project, SearchResult, Version } from '../../shared/api/models';
 
 describe('search hits', () => {
@@ -16,5 +16,17 @@ describe('search hits', () => {
   it('is empty without an answer and pages the hits', () => {
     expect(hits(undefined, new Map())).toEqual([]);
     expect(page([1, 2, 3, 4, 5], 2, 2)).toEqual([3, 4]);
+  });
+
+  it('asks the server for the page in the URL, page 1 for anything else', () => {
+    expect(searchPage('3', 20)).toEqual({ page: 3, limit: 20, offset: 40 });
+    expect(searchPage('', 20)).toEqual({ page: 1, limit: 20, offset: 0 });
+    expect(searchPage('-2', 20)).toEqual({ page: 1, limit: 20, offset: 0 });
+    expect(searchPage('x', 20)).toEqual({ page: 1, limit: 20, offset: 0 });
+  });
+
+  it('shows the matching projects on the first page only', () => {
+    expect(pageHits(r, new Map(), 1).map((h) => h.kind)).toEqual(['project', 'project', 'version', 'version']);
+    expect(pageHits(r, new Map(), 2).map((h) => h.kind)).toEqual(['version', 'version']);
   });
 });

@@ -30,7 +30,7 @@ export const qk = {
   helmRegistries: ['helm-registries'] as const,
   namespaces: ['namespaces'] as const,
   tokens: ['tokens'] as const,
-  search: (q: string) => ['search', q] as const,
+  search: (q: string, page?: { limit: number; offset: number }) => (page ? (['search', q, page] as const) : (['search', q] as const)),
   activities: {
     all: ['activities'] as const,
     list: (p: ListParams) => ['activities', 'list', p] as const,

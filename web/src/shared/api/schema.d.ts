@@ -656,8 +656,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Search projects and versions
-         * @description Search projects and versions. Role: VIEWER or higher.
+         * Search projects and versions: a page of the matching versions (limit, offset) and their total, the first 20 matching projects
+         * @description Search projects and versions: a page of the matching versions (limit, offset) and their total, the first 20 matching projects. Role: VIEWER or higher.
          */
         get: operations["get_api_v1_search"];
         put?: never;
@@ -1153,6 +1153,10 @@ export interface components {
             name: string;
             namespace: string;
         };
+        OutdatedReason: {
+            kind: string;
+            name?: string;
+        };
         Pod: {
             containers: components["schemas"]["Container"][];
             /** Format: date-time */
@@ -1208,6 +1212,8 @@ export interface components {
             /** Format: date-time */
             readonly updatedAt: string;
             urlTemplates?: string[];
+            /** Format: int64 */
+            versionCount?: number | null;
         };
         ProjectExport: {
             autoDeploy?: components["schemas"]["AutoDeploy"];
@@ -1279,6 +1285,10 @@ export interface components {
         };
         SearchResult: {
             projects: components["schemas"]["Project"][];
+            /** Format: int64 */
+            projectsTotal: number;
+            /** Format: int64 */
+            total: number;
             versions: components["schemas"]["Version"][];
         };
         SessionInfo: {
@@ -1416,6 +1426,7 @@ export interface components {
             readonly name: string;
             namespace: string;
             readonly outdated: boolean;
+            readonly outdatedReasons?: components["schemas"]["OutdatedReason"][];
             readonly projectId: string;
             readonly removed?: boolean;
             templateVariables: {
@@ -2714,6 +2725,10 @@ export interface operations {
             query?: {
                 /** @description Case-insensitive text the name contains */
                 q?: string;
+                /** @description Page size (default 50, at most 500) */
+                limit?: number;
+                /** @description Number of items to skip */
+                offset?: number;
             };
             header?: never;
             path?: never;

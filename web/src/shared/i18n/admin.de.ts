@@ -27,7 +27,7 @@ export const adminDe: Record<keyof typeof adminEn, string> = {
   'admin.secret.none': 'Keines gesetzt',
 
   'admin.v.required': 'Pflichtfeld',
-  'admin.v.username': '1–64 Buchstaben, Ziffern, . _ @ oder -, beginnend mit Buchstabe oder Ziffer',
+  'admin.v.username': '1–64 Buchstaben, Ziffern, . _ oder -, beginnend mit Buchstabe oder Ziffer (kein @)',
   'admin.v.email': 'Keine E-Mail-Adresse',
   'admin.v.passwordShort': 'Mindestens {min} Zeichen',
   'admin.v.passwordLong': 'Höchstens 1024 Zeichen',

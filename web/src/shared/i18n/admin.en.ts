@@ -26,7 +26,7 @@ export const adminEn = {
   'admin.secret.none': 'None set',
 
   'admin.v.required': 'Required',
-  'admin.v.username': '1–64 letters, digits, . _ @ or -, starting with a letter or digit',
+  'admin.v.username': '1–64 letters, digits, . _ or -, starting with a letter or digit (no @)',
   'admin.v.email': 'Not an e-mail address',
   'admin.v.passwordShort': 'At least {min} characters',
   'admin.v.passwordLong': 'At most 1024 characters',

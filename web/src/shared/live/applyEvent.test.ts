@@ -47,7 +47,7 @@ describe('applyEvent', () => {
     const list = qk.versions.list('p1', { offset: 0 });
     qc.setQueryData<Page<Version>>(list, { items: [version('a'), version('b')], total: 2 });
     qc.setQueryData<Version>(qk.versions.one('p1', 'a'), version('a'));
-    qc.setQueryData<SearchResult>(qk.search('a'), { projects: [], versions: [version('a')] });
+    qc.setQueryData<SearchResult>(qk.search('a'), { projects: [], projectsTotal: 0, versions: [version('a')], total: 1 });
     qc.setQueryData<Page<Version>>(qk.deployments, { items: [version('a', { desiredState: 'Deployed' })], total: 1 });
 
     applyEvent(qc, { type: 'version.status', data: { id: 'a', deployment: running, urls: ['https://a.example'] } });

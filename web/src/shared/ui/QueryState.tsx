@@ -10,7 +10,7 @@ export function QueryState({ q }: { q: Pick<UseQueryResult, 'isPending' | 'isErr
   if (q.isPending) {
     return (
       <Center p="xl">
-        <Loader aria-label={t('app.loading')} />
+        <Loader role="status" aria-label={t('app.loading')} />
       </Center>
     );
   }

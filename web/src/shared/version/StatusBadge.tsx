@@ -1,7 +1,7 @@
 import { Badge, Group, Tooltip } from '@mantine/core';
 import type { CSSProperties } from 'react';
 import type { DeploymentStatus, ProjectStatus, Version } from '../api/models';
-import { useT } from '../i18n';
+import { useT, type Translate } from '../i18n';
 
 const colors: Record<DeploymentStatus | ProjectStatus, string> = {
   NotDeployed: 'gray',
@@ -28,12 +28,25 @@ export function StatusBadge({ status }: { status: DeploymentStatus | ProjectStat
   );
 }
 
+/** outdatedReasons says what changed since the deploy ("variable SIZE, image digest"), or ""
+ * when the server did not say. */
+export function outdatedReasons(v: Version, t: Translate): string {
+  const kinds = ['variable', 'template', 'namespace', 'urls', 'image', 'project'] as const;
+  return (v.outdatedReasons ?? [])
+    .map((r) => {
+      const kind = kinds.find((k) => k === r.kind);
+      return kind ? t(`status.changed.${kind}`, { name: r.name ?? '' }) : r.name || r.kind;
+    })
+    .join(', ');
+}
+
 /** VersionStatus is a version's status, its pods, the outdated marker (with why) and the
  * failure message. */
 export function VersionStatus({ v }: { v: Version }) {
   const t = useT();
   const d = v.deployment;
   const badge = <StatusBadge status={d.status} />;
+  const changed = outdatedReasons(v, t);
   return (
     <Group gap={6} wrap="nowrap" aria-label={`${t('version.status')}: ${t(`status.${d.status}`)}`} role="group">
       {d.message ? (
@@ -44,8 +57,16 @@ export function VersionStatus({ v }: { v: Version }) {
         badge
       )}
       {v.outdated && (
-        <Tooltip label={t('status.outdatedWhy')} multiline w={280} withArrow>
-          <Badge color="orange" variant="outline" tabIndex={0} className="oneko-badge" style={badgeStyle('orange')}>
+        <Tooltip label={changed ? t('status.outdatedChanged', { what: changed }) : t('status.outdatedWhy')} multiline w={280} withArrow>
+          <Badge
+            color="orange"
+            variant="outline"
+            tabIndex={0}
+            className="oneko-badge"
+            style={badgeStyle('orange')}
+            aria-label={changed ? t('status.outdatedBadge', { what: changed }) : t('status.outdated')}
+            data-outdated-reasons={changed || undefined}
+          >
             {t('status.outdated')}
           </Badge>
         </Tooltip>

@@ -24,7 +24,7 @@ function patch(qc: QueryClient, id: string, f: (v: Version) => Version) {
 
 export async function deployVersion(qc: QueryClient, v: VersionRef): Promise<void> {
   await unwrap(api.POST('/api/v1/projects/{id}/versions/{vid}/deploy', pathOf(v)));
-  patch(qc, v.id, (x) => ({ ...x, desiredState: 'Deployed', outdated: false, deployment: { ...x.deployment, status: 'Pending', message: '' } }));
+  patch(qc, v.id, (x) => ({ ...x, desiredState: 'Deployed', outdated: false, outdatedReasons: undefined, deployment: { ...x.deployment, status: 'Pending', message: '' } }));
   void qc.invalidateQueries({ queryKey: qk.deployments });
   void qc.invalidateQueries({ queryKey: qk.projects.all, refetchType: 'active' });
 }
@@ -51,7 +51,7 @@ export function useSetVariables() {
   return useMutation({
     mutationFn: async ({ v, values }: { v: VersionRef; values: Record<string, string> }) =>
       unwrap<Version>(api.PUT('/api/v1/projects/{id}/versions/{vid}/variables', { ...pathOf(v), body: values })),
-    onSuccess: (nv) => patch(qc, nv.id, (x) => ({ ...x, templateVariables: nv.templateVariables, outdated: nv.outdated })),
+    onSuccess: (nv) => patch(qc, nv.id, (x) => ({ ...x, templateVariables: nv.templateVariables, outdated: nv.outdated, outdatedReasons: nv.outdatedReasons })),
   });
 }
 

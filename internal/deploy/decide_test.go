@@ -1,0 +1,197 @@
+package deploy
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oneko/oneko/internal/model"
+)
+
+func TestDeploySteps(t *testing.T) {
+	plan := &Plan{Releases: []Release{{Name: "web", Namespace: "ns"}, {Name: "db", Namespace: "ns"}}}
+	mine := func(name, status string) Observed {
+		return Observed{Namespace: "ns", Name: name, Revision: 3, Status: status, Mine: true}
+	}
+	up := func(name string, i int) Step { return Step{Kind: Upgrade, Namespace: "ns", Name: name, Planned: i} }
+	for _, c := range []struct {
+		name     string
+		current  []Observed
+		existing []model.Release
+		want     []Step
+		wantErr  string
+	}{
+		{name: "nothing installed yet: install both", want: []Step{up("web", 0), up("db", 1)}},
+		{name: "both deployed: upgrade both", current: []Observed{mine("web", "deployed"), mine("db", "failed")},
+			want: []Step{up("web", 0), up("db", 1)}},
+		{name: "a release left pending is recovered first", current: []Observed{mine("web", "pending-upgrade"), mine("db", "pending-install")},
+			want: []Step{{Kind: Recover, Namespace: "ns", Name: "web", Planned: 0}, up("web", 0), {Kind: Recover, Namespace: "ns", Name: "db", Planned: 1}, up("db", 1)}},
+		{name: "a release that left the plan is uninstalled last",
+			current:  []Observed{mine("web", "deployed")},
+			existing: []model.Release{{Namespace: "ns", Name: "web"}, {Namespace: "ns", Name: "old"}, {Namespace: "ns", Name: "old"}},
+			want:     []Step{up("web", 0), up("db", 1), {Kind: Uninstall, Namespace: "ns", Name: "old", Planned: -1}}},
+		{name: "a foreign release stops the deploy there and uninstalls nothing",
+			current:  []Observed{mine("web", "deployed"), {Namespace: "ns", Name: "db", Status: "deployed", Owner: "version x of project y"}},
+			existing: []model.Release{{Namespace: "ns", Name: "old"}},
+			want:     []Step{up("web", 0)}, wantErr: "release ns/db belongs to version x of project y"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cur := map[string]Observed{}
+			for _, o := range c.current {
+				cur[o.Key()] = o
+			}
+			got, err := DeploySteps(plan, cur, c.existing)
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("steps = %+v\nwant    %+v", got, c.want)
+			}
+			var oe *OwnerError
+			switch {
+			case c.wantErr == "" && err != nil:
+				t.Errorf("error %v, want none", err)
+			case c.wantErr != "" && (!errors.As(err, &oe) || !strings.Contains(err.Error(), c.wantErr)):
+				t.Errorf("error %v, want an *OwnerError saying %q", err, c.wantErr)
+			}
+		})
+	}
+}
+
+func TestOnFailure(t *testing.T) {
+	for _, c := range []struct {
+		transient, last bool
+		want            Outcome
+	}{
+		{true, false, Retry},
+		{true, true, RecordFailed},
+		{false, false, RecordFailed},
+		{false, true, RecordFailed},
+	} {
+		if got := OnFailure(c.transient, c.last); got != c.want {
+			t.Errorf("OnFailure(transient %v, last %v) = %s, want %s", c.transient, c.last, got, c.want)
+		}
+	}
+}
+
+func TestDeployNeeded(t *testing.T) {
+	now := time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC)
+	recent, old := now.Add(-time.Minute), now.Add(-time.Hour)
+	rec := []model.Release{{Namespace: "ns", Name: "web"}}
+	obs := func(status string) []Observed {
+		return []Observed{{Namespace: "ns", Name: "web", Status: status, Mine: true}}
+	}
+	for _, c := range []struct {
+		name             string
+		dep              model.Deployment
+		inCluster        []Observed
+		canonical, drift bool
+	}{
+		{"pending: its task may be lost", model.Deployment{Status: model.StatusPending}, nil, true, false},
+		{"never recorded", model.Deployment{Status: model.StatusNotDeployed}, nil, true, false},
+		{"running and deployed", model.Deployment{Status: model.StatusRunning, Releases: rec}, obs("deployed"), false, false},
+		{"running, release gone", model.Deployment{Status: model.StatusRunning, Releases: rec}, nil, false, true},
+		{"running, release failed", model.Deployment{Status: model.StatusRunning, Releases: rec}, obs("failed"), false, true},
+		{"failed recently: wait", model.Deployment{Status: model.StatusFailed, DeployedAt: &recent, Releases: rec}, obs("failed"), false, false},
+		{"failed long ago, release broken: again", model.Deployment{Status: model.StatusFailed, DeployedAt: &old, Releases: rec}, obs("failed"), false, true},
+		{"failed before installing anything", model.Deployment{Status: model.StatusFailed, DeployedAt: &old}, nil, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v := &model.Version{Deployment: c.dep}
+			canonical, drift := DeployNeeded(v, c.inCluster, now, 10*time.Minute)
+			if canonical != c.canonical || drift != c.drift {
+				t.Errorf("DeployNeeded = canonical %v drift %v, want %v %v", canonical, drift, c.canonical, c.drift)
+			}
+		})
+	}
+}
+
+func TestStopNeeded(t *testing.T) {
+	recorded := &model.Version{Deployment: model.Deployment{Releases: []model.Release{{Namespace: "ns", Name: "web"}}}}
+	for _, c := range []struct {
+		name          string
+		v             *model.Version
+		inCluster     int
+		needed, drift bool
+	}{
+		{"stopped and clean", &model.Version{}, 0, false, false},
+		{"releases left in the cluster", &model.Version{}, 1, true, true},
+		{"its record still lists releases", recorded, 0, true, false},
+	} {
+		if needed, drift := StopNeeded(c.v, c.inCluster); needed != c.needed || drift != c.drift {
+			t.Errorf("%s: StopNeeded = %v %v, want %v %v", c.name, needed, drift, c.needed, c.drift)
+		}
+	}
+}
+
+func TestSweepRefused(t *testing.T) {
+	for _, c := range []struct {
+		name                   string
+		orphans, own, versions int
+		share                  float64
+		refused                string
+	}{
+		{"a few orphans", 1, 10, 9, 0.5, ""},
+		{"exactly the share", 5, 10, 5, 0.5, ""},
+		{"more than the share", 6, 10, 4, 0.5, "more than the share of 0.50"},
+		{"any share allowed", 10, 10, 1, 1, ""},
+		{"an empty store", 1, 1, 0, 1, "the store holds no versions"},
+	} {
+		got := SweepRefused(c.orphans, c.own, c.versions, c.share)
+		if (c.refused == "") != (got == "") || !strings.Contains(got, c.refused) {
+			t.Errorf("%s: SweepRefused = %q, want %q", c.name, got, c.refused)
+		}
+	}
+}
+
+func TestDeletionComplete(t *testing.T) {
+	stopped := model.Version{DesiredState: model.NotDeployed}
+	deployed := model.Version{DesiredState: model.Deployed}
+	stopping := model.Version{DesiredState: model.NotDeployed, Deployment: model.Deployment{Releases: []model.Release{{Name: "web"}}}}
+	for _, c := range []struct {
+		name string
+		vs   []model.Version
+		want bool
+	}{
+		{"no versions", nil, true},
+		{"all stopped", []model.Version{stopped, stopped}, true},
+		{"one still deployed", []model.Version{stopped, deployed}, false},
+		{"one still has releases", []model.Version{stopping}, false},
+	} {
+		if got := DeletionComplete(c.vs); got != c.want {
+			t.Errorf("%s: DeletionComplete = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestOutdated(t *testing.T) {
+	p := &model.Project{ImageName: "team/app", URLTemplates: []string{"https://a"}}
+	for _, c := range []struct {
+		name   string
+		change func(*model.Project)
+		want   bool
+	}{
+		{"nothing", func(*model.Project) {}, false},
+		{"the name only", func(p *model.Project) { p.Name = "other" }, false},
+		{"the image", func(p *model.Project) { p.ImageName = "team/other" }, true},
+		{"the namespace", func(p *model.Project) { p.Namespace = "on-x" }, true},
+		{"a URL template", func(p *model.Project) { p.URLTemplates = []string{"https://b"} }, true},
+		{"a variable", func(p *model.Project) { p.TemplateVariables = []model.TemplateVariable{{Name: "X"}} }, true},
+	} {
+		b := *p
+		c.change(&b)
+		if got := ProjectOutdates(p, &b); got != c.want {
+			t.Errorf("project, %s: ProjectOutdates = %v, want %v", c.name, got, c.want)
+		}
+	}
+	v := &model.Version{DesiredState: model.Deployed}
+	changed := *v
+	changed.TemplateVariables = map[string]string{"X": "1"}
+	if !VersionOutdated(v, &changed) {
+		t.Error("a deployed version whose variables changed is not outdated")
+	}
+	stopped := changed
+	stopped.DesiredState = model.NotDeployed
+	if VersionOutdated(v, &stopped) || VersionOutdated(v, v) {
+		t.Error("a stopped or unchanged version is outdated")
+	}
+}

@@ -1,0 +1,122 @@
+// The version editor against a fake API: an override is saved as a PATCH of only what changed,
+// with If-Match; a 412 says someone else changed the version and reloads it; a VIEWER never
+// sees the editor.
+import { afterEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { Route, Routes } from 'react-router';
+import { renderWithProviders, testUser } from '../../test/render';
+import { fakeApi, type Seen } from '../../test/fakeApi';
+import { RequireRole } from '../../shared/auth/RequireRole';
+import { VersionEditorPage } from './VersionEditorPage';
+
+let stop = () => {};
+afterEach(() => stop());
+
+const project = {
+  id: 'p1',
+  name: 'hello',
+  status: 'Ok',
+  createdAt: '',
+  updatedAt: '',
+  namespace: 'demo',
+  urlTemplates: ['http://{{DNS_VERSION_NAME}}.hello.local'],
+  defaultLifetimeBehaviour: { type: 'UNTIL_TONIGHT' },
+  defaultConfigurationTemplates: [{ id: 't1', name: 'hello', content: 'replicas: {{REPLICAS}}\n', chartName: 'hello' }],
+  templateVariables: [{ name: 'REPLICAS', label: 'Replicas', defaultValue: '1', values: ['1', '2', '3'], useValues: true }],
+};
+
+function version(vars: Record<string, string> = {}) {
+  return {
+    id: 'v1',
+    projectId: 'p1',
+    name: '1.0.0',
+    digest: '',
+    imageUpdatedAt: '2026-01-01T00:00:00Z',
+    createdAt: '2026-01-01T00:00:00Z',
+    deploymentBehaviour: 'automatically',
+    templateVariables: vars,
+    urlTemplates: [],
+    configurationTemplates: [],
+    lifetimeBehaviour: { type: 'INHERIT' },
+    namespace: '',
+    desiredState: 'NotDeployed',
+    outdated: false,
+    urls: [],
+    generation: 1,
+    deployment: { status: 'NotDeployed', readyPods: 0, desiredPods: 0, releases: [] },
+  };
+}
+
+const ui = (
+  <Routes>
+    <Route path="/projects/:projectId/versions/:versionId" element={<RequireRole ability="editVersion" />}>
+      <Route index element={<VersionEditorPage />} />
+    </Route>
+  </Routes>
+);
+
+function server(onPatch: (r: Seen) => { status?: number; body?: unknown; headers?: Record<string, string> }) {
+  let current = { v: version(), etag: '"4"' };
+  const f = fakeApi((r: Seen) => {
+    if (r.method === 'GET' && r.path === '/api/v1/projects/p1') return { body: project };
+    if (r.method === 'GET' && r.path === '/api/v1/projects/p1/versions/v1') return { body: current.v, headers: { ETag: current.etag } };
+    if (r.method === 'GET' && r.path === '/api/v1/namespaces') return { body: { items: [], total: 0 } };
+    if (r.method === 'PATCH' && r.path === '/api/v1/projects/p1/versions/v1') {
+      const a = onPatch(r);
+      if (!a.status || a.status < 400) current = { v: a.body as ReturnType<typeof version>, etag: a.headers?.ETag ?? '"5"' };
+      return a;
+    }
+    return undefined;
+  });
+  return { ...f, setCurrent: (v: ReturnType<typeof version>, etag: string) => (current = { v, etag }) };
+}
+
+async function overrideReplicas(value: string) {
+  await userEvent.click(await screen.findByRole('tab', { name: 'Variables' }));
+  const row = (await screen.findByText('Replicas')).closest('tr')!;
+  await userEvent.click(within(row as HTMLElement).getByRole('button', { name: 'Override Replicas' }));
+  await userEvent.click(within(row as HTMLElement).getByRole('combobox', { name: 'Value of Replicas for this version' }));
+  await userEvent.click(await screen.findByRole('option', { name: value, hidden: true }));
+}
+
+describe('version editor', { timeout: 60_000 }, () => {
+  it('saves an override as a PATCH of only what changed, with If-Match', async () => {
+    const f = server((r) => ({ body: { ...version((r.body as { templateVariables: Record<string, string> }).templateVariables) }, headers: { ETag: '"5"' } }));
+    stop = f.stop;
+    renderWithProviders(ui, { user: testUser('DOER'), path: '/projects/p1/versions/v1' });
+    await screen.findByRole('heading', { name: 'Version 1.0.0 of hello' });
+    await overrideReplicas('3');
+    await screen.findByText('Unsaved changes');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(f.seen.some((r) => r.method === 'PATCH')).toBe(true));
+    const patch = f.seen.find((r) => r.method === 'PATCH')!;
+    expect(patch.headers.get('If-Match')).toBe('"4"');
+    expect(patch.body).toEqual({ templateVariables: { REPLICAS: '3' } });
+    await screen.findByText('No changes');
+  });
+
+  it('a 412 says someone else changed the version and reloads it', async () => {
+    const f = server(() => ({ status: 412, body: { title: 'Changed by someone else', detail: 'the document changed since you read it' } }));
+    stop = f.stop;
+    renderWithProviders(ui, { user: testUser('DOER'), path: '/projects/p1/versions/v1' });
+    await screen.findByRole('heading', { name: 'Version 1.0.0 of hello' });
+    await overrideReplicas('2');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText(/Someone else changed this version since you opened it/);
+    f.setCurrent(version({ REPLICAS: '3' }), '"9"');
+    await userEvent.click(screen.getByRole('button', { name: 'Reload' }));
+    await waitFor(() => expect(screen.queryByText(/Someone else changed this version/)).toBeNull());
+    // The draft now starts from the other person's version.
+    const row = screen.getByText('Replicas').closest('tr') as HTMLElement;
+    expect((within(row).getByRole('combobox', { name: 'Value of Replicas for this version' }) as HTMLInputElement).value).toBe('3');
+    expect(screen.getByText('No changes')).toBeTruthy();
+  });
+
+  it('is "not found" for a VIEWER', async () => {
+    stop = fakeApi(() => undefined).stop;
+    renderWithProviders(ui, { user: testUser('VIEWER'), path: '/projects/p1/versions/v1' });
+    await screen.findByRole('heading', { name: 'Page not found' });
+    expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
+  });
+});
