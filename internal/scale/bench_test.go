@@ -23,36 +23,42 @@ func BenchmarkScaledPools(b *testing.B) {
 		time.Sleep(3 * time.Second) // let start-up settle
 		idleAPI, idleWorker := p.apis[0].rss(), p.workers[0].rss()
 
-		// Webhooks: the workers are paused (SIGSTOP) so that the apis have the CPU.
+		// Webhooks of 50 pushed tags, again and again (the workers coalesce the events of a tag):
+		// the workers are paused (SIGSTOP) meanwhile so that the apis have the CPU.
+		var hookTags []string
+		for i := 0; i < 50; i++ {
+			hookTags = append(hookTags, fmt.Sprintf("w%02d", i))
+			pr.push(b, hookTags[i])
+		}
 		for _, w := range p.workers {
 			w.signal(syscall.SIGSTOP)
 		}
 		var peakAPI atomic.Int64
 		sample := sampleRSS(p.apis[0], &peakAPI)
-		one := p.webhookRate(pr, p.apis[:1], 3000)
-		two := p.webhookRate(pr, p.apis, 3000)
+		one := p.webhookRate(pr, p.apis[:1], hookTags, 3000)
+		two := p.webhookRate(pr, p.apis, hookTags, 3000)
 		sample()
 		for _, w := range p.workers {
 			w.signal(syscall.SIGCONT)
 		}
 		p.waitQueuesEmpty() // the workers work off the webhooks before deploys are timed
 
-		// Deploys: 20 versions, all deployed then all stopped, with 1, 2 and 3 workers.
+		// Deploys: 40 versions, all deployed then all stopped, with 1, 2 and 3 workers.
 		var tags []string
-		for i := 0; i < 20; i++ {
+		for i := 0; i < 40; i++ {
 			tags = append(tags, fmt.Sprintf("d%02d", i))
 			pr.push(b, tags[i])
 		}
 		p.sprayWebhooks(pr, tags, 1, false)
 		var ids []string
-		eventually(b, "the 20 versions", 2*time.Minute, func() (bool, error) {
+		eventually(b, "the 40 versions", 2*time.Minute, func() (bool, error) {
 			ids = ids[:0]
 			for _, v := range p.versions(pr.ID) {
 				if len(v.Name) == 3 && v.Name[0] == 'd' {
 					ids = append(ids, v.ID)
 				}
 			}
-			return len(ids) == 20, nil
+			return len(ids) == len(tags), nil
 		})
 		rates := map[int]float64{}
 		var peakWorker atomic.Int64
@@ -113,9 +119,9 @@ func sampleRSS(n *node, peak *atomic.Int64) (stop func()) {
 	return func() { close(done); wg.Wait() }
 }
 
-// webhookRate sends n webhooks of new tags, spread over apis, from 32 goroutines, and
-// returns the accepted webhooks per second.
-func (p *pool) webhookRate(pr *project, apis []*node, n int) float64 {
+// webhookRate sends n webhooks of tags (round robin), spread over apis, from 32 goroutines,
+// and returns the accepted webhooks per second.
+func (p *pool) webhookRate(pr *project, apis []*node, tags []string, n int) float64 {
 	p.t.Helper()
 	var next, ok atomic.Int64
 	var wg sync.WaitGroup
@@ -129,7 +135,7 @@ func (p *pool) webhookRate(pr *project, apis []*node, n int) float64 {
 				if i > int64(n) {
 					return
 				}
-				tag := fmt.Sprintf("w%d-%d", len(apis), i)
+				tag := tags[int(i)%len(tags)]
 				if st, err := p.sendWebhook(apis[int(i)%len(apis)].url(), pr, tag); err == nil && st == http.StatusAccepted {
 					ok.Add(1)
 				}

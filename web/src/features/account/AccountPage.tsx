@@ -8,7 +8,7 @@ import { isConflict } from '../../shared/api/etag';
 import type { Role } from '../../shared/api/models';
 import { qk } from '../../shared/api/queryKeys';
 import { useUser } from '../../shared/auth/session';
-import { useT } from '../../shared/i18n';
+import { useAT } from '../admin/messages';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
 import { QueryState } from '../../shared/ui/QueryState';
@@ -22,7 +22,7 @@ import { useCreateToken, useMe, useRevokeToken, useTokens, type Token } from './
 import { expiresAt, expiryChoices, isExpired, rolesUpTo, type ExpiryChoice } from './tokens';
 
 export function AccountPage() {
-  const t = useT();
+  const t = useAT();
   const me = useUser();
   const q = useMe(me.id);
   const [conflict, setConflict] = useState(false);
@@ -51,7 +51,7 @@ function baseOf(u: User): UserInput {
 }
 
 function Profile({ user, etag, onConflict }: { user: User; etag: string | null; onConflict: () => void }) {
-  const t = useT();
+  const t = useAT();
   const qc = useQueryClient();
   const fieldError = useFieldError();
   const put = usePutUser();
@@ -106,7 +106,7 @@ function Profile({ user, etag, onConflict }: { user: User; etag: string | null; 
 }
 
 function Password({ user, etag, onConflict }: { user: User; etag: string | null; onConflict: () => void }) {
-  const t = useT();
+  const t = useAT();
   const fieldError = useFieldError();
   const put = usePutUser();
   const [f, setF] = useState({ current: '', password: '', repeat: '' });
@@ -193,7 +193,7 @@ function Password({ user, etag, onConflict }: { user: User; etag: string | null;
 }
 
 function Tokens({ role }: { role: Role }) {
-  const t = useT();
+  const t = useAT();
   const list = useTokens();
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<Token | null>(null);
@@ -270,7 +270,7 @@ function Tokens({ role }: { role: Role }) {
 
 /** CreateTokenDialog creates a token and then shows its secret, once: closing forgets it. */
 function CreateTokenDialog({ role, onClose }: { role: Role; onClose: () => void }) {
-  const t = useT();
+  const t = useAT();
   const fieldError = useFieldError();
   const create = useCreateToken();
   const roles = rolesUpTo(role);
@@ -344,7 +344,7 @@ function CreateTokenDialog({ role, onClose }: { role: Role; onClose: () => void 
 }
 
 function RevokeToken({ token, onClose }: { token: Token; onClose: () => void }) {
-  const t = useT();
+  const t = useAT();
   const revoke = useRevokeToken();
   return (
     <ConfirmDialog

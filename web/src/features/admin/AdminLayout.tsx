@@ -4,9 +4,9 @@ import { Button, Group, Stack, Title } from '@mantine/core';
 import { IconBox, IconBoxMultiple, IconFolders, IconUsers } from '@tabler/icons-react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { paths } from '../../app/paths';
-import { useT, type MessageKey } from '../../shared/i18n';
+import { useAT, type Key } from './messages';
 
-const sections: { to: string; label: MessageKey; icon: typeof IconUsers }[] = [
+const sections: { to: string; label: Key; icon: typeof IconUsers }[] = [
   { to: paths.adminUsers(), label: 'admin.users.title', icon: IconUsers },
   { to: paths.dockerRegistries(), label: 'admin.docker.title', icon: IconBox },
   { to: paths.helmRegistries(), label: 'admin.helm.title', icon: IconBoxMultiple },
@@ -14,7 +14,7 @@ const sections: { to: string; label: MessageKey; icon: typeof IconUsers }[] = [
 ];
 
 export function AdminLayout() {
-  const t = useT();
+  const t = useAT();
   const loc = useLocation();
   return (
     <Stack>

@@ -4,7 +4,7 @@ import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { paths } from '../../app/paths';
-import { useT } from '../../shared/i18n';
+import { useAT } from './messages';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { QueryState } from '../../shared/ui/QueryState';
 import { useDockerRegistries } from './api';
@@ -13,7 +13,7 @@ import { CreateDockerDialog, type Saved } from './RegistryDialogs';
 import { isWebhooksOnly } from './registryForm';
 
 export function DockerRegistriesPage() {
-  const t = useT();
+  const t = useAT();
   const navigate = useNavigate();
   const regs = useDockerRegistries();
   const [creating, setCreating] = useState(false);

@@ -8,7 +8,8 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { paths } from '../../app/paths';
 import type { Activity } from '../../shared/api/models';
 import { qk } from '../../shared/api/queryKeys';
-import { useI18n, useT } from '../../shared/i18n';
+import { useI18n } from '../../shared/i18n';
+import { useAT } from './messages';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
 import { QueryState } from '../../shared/ui/QueryState';
@@ -31,7 +32,7 @@ const resultColor: Record<WebhookDelivery['result'], string> = {
 };
 
 export function DockerRegistryPage() {
-  const t = useT();
+  const t = useAT();
   const { registryId = '' } = useParams();
   const q = useDockerRegistry(registryId);
   const loc = useLocation();
@@ -90,7 +91,7 @@ export function DockerRegistryPage() {
 }
 
 function Settings({ reg }: { reg: DockerRegistry }) {
-  const t = useT();
+  const t = useAT();
   const rows: [string, React.ReactNode][] = [
     [t('admin.reg.url'), <Mono key="u">{reg.url}</Mono>],
     [t('admin.reg.username'), reg.username || '—'],
@@ -122,7 +123,7 @@ function Settings({ reg }: { reg: DockerRegistry }) {
 }
 
 function Webhook({ reg }: { reg: DockerRegistry }) {
-  const t = useT();
+  const t = useAT();
   const url = webhookUrl(reg.webhookUrl, window.location.origin);
   return (
     <Paper withBorder p="md">
@@ -139,7 +140,7 @@ function Webhook({ reg }: { reg: DockerRegistry }) {
 }
 
 function Check({ id }: { id: string }) {
-  const t = useT();
+  const t = useAT();
   const check = useCheckDockerRegistry();
   const [result, setResult] = useState<CheckResult | null>(null);
   const run = () =>
@@ -182,13 +183,13 @@ const checkClasses = ['ok', 'unreachable', 'tls_error', 'unauthorized', 'forbidd
 
 /** checkMessage says what a check's class means, in the user's language (the server's fixed
  * message for a class the dashboard does not know). */
-export function checkMessage(t: ReturnType<typeof useT>, r: CheckResult): string {
+export function checkMessage(t: ReturnType<typeof useAT>, r: CheckResult): string {
   const c = checkClasses.find((x) => x === r.result);
   return c ? t(`admin.check.result.${c}`) : r.message;
 }
 
 function Deliveries({ id, name }: { id: string; name: string }) {
-  const t = useT();
+  const t = useAT();
   const { dateTime } = useI18n();
   const q = useDeliveries(id);
   // No event announces a delivery, but the versions a webhook creates or updates do (as
@@ -263,7 +264,7 @@ function Deliveries({ id, name }: { id: string; name: string }) {
 }
 
 function DeleteDocker({ reg, opened, onClose }: { reg: DockerRegistry; opened: boolean; onClose: () => void }) {
-  const t = useT();
+  const t = useAT();
   const navigate = useNavigate();
   const del = useDeleteDockerRegistry();
   return (

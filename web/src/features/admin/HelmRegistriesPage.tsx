@@ -4,7 +4,7 @@ import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { paths } from '../../app/paths';
-import { useT } from '../../shared/i18n';
+import { useAT } from './messages';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
 import { QueryState } from '../../shared/ui/QueryState';
@@ -14,7 +14,7 @@ import { CreateHelmDialog, EditHelmDialog } from './RegistryDialogs';
 import { RowAction } from './UsersPage';
 
 export function HelmRegistriesPage() {
-  const t = useT();
+  const t = useAT();
   const navigate = useNavigate();
   const regs = useHelmRegistries();
   const [creating, setCreating] = useState(false);
@@ -90,7 +90,7 @@ export function HelmRegistriesPage() {
 }
 
 export function DeleteHelm({ reg, onClose, onDeleted }: { reg: HelmRegistry; onClose: () => void; onDeleted?: () => void }) {
-  const t = useT();
+  const t = useAT();
   const del = useDeleteHelmRegistry();
   return (
     <ConfirmDialog

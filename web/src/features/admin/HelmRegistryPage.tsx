@@ -4,7 +4,7 @@ import { IconArrowLeft, IconPencil, IconRefresh, IconSearch, IconTrash } from '@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { paths } from '../../app/paths';
-import { useT } from '../../shared/i18n';
+import { useAT } from './messages';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { QueryState } from '../../shared/ui/QueryState';
 import { useCharts, useHelmRegistry } from './api';
@@ -14,7 +14,7 @@ import { DeleteHelm } from './HelmRegistriesPage';
 import { EditHelmDialog } from './RegistryDialogs';
 
 export function HelmRegistryPage() {
-  const t = useT();
+  const t = useAT();
   const navigate = useNavigate();
   const { registryId = '' } = useParams();
   const q = useHelmRegistry(registryId);
@@ -73,7 +73,7 @@ export function HelmRegistryPage() {
 }
 
 function ChartBrowser({ id }: { id: string }) {
-  const t = useT();
+  const t = useAT();
   const q = useCharts(id);
   const [filter, setFilter] = useState('');
   const [picked, setPicked] = useState<string | null>(null);

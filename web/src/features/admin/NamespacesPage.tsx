@@ -3,7 +3,7 @@
 import { Button, Code, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
-import { useT } from '../../shared/i18n';
+import { useAT } from './messages';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
 import { QueryState } from '../../shared/ui/QueryState';
@@ -14,7 +14,7 @@ import { RowAction } from './UsersPage';
 import { kubeNamespace } from './validate';
 
 export function NamespacesPage() {
-  const t = useT();
+  const t = useAT();
   const list = useNamespaces();
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<Namespace | null>(null);
@@ -73,7 +73,7 @@ export function NamespacesPage() {
 }
 
 function CreateNamespaceDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const t = useT();
+  const t = useAT();
   const create = useCreateNamespace();
   const [name, setName] = useState('');
   const [tried, setTried] = useState(false);
@@ -131,7 +131,7 @@ function CreateNamespaceDialog({ opened, onClose }: { opened: boolean; onClose: 
 }
 
 function DeleteNamespace({ ns, onClose }: { ns: Namespace; onClose: () => void }) {
-  const t = useT();
+  const t = useAT();
   const del = useDeleteNamespace();
   return (
     <ConfirmDialog

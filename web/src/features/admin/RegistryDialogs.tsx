@@ -7,7 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { isConflict } from '../../shared/api/etag';
 import { qk } from '../../shared/api/queryKeys';
-import { useT } from '../../shared/i18n';
+import { useAT } from './messages';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
 import { QueryState } from '../../shared/ui/QueryState';
 import {
@@ -37,7 +37,7 @@ import { newSecret, secretDelivery, webhookFormats, webhookUrl, withToken, type 
 
 /** SecretActionSelect chooses, on an edit, whether a stored secret is kept, replaced or removed. */
 function SecretActionSelect({ label, value, has, onChange }: { label: string; value: SecretAction; has: boolean; onChange: (a: SecretAction) => void }) {
-  const t = useT();
+  const t = useAT();
   const options: SecretAction[] = has ? ['keep', 'set', 'remove'] : ['keep', 'set'];
   return (
     <NativeSelect
@@ -50,7 +50,7 @@ function SecretActionSelect({ label, value, has, onChange }: { label: string; va
 }
 
 function DockerFields({ f, set, tried, stored }: { f: DockerForm; set: (p: Partial<DockerForm>) => void; tried: boolean; stored?: DockerRegistry }) {
-  const t = useT();
+  const t = useAT();
   const fieldError = useFieldError();
   const errors = dockerErrors(f, !!stored);
   return (
@@ -117,7 +117,7 @@ function DockerFields({ f, set, tried, stored }: { f: DockerForm; set: (p: Parti
 }
 
 function FormButtons({ busy, onCancel, label }: { busy: boolean; onCancel: () => void; label: string }) {
-  const t = useT();
+  const t = useAT();
   return (
     <Group justify="flex-end">
       <Button variant="default" onClick={onCancel}>
@@ -149,7 +149,7 @@ function DockerEditor({
   onCancel: () => void;
   onConflict?: () => void;
 }) {
-  const t = useT();
+  const t = useAT();
   const save = useSaveDockerRegistry();
   const [f, setF] = useState<DockerForm>(() => (stored ? dockerFormOf(stored) : newDockerForm()));
   const [tried, setTried] = useState(false);
@@ -184,7 +184,7 @@ function DockerEditor({
 
 /** CreateDockerDialog creates a docker registry. */
 export function CreateDockerDialog({ opened, onClose, onSaved }: { opened: boolean; onClose: () => void; onSaved: (s: Saved) => void }) {
-  const t = useT();
+  const t = useAT();
   return (
     <Modal opened={opened} onClose={onClose} title={t('admin.docker.create')} size="lg" closeButtonProps={{ 'aria-label': t('action.close') }}>
       {opened && <DockerEditor onCancel={onClose} onSaved={onSaved} />}
@@ -206,7 +206,7 @@ function EditDialog<T>({
   onClose: () => void;
   children: (doc: T, etag: string | null, onConflict: () => void, key: number) => ReactNode;
 }) {
-  const t = useT();
+  const t = useAT();
   const q = useQuery({ queryKey: ['edit', ...queryKey], queryFn: fetch, staleTime: 0, gcTime: 0 });
   const [conflict, setConflict] = useState(false);
   return (
@@ -221,7 +221,7 @@ function EditDialog<T>({
 }
 
 export function EditDockerDialog({ id, name, onClose, onSaved }: { id: string; name: string; onClose: () => void; onSaved: (s: Saved) => void }) {
-  const t = useT();
+  const t = useAT();
   return (
     <EditDialog title={t('admin.reg.editWho', { name })} queryKey={[...qk.dockerRegistries, id]} fetch={() => fetchDockerRegistry(id)} onClose={onClose}>
       {(doc: DockerRegistry, etag, onConflict, key) => <DockerEditor key={key} stored={doc} etag={etag} onSaved={onSaved} onCancel={onClose} onConflict={onConflict} />}
@@ -231,7 +231,7 @@ export function EditDockerDialog({ id, name, onClose, onSaved }: { id: string; n
 
 /** WebhookSecretDialog shows a webhook secret just set, once, with the address to post to. */
 export function WebhookSecretDialog({ saved, onClose }: { saved: Saved | null; onClose: () => void }) {
-  const t = useT();
+  const t = useAT();
   const reg = saved?.registry;
   const url = reg ? webhookUrl(reg.webhookUrl, window.location.origin) : '';
   const query = reg && secretDelivery(reg.webhookFormat ?? 'auto') === 'query';
@@ -267,7 +267,7 @@ function HelmEditor({
   onCancel: () => void;
   onConflict?: () => void;
 }) {
-  const t = useT();
+  const t = useAT();
   const fieldError = useFieldError();
   const save = useSaveHelmRegistry();
   const [f, setF] = useState<HelmForm>(() => (stored ? helmFormOf(stored) : newHelmForm()));
@@ -325,7 +325,7 @@ function HelmEditor({
 }
 
 export function CreateHelmDialog({ opened, onClose, onSaved }: { opened: boolean; onClose: () => void; onSaved: (r: HelmRegistry) => void }) {
-  const t = useT();
+  const t = useAT();
   return (
     <Modal opened={opened} onClose={onClose} title={t('admin.helm.create')} size="lg" closeButtonProps={{ 'aria-label': t('action.close') }}>
       {opened && <HelmEditor onCancel={onClose} onSaved={onSaved} />}
@@ -334,7 +334,7 @@ export function CreateHelmDialog({ opened, onClose, onSaved }: { opened: boolean
 }
 
 export function EditHelmDialog({ id, name, onClose }: { id: string; name: string; onClose: () => void }) {
-  const t = useT();
+  const t = useAT();
   return (
     <EditDialog title={t('admin.reg.editWho', { name })} queryKey={[...qk.helmRegistries, id]} fetch={() => fetchHelmRegistry(id)} onClose={onClose}>
       {(doc: HelmRegistry, etag, onConflict, key) => <HelmEditor key={key} stored={doc} etag={etag} onSaved={onClose} onCancel={onClose} onConflict={onConflict} />}
@@ -344,7 +344,7 @@ export function EditHelmDialog({ id, name, onClose }: { id: string; name: string
 
 /** NoSecretNotice warns that webhooks are refused until a secret is set. */
 export function NoSecretNotice() {
-  const t = useT();
+  const t = useAT();
   return (
     <Alert color="yellow" role="status">
       {t('admin.docker.noSecret')}

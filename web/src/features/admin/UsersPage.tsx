@@ -10,7 +10,7 @@ import { isConflict } from '../../shared/api/etag';
 import type { Role } from '../../shared/api/models';
 import { qk } from '../../shared/api/queryKeys';
 import { useUser } from '../../shared/auth/session';
-import { useT } from '../../shared/i18n';
+import { useAT } from './messages';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
 import { QueryState } from '../../shared/ui/QueryState';
@@ -24,7 +24,7 @@ const roles: Role[] = ['VIEWER', 'DOER', 'ADMIN'];
 const roleColor: Record<Role, string> = { VIEWER: 'gray', DOER: 'blue', ADMIN: 'grape' };
 
 export function RoleBadge({ role }: { role: Role | undefined }) {
-  const t = useT();
+  const t = useAT();
   if (!role) return null;
   return (
     <Badge variant="light" color={roleColor[role]} className="oneko-badge" style={badgeStyle(roleColor[role])}>
@@ -36,7 +36,7 @@ export function RoleBadge({ role }: { role: Role | undefined }) {
 type Dialog = { kind: 'create' } | { kind: 'edit' | 'password' | 'delete'; user: User } | null;
 
 export function UsersPage() {
-  const t = useT();
+  const t = useAT();
   const me = useUser();
   const users = useUsers();
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -122,7 +122,7 @@ export function RowAction({ label, onClick, icon: Icon, color }: { label: string
 }
 
 function RoleSelect({ value, onChange }: { value: Role; onChange: (r: Role) => void }) {
-  const t = useT();
+  const t = useAT();
   return (
     <NativeSelect
       label={t('admin.users.role')}
@@ -134,7 +134,7 @@ function RoleSelect({ value, onChange }: { value: Role; onChange: (r: Role) => v
 }
 
 function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const t = useT();
+  const t = useAT();
   const fieldError = useFieldError();
   const create = useCreateUser();
   const empty = { username: '', email: '', firstName: '', lastName: '', role: 'VIEWER' as Role, password: '' };
@@ -196,7 +196,7 @@ function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () =>
 /** EditUserDialog reads the user again (with its ETag) and changes the profile and role, or sets
  * a new password. */
 function EditUserDialog({ id, mode, onClose }: { id: string; mode: 'edit' | 'password'; onClose: () => void }) {
-  const t = useT();
+  const t = useAT();
   const q = useQuery({ queryKey: [...qk.users, 'edit', id], queryFn: () => fetchUser(id), staleTime: 0, gcTime: 0 });
   const [conflict, setConflict] = useState(false);
   const title = mode === 'edit' ? t('admin.users.editWho', { name: q.data?.data.username ?? '' }) : t('admin.users.passwordWho', { name: q.data?.data.username ?? '' });
@@ -225,7 +225,7 @@ function EditUserForm({
   onClose: () => void;
   onConflict: () => void;
 }) {
-  const t = useT();
+  const t = useAT();
   const fieldError = useFieldError();
   const put = usePutUser();
   const [f, setF] = useState({ email: user.email ?? '', firstName: user.firstName ?? '', lastName: user.lastName ?? '', role: (user.role ?? 'VIEWER') as Role });
@@ -308,7 +308,7 @@ function EditUserForm({
 }
 
 function DeleteUserDialog({ user, onClose }: { user: User; onClose: () => void }) {
-  const t = useT();
+  const t = useAT();
   const del = useDeleteUser();
   const [open, { close }] = useDisclosure(true);
   const done = () => {

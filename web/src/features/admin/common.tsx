@@ -4,7 +4,7 @@
 import { ActionIcon, Alert, Button, Code, CopyButton, Group, Modal, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy, IconAlertTriangle } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import { useT } from '../../shared/i18n';
+import { useAT } from './messages';
 import type { Invalid } from './validate';
 
 /** alertText gives an Alert's title the text colour, for AA contrast on every light background
@@ -13,7 +13,7 @@ export const alertText = { title: { color: 'var(--mantine-color-text)' } };
 
 /** useFieldError translates a field's validation message (undefined when valid or untouched). */
 export function useFieldError() {
-  const t = useT();
+  const t = useAT();
   return (inv: Invalid | undefined, shown = true) => (inv && shown ? t(inv.key, inv.params) : undefined);
 }
 
@@ -35,7 +35,7 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onClose: () => void;
 }) {
-  const t = useT();
+  const t = useAT();
   return (
     <Modal opened={opened} onClose={onClose} title={title} closeButtonProps={{ 'aria-label': t('action.close') }}>
       <Stack>
@@ -55,7 +55,7 @@ export function ConfirmDialog({
 
 /** ConflictNotice says that someone else saved the document first, and offers to read it again. */
 export function ConflictNotice({ onReload, busy }: { onReload: () => void; busy?: boolean }) {
-  const t = useT();
+  const t = useAT();
   return (
     <Alert color="orange" role="alert" styles={alertText} title={t('admin.conflict.title')} icon={<IconAlertTriangle aria-hidden />}>
       <Stack gap="xs" align="flex-start">
@@ -70,7 +70,7 @@ export function ConflictNotice({ onReload, busy }: { onReload: () => void; busy?
 
 /** CopyValue shows a value read-only with a button that copies it. */
 export function CopyValue({ label, value, description }: { label: string; value: string; description?: ReactNode }) {
-  const t = useT();
+  const t = useAT();
   return (
     <TextInput
       label={label}
@@ -95,7 +95,7 @@ export function CopyValue({ label, value, description }: { label: string; value:
 
 /** SecretOnce shows a secret that will not be shown again, with a copy button and a warning. */
 export function SecretOnce({ label, secret }: { label: string; secret: string }) {
-  const t = useT();
+  const t = useAT();
   return (
     <Stack gap="xs">
       <Alert color="yellow" role="status" styles={alertText} icon={<IconAlertTriangle aria-hidden />} title={t('admin.secretOnce.title')}>
@@ -108,7 +108,7 @@ export function SecretOnce({ label, secret }: { label: string; secret: string })
 
 /** Yes or no for a boolean shown in a table or a list of settings. */
 export function YesNo({ value }: { value: boolean | undefined }) {
-  const t = useT();
+  const t = useAT();
   return <>{value ? t('admin.yes') : t('admin.no')}</>;
 }
 

@@ -1,11 +1,12 @@
 // Form validation for the administration and account screens: the same rules the server
 // applies (internal/model), checked before sending so that a mistake is flagged at its field.
 // The server still checks everything; its problem's detail is shown for anything else.
-import type { MessageKey, Params } from '../../shared/i18n';
+import type { Params } from '../../shared/i18n';
+import type { Key } from './messages';
 
 /** Invalid names the message (and its parameters) for a field that needs fixing. */
 export interface Invalid {
-  key: MessageKey;
+  key: Key;
   params?: Params;
 }
 

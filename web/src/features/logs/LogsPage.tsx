@@ -4,7 +4,7 @@
 // Pod, container, options and filter live in the URL.
 import { Alert, Anchor, Breadcrumbs, Button, Checkbox, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconDownload, IconExternalLink, IconRefresh, IconSearch } from '@tabler/icons-react';
+import { IconDownload, IconExternalLink, IconReload, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { paths } from '../../app/paths';
@@ -14,8 +14,7 @@ import { useT } from '../../shared/i18n';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { QueryState } from '../../shared/ui/QueryState';
 import { useUrlState } from '../../shared/ui/useUrlState';
-import { useVersion } from '../version-editor/api';
-import { defaultContainer, defaultPod, logUrl, usePods, type Pod } from './api';
+import { defaultContainer, defaultPod, logUrl, usePods, useVersion, type Pod } from './api';
 import { makeFilter } from './filter';
 import { LogView } from './LogView';
 import { useLT } from './messages';
@@ -152,7 +151,7 @@ export function LogsPage() {
         <EmptyState
           title={lt('logs.noPods')}
           action={
-            <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => void pods.refetch()} loading={pods.isFetching}>
+            <Button variant="default" leftSection={<IconReload size={16} aria-hidden />} onClick={() => void pods.refetch()} loading={pods.isFetching}>
               {lt('logs.refreshPods')}
             </Button>
           }
@@ -190,7 +189,7 @@ export function LogsPage() {
               w={{ base: '100%', sm: 150 }}
               comboboxProps={{ withinPortal: true }}
             />
-            <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => void pods.refetch()} loading={pods.isFetching}>
+            <Button variant="default" leftSection={<IconReload size={16} aria-hidden />} onClick={() => void pods.refetch()} loading={pods.isFetching}>
               {lt('logs.refreshPods')}
             </Button>
           </Group>
@@ -218,7 +217,7 @@ export function LogsPage() {
             />
             <Group gap="xs">
               {!follow && (
-                <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} onClick={log.reload}>
+                <Button variant="default" leftSection={<IconReload size={16} aria-hidden />} onClick={log.reload}>
                   {lt('logs.reload')}
                 </Button>
               )}

@@ -2,7 +2,8 @@
 // external-logging links) and the URL of a container's log.
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../shared/api/client';
-import type { Page } from '../../shared/api/models';
+import type { Page, Version } from '../../shared/api/models';
+import { qk } from '../../shared/api/queryKeys';
 import type { components } from '../../shared/api/schema';
 
 export type Pod = components['schemas']['Pod'];
@@ -12,6 +13,14 @@ export function usePods(pid: string, vid: string) {
   return useQuery({
     queryKey: ['logs', pid, vid, 'pods'],
     queryFn: () => unwrap<Page<Pod>>(api.GET('/api/v1/projects/{id}/versions/{vid}/pods', { params: { path: { id: pid, vid } } })),
+  });
+}
+
+/** useVersion is the version as every screen caches it (kept current by the live stream). */
+export function useVersion(pid: string, vid: string) {
+  return useQuery({
+    queryKey: qk.versions.one(pid, vid),
+    queryFn: () => unwrap<Version>(api.GET('/api/v1/projects/{id}/versions/{vid}', { params: { path: { id: pid, vid } } })),
   });
 }
 

@@ -1,7 +1,7 @@
 // Diagnostics of a version: every Helm revision of its releases (with who asked for it) and
 // the Kubernetes events of its objects, newest first.
 import { Badge, Button, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { IconRefresh } from '@tabler/icons-react';
+import { IconReload } from '@tabler/icons-react';
 import { useT } from '../../shared/i18n';
 import { useVT } from './messages';
 import { QueryState } from '../../shared/ui/QueryState';
@@ -28,7 +28,7 @@ export function DiagnosticsPanel({ projectId, versionId }: { projectId: string; 
           <Title order={2} size="h4" id="diag-history">
             {vt('versionEditor.history')}
           </Title>
-          <Button size="compact-sm" variant="subtle" leftSection={<IconRefresh size={14} aria-hidden />} onClick={() => void history.refetch()} loading={history.isFetching}>
+          <Button size="compact-sm" variant="subtle" leftSection={<IconReload size={14} aria-hidden />} onClick={() => void history.refetch()} loading={history.isFetching}>
             {vt('versionEditor.refresh')}
           </Button>
         </Group>
@@ -80,7 +80,7 @@ export function DiagnosticsPanel({ projectId, versionId }: { projectId: string; 
           <Title order={2} size="h4" id="diag-events">
             {vt('versionEditor.events')}
           </Title>
-          <Button size="compact-sm" variant="subtle" leftSection={<IconRefresh size={14} aria-hidden />} onClick={() => void events.refetch()} loading={events.isFetching}>
+          <Button size="compact-sm" variant="subtle" leftSection={<IconReload size={14} aria-hidden />} onClick={() => void events.refetch()} loading={events.isFetching}>
             {vt('versionEditor.refresh')}
           </Button>
         </Group>

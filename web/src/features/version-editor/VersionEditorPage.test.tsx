@@ -73,11 +73,11 @@ function server(onPatch: (r: Seen) => { status?: number; body?: unknown; headers
 }
 
 async function overrideReplicas(value: string) {
-  await userEvent.click(await screen.findByRole('tab', { name: 'Variables' }));
-  const row = (await screen.findByText('Replicas')).closest('tr')!;
+  await userEvent.click(await screen.findByRole('tab', { name: 'Variables' }, { timeout: 15_000 }));
+  const row = (await screen.findByText('Replicas', undefined, { timeout: 15_000 })).closest('tr')!;
   await userEvent.click(within(row as HTMLElement).getByRole('button', { name: 'Override Replicas' }));
   await userEvent.click(within(row as HTMLElement).getByRole('combobox', { name: 'Value of Replicas for this version' }));
-  await userEvent.click(await screen.findByRole('option', { name: value, hidden: true }));
+  await userEvent.click(await screen.findByRole('option', { name: value, hidden: true }, { timeout: 15_000 }));
 }
 
 describe('version editor', { timeout: 60_000 }, () => {
@@ -85,28 +85,28 @@ describe('version editor', { timeout: 60_000 }, () => {
     const f = server((r) => ({ body: { ...version((r.body as { templateVariables: Record<string, string> }).templateVariables) }, headers: { ETag: '"5"' } }));
     stop = f.stop;
     renderWithProviders(ui, { user: testUser('DOER'), path: '/projects/p1/versions/v1' });
-    await screen.findByRole('heading', { name: 'Version 1.0.0 of hello' });
+    await screen.findByRole('heading', { name: 'Version 1.0.0 of hello' }, { timeout: 15_000 });
     await overrideReplicas('3');
-    await screen.findByText('Unsaved changes');
+    await screen.findByText('Unsaved changes', undefined, { timeout: 15_000 });
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(f.seen.some((r) => r.method === 'PATCH')).toBe(true));
+    await waitFor(() => expect(f.seen.some((r) => r.method === 'PATCH')).toBe(true), { timeout: 15_000 });
     const patch = f.seen.find((r) => r.method === 'PATCH')!;
     expect(patch.headers.get('If-Match')).toBe('"4"');
     expect(patch.body).toEqual({ templateVariables: { REPLICAS: '3' } });
-    await screen.findByText('No changes');
+    await screen.findByText('No changes', undefined, { timeout: 15_000 });
   });
 
   it('a 412 says someone else changed the version and reloads it', async () => {
     const f = server(() => ({ status: 412, body: { title: 'Changed by someone else', detail: 'the document changed since you read it' } }));
     stop = f.stop;
     renderWithProviders(ui, { user: testUser('DOER'), path: '/projects/p1/versions/v1' });
-    await screen.findByRole('heading', { name: 'Version 1.0.0 of hello' });
+    await screen.findByRole('heading', { name: 'Version 1.0.0 of hello' }, { timeout: 15_000 });
     await overrideReplicas('2');
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
-    await screen.findByText(/Someone else changed this version since you opened it/);
+    await screen.findByText(/Someone else changed this version since you opened it/, undefined, { timeout: 15_000 });
     f.setCurrent(version({ REPLICAS: '3' }), '"9"');
     await userEvent.click(screen.getByRole('button', { name: 'Reload' }));
-    await waitFor(() => expect(screen.queryByText(/Someone else changed this version/)).toBeNull());
+    await waitFor(() => expect(screen.queryByText(/Someone else changed this version/)).toBeNull(), { timeout: 15_000 });
     // The draft now starts from the other person's version.
     const row = screen.getByText('Replicas').closest('tr') as HTMLElement;
     expect((within(row).getByRole('combobox', { name: 'Value of Replicas for this version' }) as HTMLInputElement).value).toBe('3');
@@ -116,7 +116,7 @@ describe('version editor', { timeout: 60_000 }, () => {
   it('is "not found" for a VIEWER', async () => {
     stop = fakeApi(() => undefined).stop;
     renderWithProviders(ui, { user: testUser('VIEWER'), path: '/projects/p1/versions/v1' });
-    await screen.findByRole('heading', { name: 'Page not found' });
+    await screen.findByRole('heading', { name: 'Page not found' }, { timeout: 15_000 });
     expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
   });
 });

@@ -7,7 +7,6 @@ import { ifMatch, isConflict, unwrapTagged } from '../../shared/api/etag';
 import { qk } from '../../shared/api/queryKeys';
 import type { Page, Version } from '../../shared/api/models';
 import type { components } from '../../shared/api/schema';
-import { mapVersions } from '../../shared/live/applyEvent';
 import type { VersionPatch } from './draft';
 
 type S = components['schemas'];
@@ -76,7 +75,7 @@ export function useSaveVersion(pid: string, vid: string) {
       ),
     onSuccess: (saved) => {
       qc.setQueryData(editorKeys.version(pid, vid), saved);
-      mapVersions(qc, (x) => (x.id === saved.version.id ? { ...x, ...saved.version, deployment: x.deployment } : x));
+      void qc.invalidateQueries({ queryKey: qk.versions.all });
       void qc.invalidateQueries({ queryKey: editorKeys.configuration(pid, vid) });
       void qc.invalidateQueries({ queryKey: editorKeys.diff(pid, vid) });
     },

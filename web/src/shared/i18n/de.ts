@@ -1,6 +1,5 @@
 // German messages: every key of en.ts (the compiler checks that none is missing).
 import type { MessageKey } from './en';
-import { adminDe } from './admin.de';
 
 export const de: Record<MessageKey, string> = {
   'app.name': 'oneko',
@@ -218,5 +217,4 @@ export const de: Record<MessageKey, string> = {
   'placeholder.logs': 'Logs',
   'placeholder.admin': 'Verwaltung',
   'placeholder.account': 'Konto',
-  ...adminDe,
 };

@@ -1,7 +1,5 @@
 // English messages: the source catalogue. Keys are grouped by feature (app., signin., home.…);
 // "one|other" messages pick a plural form by the count parameter.
-import { adminEn } from './admin.en';
-
 export const en = {
   'app.name': 'oneko',
   'app.skipToContent': 'Skip to content',
@@ -218,7 +216,6 @@ export const en = {
   'placeholder.logs': 'Logs',
   'placeholder.admin': 'Administration',
   'placeholder.account': 'Account',
-  ...adminEn,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

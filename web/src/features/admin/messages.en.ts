@@ -1,5 +1,5 @@
-// English messages of the administration (admin.) and account (account.) screens, spread into
-// en.ts; kept apart so that the screens' many strings do not crowd the shared catalogue.
+// English messages of the administration (admin.) and account (account.) screens: they load
+// with those screens (messages.ts), not on the first load.
 export const adminEn = {
   'admin.sections': 'Administration sections',
   'admin.actions': 'Actions',

@@ -1,5 +1,5 @@
 // German messages of the administration and account screens (every key of admin.en.ts).
-import type { adminEn } from './admin.en';
+import type { adminEn } from './messages.en';
 
 export const adminDe: Record<keyof typeof adminEn, string> = {
   'admin.sections': 'Bereiche der Verwaltung',
