@@ -29,7 +29,7 @@ var localKube struct {
 }
 
 // kube returns the local control plane (or KUBECONFIG's cluster), starting it on first use.
-func kube(t *testing.T) *testenv.Kube {
+func kube(t testing.TB) *testenv.Kube {
 	t.Helper()
 	localKube.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -80,11 +80,10 @@ func readEvents(t *testing.T, sc *bufio.Scanner, n int) []sseEvent {
 	return out
 }
 
-// TestLogsOnLocalControlPlane reads a deployed pod's real log lines through the whole chain —
-// the api, package diagnose, client-go, kube-apiserver and the kubelet endpoint kwok serves —
-// plain and followed; a line written while following arrives on the open stream, and a
-// reconnect with Last-Event-ID gets exactly the lines after that event: none again, none lost.
-func TestLogsOnLocalControlPlane(t *testing.T) {
+// deployedPod starts an api on the local control plane with a release of the fixture's
+// version whose one pod runs, and returns the path of that pod's logs.
+func deployedPod(t testing.TB) (*env, *testenv.Kube, string) {
+	t.Helper()
 	k := kube(t)
 	e := newEnvB(t, func(d *api.Deps) { d.Diagnostics = diagnose.New(k.Client(t), "api-test") })
 	f := e.fixture()
@@ -100,7 +99,7 @@ func TestLogsOnLocalControlPlane(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := hc.UpgradeInstall(t.Context(), helm.Release{Name: "shop-web", Namespace: ns, Chart: ch, Values: map[string]any{"replicas": 1},
+	if _, err := hc.UpgradeInstall(context.Background(), helm.Release{Name: "shop-web", Namespace: ns, Chart: ch, Values: map[string]any{"replicas": 1},
 		Labels: helm.VersionLabels("api-test", f.projectID, f.versionID)}, true, 2*time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +117,39 @@ func TestLogsOnLocalControlPlane(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	logs := ver + "/pods/" + pods.Items[0].Name + "/logs"
+	return e, k, ver + "/pods/" + pods.Items[0].Name + "/logs"
+}
+
+// BenchmarkFirstLogLine measures the time from a follow request to its first log line through
+// the whole chain on the local control plane (api, client-go, kube-apiserver, kwok's kubelet
+// endpoint).
+func BenchmarkFirstLogLine(b *testing.B) {
+	e, _, logs := deployedPod(b)
+	viewer := e.as(model.RoleViewer)
+	for b.Loop() {
+		req, err := http.NewRequest("GET", e.srv.URL+logs+"?follow=true&tailLines=1", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		viewer(req)
+		res, err := e.srv.Client().Do(req)
+		if err != nil || res.StatusCode != http.StatusOK {
+			b.Fatalf("follow: %v %v", res, err)
+		}
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() && !strings.HasPrefix(sc.Text(), "data: ") {
+		}
+		res.Body.Close()
+	}
+}
+
+// TestLogsOnLocalControlPlane reads a deployed pod's real log lines through the whole chain —
+// the api, package diagnose, client-go, kube-apiserver and the kubelet endpoint kwok serves —
+// plain and followed; a line written while following arrives on the open stream, and a
+// reconnect with Last-Event-ID gets exactly the lines after that event: none again, none lost.
+func TestLogsOnLocalControlPlane(t *testing.T) {
+	e, k, logs := deployedPod(t)
+	viewer := e.as(model.RoleViewer)
 
 	// Plain: the simulated start-up lines, with their times on request.
 	plain := string(e.do("GET", logs, nil, viewer).must(t, 200).body)

@@ -126,3 +126,30 @@ func TestPutRequiresRevision(t *testing.T) {
 		t.Fatalf("%d PUTs from one revision succeeded: %s", won, raw)
 	}
 }
+
+// TestRegistryHostChangeNeedsPassword: a docker registry whose URL moves to another host keeps
+// no stored password unasked — the PUT answers 422 and changes nothing — while the same host
+// (another path or scheme) keeps it, and a PUT with the password moves it.
+func TestRegistryHostChangeNeedsPassword(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture()
+	admin := e.as(model.RoleAdmin)
+	path := "/api/v1/docker-registries/" + f.registryID
+	body := func(url string) map[string]any {
+		return map[string]any{"name": "hub", "url": url, "username": "robot"}
+	}
+	res := e.do("PUT", path, body("https://evil.example.net"), admin, e.fresh(path)).must(t, 422)
+	if !strings.Contains(string(res.body), "give the password again") {
+		t.Fatalf("422 does not say what to do: %s", res.body)
+	}
+	if r, _ := e.store.GetDockerRegistry(t.Context(), f.registryID); r.URL != "https://registry.example.com" || r.Password != "registry-pa55word" {
+		t.Fatalf("refused PUT changed the registry: %s", r.URL)
+	}
+	e.do("PUT", path, body("https://registry.example.com/v2"), admin, e.fresh(path)).must(t, 200)
+	moved := body("https://mirror.example.net")
+	moved["password"] = "mirror-pa55word"
+	e.do("PUT", path, moved, admin, e.fresh(path)).must(t, 200)
+	if r, _ := e.store.GetDockerRegistry(t.Context(), f.registryID); r.Host() != "mirror.example.net" || r.Password != "mirror-pa55word" {
+		t.Fatalf("registry after the move: %s %q", r.URL, r.Password)
+	}
+}

@@ -132,6 +132,12 @@ func (s *Server) putDockerRegistry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if in.Password == nil && old.Password != "" && r.Host() != old.Host() {
+		s.fail(c, unprocessable("password", fmt.Sprintf(
+			"the registry's host changes from %s to %s: give the password again (or \"\" for none), so that the stored one never goes to another host",
+			old.Host(), r.Host())))
+		return
+	}
 	if err := s.Store.UpdateDockerRegistry(c.Request.Context(), &r); err != nil {
 		s.fail(c, revisionConflict(err))
 		return

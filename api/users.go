@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -57,12 +58,30 @@ func (s *Server) createUser(c *gin.Context) {
 		return
 	}
 	if err := s.Store.CreateUser(c.Request.Context(), &u); err != nil {
-		s.fail(c, err)
+		s.fail(c, userTaken(err, &u))
 		return
 	}
 	s.record(c, model.PriorityInfo, model.EntityUser, u.ID, "User created", "user %s with role %s", u.Username, u.Role)
 	setETag(c, u.Revision)
 	c.JSON(http.StatusCreated, &u)
+}
+
+// userTaken says which unique field of u another user has (409): the username, or the e-mail
+// address, compared without case.
+func userTaken(err error, u *model.User) error {
+	var p *Problem
+	switch {
+	case errors.Is(err, store.ErrEmailTaken):
+		p = problem(http.StatusConflict, "duplicate", "E-mail address taken",
+			fmt.Sprintf("another user has the e-mail address %s (addresses are compared without case): give another one", u.Email))
+		p.Fields = []model.FieldError{{Field: "email", Message: "used by another user"}}
+	case errors.Is(err, store.ErrUsernameTaken):
+		p = problem(http.StatusConflict, "duplicate", "Username taken", fmt.Sprintf("another user is called %s: choose another username", u.Username))
+		p.Fields = []model.FieldError{{Field: "username", Message: "used by another user"}}
+	default:
+		return err
+	}
+	return p
 }
 
 func (s *Server) setPassword(u *model.User, pw string) error {
@@ -144,17 +163,6 @@ func (s *Server) putUser(c *gin.Context) {
 			s.fail(c, forbidden("only an ADMIN may change roles"))
 			return
 		}
-		if old.Role == model.RoleAdmin {
-			n, err := s.Store.CountAdmins(ctx)
-			if err != nil {
-				s.fail(c, err)
-				return
-			}
-			if n <= 1 {
-				s.fail(c, problem(http.StatusConflict, "last-admin", "Last admin", "the last ADMIN cannot lose the role"))
-				return
-			}
-		}
 	}
 	if err := u.Validate(); err != nil {
 		s.fail(c, err)
@@ -172,8 +180,17 @@ func (s *Server) putUser(c *gin.Context) {
 			return
 		}
 	}
-	if err := s.Store.UpdateUser(ctx, &u); err != nil {
-		s.fail(c, revisionConflict(err))
+	unlock := func() {}
+	if old.Role == model.RoleAdmin && u.Role != model.RoleAdmin {
+		if unlock, err = s.keepAnAdmin(ctx, old); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	err = s.Store.UpdateUser(ctx, &u)
+	unlock()
+	if err != nil {
+		s.fail(c, userTaken(revisionConflict(err), &u))
 		return
 	}
 	setETag(c, u.Revision)
@@ -201,6 +218,28 @@ func (s *Server) putUser(c *gin.Context) {
 		s.record(c, model.PriorityInfo, model.EntityUser, u.ID, "User changed", "user %s", u.Username)
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// keepAnAdmin takes the lock on ADMIN changes before u loses the role (demoted or deleted) and
+// checks that another ADMIN remains; the caller writes, then unlocks. Counting and writing
+// under one lock shared by every api process means that two ADMINs demoting or deleting each
+// other at the same moment never leave the installation without one (409 for the second).
+func (s *Server) keepAnAdmin(ctx context.Context, u *model.User) (func(), error) {
+	unlock, err := s.Store.LockAdmins(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.Store.CountAdminsExcept(ctx, u.ID)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	if n == 0 {
+		unlock()
+		return nil, problem(http.StatusConflict, "last-admin", "Last admin",
+			fmt.Sprintf("%s is the last ADMIN: make another user ADMIN first", u.Username))
+	}
+	return unlock, nil
 }
 
 // checkCurrentPassword makes users who change their own password prove that they know the
@@ -231,7 +270,16 @@ func (s *Server) deleteUser(c *gin.Context) {
 		s.fail(c, problem(http.StatusConflict, "self-delete", "Cannot delete yourself", "ask another ADMIN to delete your account"))
 		return
 	}
-	if err := s.Store.DeleteUser(ctx, u.ID); err != nil {
+	unlock := func() {}
+	if u.Role == model.RoleAdmin {
+		if unlock, err = s.keepAnAdmin(ctx, u); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	err = s.Store.DeleteUser(ctx, u.ID)
+	unlock()
+	if err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -168,6 +168,9 @@ func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Confi
 	return nil
 }
 
+// sprint joins the arguments of asynq's log calls.
+func sprint(args []any) string { return fmt.Sprint(args...) }
+
 // asynqLogger adapts slog to asynq's logger.
 type asynqLogger struct{ l *slog.Logger }
 

@@ -179,7 +179,8 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 				errCh <- err
 				return
 			}
-			w.ConfigureDeploy(worker.DeployOptions{OrphanSweepMaxShare: cfg.OrphanSweepMaxShare})
+			w.ConfigureDeploy(worker.DeployOptions{OrphanSweepMaxShare: cfg.OrphanSweepMaxShare, Timeout: cfg.Deploy.Timeout,
+				LeaseTTL: cfg.Deploy.LeaseTTL, FailedRetryAfter: cfg.Deploy.FailedRetryAfter, ActivityRetention: cfg.Deploy.ActivityRetention})
 			if demoRegistry != nil {
 				go func() {
 					if err := w.Poll(runCtx, demoRegistry); err != nil {

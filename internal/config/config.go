@@ -93,6 +93,8 @@ type Config struct {
 	ChartOrigins []string
 	// Diagnostics configures logs and the other diagnostics routes.
 	Diagnostics Diagnostics
+	// Deploy configures the worker's deploy and stop tasks.
+	Deploy Deploy
 }
 
 // Local reports whether the embedded MongoDB replacement is used.
@@ -235,6 +237,8 @@ func FromEnv(getenv func(string) string) (*Config, error) {
 	c.Auth, errs = authCfg, append(errs, authErrs...)
 	diag, diagErrs := diagnosticsFromEnv(get)
 	c.Diagnostics, errs = diag, append(errs, diagErrs...)
+	dep, depErrs := deployFromEnv(get)
+	c.Deploy, errs = dep, append(errs, depErrs...)
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
 	}

@@ -2,16 +2,15 @@ package helm
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/kube"
-	appsv1 "k8s.io/api/apps/v1"
-	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -21,20 +20,22 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/cli-runtime/pkg/resource"
 	"k8s.io/client-go/dynamic"
-)
-
-// Back-off of the readiness wait after a failed list or watch of a resource.
-const (
-	waitRetryMin = 100 * time.Millisecond
-	waitRetryMax = time.Second
+	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
+	kstatus "sigs.k8s.io/cli-utils/pkg/kstatus/status"
 )
 
 // readyWaitClient is Helm's kube client with its readiness wait replaced: Helm's Wait checks
 // the resources once and then every 2 seconds, so a release whose pods are Ready within a
-// second still costs 2 seconds. This one watches each resource and returns as soon as the
-// last one is ready. Everything else (apply, hooks, deletes) is Helm's own, and so is what
-// the actions do around the wait: the revision stays pending while it runs, and a failed
-// wait is recorded by Helm as a failed revision with its error as the description.
+// second still costs 2 seconds, and it waits out the whole timeout for a rollout that cannot
+// succeed. This one watches each resource (client-go's watch tools), judges it with kstatus
+// (sigs.k8s.io/cli-utils: the built-in kinds, and any resource with Ready or Stalled
+// conditions), returns as soon as the last one is ready, and fails early with the reason when
+// one cannot become ready: a Deployment past its progress deadline, a Job that failed, or a
+// workload whose new pods crash-loop or cannot pull their image. Everything else (apply, hooks,
+// deletes) is Helm's own, and so is what the actions do around the wait: the revision stays
+// pending while it runs, and a failed wait is recorded by Helm as a failed revision with its
+// error as the description.
 type readyWaitClient struct {
 	*kube.Client
 	// ctx bounds every wait of the operation; the SDK's kube interface takes none.
@@ -96,7 +97,7 @@ func (w *readyWaitClient) wait(resources kube.ResourceList, timeout time.Duratio
 	defer cancel()
 	start := time.Now()
 	for _, info := range resources {
-		state, err := w.waitOne(ctx, info, jobs)
+		state, err := w.waitOne(ctx, info, jobs, start)
 		if err == nil {
 			continue
 		}
@@ -112,12 +113,13 @@ func (w *readyWaitClient) wait(resources kube.ResourceList, timeout time.Duratio
 	return nil
 }
 
-// waitOne waits until one resource is ready: it lists the resource by name, then watches it
-// from the list's resource version, checking every version it sees; it lists again when the
-// watch ends. It returns the resource's last known state (why it is not ready) with the
-// error; ctx ending is returned as ctx.Err(). Errors that may pass (throttling, 5xx, network)
-// are retried with back-off; a Job that failed, or any other error, ends the wait.
-func (w *readyWaitClient) waitOne(ctx context.Context, info *resource.Info, jobs bool) (string, error) {
+// waitOne waits until one resource is ready: client-go's UntilWithSync lists and watches it by
+// name (listing again whenever a watch ends or fails) and resourceReady judges every version
+// it sees. For a workload it also watches the pods the wait's rollout created (since start):
+// one that crash-loops or cannot pull its image ends the wait at once (see podFailure). It
+// returns the resource's last known state (why it is not ready) with the error; ctx ending is
+// returned as ctx.Err().
+func (w *readyWaitClient) waitOne(ctx context.Context, info *resource.Info, jobs bool, start time.Time) (string, error) {
 	if info.Mapping == nil {
 		return "", fmt.Errorf("wait for %s: no REST mapping", info.ObjectName())
 	}
@@ -127,103 +129,147 @@ func (w *readyWaitClient) waitOne(ctx context.Context, info *resource.Info, jobs
 	if info.Mapping.Scope.Name() == meta.RESTScopeNameNamespace {
 		ri = w.dyn.Resource(info.Mapping.Resource).Namespace(info.Namespace)
 	}
-	byName := fields.OneTermEqualSelector("metadata.name", info.Name).String()
+	waitCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	if sel, ok := podSelector(gk, info.Object); ok {
+		go w.watchPods(waitCtx, stop, id, info.Namespace, sel, start)
+	}
 	state := id + ": not found"
-	retry := waitRetryMin
-	pause := func(err error) error {
-		if !retryable(err) {
-			return fmt.Errorf("wait for %s: %w", id, err)
+	_, err := watchtools.UntilWithSync(waitCtx, byName(ri, info.Name), &unstructured.Unstructured{}, nil, func(ev watch.Event) (bool, error) {
+		if ev.Type == watch.Deleted {
+			state = id + ": deleted"
+			return false, nil
 		}
-		w.log("wait for %s: %v; retrying in %s", id, err, retry)
-		t := time.NewTimer(retry)
-		defer t.Stop()
-		retry = min(2*retry, waitRetryMax)
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-			return nil
+		u, ok := ev.Object.(*unstructured.Unstructured)
+		if !ok {
+			return false, nil
 		}
+		ready, why, err := resourceReady(gk, u, jobs)
+		if err != nil {
+			return false, err
+		}
+		if !ready {
+			state = id + ": " + why
+		}
+		return ready, nil
+	})
+	if err == nil {
+		return state, nil
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return state, err
-		}
-		list, err := ri.List(ctx, metav1.ListOptions{FieldSelector: byName})
-		if err != nil {
-			if ctx.Err() != nil {
-				return state, ctx.Err()
-			}
-			if err := pause(err); err != nil {
-				return state, err
-			}
-			continue
-		}
-		state = id + ": not found"
-		if len(list.Items) > 0 {
-			ready, why, err := resourceReady(gk, &list.Items[0], jobs)
-			if err != nil || ready {
-				return why, err
-			}
-			state = id + ": " + why
-		}
-		wi, err := ri.Watch(ctx, metav1.ListOptions{FieldSelector: byName, ResourceVersion: list.GetResourceVersion()})
-		if err != nil {
-			if ctx.Err() != nil {
-				return state, ctx.Err()
-			}
-			if err := pause(err); err != nil {
-				return state, err
-			}
-			continue
-		}
-		ready, why, err := watchUntilReady(ctx, wi, gk, jobs)
-		wi.Stop()
-		if why != "" {
-			state = id + ": " + why
-		}
-		if err != nil || ready {
-			return state, err
-		}
-		retry = waitRetryMin // the watch ended (expired, or an error event): list again
+	if cause := context.Cause(waitCtx); cause != nil && ctx.Err() == nil && !errors.Is(cause, context.Canceled) {
+		return cause.Error(), cause // a pod of the rollout failed
+	}
+	if ctx.Err() != nil {
+		return state, ctx.Err()
+	}
+	return state, err
+}
+
+// byName lists and watches one object by name.
+func byName(ri dynamic.ResourceInterface, name string) *cache.ListWatch {
+	sel := fields.OneTermEqualSelector("metadata.name", name).String()
+	return &cache.ListWatch{
+		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			o.FieldSelector = sel
+			return ri.List(ctx, o)
+		},
+		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			o.FieldSelector = sel
+			return ri.Watch(ctx, o)
+		},
 	}
 }
 
-// watchUntilReady checks every version of the resource that wi delivers. It returns ready, or
-// not ready with a nil error when the watch ended and the resource should be listed again,
-// or ctx's error; why is the resource's last state ("" when no event said anything).
-func watchUntilReady(ctx context.Context, wi watch.Interface, gk schema.GroupKind, jobs bool) (ready bool, why string, err error) {
-	for {
-		select {
-		case <-ctx.Done():
-			return false, why, ctx.Err()
-		case ev, ok := <-wi.ResultChan():
-			if !ok {
-				return false, why, nil
-			}
-			switch ev.Type {
-			case watch.Added, watch.Modified:
-				u, ok := ev.Object.(*unstructured.Unstructured)
-				if !ok {
-					continue
-				}
-				r, state, err := resourceReady(gk, u, jobs)
-				if err != nil || r {
-					return r, state, err
-				}
-				why = state
-			case watch.Deleted:
-				why = "deleted"
-			case watch.Error:
-				return false, why, nil
-			}
-		}
+// watchPods watches the pods of a workload (selector sel in ns) until ctx ends, and stops the
+// wait with the reason when one created since start cannot run (see podFailure).
+func (w *readyWaitClient) watchPods(ctx context.Context, stop context.CancelCauseFunc, id, ns, sel string, start time.Time) {
+	pods := w.dyn.Resource(corev1.SchemeGroupVersion.WithResource("pods")).Namespace(ns)
+	lw := &cache.ListWatch{
+		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			o.LabelSelector = sel
+			return pods.List(ctx, o)
+		},
+		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			o.LabelSelector = sel
+			return pods.Watch(ctx, o)
+		},
 	}
+	// Creation times have a resolution of one second.
+	since := start.Add(-time.Second)
+	_, _ = watchtools.UntilWithSync(ctx, lw, &unstructured.Unstructured{}, nil, func(ev watch.Event) (bool, error) {
+		u, ok := ev.Object.(*unstructured.Unstructured)
+		if !ok || ev.Type == watch.Deleted || u.GetCreationTimestamp().Time.Before(since) {
+			return false, nil
+		}
+		var p corev1.Pod
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &p); err != nil {
+			return false, nil
+		}
+		if why := podFailure(&p); why != "" {
+			stop(fmt.Errorf("%s: pod %s: %s", id, p.Name, why))
+			return true, nil
+		}
+		return false, nil
+	})
 }
 
-// retryable reports whether an error of a list or watch may pass on its own.
-func retryable(err error) bool {
-	return Unreachable(err) || apierrors.IsTimeout(err) || apierrors.IsResourceExpired(err) || apierrors.IsGone(err)
+// podFailures are the reasons a container waits for that mean the rollout cannot succeed
+// without a change: the image cannot be pulled, the container cannot be created, or it
+// crashes again and again.
+var podFailures = []string{"CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError"}
+
+// podFailure says why a pod cannot become ready ("" when it may): a container waiting for one
+// of podFailures, or what kstatus judges failed (a crash loop) — except an unschedulable pod,
+// which a cluster that scales up may still place.
+func podFailure(p *corev1.Pod) string {
+	for _, cs := range append(slices.Clone(p.Status.InitContainerStatuses), p.Status.ContainerStatuses...) {
+		if wt := cs.State.Waiting; wt != nil && slices.Contains(podFailures, wt.Reason) {
+			why := fmt.Sprintf("container %s: %s", cs.Name, wt.Reason)
+			if wt.Message != "" {
+				why += " (" + wt.Message + ")"
+			}
+			return why
+		}
+	}
+	obj, err := runtime.DefaultUnstructuredConverter.ToUnstructured(p)
+	if err != nil {
+		return ""
+	}
+	res, err := kstatus.Compute(&unstructured.Unstructured{Object: obj})
+	if err != nil || res.Status != kstatus.FailedStatus || stalledReason(res) == "PodUnschedulable" {
+		return ""
+	}
+	return res.Message
+}
+
+// podSelector returns the label selector of a workload's pods (Deployment, StatefulSet,
+// DaemonSet, ReplicaSet), read from the object Helm applies.
+func podSelector(gk schema.GroupKind, obj runtime.Object) (string, bool) {
+	if gk.Group != "apps" || obj == nil {
+		return "", false
+	}
+	switch gk.Kind {
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet":
+	default:
+		return "", false
+	}
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		return "", false
+	}
+	m, ok, _ := unstructured.NestedMap(u, "spec", "selector")
+	if !ok {
+		return "", false
+	}
+	var ls metav1.LabelSelector
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(m, &ls); err != nil {
+		return "", false
+	}
+	sel, err := metav1.LabelSelectorAsSelector(&ls)
+	if err != nil || sel.Empty() {
+		return "", false
+	}
+	return sel.String(), true
 }
 
 // resourceID names a resource in errors: "deployment on-x/web", "customresourcedefinition x".
@@ -235,187 +281,42 @@ func resourceID(gk schema.GroupKind, ns, name string) string {
 	return kind + " " + ns + "/" + name
 }
 
-// resourceReady reports whether a resource is ready and, when not, why. Deployments,
-// StatefulSets, DaemonSets and ReplicaSets are ready once their controller observed the
-// current generation and every replica is updated and available (or Ready); Pods once Ready;
-// PersistentVolumeClaims once Bound; LoadBalancer Services once they have an address;
-// CustomResourceDefinitions once Established; Jobs, with jobs, once complete (a failed Job is
-// an error). Other resources are ready as soon as they exist.
+// resourceReady reports whether a resource is ready and, when not, why, as kstatus judges it:
+// Current is ready; InProgress is not yet; Failed (a Deployment past its progress deadline, a
+// failed Job, a resource whose Stalled condition is true) is an error with the reason. Jobs
+// count as ready once they exist unless jobs is set (Helm's Wait and WaitWithJobs). Errors
+// name the resource.
 func resourceReady(gk schema.GroupKind, u *unstructured.Unstructured, jobs bool) (bool, string, error) {
-	switch gk {
-	case schema.GroupKind{Group: "apps", Kind: "Deployment"}:
-		var d appsv1.Deployment
-		if err := fromUnstructured(u, &d); err != nil {
-			return false, "", err
-		}
-		ready, why := deploymentReady(&d)
-		return ready, why, nil
-	case schema.GroupKind{Group: "apps", Kind: "StatefulSet"}:
-		var s appsv1.StatefulSet
-		if err := fromUnstructured(u, &s); err != nil {
-			return false, "", err
-		}
-		ready, why := statefulSetReady(&s)
-		return ready, why, nil
-	case schema.GroupKind{Group: "apps", Kind: "DaemonSet"}:
-		var d appsv1.DaemonSet
-		if err := fromUnstructured(u, &d); err != nil {
-			return false, "", err
-		}
-		ready, why := daemonSetReady(&d)
-		return ready, why, nil
-	case schema.GroupKind{Group: "apps", Kind: "ReplicaSet"}:
-		var r appsv1.ReplicaSet
-		if err := fromUnstructured(u, &r); err != nil {
-			return false, "", err
-		}
-		want := replicas(r.Spec.Replicas)
-		switch {
-		case r.Status.ObservedGeneration < r.Generation:
-			return false, "generation not yet observed", nil
-		case r.Status.ReadyReplicas < want:
-			return false, fmt.Sprintf("%d of %d replicas ready", r.Status.ReadyReplicas, want), nil
-		}
+	if gk == (schema.GroupKind{Group: "batch", Kind: "Job"}) && !jobs {
 		return true, "", nil
-	case schema.GroupKind{Kind: "Pod"}:
-		var p corev1.Pod
-		if err := fromUnstructured(u, &p); err != nil {
-			return false, "", err
-		}
-		if p.Status.Phase == corev1.PodSucceeded || podReady(&p) {
-			return true, "", nil
-		}
-		return false, fmt.Sprintf("pod not ready (phase %s)", p.Status.Phase), nil
-	case schema.GroupKind{Kind: "PersistentVolumeClaim"}:
-		var c corev1.PersistentVolumeClaim
-		if err := fromUnstructured(u, &c); err != nil {
-			return false, "", err
-		}
-		if c.Status.Phase == corev1.ClaimBound {
-			return true, "", nil
-		}
-		return false, fmt.Sprintf("claim not bound (phase %s)", c.Status.Phase), nil
-	case schema.GroupKind{Kind: "Service"}:
-		var s corev1.Service
-		if err := fromUnstructured(u, &s); err != nil {
-			return false, "", err
-		}
-		if s.Spec.Type == corev1.ServiceTypeLoadBalancer && len(s.Spec.ExternalIPs) == 0 && len(s.Status.LoadBalancer.Ingress) == 0 {
-			return false, "load balancer has no address yet", nil
-		}
+	}
+	id := resourceID(gk, u.GetNamespace(), u.GetName())
+	res, err := kstatus.Compute(u)
+	if err != nil {
+		return false, "", fmt.Errorf("%s: compute the status: %w", id, err)
+	}
+	why := res.Message
+	if r := stalledReason(res); r != "" && !strings.Contains(why, r) {
+		why += " (" + r + ")"
+	}
+	switch res.Status {
+	case kstatus.CurrentStatus:
 		return true, "", nil
-	case schema.GroupKind{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition"}:
-		if conditionTrue(u, "Established") {
-			return true, "", nil
-		}
-		return false, "not established", nil
-	case schema.GroupKind{Group: "batch", Kind: "Job"}:
-		if !jobs {
-			return true, "", nil
-		}
-		var j batchv1.Job
-		if err := fromUnstructured(u, &j); err != nil {
-			return false, "", err
-		}
-		for _, c := range j.Status.Conditions {
-			switch {
-			case c.Type == batchv1.JobComplete && c.Status == corev1.ConditionTrue:
-				return true, "", nil
-			case c.Type == batchv1.JobFailed && c.Status == corev1.ConditionTrue:
-				why := "failed: " + c.Reason
-				return false, why, fmt.Errorf("%s: %s", resourceID(batchv1.SchemeGroupVersion.WithKind("Job").GroupKind(), j.Namespace, j.Name), why)
-			}
-		}
-		return false, fmt.Sprintf("%d succeeded, not complete", j.Status.Succeeded), nil
+	case kstatus.FailedStatus:
+		return false, "failed: " + why, fmt.Errorf("%s: failed: %s", id, why)
 	}
-	return true, "", nil
+	if why == "" {
+		why = string(res.Status)
+	}
+	return false, why, nil
 }
 
-// deploymentReady: the controller observed the current generation and every replica is
-// updated and available, with no old replica left. A paused Deployment is ready (as Helm has it).
-func deploymentReady(d *appsv1.Deployment) (bool, string) {
-	want := replicas(d.Spec.Replicas)
-	switch {
-	case d.Spec.Paused:
-		return true, ""
-	case d.Status.ObservedGeneration < d.Generation:
-		return false, "generation not yet observed"
-	case d.Status.UpdatedReplicas < want:
-		return false, fmt.Sprintf("%d of %d replicas updated", d.Status.UpdatedReplicas, want)
-	case d.Status.Replicas > d.Status.UpdatedReplicas:
-		return false, fmt.Sprintf("%d old replicas pending termination", d.Status.Replicas-d.Status.UpdatedReplicas)
-	case d.Status.AvailableReplicas < want:
-		return false, fmt.Sprintf("%d of %d replicas available", d.Status.AvailableReplicas, want)
-	}
-	return true, ""
-}
-
-// statefulSetReady: the controller observed the current generation, the replicas the update
-// strategy updates are updated, and every replica is Ready. OnDelete updates nothing itself.
-func statefulSetReady(s *appsv1.StatefulSet) (bool, string) {
-	want := replicas(s.Spec.Replicas)
-	if s.Status.ObservedGeneration < s.Generation {
-		return false, "generation not yet observed"
-	}
-	if s.Spec.UpdateStrategy.Type != appsv1.OnDeleteStatefulSetStrategyType {
-		var partition int32
-		if ru := s.Spec.UpdateStrategy.RollingUpdate; ru != nil && ru.Partition != nil {
-			partition = *ru.Partition
-		}
-		if s.Status.UpdatedReplicas < want-partition {
-			return false, fmt.Sprintf("%d of %d replicas updated", s.Status.UpdatedReplicas, want-partition)
-		}
-		if partition == 0 && s.Status.UpdateRevision != "" && s.Status.CurrentRevision != s.Status.UpdateRevision {
-			return false, "rollout not complete"
+// stalledReason is the reason of kstatus's Stalled condition, "" without one.
+func stalledReason(res *kstatus.Result) string {
+	for _, c := range res.Conditions {
+		if c.Type == kstatus.ConditionStalled && c.Status == corev1.ConditionTrue {
+			return c.Reason
 		}
 	}
-	if s.Status.ReadyReplicas < want {
-		return false, fmt.Sprintf("%d of %d replicas ready", s.Status.ReadyReplicas, want)
-	}
-	return true, ""
-}
-
-// daemonSetReady: the controller observed the current generation and every scheduled pod is
-// updated and available. OnDelete updates nothing itself.
-func daemonSetReady(d *appsv1.DaemonSet) (bool, string) {
-	want := d.Status.DesiredNumberScheduled
-	switch {
-	case d.Status.ObservedGeneration < d.Generation:
-		return false, "generation not yet observed"
-	case d.Spec.UpdateStrategy.Type != appsv1.OnDeleteDaemonSetStrategyType && d.Status.UpdatedNumberScheduled < want:
-		return false, fmt.Sprintf("%d of %d pods updated", d.Status.UpdatedNumberScheduled, want)
-	case d.Status.NumberAvailable < want:
-		return false, fmt.Sprintf("%d of %d pods available", d.Status.NumberAvailable, want)
-	}
-	return true, ""
-}
-
-// podReady reports whether a pod's Ready condition is true.
-func podReady(p *corev1.Pod) bool {
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
-}
-
-// conditionTrue reports whether the object's status condition of type t is "True".
-func conditionTrue(u *unstructured.Unstructured, t string) bool {
-	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
-	for _, c := range conds {
-		m, ok := c.(map[string]any)
-		if ok && m["type"] == t {
-			return m["status"] == "True"
-		}
-	}
-	return false
-}
-
-// fromUnstructured converts a watched object into its typed form.
-func fromUnstructured(u *unstructured.Unstructured, into any) error {
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, into); err != nil {
-		return fmt.Errorf("read %s %s/%s: %w", u.GetKind(), u.GetNamespace(), u.GetName(), err)
-	}
-	return nil
+	return ""
 }

@@ -94,3 +94,24 @@ func TestUpgradeInstallWaitEndsWithContext(t *testing.T) {
 		t.Fatalf("install with an ending context = %v, want the context's error", err)
 	}
 }
+
+// TestUpgradeInstallFailsEarlyWhenTheRolloutCannotSucceed: a Deployment whose pods can never be
+// scheduled and whose progress deadline is one second fails the install with the deadline as
+// the reason, long before the wait's timeout of ten minutes ends, and the revision is recorded
+// failed with that reason.
+func TestUpgradeInstallFailsEarlyWhenTheRolloutCannotSucceed(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	c := newClient(t)
+	ns := kube.Namespace(t, "helmearly")
+	_, err := c.UpgradeInstall(ctx, helm.Release{Name: "web", Namespace: ns, Chart: loadChart(t),
+		Values: map[string]any{"nodeSelector": nowhere(ns), "progressDeadlineSeconds": 1}}, true, 10*time.Minute)
+	want := "deployment " + ns + "/web: failed: Progress deadline exceeded"
+	if err == nil || !strings.Contains(err.Error(), want) || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("install = %v, want a failure saying %q", err, want)
+	}
+	st, err := c.Status(t.Context(), ns, "web")
+	if err != nil || st.Status != helm.StatusFailed || !strings.Contains(st.Description, "Progress deadline exceeded") {
+		t.Fatalf("stored release = %+v, %v; want it failed with the reason", st, err)
+	}
+}

@@ -80,9 +80,10 @@ func Oneko() Rules {
 		Edges:         []string{"api", "worker"},
 		EdgeImporters: []string{"internal/app", "internal/e2e"},
 		Only: map[string][]string{
-			// internal/store keeps the documents; the dashboard's benchmark seeder starts the
-			// embedded store and writes 50,000 versions in bulk.
-			"go.mongodb.org/mongo-driver": {"internal/store", "web/e2e/seed"},
+			// internal/store keeps the documents; the embedded-store starter of local mode
+			// checks the server it started, and the dashboard's benchmark seeder writes 50,000
+			// versions in bulk.
+			"go.mongodb.org/mongo-driver": {"internal/store", "internal/localstack", "web/e2e/seed"},
 			// internal/helm acts on releases, internal/charts fetches charts; the local-mode
 			// demo packages its own chart.
 			"helm.sh/helm": {"internal/helm", "internal/charts", "internal/demo"},

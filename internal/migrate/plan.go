@@ -257,9 +257,13 @@ func (pl *planner) namespaces(ctx context.Context, in *Installation) error {
 	return nil
 }
 
+// users plans O-Neko's users. E-mail addresses are unique in oneko whatever their case, and
+// usernames have no @: a user whose address another user (of oneko, or planned before it)
+// has, or whose username has an @, is skipped with the reason.
 func (pl *planner) users(ctx context.Context, in *Installation) error {
+	planned := map[string]string{} // e-mail address in lower case → username
 	for _, o := range in.Users {
-		if _, err := pl.st.UserByLogin(ctx, o.Username); err == nil {
+		if _, err := pl.st.UserByUsername(ctx, o.Username); err == nil {
 			pl.add(Item{Kind: "user", Name: o.Username, Action: Exists})
 			continue
 		} else if !errors.Is(err, store.ErrNotFound) {
@@ -267,15 +271,27 @@ func (pl *planner) users(ctx context.Context, in *Installation) error {
 		}
 		u := model.User{Username: o.Username, Email: o.Email, FirstName: o.FirstName, LastName: o.LastName, Role: model.Role(o.Role)}
 		if o.Email != "" {
-			if other, err := pl.st.UserByLogin(ctx, o.Email); err == nil {
+			other, err := pl.st.UserByEmail(ctx, o.Email)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if err == nil {
 				pl.add(Item{Kind: "user", Name: o.Username, Action: Skip, Attention: []string{
 					fmt.Sprintf("oneko user %q already has the e-mail address %s", other.Username, o.Email)}})
+				continue
+			}
+			if name, ok := planned[strings.ToLower(o.Email)]; ok {
+				pl.add(Item{Kind: "user", Name: o.Username, Action: Skip, Attention: []string{
+					fmt.Sprintf("user %q of O-Neko has the same e-mail address %s (addresses are unique in oneko, whatever their case)", name, o.Email)}})
 				continue
 			}
 		}
 		if err := u.Validate(); err != nil {
 			pl.add(Item{Kind: "user", Name: o.Username, Action: Skip, Attention: []string{err.Error()}})
 			continue
+		}
+		if o.Email != "" {
+			planned[strings.ToLower(o.Email)] = o.Username
 		}
 		pl.add(Item{Kind: "user", Name: o.Username, Action: Create,
 			Attention: []string{"O-Neko never returns passwords: the user gets an unknown random password; an ADMIN sets a new one in oneko"},

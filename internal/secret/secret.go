@@ -18,11 +18,19 @@ import (
 // KeySize is the length of a key in bytes (AES-256).
 const KeySize = 32
 
-// version prefixes every sealed value so that the format can change later.
-const version byte = 1
+// Format versions: the first byte of every sealed value.
+//   - legacy (1): AES-GCM with the version byte as associated data. Values written before sealed
+//     secrets were bound to their place; they still open, and are rewritten bound on the next save.
+//   - bound (2): AES-GCM with the version byte and the binding (document and field, e.g.
+//     "dockerRegistry/<id>/password") as associated data, so a sealed value copied into another
+//     document or field does not open there.
+const (
+	legacy byte = 1
+	bound  byte = 2
+)
 
 // ErrOpen is returned when a sealed value cannot be decrypted: wrong key or damaged data.
-var ErrOpen = errors.New("secret: cannot decrypt (wrong ONEKO_SECRET_KEY or damaged data)")
+var ErrOpen = errors.New("secret: cannot decrypt (wrong ONEKO_SECRET_KEY, damaged data, or a value copied from another document or field)")
 
 // Box seals and opens secrets with one key.
 type Box struct {
@@ -45,33 +53,57 @@ func NewBox(key []byte) (*Box, error) {
 	return &Box{aead: aead}, nil
 }
 
-// Seal encrypts plaintext; the empty string seals to nil (no secret).
-func (b *Box) Seal(plaintext string) ([]byte, error) {
+// Binding names the place a sealed value belongs to: the kind of document, its id and the field.
+func Binding(kind, id, field string) string {
+	return kind + "/" + id + "/" + field
+}
+
+// associatedData is what a sealed value of format v is authenticated with besides its text.
+func associatedData(v byte, binding string) []byte {
+	if v == legacy {
+		return []byte{legacy}
+	}
+	return append([]byte{v}, binding...)
+}
+
+// Seal encrypts plaintext bound to binding (see Binding): it opens only with the same binding.
+// The empty string seals to nil (no secret).
+func (b *Box) Seal(plaintext, binding string) ([]byte, error) {
 	if plaintext == "" {
 		return nil, nil
+	}
+	if binding == "" {
+		return nil, errors.New("secret: seal needs a binding (document and field)")
 	}
 	nonce := make([]byte, b.aead.NonceSize())
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, fmt.Errorf("secret: nonce: %w", err)
 	}
-	out := append([]byte{version}, nonce...)
-	return b.aead.Seal(out, nonce, []byte(plaintext), []byte{version}), nil
+	out := append([]byte{bound}, nonce...)
+	return b.aead.Seal(out, nonce, []byte(plaintext), associatedData(bound, binding)), nil
 }
 
-// Open decrypts what Seal produced; nil opens to the empty string.
-func (b *Box) Open(sealed []byte) (string, error) {
+// Open decrypts what Seal produced for the same binding, or a legacy value sealed before values
+// were bound (whatever the binding); nil opens to the empty string.
+func (b *Box) Open(sealed []byte, binding string) (string, error) {
 	if len(sealed) == 0 {
 		return "", nil
 	}
 	n := b.aead.NonceSize()
-	if len(sealed) < 1+n || sealed[0] != version {
+	if len(sealed) < 1+n || (sealed[0] != legacy && sealed[0] != bound) {
 		return "", ErrOpen
 	}
-	plain, err := b.aead.Open(nil, sealed[1:1+n], sealed[1+n:], []byte{version})
+	plain, err := b.aead.Open(nil, sealed[1:1+n], sealed[1+n:], associatedData(sealed[0], binding))
 	if err != nil {
 		return "", ErrOpen
 	}
 	return string(plain), nil
+}
+
+// IsLegacy reports whether a sealed value is of the format written before values were bound to
+// their place (it opens, but is not protected against being copied elsewhere).
+func IsLegacy(sealed []byte) bool {
+	return len(sealed) > 0 && sealed[0] == legacy
 }
 
 // ParseKey reads a key given as 64 hex digits or as standard base64 of 32 bytes.

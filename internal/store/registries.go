@@ -8,15 +8,18 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/secret"
 )
 
 // seal encrypts the plain secrets of a docker registry into its sealed fields.
+// Each sealed value is bound to its registry and field (secret.Binding), so a sealed password
+// copied into another document does not open there.
 func (s *Store) sealDocker(r *model.DockerRegistry) error {
 	var err error
-	if r.PasswordSealed, err = s.box.Seal(r.Password); err != nil {
+	if r.PasswordSealed, err = s.box.Seal(r.Password, secret.Binding(colDockerRegistries, r.ID, "password")); err != nil {
 		return fmt.Errorf("seal registry password: %w", err)
 	}
-	if r.WebhookSecretSealed, err = s.box.Seal(r.WebhookSecret); err != nil {
+	if r.WebhookSecretSealed, err = s.box.Seal(r.WebhookSecret, secret.Binding(colDockerRegistries, r.ID, "webhookSecret")); err != nil {
 		return fmt.Errorf("seal webhook secret: %w", err)
 	}
 	return nil
@@ -25,10 +28,10 @@ func (s *Store) sealDocker(r *model.DockerRegistry) error {
 // openDocker decrypts the sealed fields of a docker registry.
 func (s *Store) openDocker(r *model.DockerRegistry) error {
 	var err error
-	if r.Password, err = s.box.Open(r.PasswordSealed); err != nil {
+	if r.Password, err = s.box.Open(r.PasswordSealed, secret.Binding(colDockerRegistries, r.ID, "password")); err != nil {
 		return fmt.Errorf("open password of registry %s: %w", r.ID, err)
 	}
-	if r.WebhookSecret, err = s.box.Open(r.WebhookSecretSealed); err != nil {
+	if r.WebhookSecret, err = s.box.Open(r.WebhookSecretSealed, secret.Binding(colDockerRegistries, r.ID, "webhookSecret")); err != nil {
 		return fmt.Errorf("open webhook secret of registry %s: %w", r.ID, err)
 	}
 	r.HasPassword, r.HasWebhookSecret = r.Password != "", r.WebhookSecret != ""
@@ -37,11 +40,11 @@ func (s *Store) openDocker(r *model.DockerRegistry) error {
 
 // CreateDockerRegistry stores a new docker registry with its secrets encrypted.
 func (s *Store) CreateDockerRegistry(ctx context.Context, r *model.DockerRegistry) error {
+	now := s.now().UTC()
+	r.ID, r.CreatedAt, r.UpdatedAt, r.Revision = newID(), now, now, 1
 	if err := s.sealDocker(r); err != nil {
 		return err
 	}
-	now := s.now().UTC()
-	r.ID, r.CreatedAt, r.UpdatedAt, r.Revision = newID(), now, now, 1
 	r.HasPassword, r.HasWebhookSecret = r.Password != "", r.WebhookSecret != ""
 	_, err := s.c(colDockerRegistries).InsertOne(ctx, r)
 	return mapWriteErr("create docker registry", err)
@@ -114,19 +117,19 @@ func (s *Store) DeleteDockerRegistry(ctx context.Context, id string) error {
 
 // CreateHelmRegistry stores a new Helm registry with its password encrypted.
 func (s *Store) CreateHelmRegistry(ctx context.Context, r *model.HelmRegistry) error {
-	sealed, err := s.box.Seal(r.Password)
+	now := s.now().UTC()
+	r.ID, r.CreatedAt, r.UpdatedAt, r.Revision = newID(), now, now, 1
+	sealed, err := s.box.Seal(r.Password, secret.Binding(colHelmRegistries, r.ID, "password"))
 	if err != nil {
 		return fmt.Errorf("seal Helm registry password: %w", err)
 	}
-	now := s.now().UTC()
 	r.PasswordSealed, r.HasPassword = sealed, r.Password != ""
-	r.ID, r.CreatedAt, r.UpdatedAt, r.Revision = newID(), now, now, 1
 	_, err = s.c(colHelmRegistries).InsertOne(ctx, r)
 	return mapWriteErr("create Helm registry", err)
 }
 
 func (s *Store) openHelm(r *model.HelmRegistry) error {
-	pw, err := s.box.Open(r.PasswordSealed)
+	pw, err := s.box.Open(r.PasswordSealed, secret.Binding(colHelmRegistries, r.ID, "password"))
 	if err != nil {
 		return fmt.Errorf("open password of Helm registry %s: %w", r.ID, err)
 	}
@@ -159,7 +162,7 @@ func (s *Store) ListHelmRegistries(ctx context.Context, page Page) ([]model.Helm
 
 // UpdateHelmRegistry replaces a Helm registry if unchanged since it was read.
 func (s *Store) UpdateHelmRegistry(ctx context.Context, r *model.HelmRegistry) error {
-	sealed, err := s.box.Seal(r.Password)
+	sealed, err := s.box.Seal(r.Password, secret.Binding(colHelmRegistries, r.ID, "password"))
 	if err != nil {
 		return fmt.Errorf("seal Helm registry password: %w", err)
 	}

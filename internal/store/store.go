@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -226,21 +227,18 @@ func mapWriteErr(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if mongo.IsDuplicateKeyError(err) {
-		return &duplicateError{op: op, cause: err}
+	if isDuplicate(err) {
+		return fmt.Errorf("%s: %w", op, ErrDuplicate)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
 
-// duplicateError is ErrDuplicate that keeps the driver's error (which names the index) for
-// the store, without showing it to callers: its message may name the database.
-type duplicateError struct {
-	op    string
-	cause error
+// isDuplicate reports whether a write failed on a unique index. FerretDB v1 (SQLite) answers
+// an update or replace that violates one with an InternalError naming SQLite's constraint
+// instead of MongoDB's duplicate key error (an insert gets the right one).
+func isDuplicate(err error) bool {
+	return mongo.IsDuplicateKeyError(err) || strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
-
-func (e *duplicateError) Error() string        { return e.op + ": " + ErrDuplicate.Error() }
-func (e *duplicateError) Is(target error) bool { return target == ErrDuplicate }
 
 // mapFindErr turns "no documents" into ErrNotFound.
 func mapFindErr(op string, err error) error {

@@ -6,7 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 )
 
@@ -136,5 +141,44 @@ func TestRegistrySecretsEncryptedAtRest(t *testing.T) {
 	}
 	if err := s.DeleteDockerRegistry(ctx, r.ID); !errors.Is(err, store.ErrInUse) {
 		t.Fatalf("delete used registry = %v", err)
+	}
+}
+
+// TestSealedSecretsBoundToTheirRegistry: a sealed password copied from one registry's document into
+// another's (e.g. by someone with write access to the database) does not open there; the copy is
+// refused instead of handing registry A's password to registry B's host.
+func TestSealedSecretsBoundToTheirRegistry(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	a := &model.DockerRegistry{Name: "a", URL: "https://a.example.com", Username: "u", Password: "password-of-a", WebhookFormat: model.WebhookAuto}
+	b := &model.DockerRegistry{Name: "b", URL: "https://b.example.com", Username: "u", Password: "password-of-b", WebhookFormat: model.WebhookAuto}
+	for _, r := range []*model.DockerRegistry{a, b} {
+		if err := s.CreateDockerRegistry(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.GetDockerRegistry(ctx, b.ID)
+	if err != nil || got.Password != "password-of-b" {
+		t.Fatalf("GetDockerRegistry(b) = %+v, %v", got, err)
+	}
+	client, err := mongo.Connect(options.Client().ApplyURI(mongoURI))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = client.Disconnect(ctx) }()
+	regs := client.Database(s.DatabaseName()).Collection("dockerRegistries")
+	var rawA struct {
+		PasswordSealed []byte `bson:"passwordSealed"`
+	}
+	if err := regs.FindOne(ctx, bson.D{{Key: "_id", Value: a.ID}}).Decode(&rawA); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := regs.UpdateOne(ctx, bson.D{{Key: "_id", Value: b.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "passwordSealed", Value: rawA.PasswordSealed}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.GetDockerRegistry(ctx, b.ID); err == nil {
+		t.Fatalf("registry b opened a's sealed password: %q", got.Password)
+	} else if !errors.Is(err, secret.ErrOpen) {
+		t.Fatalf("GetDockerRegistry(b) = %v, want secret.ErrOpen", err)
 	}
 }

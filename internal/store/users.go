@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/oneko/oneko/internal/model"
@@ -37,18 +36,20 @@ var ErrEmailTaken = fmt.Errorf("the e-mail address is used by another user: %w",
 // ErrUsernameTaken: another user has the username. It is also ErrDuplicate.
 var ErrUsernameTaken = fmt.Errorf("the username is taken: %w", ErrDuplicate)
 
-// mapUserWriteErr tells which unique field of a user a write collided on.
-func mapUserWriteErr(op string, err error) error {
+// userWriteErr tells which unique field of u a write collided on. FerretDB's duplicate key
+// error does not name the index, so it asks: another user with the username, else the e-mail.
+func (s *Store) userWriteErr(ctx context.Context, op string, u *model.User, err error) error {
 	if err == nil {
 		return nil
 	}
-	if mongo.IsDuplicateKeyError(err) {
-		if strings.Contains(err.Error(), emailKeyIndex) {
-			return fmt.Errorf("%s: %w", op, ErrEmailTaken)
-		}
-		return fmt.Errorf("%s: %w", op, ErrUsernameTaken)
+	if !isDuplicate(err) && !errors.Is(err, ErrDuplicate) {
+		return fmt.Errorf("%s: %w", op, err)
 	}
-	return fmt.Errorf("%s: %w", op, err)
+	n, cerr := s.c(colUsers).CountDocuments(ctx, bson.D{{Key: "username", Value: u.Username}, {Key: "_id", Value: bson.D{{Key: "$ne", Value: u.ID}}}})
+	if cerr == nil && n == 0 {
+		return fmt.Errorf("%s: %w", op, ErrEmailTaken)
+	}
+	return fmt.Errorf("%s: %w", op, ErrUsernameTaken)
 }
 
 // CreateUser stores a new user; ErrUsernameTaken or ErrEmailTaken (both ErrDuplicate) when
@@ -57,7 +58,7 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 	now := s.now().UTC()
 	u.ID, u.CreatedAt, u.UpdatedAt, u.Revision = newID(), now, now, 1
 	_, err := s.c(colUsers).InsertOne(ctx, userDoc{User: *u, EmailKey: emailKey(u)})
-	return mapUserWriteErr("create user", err)
+	return s.userWriteErr(ctx, "create user", u, err)
 }
 
 // GetUser reads a user.
@@ -72,11 +73,16 @@ func (s *Store) UserByLogin(ctx context.Context, login string) (*model.User, err
 	if !strings.Contains(login, "@") {
 		return s.UserByUsername(ctx, login)
 	}
-	u, err := findOne[model.User](ctx, s.c(colUsers), bson.D{{Key: "emailKey", Value: strings.ToLower(login)}}, "user")
+	u, err := s.UserByEmail(ctx, login)
 	if errors.Is(err, ErrNotFound) {
 		return s.UserByUsername(ctx, login)
 	}
 	return u, err
+}
+
+// UserByEmail reads the user with an e-mail address, compared without case.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*model.User, error) {
+	return findOne[model.User](ctx, s.c(colUsers), bson.D{{Key: "emailKey", Value: strings.ToLower(email)}}, "user")
 }
 
 // UserByUsername reads a user by username.
@@ -100,7 +106,17 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 
 // CountAdmins counts the users with role ADMIN.
 func (s *Store) CountAdmins(ctx context.Context) (int64, error) {
-	n, err := s.c(colUsers).CountDocuments(ctx, bson.D{{Key: "role", Value: model.RoleAdmin}})
+	return s.CountAdminsExcept(ctx, "")
+}
+
+// CountAdminsExcept counts the users with role ADMIN other than the user with id except.
+// Changes that may take the role from that user call it while they hold LockAdmins.
+func (s *Store) CountAdminsExcept(ctx context.Context, except string) (int64, error) {
+	filter := bson.D{{Key: "role", Value: model.RoleAdmin}}
+	if except != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$ne", Value: except}}})
+	}
+	n, err := s.c(colUsers).CountDocuments(ctx, filter)
 	if err != nil {
 		return 0, fmt.Errorf("count admins: %w", err)
 	}
@@ -114,9 +130,8 @@ func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 	u.UpdatedAt, u.Revision = s.now().UTC(), rev+1
 	if err := replaceRevision(ctx, s.c(colUsers), u.ID, rev, userDoc{User: *u, EmailKey: emailKey(u)}, "user"); err != nil {
 		u.Revision = rev
-		var de *duplicateError
-		if errors.As(err, &de) {
-			return mapUserWriteErr("update user", de.cause)
+		if errors.Is(err, ErrDuplicate) {
+			return s.userWriteErr(ctx, "update user", u, err)
 		}
 		return err
 	}

@@ -12,7 +12,7 @@ import { artifacts } from './lib/browser.mjs';
 import { e2e } from './lib/story.mjs';
 
 // Add a story here when its file is added.
-const stories = ['viewer', 'doer', 'doer-version', 'admin', 'two-browsers'];
+const stories = ['viewer', 'doer', 'doer-version', 'admin', 'two-browsers', 'phone'];
 const only = (process.env.ONEKO_E2E_ONLY || '').split(',').filter(Boolean);
 
 before(async () => {

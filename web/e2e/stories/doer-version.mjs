@@ -117,8 +117,21 @@ describe('DOER version', () => {
     await waitFor('the filter cleared', async () => /^\d+ lines$/.test(await count.innerText()), 20_000);
     await checkA11y(page, 'logs');
     await screenshots(page, 'logs');
+    // Phone width: nothing makes the page scroll sideways.
+    const fitsWidth = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await fitsWidth(), true, 'the logs screen fits a phone');
+    await screenshots(page, 'logs-phone');
     await page.getByRole('link', { name: '1.0.0' }).click();
     await page.getByRole('heading', { name: 'Version 1.0.0 of hello' }).waitFor();
+    // Deployed by someone else (the API) since the editor first read it: the header knows.
+    await page.getByRole('button', { name: 'Redeploy 1.0.0' }).waitFor();
+    await tab('Variables').click();
+    await page.locator('tr[data-variable="REPLICAS"]').waitFor();
+    assert.equal(await fitsWidth(), true, 'the version editor fits a phone');
+    await checkA11y(page, 'version editor (phone)');
+    await screenshots(page, 'version-editor-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByRole('button', { name: 'Stop 1.0.0' }).click();
     await page.getByText('Stopping 1.0.0').waitFor();
     await waitFor('1.0.0 stopped', async () => (await versionOf('1.0.0')).deployment.status === 'NotDeployed', long.timeout);

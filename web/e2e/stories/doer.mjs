@@ -150,6 +150,25 @@ describe('DOER', () => {
     assert.equal(saved.newVersionsDeploymentBehaviour, 'automatically');
   });
 
+  step('the editor is usable at phone width', pages, async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.getByRole('textbox', { name: 'Values of template values' }).waitFor();
+      // Toasts of the steps before slide in from the side; wait until they are gone.
+      await waitFor('no toasts', async () => (await page.locator('.mantine-Notification-root').count()) === 0, 20_000);
+      const wide = await page.evaluate(() => {
+        const w = document.documentElement.clientWidth;
+        const out = [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > w + 0.5);
+        return { overflow: document.documentElement.scrollWidth - w, out: out.slice(0, 5).map((e) => `${e.tagName}.${e.className}`) };
+      });
+      assert.ok(wide.overflow <= 0, `the editor scrolls sideways by ${wide.overflow}px at phone width: ${wide.out.join(', ')}`);
+      await checkA11y(page, 'project editor (phone)');
+      await screenshots(page, 'project-editor-phone');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   step('deletes a project after typing its name', pages, async () => {
     await page.getByRole('button', { name: 'Delete project' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete project shop?' });

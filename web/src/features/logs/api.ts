@@ -20,6 +20,8 @@ export function usePods(pid: string, vid: string) {
 export function useVersion(pid: string, vid: string) {
   return useQuery({
     queryKey: qk.versions.one(pid, vid),
+    // Read on every visit: status events do not carry the desired state another user changed.
+    staleTime: 0,
     queryFn: () => unwrap<Version>(api.GET('/api/v1/projects/{id}/versions/{vid}', { params: { path: { id: pid, vid } } })),
   });
 }

@@ -1,5 +1,5 @@
-// Placeholders for screens that are still being built (project editor,
-// administration, account): their routes exist so that links and deep links already work.
+// Placeholders for screens that are still being built (administration, account): their
+// routes exist so that links and deep links already work.
 import { Stack, Text, Title } from '@mantine/core';
 import { useT, type MessageKey } from '../../shared/i18n';
 
@@ -13,6 +13,5 @@ function Placeholder({ title }: { title: MessageKey }) {
   );
 }
 
-export const ProjectEditorPlaceholder = () => <Placeholder title="placeholder.editor" />;
 export const AdminPlaceholder = () => <Placeholder title="placeholder.admin" />;
 export const AccountPlaceholder = () => <Placeholder title="placeholder.account" />;

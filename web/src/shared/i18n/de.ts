@@ -213,7 +213,6 @@ export const de: Record<MessageKey, string> = {
 
   'placeholder.title': 'Demnächst',
   'placeholder.text': 'Diese Ansicht entsteht gerade.',
-  'placeholder.editor': 'Projekteditor',
   'placeholder.versionEditor': 'Versionseditor',
   'placeholder.logs': 'Logs',
   'placeholder.admin': 'Verwaltung',

@@ -212,7 +212,6 @@ export const en = {
 
   'placeholder.title': 'Coming soon',
   'placeholder.text': 'This screen is being built.',
-  'placeholder.editor': 'Project editor',
   'placeholder.versionEditor': 'Version editor',
   'placeholder.logs': 'Logs',
   'placeholder.admin': 'Administration',

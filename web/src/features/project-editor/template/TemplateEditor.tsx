@@ -6,7 +6,7 @@
 //
 // Tab is left to move the focus (keyboard users can leave the editor); Enter indents.
 import { useEffect, useRef } from 'react';
-import { EditorState } from '@codemirror/state';
+import { EditorState, StateEffect } from '@codemirror/state';
 import {
   Decoration,
   drawSelection,
@@ -23,7 +23,7 @@ import {
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { yaml } from '@codemirror/lang-yaml';
-import { forceLinting, lintGutter, linter, lintKeymap, type Diagnostic } from '@codemirror/lint';
+import { lintGutter, linter, lintKeymap, type Diagnostic } from '@codemirror/lint';
 import { autocompletion, completionKeymap, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { classHighlighter } from '@lezer/highlight';
 import { completeAt, lintTemplate } from './lint';
@@ -40,6 +40,9 @@ export interface TemplateEditorProps {
   describedBy?: string;
   placeholder?: string;
 }
+
+/** Says that the variables changed: what is unknown must be checked again. */
+const variablesChanged = StateEffect.define<null>();
 
 /** Marks every {{…}} tag, so that placeholders stand out from the YAML around them. */
 const tagMarks = ViewPlugin.fromClass(
@@ -99,7 +102,7 @@ export default function TemplateEditor({ value, onChange, variables, label, desc
           syntaxHighlighting(classHighlighter),
           tagMarks,
           lintGutter(),
-          linter(lint, { delay: 250 }),
+          linter(lint, { delay: 250, needsRefresh: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(variablesChanged))) }),
           autocompletion({ override: [complete] }),
           keymap.of([...completionKeymap, ...lintKeymap, ...historyKeymap, ...defaultKeymap]),
           EditorView.lineWrapping,
@@ -130,7 +133,7 @@ export default function TemplateEditor({ value, onChange, variables, label, desc
   const names = variables.map((x) => x.name).join('\n');
   useEffect(() => {
     vars.current = variables;
-    if (view.current) forceLinting(view.current);
+    view.current?.dispatch({ effects: variablesChanged.of(null) });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [names]);
 
