@@ -35,6 +35,15 @@ export async function openBrowser({ colorScheme = 'light', viewport = { width: 1
     timezoneId: 'UTC',
   });
   ctx.setDefaultTimeout(30_000);
+  // No CSS transitions or animations: axe must never judge a toast or dialog that is half faded in
+  // (a colour-contrast false alarm), and a screenshot shows the finished state.
+  await ctx.addInitScript(() => {
+    document.addEventListener('DOMContentLoaded', () => {
+      const s = document.createElement('style');
+      s.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+      document.head.appendChild(s);
+    });
+  });
   // close() with a bound: a browser that does not quit is killed.
   const close = ctx.close.bind(ctx);
   ctx.close = async () => {

@@ -42,14 +42,6 @@ describe('ADMIN', () => {
   before(async () => {
     ctx = await openBrowser();
     await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.srv.url });
-    // No fades: axe measures a half-faded toast or dialog as too little contrast.
-    await ctx.addInitScript(() => {
-      document.addEventListener('DOMContentLoaded', () => {
-        const s = document.createElement('style');
-        s.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
-        document.head.appendChild(s);
-      });
-    });
     page = await ctx.newPage();
     await signIn(page, e2e.srv.url, { username: 'admin', password: adminPassword });
   });
