@@ -1,6 +1,7 @@
 package charts_test
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/model"
@@ -119,6 +121,20 @@ func TestServiceAccountRights(t *testing.T) {
 			list, err := hc.ListByLabel(ctx, map[string]string{helm.LabelVersion: "v-rbac"}, target)
 			if err != nil || len(list) != 1 || list[0].Namespace != target || list[0].Name != "hello" {
 				t.Errorf("list releases by label in %s: %v, %v; want the demo release", target, list, err)
+			}
+
+			// The diagnostics routes read the release storage of a version the same way: across
+			// namespaces where allowed, else in the namespaces its deployment recorded.
+			diag := diagnose.New(sa, "")
+			recorded := diag.WithNamespaces(func(context.Context, string) ([]string, error) { return []string{target}, nil })
+			if hist, err := recorded.History(ctx, "v-rbac"); err != nil || len(hist) != 2 {
+				t.Errorf("history of the demo with the ServiceAccount: %v, %v; want its 2 revisions", hist, err)
+			}
+			if _, err := recorded.Events(ctx, "v-rbac"); err != nil {
+				t.Errorf("events of the demo with the ServiceAccount: %v", err)
+			}
+			if _, err := diag.History(ctx, "v-rbac"); (err != nil) != (scope == "namespaced") {
+				t.Errorf("history without the recorded namespaces in the %s scope: %v", scope, err)
 			}
 
 			if scope == "namespaced" {

@@ -117,6 +117,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 			log.Warn("publish the cluster's state", "err", err)
 		}
 	})
+	gate.namespacesOf = releaseNamespaces(st)
 	stopKube, err := startCluster(ctx, cfg, installation, gate, log)
 	if err != nil {
 		return err

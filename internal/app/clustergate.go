@@ -16,6 +16,7 @@ import (
 	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
 )
 
 // clusterGate is the Kubernetes cluster as the api sees it while local mode starts one. The
@@ -33,6 +34,9 @@ type clusterGate struct {
 	// notify is told of every change of status (the live event stream); may be nil.
 	notify func(api.ClusterStatus)
 	log    *slog.Logger
+	// namespacesOf names the namespaces of a version's releases for the diagnostics reader
+	// (used where the cluster refuses to list every namespace); may be nil.
+	namespacesOf diagnose.NamespacesFunc
 }
 
 var _ api.Cluster = (*clusterGate)(nil)
@@ -74,6 +78,9 @@ func (g *clusterGate) set(state, message string) {
 // open makes the cluster usable: it creates the namespaces asked for meanwhile, then lets
 // the worker and the api through.
 func (g *clusterGate) open(ctx context.Context, rc *rest.Config, kc *kube.Client, diag *diagnose.Reader) {
+	if g.namespacesOf != nil {
+		diag = diag.WithNamespaces(g.namespacesOf)
+	}
 	g.mu.Lock()
 	g.rest, g.kc, g.diag = rc, kc, diag
 	pending := g.pending
@@ -237,4 +244,19 @@ func (d gatedDiagnostics) Diff(ctx context.Context, versionID string, planned []
 		return nil, err
 	}
 	return r.Diff(ctx, versionID, planned)
+}
+
+// releaseNamespaces names the namespaces a version's last deployment recorded its releases in.
+func releaseNamespaces(st *store.Store) diagnose.NamespacesFunc {
+	return func(ctx context.Context, versionID string) ([]string, error) {
+		v, err := st.GetVersionByID(ctx, versionID)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]string, 0, len(v.Deployment.Releases))
+		for _, r := range v.Deployment.Releases {
+			out = append(out, r.Namespace)
+		}
+		return out, nil
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/releaseutil"
 	"helm.sh/helm/v3/pkg/storage/driver"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/yaml"
 
@@ -26,12 +27,26 @@ import (
 type Reader struct {
 	kube         kubernetes.Interface
 	installation string
+	namespaces   NamespacesFunc
 }
+
+// NamespacesFunc names the namespaces that hold a version's releases (those its last
+// deployment recorded). A Reader asks it only where the cluster refuses to list Helm's release
+// storage in every namespace (the chart's namespaced RBAC scope).
+type NamespacesFunc func(ctx context.Context, versionID string) ([]string, error)
 
 // New returns a Reader on a clientset for the releases of one oneko installation (its id as
 // in helm.VersionLabels; "" reads the releases of every installation).
 func New(kube kubernetes.Interface, installation string) *Reader {
 	return &Reader{kube: kube, installation: installation}
+}
+
+// WithNamespaces returns a Reader that, where listing every namespace is refused, lists the
+// namespaces f names one by one.
+func (r *Reader) WithNamespaces(f NamespacesFunc) *Reader {
+	c := *r
+	c.namespaces = f
+	return &c
 }
 
 // revisions returns every stored revision of every release of a version, sorted by
@@ -40,14 +55,13 @@ func (r *Reader) revisions(ctx context.Context, versionID string) ([]*release.Re
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	d := driver.NewSecrets(r.kube.CoreV1().Secrets(""))
 	q := map[string]string{"owner": "helm", helm.LabelVersion: helm.LabelValue(versionID)}
 	if r.installation != "" {
 		q[helm.LabelInstallation] = helm.LabelValue(r.installation)
 	}
-	all, err := d.Query(q)
-	if errors.Is(err, driver.ErrReleaseNotFound) {
-		return nil, nil
+	all, err := r.query("", q)
+	if apierrors.IsForbidden(err) && r.namespaces != nil {
+		all, err = r.queryEach(ctx, versionID, q)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("releases of version %s: %w", versionID, err)
@@ -62,6 +76,37 @@ func (r *Reader) revisions(ctx context.Context, versionID string) ([]*release.Re
 		}
 		return a.Version < b.Version
 	})
+	return all, nil
+}
+
+// query reads the release storage of namespace ns ("" = every namespace); none found is no error.
+func (r *Reader) query(ns string, q map[string]string) ([]*release.Release, error) {
+	all, err := driver.NewSecrets(r.kube.CoreV1().Secrets(ns)).Query(q)
+	if errors.Is(err, driver.ErrReleaseNotFound) {
+		return nil, nil
+	}
+	return all, err
+}
+
+// queryEach reads the release storage of each namespace that holds the version's releases.
+func (r *Reader) queryEach(ctx context.Context, versionID string, q map[string]string) ([]*release.Release, error) {
+	nss, err := r.namespaces(ctx, versionID)
+	if err != nil {
+		return nil, fmt.Errorf("namespaces of version %s: %w", versionID, err)
+	}
+	var all []*release.Release
+	seen := map[string]bool{}
+	for _, ns := range nss {
+		if ns == "" || seen[ns] {
+			continue
+		}
+		seen[ns] = true
+		in, err := r.query(ns, q)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, in...)
+	}
 	return all, nil
 }
 
