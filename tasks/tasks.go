@@ -110,7 +110,7 @@ type PushPayload struct {
 	Tag        string `json:"tag"`
 	Digest     string `json:"digest,omitempty"`
 	DeliveryID string `json:"deliveryId,omitempty"`
-	// Source is "webhook" or "poll".
+	// Source says where the event came from ("webhook"); it is logged.
 	Source string `json:"source"`
 	// ReceivedAt is when the event reached oneko.
 	ReceivedAt time.Time `json:"receivedAt"`

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,7 +88,7 @@ func (e *env) project(t *testing.T, spec projectSpec) *model.Project {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_ = e.worker.deploy.kube.DeleteNamespace(ctx, ns)
+		_ = e.kube.DeleteNamespace(ctx, ns)
 	})
 	return p
 }
@@ -122,18 +123,30 @@ func (e *env) request(t *testing.T, p *model.Project, v *model.Version, state mo
 	return got
 }
 
-// run calls the handler of a deploy or stop task directly.
+// run runs a deploy or stop task with the worker's handler of its type, outside asynq.
 func (e *env) run(t *testing.T, state model.DesiredState, v *model.Version, generation int64) error {
 	t.Helper()
-	newTask, handle := tasks.NewDeploy, e.worker.handleDeploy
+	newTask := tasks.NewDeploy
 	if state == model.NotDeployed {
-		newTask, handle = tasks.NewStop, e.worker.handleStop
+		newTask = tasks.NewStop
 	}
 	task, err := newTask(tasks.VersionPayload{ProjectID: v.ProjectID, VersionID: v.ID, Generation: generation, Actor: "user:test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return handle(t.Context(), task)
+	return e.handle(t.Context(), task)
+}
+
+// handle runs a task with the worker's handler of its type (see Worker.handlers), outside
+// asynq.
+func (e *env) handle(ctx context.Context, task *asynq.Task) error {
+	return e.worker.Mux().ProcessTask(ctx, task)
+}
+
+// periodic runs the periodic task of type typ once with the worker's handler.
+func (e *env) periodic(t *testing.T, typ string) error {
+	t.Helper()
+	return e.handle(t.Context(), tasks.NewPeriodic(typ))
 }
 
 // get reads a version.
@@ -149,7 +162,7 @@ func (e *env) get(t *testing.T, id string) *model.Version {
 // releases lists the releases labelled with a version in the cluster.
 func (e *env) releases(t *testing.T, versionID string) []*helm.Info {
 	t.Helper()
-	rels, err := e.worker.deploy.helm.ListByLabel(context.Background(), map[string]string{helm.LabelVersion: helm.LabelValue(versionID)})
+	rels, err := e.helm.ListByLabel(context.Background(), map[string]string{helm.LabelVersion: helm.LabelValue(versionID)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,6 +235,59 @@ func (e *env) waitIdle(t *testing.T) {
 			idle = 0
 		}
 	}
+}
+
+// leaser returns a leaser of the test's own on the worker's Redis: its leases are the
+// worker's.
+func (e *env) leaser() *leaser {
+	return &leaser{rdb: e.rdb, ttl: DefaultLeaseTTL, log: e.deps.Log}
+}
+
+// countingReleases is the worker's Helm client in tests: the real one, counting the Helm
+// operations (install or upgrade, uninstall, recovery of a pending release) it runs per
+// version into the counter countOps installed.
+type countingReleases struct {
+	Releases
+	counter atomic.Pointer[opCounter]
+}
+
+// countOps starts counting the worker's Helm operations into a new counter.
+func (e *env) countOps() *opCounter {
+	c := newOpCounter()
+	e.ops.counter.Store(c)
+	return c
+}
+
+// op counts an operation on the release ns/name while it runs: under the version its labels
+// name (labels, or else the release's in the cluster).
+func (c *countingReleases) op(ctx context.Context, ns, name string, labels map[string]string) func() {
+	counter := c.counter.Load()
+	if counter == nil {
+		return func() {}
+	}
+	version, ok := labels[helm.LabelVersion]
+	if !ok {
+		if rel, err := c.Releases.Status(ctx, ns, name); err == nil {
+			version = helm.OwnerOf(rel).Version
+		}
+	}
+	counter.hook(version, 1)
+	return func() { counter.hook(version, -1) }
+}
+
+func (c *countingReleases) UpgradeInstall(ctx context.Context, r helm.Release, wait bool, timeout time.Duration) (*helm.Info, error) {
+	defer c.op(ctx, r.Namespace, r.Name, r.Labels)()
+	return c.Releases.UpgradeInstall(ctx, r, wait, timeout)
+}
+
+func (c *countingReleases) Uninstall(ctx context.Context, ns, name string) error {
+	defer c.op(ctx, ns, name, nil)()
+	return c.Releases.Uninstall(ctx, ns, name)
+}
+
+func (c *countingReleases) RecoverPending(ctx context.Context, ns, name string, timeout time.Duration) (helm.Recovery, error) {
+	defer c.op(ctx, ns, name, nil)()
+	return c.Releases.RecoverPending(ctx, ns, name, timeout)
 }
 
 // opCounter records, per version, how many Helm operations run at once.

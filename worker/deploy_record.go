@@ -18,14 +18,14 @@ import (
 // the tail of its log — with pod counts and URLs, if the task's generation is still current,
 // and adds the activity. A failure is returned with asynq.SkipRetry: the periodic reconcile
 // and the next request take it from there.
-func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, plan *deploy.Plan, done []*helm.Info, failure error) error {
-	now := d.w.Now().UTC()
+func (a *applier) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, plan *deploy.Plan, done []*helm.Info, failure error) error {
+	now := a.now().UTC()
 	dep := model.Deployment{Status: model.StatusRunning, DeployedAt: &now, Releases: modelReleases(done)}
 	if failure != nil {
 		dep.Status = model.StatusFailed
 		dep.Message = failure.Error()
 	}
-	ready, desired, err := d.podCounts(ctx, done)
+	ready, desired, err := a.podCounts(ctx, done)
 	if err != nil {
 		log.Warn("cannot count pods", "err", err)
 	}
@@ -34,7 +34,7 @@ func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.V
 	if plan != nil {
 		urls = plan.URLs
 	}
-	written, err := d.w.recordDeployment(context.WithoutCancel(ctx), v.ID, p.Generation, dep, urls)
+	written, err := a.rec.deployment(context.WithoutCancel(ctx), v.ID, p.Generation, dep, urls)
 	if err != nil {
 		return fmt.Errorf("deploy %s: record: %w", v, err)
 	}
@@ -51,19 +51,19 @@ func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.V
 			desc += "\n\nHelm log:\n" + tail
 		}
 		log.Error("deploy failed", "err", failure)
-		d.w.activity(context.WithoutCancel(ctx), model.PriorityError, actorOf(p), v.ID, "Deploy of "+v.Name+" failed", desc)
+		a.rec.activity(context.WithoutCancel(ctx), model.PriorityError, actorOf(p), v.ID, "Deploy of "+v.Name+" failed", desc)
 		return fmt.Errorf("deploy %s: %w: %w", v, failure, asynq.SkipRetry)
 	}
 	log.Info("deployed", "releases", len(done), "ready_pods", ready, "desired_pods", desired)
-	d.w.activity(ctx, model.PriorityInfo, actorOf(p), v.ID, "Deployed "+v.Name,
+	a.rec.activity(ctx, model.PriorityInfo, actorOf(p), v.ID, "Deployed "+v.Name,
 		fmt.Sprintf("releases: %s; %d/%d pods ready", strings.Join(names, ", "), ready, desired))
 	return nil
 }
 
 // podCounts sums ready and desired pods over the releases' workloads.
-func (d *deployer) podCounts(ctx context.Context, rels []*helm.Info) (ready, desired int, err error) {
+func (a *applier) podCounts(ctx context.Context, rels []*helm.Info) (ready, desired int, err error) {
 	for _, r := range rels {
-		rd, ds, err := d.helm.PodCounts(ctx, r)
+		rd, ds, err := a.helm.PodCounts(ctx, r)
 		if err != nil {
 			return ready, desired, err
 		}

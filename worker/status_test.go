@@ -23,8 +23,8 @@ import (
 func TestLivePodStatus(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
-	e.worker.Events = events.NewBus(e.rdb)
-	sub, err := e.worker.Events.Subscribe(ctx)
+	e.rebuild(t, func(d *Deps) { d.Events = events.NewBus(e.rdb) })
+	sub, err := e.deps.Events.Subscribe(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

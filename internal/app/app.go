@@ -175,13 +175,13 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 			}
 			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Helm: hc, Cluster: kc, Pods: pods, InstallationID: installation, Metrics: metrics,
 				Charts: chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
-				WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval)})
+				WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval),
+				Deploy: worker.DeployOptions{OrphanSweepMaxShare: cfg.OrphanSweepMaxShare, Timeout: cfg.Deploy.Timeout,
+					LeaseTTL: cfg.Deploy.LeaseTTL, FailedRetryAfter: cfg.Deploy.FailedRetryAfter, ActivityRetention: cfg.Deploy.ActivityRetention}})
 			if err != nil {
 				errCh <- err
 				return
 			}
-			w.ConfigureDeploy(worker.DeployOptions{OrphanSweepMaxShare: cfg.OrphanSweepMaxShare, Timeout: cfg.Deploy.Timeout,
-				LeaseTTL: cfg.Deploy.LeaseTTL, FailedRetryAfter: cfg.Deploy.FailedRetryAfter, ActivityRetention: cfg.Deploy.ActivityRetention})
 			if demoRegistry != nil {
 				go func() {
 					if err := w.Poll(runCtx, demoRegistry); err != nil {
