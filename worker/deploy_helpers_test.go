@@ -243,30 +243,30 @@ func (e *env) leaser() *leaser {
 	return &leaser{rdb: e.rdb, ttl: DefaultLeaseTTL, log: e.deps.Log}
 }
 
-// countingReleases is the worker's Helm client in tests: the real one, counting the Helm
-// operations (install or upgrade, uninstall, recovery of a pending release) it runs per
-// version into the counter countOps installed.
+// countingReleases is the worker's Helm client in tests: the real one, counting per version
+// (into the counter countOps installed) the Helm calls that act on the version's releases —
+// install or upgrade, uninstall, recovery of a pending release — and the listings of its
+// releases, which every deploy and stop starts with, while each runs.
 type countingReleases struct {
 	Releases
 	counter atomic.Pointer[opCounter]
 }
 
-// countOps starts counting the worker's Helm operations into a new counter.
+// countOps starts counting the worker's Helm calls into a new counter.
 func (e *env) countOps() *opCounter {
 	c := newOpCounter()
 	e.ops.counter.Store(c)
 	return c
 }
 
-// op counts an operation on the release ns/name while it runs: under the version its labels
-// name (labels, or else the release's in the cluster).
-func (c *countingReleases) op(ctx context.Context, ns, name string, labels map[string]string) func() {
+// op counts a call about the version whose label value is version while it runs; "" reads
+// it from the labels of the release ns/name in the cluster.
+func (c *countingReleases) op(ctx context.Context, version, ns, name string) func() {
 	counter := c.counter.Load()
 	if counter == nil {
 		return func() {}
 	}
-	version, ok := labels[helm.LabelVersion]
-	if !ok {
+	if version == "" {
 		if rel, err := c.Releases.Status(ctx, ns, name); err == nil {
 			version = helm.OwnerOf(rel).Version
 		}
@@ -275,18 +275,25 @@ func (c *countingReleases) op(ctx context.Context, ns, name string, labels map[s
 	return func() { counter.hook(version, -1) }
 }
 
+func (c *countingReleases) ListByLabel(ctx context.Context, selector map[string]string, namespaces ...string) ([]*helm.Info, error) {
+	if v, ok := selector[helm.LabelVersion]; ok {
+		defer c.op(ctx, v, "", "")()
+	}
+	return c.Releases.ListByLabel(ctx, selector, namespaces...)
+}
+
 func (c *countingReleases) UpgradeInstall(ctx context.Context, r helm.Release, wait bool, timeout time.Duration) (*helm.Info, error) {
-	defer c.op(ctx, r.Namespace, r.Name, r.Labels)()
+	defer c.op(ctx, r.Labels[helm.LabelVersion], r.Namespace, r.Name)()
 	return c.Releases.UpgradeInstall(ctx, r, wait, timeout)
 }
 
 func (c *countingReleases) Uninstall(ctx context.Context, ns, name string) error {
-	defer c.op(ctx, ns, name, nil)()
+	defer c.op(ctx, "", ns, name)()
 	return c.Releases.Uninstall(ctx, ns, name)
 }
 
 func (c *countingReleases) RecoverPending(ctx context.Context, ns, name string, timeout time.Duration) (helm.Recovery, error) {
-	defer c.op(ctx, ns, name, nil)()
+	defer c.op(ctx, "", ns, name)()
 	return c.Releases.RecoverPending(ctx, ns, name, timeout)
 }
 

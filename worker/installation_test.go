@@ -97,8 +97,7 @@ func TestTwoInstallationsSideBySide(t *testing.T) {
 
 	// An empty database with a's id: nothing is uninstalled; the refusal is logged, counted and
 	// recorded once.
-	empty := newEnv(t)
-	empty.worker.InstallationID = a.installation
+	empty := newEnv(t, func(d *Deps) { d.InstallationID = a.installation })
 	empty.reconcile(t)
 	empty.reconcile(t)
 	if a.revisionOf(t, relA) != relA.Revision || a.revisionOf(t, relB) != relB.Revision {
