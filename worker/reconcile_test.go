@@ -85,7 +85,7 @@ func TestStatusRefreshAndSelfHeal(t *testing.T) {
 		t.Fatal(err)
 	}
 	rel := e.get(t, v.ID).Deployment.Releases[0]
-	if err := e.worker.handleRefreshStatus(t.Context(), tasks.NewPeriodic(tasks.TypeRefreshStatus)); err != nil {
+	if err := e.periodic(t, tasks.TypeRefreshStatus); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.get(t, v.ID); got.Deployment.Status != model.StatusRunning || got.Deployment.ReadyPods != 2 {
@@ -95,7 +95,7 @@ func TestStatusRefreshAndSelfHeal(t *testing.T) {
 	if err := e.helm.Uninstall(t.Context(), rel.Namespace, rel.Name); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.worker.handleRefreshStatus(t.Context(), tasks.NewPeriodic(tasks.TypeRefreshStatus)); err != nil {
+	if err := e.periodic(t, tasks.TypeRefreshStatus); err != nil {
 		t.Fatal(err)
 	}
 	got := e.get(t, v.ID)

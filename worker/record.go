@@ -72,11 +72,6 @@ func (r recorder) observedStatus(ctx context.Context, versionID string, generati
 	return written, err
 }
 
-// recordObservedStatus is recorder.observedStatus for the status refresh (status.go).
-func (w *Worker) recordObservedStatus(ctx context.Context, versionID string, generation int64, d model.Deployment) (bool, error) {
-	return recorder{store: w.Store, events: w.Events, log: w.log}.observedStatus(ctx, versionID, generation, d)
-}
-
 // fencedKey is the context key of the fence of the operation that runs under a lease.
 type fencedKey struct{}
 

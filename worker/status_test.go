@@ -38,7 +38,7 @@ func TestLivePodStatus(t *testing.T) {
 	}
 	refresh := func() {
 		t.Helper()
-		if err := e.worker.handleRefreshStatus(ctx, tasks.NewPeriodic(tasks.TypeRefreshStatus)); err != nil {
+		if err := e.handle(ctx, tasks.NewPeriodic(tasks.TypeRefreshStatus)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -81,8 +81,6 @@ type Deps struct {
 // Worker holds one handler of each family of tasks, each with exactly the parts it needs;
 // handlers lists which task type each one runs.
 type Worker struct {
-	// Deps stay for the status refresh (status.go) until it gets a handler type of its own.
-	Deps
 	log *slog.Logger
 
 	ingest    *ingester   // image:push and registry:poll (ingest.go, poll.go)
@@ -90,7 +88,7 @@ type Worker struct {
 	retention *retention  // activity:retention (retention.go)
 	apply     *applier    // version:deploy and version:stop (deploy*.go, stop.go); nil without a cluster
 	reconcile *reconciler // reconcile (reconcile.go); nil without a cluster
-	deploy    *deployer   // status refresh (status.go); nil without a cluster
+	refresh   *refresher  // status refresh (status.go); nil without a cluster
 }
 
 // New builds every handler of a worker from d.
@@ -105,7 +103,7 @@ func New(d Deps) (*Worker, error) {
 	opts := d.Deploy.withDefaults()
 	rec := recorder{store: d.Store, events: d.Events, log: d.Log}
 	req := &deploy.Requester{Store: d.Store, Queue: tasks.Queue{Enqueuer: d.Queue}, Lifetime: d.Lifetime, Now: d.Now}
-	w := &Worker{Deps: d, log: d.Log,
+	w := &Worker{log: d.Log,
 		ingest: &ingester{store: d.Store, redis: d.Redis, queue: d.Queue, registries: registries, requester: req, rec: rec,
 			now: d.Now, log: d.Log, webhookOnlyPoll: d.WebhookOnlyPollInterval},
 		expire:    &expirer{store: d.Store, requester: req, rec: rec, now: d.Now, log: d.Log},
@@ -124,7 +122,7 @@ func New(d Deps) (*Worker, error) {
 	w.reconcile = &reconciler{store: d.Store, queue: d.Queue, redis: d.Redis, helm: d.Helm, leases: leases,
 		failedRetryAfter: opts.FailedRetryAfter, sweepMaxShare: opts.OrphanSweepMaxShare, metrics: newReconcileMetrics(d.Metrics),
 		installation: d.InstallationID, rec: rec, now: d.Now, log: d.Log}
-	w.deploy = &deployer{w: w, helm: d.Helm, pods: d.Pods, leases: leases}
+	w.refresh = &refresher{store: d.Store, helm: d.Helm, pods: d.Pods, leases: leases, installation: d.InstallationID, rec: rec, log: d.Log}
 	return w, nil
 }
 
@@ -147,10 +145,10 @@ func (w *Worker) handlers() []handler {
 		return hs
 	}
 	return append(hs,
-		handler{tasks.TypeDeploy, w.apply.handleDeploy},         // deploy.go, deploy_apply.go, deploy_record.go
-		handler{tasks.TypeStop, w.apply.handleStop},             // deploy.go, stop.go
-		handler{tasks.TypeReconcile, w.reconcile.handle},        // reconcile.go
-		handler{tasks.TypeRefreshStatus, w.handleRefreshStatus}, // status.go
+		handler{tasks.TypeDeploy, w.apply.handleDeploy},    // deploy.go, deploy_apply.go, deploy_record.go
+		handler{tasks.TypeStop, w.apply.handleStop},        // deploy.go, stop.go
+		handler{tasks.TypeReconcile, w.reconcile.handle},   // reconcile.go
+		handler{tasks.TypeRefreshStatus, w.refresh.handle}, // status.go
 	)
 }
 
