@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -126,15 +127,15 @@ func (e *env) request(t *testing.T, p *model.Project, v *model.Version, state mo
 // run runs a deploy or stop task with the worker's handler of its type, outside asynq.
 func (e *env) run(t *testing.T, state model.DesiredState, v *model.Version, generation int64) error {
 	t.Helper()
-	newTask := tasks.NewDeploy
+	typ := tasks.TypeDeploy
 	if state == model.NotDeployed {
-		newTask = tasks.NewStop
+		typ = tasks.TypeStop
 	}
-	task, err := newTask(tasks.VersionPayload{ProjectID: v.ProjectID, VersionID: v.ID, Generation: generation, Actor: "user:test"})
+	payload, err := json.Marshal(tasks.VersionPayload{ProjectID: v.ProjectID, VersionID: v.ID, Generation: generation, Actor: "user:test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e.handle(t.Context(), task)
+	return e.handle(t.Context(), asynq.NewTask(typ, payload))
 }
 
 // handle runs a task with the worker's handler of its type (see Worker.handlers), outside
