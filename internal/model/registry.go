@@ -65,7 +65,7 @@ type DockerRegistry struct {
 	PasswordSealed      []byte `json:"-" bson:"passwordSealed,omitempty"`
 	WebhookSecretSealed []byte `json:"-" bson:"webhookSecretSealed,omitempty"`
 	// Revision increases with every write; a PUT names the revision it was made from.
-	Revision            int64  `json:"revision" bson:"revision"`
+	Revision int64 `json:"revision" bson:"revision"`
 }
 
 // Validate checks the registry's fields.
@@ -104,7 +104,7 @@ type HelmRegistry struct {
 	UpdatedAt      time.Time `json:"updatedAt" bson:"updatedAt"`
 	PasswordSealed []byte    `json:"-" bson:"passwordSealed,omitempty"`
 	// Revision increases with every write; a PUT names the revision it was made from.
-	Revision       int64     `json:"revision" bson:"revision"`
+	Revision int64 `json:"revision" bson:"revision"`
 }
 
 // Validate checks the Helm registry's fields.
