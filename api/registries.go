@@ -132,10 +132,8 @@ func (s *Server) putDockerRegistry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if in.Password == nil && old.Password != "" && r.Host() != old.Host() {
-		s.fail(c, unprocessable("password", fmt.Sprintf(
-			"the registry's host changes from %s to %s: give the password again (or \"\" for none), so that the stored one never goes to another host",
-			old.Host(), r.Host())))
+	if err := passwordAgain(old.Host(), r.Host(), old.Password != "", in.Password != nil); err != nil {
+		s.fail(c, err)
 		return
 	}
 	if err := s.Store.UpdateDockerRegistry(c.Request.Context(), &r); err != nil {
@@ -159,6 +157,19 @@ func (s *Server) deleteDockerRegistry(c *gin.Context) {
 	s.forgetDeliveries(c.Request.Context(), r.ID)
 	s.record(c, model.PriorityInfo, model.EntityDockerRegistry, r.ID, "Docker registry deleted", "registry %s", r.Name)
 	c.Status(http.StatusNoContent)
+}
+
+// passwordAgain answers 422 naming `password` when a PUT moves a docker or Helm registry
+// with a stored password to another host without giving the password again (see
+// model.HostChangeNeedsPassword), so that the stored one never reaches a host it was not given
+// for; nil otherwise.
+func passwordAgain(oldHost, newHost string, hadPassword, passwordGiven bool) error {
+	if !model.HostChangeNeedsPassword(oldHost, newHost, hadPassword, passwordGiven) {
+		return nil
+	}
+	return unprocessable("password", fmt.Sprintf(
+		"the registry's host changes from %s to %s: give the password again (or \"\" for none), so that the stored one never goes to another host",
+		oldHost, newHost))
 }
 
 // checkResult is the answer of the check route: whether the check passed, its class
@@ -266,6 +277,10 @@ func (s *Server) putHelmRegistry(c *gin.Context) {
 		r.Password = *in.Password
 	}
 	if err := r.Validate(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := passwordAgain(old.Host(), r.Host(), old.Password != "", in.Password != nil); err != nil {
 		s.fail(c, err)
 		return
 	}
