@@ -89,7 +89,7 @@ func diagnoseErr(err error) error {
 	case errors.Is(err, context.Canceled):
 		return err
 	}
-	return fmt.Errorf("%w: %v", errClusterUnavailable, err)
+	return fmt.Errorf("%w: %w", errClusterUnavailable, err)
 }
 
 // externalLogURL fills the external-logging link template of a container.
