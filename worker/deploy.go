@@ -11,6 +11,7 @@ import (
 
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
@@ -48,6 +49,9 @@ type DeployOptions struct {
 	// sweep may uninstall; a larger sweep removes nothing. Default 0.5; 1 allows any sweep
 	// (but never one while the store holds no versions).
 	OrphanSweepMaxShare float64
+	// WarningInterval is how often a deploy waiting for readiness reads the events that
+	// explain why its releases are not ready yet (see watchWarnings). Default 2s.
+	WarningInterval time.Duration
 }
 
 func (o DeployOptions) withDefaults() DeployOptions {
@@ -65,6 +69,9 @@ func (o DeployOptions) withDefaults() DeployOptions {
 	}
 	if o.FailedRetryAfter <= 0 {
 		o.FailedRetryAfter = DefaultFailedRetryAfter
+	}
+	if o.WarningInterval <= 0 {
+		o.WarningInterval = DefaultWarningInterval
 	}
 	if o.OrphanSweepMaxShare <= 0 || o.OrphanSweepMaxShare > 1 {
 		o.OrphanSweepMaxShare = DefaultOrphanSweepMaxShare
@@ -84,10 +91,15 @@ type applier struct {
 	registries *registryClients
 	planner    *deploy.Planner
 	leases     *leaser
+	// pods reads the events that explain a deploy waiting for readiness (deploy_warn.go).
+	pods *diagnose.Reader
 	// timeout bounds the wait for a release's resources; leaseRetryDelay is how long a task
 	// that found its version's lease held waits (DeployOptions).
 	timeout         time.Duration
 	leaseRetryDelay time.Duration
+	// warningInterval is how often a deploy waiting for readiness reads the events that
+	// explain it (DeployOptions.WarningInterval).
+	warningInterval time.Duration
 	installation    string
 	rec             recorder
 	now             func() time.Time

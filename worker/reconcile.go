@@ -26,6 +26,8 @@ type reconciler struct {
 	redis  redis.UniversalClient
 	helm   Releases
 	leases *leaser
+	// pullSecrets brings the installation's pull secrets in line with the docker registries.
+	pullSecrets *pullSecrets
 	// failedRetryAfter and sweepMaxShare are DeployOptions.FailedRetryAfter and
 	// DeployOptions.OrphanSweepMaxShare.
 	failedRetryAfter time.Duration
@@ -48,7 +50,8 @@ type reconciler struct {
 // other installations are never looked at (see ownReleases). A version recorded Failed is
 // queued again only when it has releases that are missing or broken and its last deploy is
 // older than DeployOptions.FailedRetryAfter; one that failed before anything was installed
-// (a configuration error) waits for the next request or configuration change.
+// (a configuration error) waits for the next request or configuration change. Last, the
+// installation's pull secrets are brought in line with the docker registries (pullSecrets.sync).
 func (r *reconciler) handle(ctx context.Context, t *asynq.Task) error {
 	id, _ := asynq.GetTaskID(ctx)
 	log := r.log.With("task", id, "type", t.Type())
@@ -56,7 +59,7 @@ func (r *reconciler) handle(ctx context.Context, t *asynq.Task) error {
 	// release does, so a release listed here whose version is not read below is an orphan.
 	// Where the cluster refuses to list every namespace, the namespaces the versions' records
 	// name (read before the releases) are listed one by one.
-	namespaces, err := r.usedNamespaces(ctx)
+	namespaces, err := usedNamespaces(ctx, r.store)
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
@@ -106,6 +109,9 @@ func (r *reconciler) handle(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
+	if err := r.pullSecrets.sync(ctx, log, namespaces, len(known)); err != nil {
+		log.Warn("pull secrets not reconciled", "err", err)
+	}
 	log.Info("reconciled", "releases", own, "other_installations", len(all)-own, "queued", queued, "orphans_uninstalled", removed)
 	return nil
 }
@@ -140,10 +146,10 @@ func (r *reconciler) observedAll(rels []*helm.Info, v *model.Version) []deploy.O
 }
 
 // usedNamespaces lists the namespaces that the deployment records of every version name.
-func (r *reconciler) usedNamespaces(ctx context.Context) ([]string, error) {
+func usedNamespaces(ctx context.Context, st *store.Store) ([]string, error) {
 	var out []string
 	for _, state := range []model.DesiredState{model.Deployed, model.NotDeployed} {
-		vs, err := r.store.VersionsByDesiredState(ctx, state)
+		vs, err := st.VersionsByDesiredState(ctx, state)
 		if err != nil {
 			return nil, err
 		}

@@ -89,6 +89,9 @@ type Worker struct {
 	apply     *applier    // version:deploy and version:stop (deploy*.go, stop.go); nil without a cluster
 	reconcile *reconciler // reconcile (reconcile.go); nil without a cluster
 	refresh   *refresher  // status refresh (status.go); nil without a cluster
+	// pullSecrets syncs the pull secrets of a docker registry (pullsecrets.go); nil without a
+	// cluster.
+	pullSecrets *pullSecrets
 }
 
 // New builds every handler of a worker from d.
@@ -118,8 +121,10 @@ func New(d Deps) (*Worker, error) {
 	leases := &leaser{rdb: d.Redis, ttl: opts.LeaseTTL, log: d.Log}
 	w.apply = &applier{store: d.Store, queue: d.Queue, requester: req, helm: d.Helm, cluster: d.Cluster, charts: d.Charts,
 		registries: registries, planner: deploy.NewPlanner(d.Store, d.InstallationID, d.RenderLimits), leases: leases,
-		timeout: opts.Timeout, leaseRetryDelay: opts.LeaseRetryDelay, installation: d.InstallationID, rec: rec, now: d.Now, log: d.Log}
-	w.reconcile = &reconciler{store: d.Store, queue: d.Queue, redis: d.Redis, helm: d.Helm, leases: leases,
+		pods: d.Pods, timeout: opts.Timeout, leaseRetryDelay: opts.LeaseRetryDelay, warningInterval: opts.WarningInterval,
+		installation: d.InstallationID, rec: rec, now: d.Now, log: d.Log}
+	w.pullSecrets = &pullSecrets{store: d.Store, cluster: d.Cluster, log: d.Log}
+	w.reconcile = &reconciler{store: d.Store, queue: d.Queue, redis: d.Redis, helm: d.Helm, leases: leases, pullSecrets: w.pullSecrets,
 		failedRetryAfter: opts.FailedRetryAfter, sweepMaxShare: opts.OrphanSweepMaxShare, metrics: newReconcileMetrics(d.Metrics),
 		installation: d.InstallationID, rec: rec, now: d.Now, log: d.Log}
 	w.refresh = &refresher{store: d.Store, helm: d.Helm, pods: d.Pods, leases: leases, installation: d.InstallationID, rec: rec, log: d.Log}
@@ -145,10 +150,11 @@ func (w *Worker) handlers() []handler {
 		return hs
 	}
 	return append(hs,
-		handler{tasks.TypeDeploy, w.apply.handleDeploy},    // deploy.go, deploy_apply.go, deploy_record.go
-		handler{tasks.TypeStop, w.apply.handleStop},        // deploy.go, stop.go
-		handler{tasks.TypeReconcile, w.reconcile.handle},   // reconcile.go
-		handler{tasks.TypeRefreshStatus, w.refresh.handle}, // status.go
+		handler{tasks.TypeDeploy, w.apply.handleDeploy},          // deploy.go, deploy_apply.go, deploy_record.go
+		handler{tasks.TypeStop, w.apply.handleStop},              // deploy.go, stop.go
+		handler{tasks.TypeReconcile, w.reconcile.handle},         // reconcile.go
+		handler{tasks.TypeRefreshStatus, w.refresh.handle},       // status.go
+		handler{tasks.TypeSyncPullSecrets, w.pullSecrets.handle}, // pullsecrets.go
 	)
 }
 
@@ -173,6 +179,8 @@ type Config struct {
 	// Periodic says when the periodic tasks run; the zero value means DefaultPeriodic().
 	// Every worker runs the scheduler; asynq.Unique keeps one queued task per period.
 	Periodic Periodic
+	// PollTick is how often the worker looks for registries whose poll is due (default 10s).
+	PollTick time.Duration
 }
 
 // Run serves tasks from Redis until ctx ends.
@@ -209,7 +217,7 @@ func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Confi
 		return fmt.Errorf("start scheduler: %w", err)
 	}
 	defer sched.Shutdown()
-	go w.RunPollScheduler(ctx, 10*time.Second)
+	go w.RunPollScheduler(ctx, cfg.PollTick)
 	<-ctx.Done()
 	return nil
 }
