@@ -112,6 +112,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(tasks.TypeExpire, w.handleExpire)                       // expire.go
 	mux.HandleFunc(tasks.TypeRefreshStatus, w.handleRefreshStatus)         // status.go
 	mux.HandleFunc(tasks.TypeActivityRetention, w.handleActivityRetention) // retention.go
+	mux.HandleFunc(tasks.TypeSyncPullSecrets, w.handleSyncPullSecrets)     // pullsecrets.go
 	return mux
 }
 

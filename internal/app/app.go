@@ -238,7 +238,7 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime), auth.WithHashConcurrency(cfg.Auth.LoginConcurrency, 0)),
 		Policy: authz, Queue: queue, Redis: rdb, Cluster: gate, ClusterStatus: gate.Status, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check, Metrics: metrics,
-		Preview:     api.PlanPreview{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes}), Store: st, Charts: chartCache},
+		Preview:     api.PlanPreview{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes}), Store: st, Charts: helm.Templater{Charts: chartCache}},
 		Diagnostics: gatedDiagnostics{gate}, ExternalLogURL: cfg.Diagnostics.ExternalLogURL,
 		LogFollowsPerUser: cfg.Diagnostics.FollowsPerUser, LogFollowsTotal: cfg.Diagnostics.FollowsTotal,
 		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, MetricsToken: cfg.Auth.MetricsToken, SecureCookies: cfg.SecureCookies, Events: bus,
