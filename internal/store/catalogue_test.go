@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -340,5 +341,54 @@ func TestVersionReadsByBatches(t *testing.T) {
 		if got, total := searchNames(t, s, "2"); total != 1 || !slices.Equal(got, []string{"2"}) {
 			t.Fatalf("point reads %v: search = %v (%d)", pointReads, got, total)
 		}
+	}
+}
+
+// Where the store is the sole writer of the embedded FerretDB, the writes of a project's many
+// versions go by _id through the catalogue and the index of active versions: MarkOutdated flags
+// exactly the deployed versions, DeleteProject deletes every version.
+func TestSoleWriterProjectWritesByID(t *testing.T) {
+	for _, sole := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SoleWriter=%v", sole), func(t *testing.T) {
+			ctx := context.Background()
+			s := newStoreWith(t, sole)
+			p, q := newProject("many"), newProject("other")
+			for _, x := range []*model.Project{p, q} {
+				if err := s.CreateProject(ctx, x); err != nil {
+					t.Fatal(err)
+				}
+			}
+			vs := createVersions(t, s, p, "1", "2", "3")
+			ws := createVersions(t, s, q, "x")
+			for _, v := range []*model.Version{vs[0], vs[2], ws[0]} {
+				if _, err := s.SetDesiredState(ctx, v.ProjectID, v.ID, model.Deployed, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			n, err := s.MarkOutdated(ctx, p.ID, []model.OutdatedReason{{Kind: model.ChangedURLs}})
+			if err != nil || n != 2 {
+				t.Fatalf("MarkOutdated = %d, %v; want 2", n, err)
+			}
+			for i, want := range []bool{true, false, true} {
+				got, err := s.GetVersion(ctx, p.ID, vs[i].ID)
+				if err != nil || got.Outdated != want || (want && len(got.OutdatedReasons) != 1) {
+					t.Fatalf("version %s outdated = %v %v, %v; want %v", vs[i].Name, got.Outdated, got.OutdatedReasons, err, want)
+				}
+			}
+			if got, _ := s.GetVersion(ctx, q.ID, ws[0].ID); got.Outdated {
+				t.Fatal("a version of another project was marked outdated")
+			}
+			if err := s.DeleteProject(ctx, p.ID); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vs {
+				if _, err := s.GetVersionByID(ctx, v.ID); err == nil {
+					t.Fatalf("version %s of the deleted project is still there", v.Name)
+				}
+			}
+			if _, err := s.GetVersionByID(ctx, ws[0].ID); err != nil {
+				t.Fatalf("the other project's version: %v", err)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -13,8 +14,14 @@ import (
 // writes (the fencing token a worker claims) must not write back a version as it was before
 // such a write: every claimed fence survives.
 func TestManyDocumentWritesKeepSingleWrites(t *testing.T) {
+	for _, sole := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SoleWriter=%v", sole), func(t *testing.T) { manyDocumentWritesKeepSingleWrites(t, sole) })
+	}
+}
+
+func manyDocumentWritesKeepSingleWrites(t *testing.T, sole bool) {
 	ctx := context.Background()
-	s := newStore(t)
+	s := newStoreWith(t, sole)
 	p := newProject("shop")
 	if err := s.CreateProject(ctx, p); err != nil {
 		t.Fatal(err)

@@ -36,12 +36,19 @@ func run(m *testing.M) int {
 // newStore opens a store on a fresh database of its own.
 func newStore(t *testing.T) *store.Store {
 	t.Helper()
+	return newStoreWith(t, false)
+}
+
+// newStoreWith opens a store on a fresh database of its own, as the sole writer of its
+// database when sole (local mode's embedded store, see store.Options.SoleWriter).
+func newStoreWith(t *testing.T, sole bool) *store.Store {
+	t.Helper()
 	box, err := secret.NewBox(bytes.Repeat([]byte{1}, secret.KeySize))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	s, err := store.Open(ctx, mongoURI, store.Options{Database: fmt.Sprintf("t%d_%d", os.Getpid(), dbSeq.Add(1)), Box: box})
+	s, err := store.Open(ctx, mongoURI, store.Options{Database: fmt.Sprintf("t%d_%d", os.Getpid(), dbSeq.Add(1)), Box: box, SoleWriter: sole})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -302,19 +302,58 @@ func (s *Store) MarkOutdated(ctx context.Context, projectID string, reasons []mo
 	for _, r := range reasons {
 		each = append(each, r)
 	}
-	unlock := s.locks.lockAll() // an UpdateMany must not interleave with a version's own write
-	res, err := s.c(colVersions).UpdateMany(ctx,
-		bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: model.Deployed}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "outdated", Value: true}}},
-			{Key: "$addToSet", Value: bson.D{{Key: "outdatedReasons", Value: bson.D{{Key: "$each", Value: each}}}}},
-			{Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
-	unlock()
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "outdated", Value: true}}},
+		{Key: "$addToSet", Value: bson.D{{Key: "outdatedReasons", Value: bson.D{{Key: "$each", Value: each}}}}},
+		{Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}}
+	var n int64
+	var err error
+	if s.pointOnly {
+		n, err = s.markOutdatedByID(ctx, projectID, update)
+	} else {
+		unlock := s.locks.lockAll() // an UpdateMany must not interleave with a version's own write
+		var res *mongo.UpdateResult
+		res, err = s.c(colVersions).UpdateMany(ctx,
+			bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: model.Deployed}}, update)
+		unlock()
+		if res != nil {
+			n = res.ModifiedCount
+		}
+	}
 	// Some versions may have changed even when the update failed half-way.
 	s.touchVersions(ctx, projectID, false)
 	if err != nil {
 		return 0, fmt.Errorf("mark versions outdated: %w", err)
 	}
-	return res.ModifiedCount, nil
+	return n, nil
+}
+
+// markOutdatedByID is MarkOutdated where the store is the sole writer of a server that finds
+// documents without a scan only by _id: the project's deployed versions come from the index of
+// active versions, and each is checked (guard) and updated by _id while no other version write
+// of this process runs.
+func (s *Store) markOutdatedByID(ctx context.Context, projectID string, update bson.D) (int64, error) {
+	deployed, err := s.DeployedVersions(ctx, projectID)
+	if err != nil {
+		return 0, err
+	}
+	unlock := s.locks.lockAll()
+	defer unlock()
+	var n int64
+	for i := range deployed {
+		filter, err := s.guard(ctx, deployed[i].ID, bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: string(model.Deployed)}})
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue // stopped or gone since
+		}
+		if err != nil {
+			return n, err
+		}
+		res, err := s.c(colVersions).UpdateOne(ctx, filter, update)
+		if err != nil {
+			return n, err
+		}
+		n += res.ModifiedCount
+	}
+	return n, nil
 }
 
 // DeployedVersions returns the versions of a project whose desired state is Deployed.
