@@ -28,9 +28,10 @@ import (
 // written back should the version exist again (a tag pushed again meanwhile): a version always
 // has its entry, while an entry whose version is gone (a crash between the two writes) is
 // skipped by readers. The entries of one project are updated under that project's lock
-// (lockShared), since FerretDB applies an update as read, modify, write — also across the
-// processes that share one FerretDB through `oneko store`; with MongoDB each $set or $unset of
-// one entry is atomic by itself. TouchVersions rebuilds a project's document from its versions.
+// (catalogueLocks), since FerretDB applies an update as read, modify, write; with MongoDB
+// each $set or $unset of one entry is atomic by itself. Processes sharing one FerretDB through
+// `oneko store` could lose an entry written at the same moment by two of them; TouchVersions
+// rebuilds a project's document from its versions.
 const (
 	colProjectVersions = "projectVersions"
 	// counterCatalogue moves with every change of an entry (a version created or deleted, a
@@ -77,11 +78,8 @@ func (s *Store) listVersions(ctx context.Context, projectID string, vs ...*model
 	for _, v := range vs {
 		set = append(set, bson.E{Key: "v." + entryKey(v.ID), Value: entryOf(v)})
 	}
-	unlock, err := s.lockShared(ctx, &s.catalogueLocks, "catalogue:"+projectID)
-	if err != nil {
-		return fmt.Errorf("list versions of project %s: %w", projectID, err)
-	}
-	_, err = s.c(colProjectVersions).UpdateOne(ctx, bson.D{{Key: "_id", Value: projectID}},
+	unlock := s.catalogueLocks.lock(projectID)
+	_, err := s.c(colProjectVersions).UpdateOne(ctx, bson.D{{Key: "_id", Value: projectID}},
 		bson.D{{Key: "$set", Value: set}}, options.UpdateOne().SetUpsert(true))
 	if mongo.IsDuplicateKeyError(err) {
 		// Another process's upsert created the document first; it is there now.
@@ -114,11 +112,8 @@ func (s *Store) unlistVersion(ctx context.Context, projectID, id string) {
 }
 
 func (s *Store) unlistVersionErr(ctx context.Context, projectID, id string) error {
-	unlock, err := s.lockShared(ctx, &s.catalogueLocks, "catalogue:"+projectID)
-	if err != nil {
-		return fmt.Errorf("unlist version %s: %w", id, err)
-	}
-	_, err = s.c(colProjectVersions).UpdateOne(ctx, bson.D{{Key: "_id", Value: projectID}},
+	unlock := s.catalogueLocks.lock(projectID)
+	_, err := s.c(colProjectVersions).UpdateOne(ctx, bson.D{{Key: "_id", Value: projectID}},
 		bson.D{{Key: "$unset", Value: bson.D{{Key: "v." + entryKey(id), Value: ""}}}})
 	unlock()
 	if err != nil {
@@ -269,63 +264,12 @@ func catalogueOf(projectID string, vs []catalogueEntry) projectVersionsDoc {
 
 // writeCatalogue replaces a project's document (when it is built from the versions).
 func (s *Store) writeCatalogue(ctx context.Context, d projectVersionsDoc) error {
-	unlock, err := s.lockShared(ctx, &s.catalogueLocks, "catalogue:"+d.ID)
-	if err != nil {
-		return fmt.Errorf("write the version catalogue of project %s: %w", d.ID, err)
-	}
-	_, err = s.c(colProjectVersions).ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, options.Replace().SetUpsert(true))
+	unlock := s.catalogueLocks.lock(d.ID)
+	_, err := s.c(colProjectVersions).ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, options.Replace().SetUpsert(true))
 	unlock()
 	if err != nil {
 		return fmt.Errorf("write the version catalogue of project %s: %w", d.ID, err)
 	}
 	s.touch(ctx, counterCatalogue)
 	return nil
-}
-
-// colLocks holds the locks of lockShared: {_id: key, until}.
-const colLocks = "locks"
-
-// sharedLockTTL is how long a lock of lockShared holds when its holder never releases it
-// (a process that died); its writes under the lock take milliseconds.
-const sharedLockTTL = 10 * time.Second
-
-// lockShared serialises the read-modify-write updates of one document (a project's catalogue
-// document or version count, key) and returns the unlock. In this process a stripe of l does;
-// where FerretDB, which applies an update as read, modify, write, is shared by several
-// processes (`oneko store`, not Options.SoleWriter), a lock document that only one of them can
-// insert does too. MongoDB applies each update atomically and needs only the stripe.
-func (s *Store) lockShared(ctx context.Context, l *docLocks, key string) (func(), error) {
-	unlock := l.lock(key)
-	if !s.idLookupsOnly || s.pointOnly {
-		return unlock, nil
-	}
-	col := s.c(colLocks)
-	for {
-		_, err := col.InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "until", Value: time.Now().Add(sharedLockTTL)}})
-		if err == nil {
-			break
-		}
-		if !mongo.IsDuplicateKeyError(err) {
-			unlock()
-			return nil, fmt.Errorf("lock %s: %w", key, err)
-		}
-		var held struct {
-			Until time.Time `bson:"until"`
-		}
-		if err := col.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&held); err == nil && time.Now().After(held.Until) {
-			_, _ = col.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}}) // its holder died
-		}
-		select {
-		case <-ctx.Done():
-			unlock()
-			return nil, fmt.Errorf("lock %s: %w", key, ctx.Err())
-		case <-time.After(2 * time.Millisecond):
-		}
-	}
-	return func() {
-		if _, err := col.DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: key}}); err != nil {
-			s.log.WarnContext(ctx, "a lock stays until it expires", "lock", key, "err", err)
-		}
-		unlock()
-	}, nil
 }

@@ -191,13 +191,11 @@ func (s *Store) addVersionCount(ctx context.Context, projectID string, delta int
 		return
 	}
 	ctx = context.WithoutCancel(ctx)
-	// FerretDB applies $inc as read, modify, write: serialise the updates of one count.
-	unlock, err := s.lockShared(ctx, &s.countLocks, "count:"+projectID)
-	if err == nil {
-		_, err = s.c(colVersionCounts).UpdateOne(ctx, bson.D{{Key: "_id", Value: projectID}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: delta}}}}, options.UpdateOne().SetUpsert(true))
-		unlock()
-	}
+	// FerretDB applies $inc as read, modify, write: serialise the updates of one count here.
+	unlock := s.countLocks.lock(projectID)
+	_, err := s.c(colVersionCounts).UpdateOne(ctx, bson.D{{Key: "_id", Value: projectID}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: delta}}}}, options.UpdateOne().SetUpsert(true))
+	unlock()
 	if err != nil {
 		s.log.WarnContext(ctx, "a project's version count may be off", "project", projectID, "err", err)
 	}
@@ -306,14 +304,11 @@ func (s *Store) removeProjectIndexes(ctx context.Context, projectID string) erro
 	if _, err := s.c(colVersionCounts).DeleteOne(ctx, bson.D{{Key: "_id", Value: projectID}}); err != nil {
 		errs = append(errs, err)
 	}
-	if unlock, err := s.lockShared(ctx, &s.catalogueLocks, "catalogue:"+projectID); err != nil {
+	unlock := s.catalogueLocks.lock(projectID)
+	if _, err := s.c(colProjectVersions).DeleteOne(ctx, bson.D{{Key: "_id", Value: projectID}}); err != nil {
 		errs = append(errs, err)
-	} else {
-		if _, err := s.c(colProjectVersions).DeleteOne(ctx, bson.D{{Key: "_id", Value: projectID}}); err != nil {
-			errs = append(errs, err)
-		}
-		unlock()
 	}
+	unlock()
 	s.touch(ctx, counterVersionCounts, counterCatalogue)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("remove the indexes of project %s: %w", projectID, err)

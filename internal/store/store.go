@@ -206,7 +206,6 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		colVersionCounts: {},
 		// projectVersions is only ever read whole or by _id.
 		colProjectVersions: {},
-		colLocks:           {},
 		colActivities:      {{keys: bson.D{{Key: "time", Value: -1}}, name: "time"}},
 	}
 	if err := s.backfillEmailKeys(ctx); err != nil {
