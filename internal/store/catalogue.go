@@ -28,10 +28,10 @@ import (
 // written back should the version exist again (a tag pushed again meanwhile): a version always
 // has its entry, while an entry whose version is gone (a crash between the two writes) is
 // skipped by readers. The entries of one project are updated under that project's lock
-// (catalogueLocks), since FerretDB applies an update as read, modify, write; with MongoDB
-// each $set or $unset of one entry is atomic by itself. Processes sharing one FerretDB through
-// `oneko store` could lose an entry written at the same moment by two of them; TouchVersions
-// rebuilds a project's document from its versions.
+// (catalogueLocks), since FerretDB applies an update as read, modify, write; processes that
+// share one FerretDB do so through `oneko store`, whose front makes each update atomic, and
+// with MongoDB each $set or $unset of one entry is atomic by itself. TouchVersions rebuilds a
+// project's document from its versions.
 const (
 	colProjectVersions = "projectVersions"
 	// counterCatalogue moves with every change of an entry (a version created or deleted, a

@@ -8,9 +8,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/oneko/oneko/internal/localstack"
 	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
-	"github.com/oneko/oneko/internal/testenv"
 )
 
 var (
@@ -23,14 +23,33 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	mg, err := testenv.StartMongo(context.Background())
+	uri, stop, err := startMongo(context.Background())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer mg.Stop()
-	mongoURI = mg.URI()
+	defer stop()
+	mongoURI = uri
 	return m.Run()
+}
+
+// startMongo serves the embedded FerretDB as `oneko store` does, through the front that makes
+// each write atomic for every client: tests open several Stores (replicas) on one database,
+// as several processes do in production. ONEKO_TEST_MONGO_URI names a MongoDB instead.
+func startMongo(ctx context.Context) (string, func(), error) {
+	if uri := os.Getenv("ONEKO_TEST_MONGO_URI"); uri != "" {
+		return uri, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "oneko-store-test-")
+	if err != nil {
+		return "", nil, err
+	}
+	mg, err := localstack.ServeMongo(ctx, dir, "127.0.0.1:0", nil)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return mg.URI(), func() { mg.Stop(); _ = os.RemoveAll(dir) }, nil
 }
 
 // newStore opens a store on a fresh database of its own.
