@@ -109,6 +109,8 @@ func (f *fakeCluster) DeleteNamespace(_ context.Context, name string) error {
 
 type fakeCharts struct{}
 
+func (fakeCharts) Forget(string) error { return nil }
+
 func (fakeCharts) ListCharts(context.Context, *model.HelmRegistry) (map[string][]api.ChartVersion, error) {
 	return map[string][]api.ChartVersion{"web": {{Version: "1.0.0"}}}, nil
 }

@@ -308,6 +308,7 @@ func (s *Server) putHelmRegistry(c *gin.Context) {
 		s.fail(c, revisionConflict(err))
 		return
 	}
+	s.forgetCharts(c, r.ID)
 	s.record(c, model.PriorityInfo, model.EntityHelmRegistry, r.ID, "Helm registry changed", "registry %s", r.Name)
 	setETag(c, r.Revision)
 	c.JSON(http.StatusOK, &r)
@@ -322,8 +323,22 @@ func (s *Server) deleteHelmRegistry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.forgetCharts(c, r.ID)
 	s.record(c, model.PriorityInfo, model.EntityHelmRegistry, r.ID, "Helm registry deleted", "registry %s", r.Name)
 	c.Status(http.StatusNoContent)
+}
+
+// forgetCharts drops what the chart cache keeps of a Helm registry that was just changed or
+// deleted: a chart kept from its old address or fetched with its old credentials is never
+// answered again (a kept exact version would otherwise be answered without asking the
+// registry). The write stands when forgetting fails; the failure is logged.
+func (s *Server) forgetCharts(c *gin.Context, registryID string) {
+	if s.Charts == nil {
+		return
+	}
+	if err := s.Charts.Forget(registryID); err != nil {
+		s.log.WarnContext(c.Request.Context(), "charts of the changed Helm registry not forgotten", "registry", registryID, "err", err)
+	}
 }
 
 // chartList is the answer of the charts route: the versions of each chart by chart name.
