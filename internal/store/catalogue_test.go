@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -12,7 +11,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/oneko/oneko/internal/model"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 )
 
@@ -300,12 +298,7 @@ func TestCatalogueBuiltForAnOlderDatabase(t *testing.T) {
 		bson.D{{Key: "$set", Value: bson.D{{Key: "stamp", Value: "v1"}}}}); err != nil {
 		t.Fatal(err)
 	}
-	box, _ := secret.NewBox(bytes.Repeat([]byte{1}, secret.KeySize))
-	s, err := store.Open(ctx, mongoURI, store.Options{Database: raw.Name(), Box: box})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(ctx)
+	s := shared.Mongo.Store(t, store.Options{Database: raw.Name()})
 	wantCatalogue(t, raw, "catalogue of an older database", p.ID)
 	if names, _ := versionNames(t, s, p.ID, "", store.Page{}); !slices.Equal(names, []string{"a-3", "a-2", "a-1"}) {
 		t.Fatalf("versions of an older database = %v, want a-3, a-2, a-1", names)
@@ -351,7 +344,7 @@ func TestSoleWriterProjectWritesByID(t *testing.T) {
 	for _, sole := range []bool{false, true} {
 		t.Run(fmt.Sprintf("SoleWriter=%v", sole), func(t *testing.T) {
 			ctx := context.Background()
-			s := newStoreWith(t, sole)
+			s := shared.Mongo.Store(t, store.Options{SoleWriter: sole})
 			p, q := newProject("many"), newProject("other")
 			for _, x := range []*model.Project{p, q} {
 				if err := s.CreateProject(ctx, x); err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
 )
 
 // TestManyDocumentWritesKeepSingleWrites: the embedded FerretDB applies an UpdateMany by
@@ -21,7 +22,7 @@ func TestManyDocumentWritesKeepSingleWrites(t *testing.T) {
 
 func manyDocumentWritesKeepSingleWrites(t *testing.T, sole bool) {
 	ctx := context.Background()
-	s := newStoreWith(t, sole)
+	s := shared.Mongo.Store(t, store.Options{SoleWriter: sole})
 	p := newProject("shop")
 	if err := s.CreateProject(ctx, p); err != nil {
 		t.Fatal(err)
