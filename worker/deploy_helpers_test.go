@@ -244,27 +244,33 @@ func (e *env) leaser() *leaser {
 	return &leaser{rdb: e.rdb, ttl: DefaultLeaseTTL, log: e.deps.Log}
 }
 
-// countingReleases is the worker's Helm client in tests: the real one, counting per version
-// (into the counter countOps installed) the Helm calls that act on the version's releases —
+// countingReleases is the worker's Helm client in tests: the real one, telling the hook onOp
+// installed (countOps: a counter) per version about the Helm calls that act on the version's releases —
 // install or upgrade, uninstall, recovery of a pending release — and the listings of its
 // releases, which every deploy and stop starts with, while each runs.
 type countingReleases struct {
 	Releases
-	counter atomic.Pointer[opCounter]
+	hook atomic.Pointer[func(version string, delta int)]
 }
 
 // countOps starts counting the worker's Helm calls into a new counter.
 func (e *env) countOps() *opCounter {
 	c := newOpCounter()
-	e.ops.counter.Store(c)
+	e.onOp(c.hook)
 	return c
+}
+
+// onOp calls f with +1 before each of the worker's counted Helm calls and -1 after it, with
+// the label value of the version the call is about.
+func (e *env) onOp(f func(version string, delta int)) {
+	e.ops.hook.Store(&f)
 }
 
 // op counts a call about the version whose label value is version while it runs; "" reads
 // it from the labels of the release ns/name in the cluster.
 func (c *countingReleases) op(ctx context.Context, version, ns, name string) func() {
-	counter := c.counter.Load()
-	if counter == nil {
+	hook := c.hook.Load()
+	if hook == nil {
 		return func() {}
 	}
 	if version == "" {
@@ -272,8 +278,8 @@ func (c *countingReleases) op(ctx context.Context, version, ns, name string) fun
 			version = helm.OwnerOf(rel).Version
 		}
 	}
-	counter.hook(version, 1)
-	return func() { counter.hook(version, -1) }
+	(*hook)(version, 1)
+	return func() { (*hook)(version, -1) }
 }
 
 func (c *countingReleases) ListByLabel(ctx context.Context, selector map[string]string, namespaces ...string) ([]*helm.Info, error) {

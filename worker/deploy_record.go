@@ -17,7 +17,9 @@ import (
 
 // recordDeploy writes the outcome of a deploy — Running, or Failed with Helm's error, the
 // warning that explains it and the tail of Helm's log — with pod counts and URLs, if the
-// task's generation is still current, and adds the activity. A failure is returned with asynq.SkipRetry: the periodic reconcile
+// task's generation is still current, and adds the activity, which names the Helm revisions
+// the deploy made (so that …/history names who asked for each). A failure is returned with
+// asynq.SkipRetry: the periodic reconcile
 // and the next request take it from there.
 func (a *applier) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, plan *deploy.Plan, done []*helm.Info, failure error) error {
 	now := a.now().UTC()
@@ -58,12 +60,14 @@ func (a *applier) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.Ve
 			desc += "\n\nHelm log:\n" + tail
 		}
 		log.Error("deploy failed", "err", failure)
-		a.rec.activity(context.WithoutCancel(ctx), model.PriorityError, actorOf(p), v.ID, "Deploy of "+v.Name+" failed", desc)
+		a.rec.add(context.WithoutCancel(ctx), &model.Activity{Priority: model.PriorityError, Actor: actorOf(p), EntityType: model.EntityVersion,
+			EntityID: v.ID, Title: "Deploy of " + v.Name + " failed", Description: desc, Revisions: dep.Releases})
 		return fmt.Errorf("deploy %s: %w: %w", v, failure, asynq.SkipRetry)
 	}
 	log.Info("deployed", "releases", len(done), "ready_pods", ready, "desired_pods", desired)
-	a.rec.activity(ctx, model.PriorityInfo, actorOf(p), v.ID, "Deployed "+v.Name,
-		fmt.Sprintf("releases: %s; %d/%d pods ready", strings.Join(names, ", "), ready, desired))
+	a.rec.add(ctx, &model.Activity{Priority: model.PriorityInfo, Actor: actorOf(p), EntityType: model.EntityVersion, EntityID: v.ID,
+		Title: "Deployed " + v.Name, Description: fmt.Sprintf("releases: %s; %d/%d pods ready", strings.Join(names, ", "), ready, desired),
+		Revisions: dep.Releases})
 	return nil
 }
 

@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -67,19 +68,9 @@ func (r *reconciler) handle(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
-	deployed, err := r.store.VersionsByDesiredState(ctx, model.Deployed)
+	deployed, stopped, known, err := r.versionsToReconcile(ctx, all)
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
-	}
-	stopped, err := r.store.VersionsByDesiredState(ctx, model.NotDeployed)
-	if err != nil {
-		return fmt.Errorf("reconcile: %w", err)
-	}
-	known := map[string]bool{}
-	for _, vs := range [][]model.Version{deployed, stopped} {
-		for i := range vs {
-			known[helm.LabelValue(vs[i].ID)] = true
-		}
 	}
 	byVersion, own := r.ownReleases(all, known)
 	queued := 0
@@ -116,6 +107,58 @@ func (r *reconciler) handle(ctx context.Context, t *asynq.Task) error {
 	return nil
 }
 
+// versionsToReconcile reads what the reconcile compares with the releases: the versions
+// desired Deployed, the versions desired NotDeployed that may still have releases — by their
+// record (store.RecordedVersions) or by a release of all labelled with them — and the label
+// values of every version (known). It reads no version that has neither, so that it stays
+// cheap with many versions.
+func (r *reconciler) versionsToReconcile(ctx context.Context, all []*helm.Info) (deployed, stopped []model.Version, known map[string]bool, err error) {
+	recorded, err := r.store.RecordedVersions(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ids, err := r.store.VersionIDs(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	idOf := make(map[string]string, len(ids))
+	for _, id := range ids {
+		idOf[helm.LabelValue(id)] = id
+	}
+	read := map[string]bool{}
+	for i := range recorded {
+		idOf[helm.LabelValue(recorded[i].ID)] = recorded[i].ID
+		read[recorded[i].ID] = true
+	}
+	for _, rel := range all {
+		id, ok := idOf[helm.OwnerOf(rel).Version]
+		if !ok || read[id] {
+			continue
+		}
+		read[id] = true
+		v, err := r.store.GetVersionByID(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // deleted since: its releases are orphans
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		recorded = append(recorded, *v)
+	}
+	known = make(map[string]bool, len(idOf))
+	for label := range idOf {
+		known[label] = true
+	}
+	for i := range recorded {
+		if recorded[i].DesiredState == model.Deployed {
+			deployed = append(deployed, recorded[i])
+		} else {
+			stopped = append(stopped, recorded[i])
+		}
+	}
+	return deployed, stopped, known, nil
+}
+
 // ownReleases groups the releases of this installation by the label value of their version
 // (see helm.LabelValue) and counts them: those labelled with its id, and those with no
 // installation label (made before installations had ids) whose version is in its own store
@@ -145,17 +188,16 @@ func (r *reconciler) observedAll(rels []*helm.Info, v *model.Version) []deploy.O
 	return out
 }
 
-// usedNamespaces lists the namespaces that the deployment records of every version name.
+// usedNamespaces lists the namespaces that the deployment records of every version name (only
+// versions with a record can name one: store.RecordedVersions).
 func usedNamespaces(ctx context.Context, st *store.Store) ([]string, error) {
+	vs, err := st.RecordedVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	for _, state := range []model.DesiredState{model.Deployed, model.NotDeployed} {
-		vs, err := st.VersionsByDesiredState(ctx, state)
-		if err != nil {
-			return nil, err
-		}
-		for i := range vs {
-			out = append(out, recordedNamespaces(&vs[i])...)
-		}
+	for i := range vs {
+		out = append(out, recordedNamespaces(&vs[i])...)
 	}
 	return out, nil
 }
