@@ -55,6 +55,7 @@ function editor(role: 'VIEWER' | 'DOER' = 'DOER') {
       <Route path="/projects/:projectId/edit" element={<RequireRole ability="editProject" />}>
         <Route index element={<ProjectEditorPage />} />
       </Route>
+      <Route path="/projects/:projectId/versions" element={<h1>Versions</h1>} />
     </Routes>,
     { user: testUser(role), path: '/projects/p1/edit' },
   );
@@ -118,4 +119,23 @@ describe('project editor', { timeout: 30_000 }, () => {
     await screen.findByRole('heading', { name: 'Page not found' });
     expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
   });
+
+  it('asks before leaving with unsaved changes; not when nothing changed, nor after a save', async () => {
+    const user = userEvent.setup({ delay: null });
+    fake(() => ({ body: { ...project, name: 'shop2' }, headers: { ETag: '"2"' } }));
+    const { router } = editor();
+    await screen.findByRole('heading', { name: 'Edit project shop' });
+    await screen.findByText('https://123.shop.test');
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), '2');
+    await user.click(screen.getByRole('link', { name: 'Cancel' }));
+    await screen.findByRole('dialog', { name: 'Leave without saving?' });
+    await user.click(screen.getByRole('button', { name: 'Stay and keep editing' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Leave without saving?' })).toBeNull());
+    expect(router.state.location.pathname).toBe('/projects/p1/edit');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByRole('heading', { name: 'Edit project shop2' });
+    await user.click(screen.getByRole('link', { name: 'Cancel' }));
+    await screen.findByRole('heading', { name: 'Versions' });
+    expect(screen.queryByRole('dialog', { name: 'Leave without saving?' })).toBeNull();
+  }, 60_000);
 });
