@@ -89,7 +89,7 @@ func diagnoseErr(err error) error {
 	case errors.Is(err, context.Canceled):
 		return err
 	}
-	return fmt.Errorf("%w: %v", errClusterUnavailable, err)
+	return fmt.Errorf("%w: %w", errClusterUnavailable, err)
 }
 
 // externalLogURL fills the external-logging link template of a container.
@@ -321,7 +321,9 @@ func (s *Server) liftWarning(ctx context.Context, p *model.Project, v *model.Ver
 	}
 	dep := v.Deployment
 	dep.Message = msg
-	written, err := s.Store.RecordObservedStatus(ctx, v.ID, v.Generation, 0, dep)
+	// Only the message, and only while the status is the one read: a deploy's outcome recorded
+	// meanwhile is never overwritten.
+	written, err := s.Store.RecordStatusMessage(ctx, v.ID, v.Generation, 0, st, msg)
 	if err != nil || !written {
 		return
 	}

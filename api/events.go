@@ -43,7 +43,7 @@ func (s *Server) events(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		s.fail(c, fmt.Errorf("%w: %v", errQueueUnavailable, err))
+		s.fail(c, fmt.Errorf("%w: %w", errQueueUnavailable, err))
 		return
 	}
 	defer stream.Leave()

@@ -67,7 +67,9 @@ func run(m *testing.M) int {
 type fakeCluster struct {
 	mu      sync.Mutex
 	created map[string]int
-	fail    bool
+	// pullSecrets counts the registries whose pull secrets each namespace was created with.
+	pullSecrets map[string]int
+	fail        bool
 	// starting makes the cluster answer like local mode's cluster before it is up.
 	starting bool
 }
@@ -82,7 +84,7 @@ func (f *fakeCluster) Status() api.ClusterStatus {
 	return api.ClusterStatus{State: api.ClusterReady}
 }
 
-func (f *fakeCluster) EnsureNamespace(_ context.Context, name string, _ []model.DockerRegistry) error {
+func (f *fakeCluster) EnsureNamespace(_ context.Context, name string, regs []model.DockerRegistry) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.fail {
@@ -92,6 +94,9 @@ func (f *fakeCluster) EnsureNamespace(_ context.Context, name string, _ []model.
 		return fmt.Errorf("%w: building", api.ErrClusterStarting)
 	}
 	f.created[name]++
+	if f.pullSecrets != nil {
+		f.pullSecrets[name] += len(regs)
+	}
 	return nil
 }
 
@@ -103,6 +108,8 @@ func (f *fakeCluster) DeleteNamespace(_ context.Context, name string) error {
 }
 
 type fakeCharts struct{}
+
+func (fakeCharts) Forget(string) error { return nil }
 
 func (fakeCharts) ListCharts(context.Context, *model.HelmRegistry) (map[string][]api.ChartVersion, error) {
 	return map[string][]api.ChartVersion{"web": {{Version: "1.0.0"}}}, nil

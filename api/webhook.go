@@ -116,7 +116,7 @@ func (s *Server) webhook(c *gin.Context) {
 		_, dup, err := tasks.EnqueuePush(ctx, s.Queue, s.Redis, p, webhookDedupWindow)
 		if err != nil {
 			count("queue_unavailable")
-			s.fail(c, fmt.Errorf("%w: %v", errQueueUnavailable, err))
+			s.fail(c, fmt.Errorf("%w: %w", errQueueUnavailable, err))
 			return
 		}
 		if dup {

@@ -9,13 +9,14 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/tasks"
 )
 
-// recordDeploy writes the outcome of a deploy — Running, or Failed with Helm's error and
-// the tail of its log — with pod counts and URLs, if the task's generation is still current,
+// recordDeploy writes the outcome of a deploy — Running, or Failed with Helm's error, the
+// warning that explains it and the tail of Helm's log — with pod counts and URLs, if the task's generation is still current,
 // and adds the activity. A failure is returned with asynq.SkipRetry: the periodic reconcile
 // and the next request take it from there.
 func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, plan *deploy.Plan, done []*helm.Info, failure error) error {
@@ -23,7 +24,13 @@ func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.V
 	dep := model.Deployment{Status: model.StatusRunning, DeployedAt: &now, Releases: modelReleases(done)}
 	if failure != nil {
 		dep.Status = model.StatusFailed
-		dep.Message = failure.Error()
+		// The warning that explains the failure (a pod that cannot be scheduled, an image
+		// that cannot be pulled…) goes with Helm's error, as the status refresh keeps it.
+		why, err := d.explain(context.WithoutCancel(ctx), done)
+		if err != nil {
+			log.Debug("cannot read the events of the failed releases", "err", err)
+		}
+		dep.Message = diagnose.WithWarning(failure.Error(), why)
 	}
 	ready, desired, err := d.podCounts(ctx, done)
 	if err != nil {
@@ -46,7 +53,7 @@ func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.V
 		names[i] = fmt.Sprintf("%s/%s rev %d", r.Namespace, r.Name, r.Revision)
 	}
 	if failure != nil {
-		desc := failure.Error()
+		desc := dep.Message
 		if tail := helm.LogTail(failure); tail != "" {
 			desc += "\n\nHelm log:\n" + tail
 		}

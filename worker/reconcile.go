@@ -24,7 +24,8 @@ import (
 // other installations are never looked at (see ownReleases). A version recorded Failed is
 // queued again only when it has releases that are missing or broken and its last deploy is
 // older than DeployOptions.FailedRetryAfter; one that failed before anything was installed
-// (a configuration error) waits for the next request or configuration change.
+// (a configuration error) waits for the next request or configuration change. Last, the
+// installation's pull secrets are brought in line with the docker registries (syncPullSecrets).
 func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	d := w.deploy
 	if d.helm == nil {
@@ -85,6 +86,9 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	removed, err := d.uninstallOrphans(ctx, log, byVersion, known, own)
 	if err != nil {
 		return err
+	}
+	if err := d.syncPullSecrets(ctx, log, namespaces, len(known)); err != nil {
+		log.Warn("pull secrets not reconciled", "err", err)
 	}
 	log.Info("reconciled", "releases", own, "other_installations", len(all)-own, "queued", queued, "orphans_uninstalled", removed)
 	return nil

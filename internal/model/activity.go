@@ -43,7 +43,9 @@ const (
 func AdminOnlyEntityTypes() []string { return []string{EntityUser, EntityToken} }
 
 // AdminOnlyEntity reports whether activities about an entity type are for ADMINs only.
-func AdminOnlyEntity(entityType string) bool { return slices.Contains(AdminOnlyEntityTypes(), entityType) }
+func AdminOnlyEntity(entityType string) bool {
+	return slices.Contains(AdminOnlyEntityTypes(), entityType)
+}
 
 // DefaultActivityRetention is how long activities are kept unless configured otherwise.
 const DefaultActivityRetention = 30 * 24 * time.Hour

@@ -63,6 +63,16 @@ func (s *Store) RecordObservedStatus(ctx context.Context, versionID string, gene
 	return s.setIfGeneration(ctx, versionID, generation, fence, set, "record observed status")
 }
 
+// RecordStatusMessage writes only the message of a version's deployment — the warning that
+// explains a pending or failed deployment — while its generation is generation, its status is
+// still status and (fence above 0) its lease fence is fence: it never overwrites the outcome a
+// deploy recorded meanwhile. It reports whether it wrote.
+func (s *Store) RecordStatusMessage(ctx context.Context, versionID string, generation, fence int64, status model.DeploymentStatus, message string) (bool, error) {
+	set := bson.D{{Key: "deployment.message", Value: message}}
+	return s.setIfGeneration(ctx, versionID, generation, fence, set, "record status message",
+		bson.E{Key: "deployment.status", Value: string(status)})
+}
+
 // ClaimFence advances the version's fencing token and returns it. A worker calls it once it
 // holds the version's lease, before it changes the cluster: every earlier holder's token is
 // then stale, and RecordDeployment refuses what such a holder computed (its lease was lost,
@@ -85,14 +95,15 @@ func (s *Store) ClaimFence(ctx context.Context, versionID string) (int64, error)
 
 // setIfGeneration applies set to the version while its generation is generation (and, when
 // fence is above 0, its lease fence is fence), and moves the counters of the version lists
-// (see touchVersions) so that cached lists see the change.
-func (s *Store) setIfGeneration(ctx context.Context, versionID string, generation, fence int64, set bson.D, op string) (bool, error) {
+// (see touchVersions) so that cached lists see the change. extra are further conditions.
+func (s *Store) setIfGeneration(ctx context.Context, versionID string, generation, fence int64, set bson.D, op string, extra ...bson.E) (bool, error) {
 	defer s.locks.lock(versionID)()
 	var prev versionKey
 	conds := bson.D{{Key: "generation", Value: generation}}
 	if fence > 0 {
 		conds = append(conds, bson.E{Key: "leaseFence", Value: fence})
 	}
+	conds = append(conds, extra...)
 	filter, err := s.guard(ctx, versionID, conds)
 	if err == nil {
 		// A busy status puts the version into the index of active versions before it is

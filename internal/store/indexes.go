@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -299,7 +300,7 @@ func (s *Store) guard(ctx context.Context, id string, conds bson.D) (bson.D, err
 		return nil, err
 	}
 	for _, c := range conds {
-		if !equalValue(raw.Lookup(c.Key), c.Value) {
+		if !equalValue(raw.Lookup(strings.Split(c.Key, ".")...), c.Value) {
 			return nil, mongo.ErrNoDocuments
 		}
 	}
