@@ -86,11 +86,11 @@ describe('docker registry page', { timeout: 30_000 }, () => {
       </Routes>,
       { user: testUser('ADMIN'), path: '/admin/docker-registries/r1' },
     );
-    await screen.findByText('No webhook received yet');
+    await screen.findByText('No webhook received yet', undefined, { timeout: 15_000 });
     // What the event stream does with an SSE message (shared/live/stream.ts).
     const delivery = { time: new Date().toISOString(), format: 'generic', status: 401, result: 'unauthorized', events: 0, enqueued: 0, duplicates: 0, error: 'missing or wrong webhook secret', remoteAddress: '10.0.0.7', bytes: 60 };
     act(() => applyEvent(qc, parseEvent('webhook.delivery', JSON.stringify({ registryId: 'r1', delivery }))!));
-    const deliveries = await screen.findByRole('table', { name: 'Last webhook deliveries' });
+    const deliveries = await screen.findByRole('table', { name: 'Last webhook deliveries' }, { timeout: 15_000 });
     expect(within(deliveries).getByText('Wrong secret · 401')).toBeTruthy();
     expect(within(deliveries).getByText('10.0.0.7')).toBeTruthy();
     // Another registry's delivery does not show here.

@@ -62,7 +62,7 @@ describe('unsaved changes', { timeout: 30_000 }, () => {
     const { router } = app();
     expect(beforeUnloadPrevented()).toBe(false);
     await userEvent.click(screen.getByRole('link', { name: 'Elsewhere' }));
-    await screen.findByRole('heading', { name: 'Elsewhere' });
+    await screen.findByRole('heading', { name: 'Elsewhere' }, { timeout: 10_000 });
     expect(router.state.location.pathname).toBe('/elsewhere');
   });
 
@@ -73,23 +73,23 @@ describe('unsaved changes', { timeout: 30_000 }, () => {
 
     // A tab of the same screen (only the query string) keeps the form: no question.
     await userEvent.click(screen.getByRole('link', { name: 'Other tab' }));
-    await waitFor(() => expect(router.state.location.search).toBe('?tab=other'));
+    await waitFor(() => expect(router.state.location.search).toBe('?tab=other'), { timeout: 10_000 });
     expect(screen.queryByRole('dialog')).toBeNull();
 
     await userEvent.click(screen.getByRole('link', { name: 'Elsewhere' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Leave without saving?' });
+    const dialog = await screen.findByRole('dialog', { name: 'Leave without saving?' }, { timeout: 10_000 });
     const stay = screen.getByRole('button', { name: 'Stay and keep editing' });
-    await waitFor(() => expect(document.activeElement).toBe(stay));
+    await waitFor(() => expect(document.activeElement).toBe(stay), { timeout: 10_000 });
     await userEvent.keyboard('{Escape}');
-    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), { timeout: 10_000 });
     expect(router.state.location.pathname).toBe('/form');
     expect((screen.getByRole('textbox', { name: 'Name' }) as HTMLInputElement).value).toBe('x');
     expect(dialog).toBeTruthy();
 
     await userEvent.click(screen.getByRole('link', { name: 'Elsewhere' }));
-    await screen.findByRole('dialog', { name: 'Leave without saving?' });
+    await screen.findByRole('dialog', { name: 'Leave without saving?' }, { timeout: 10_000 });
     await userEvent.click(screen.getByRole('button', { name: 'Leave and discard changes' }));
-    await screen.findByRole('heading', { name: 'Elsewhere' });
+    await screen.findByRole('heading', { name: 'Elsewhere' }, { timeout: 10_000 });
     expect(beforeUnloadPrevented()).toBe(false);
   });
 
@@ -97,7 +97,7 @@ describe('unsaved changes', { timeout: 30_000 }, () => {
     const { router } = app();
     await userEvent.type(screen.getByRole('textbox', { name: 'Name' }), 'x');
     await userEvent.click(screen.getByRole('button', { name: 'Save and go' }));
-    await screen.findByRole('heading', { name: 'Elsewhere' });
+    await screen.findByRole('heading', { name: 'Elsewhere' }, { timeout: 10_000 });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(router.state.location.pathname).toBe('/elsewhere');
   });
