@@ -14,10 +14,11 @@ import (
 	"github.com/oneko/oneko/internal/testenv"
 )
 
+// cluster is the cluster of this test binary.
 var cluster *testenv.Kube
 
 func TestMain(m *testing.M) {
-	os.Exit(testenv.RunWithKube(m, func(k *testenv.Kube) { cluster = k }))
+	os.Exit(testenv.Main(m, testenv.Needs{Kube: true}, func(s *testenv.Shared) error { cluster = s.Kube; return nil }))
 }
 
 // TestNamespaceWithPullSecrets runs against the real control plane.

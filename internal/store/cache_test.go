@@ -1,10 +1,8 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -15,7 +13,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/oneko/oneko/internal/model"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 )
 
@@ -41,23 +38,13 @@ func (c *clock) Advance(d time.Duration) {
 // handle on it for writes that bypass the store.
 func replicas(t *testing.T, n int, now func() time.Time) ([]*store.Store, *mongo.Database) {
 	t.Helper()
-	box, err := secret.NewBox(bytes.Repeat([]byte{1}, secret.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	db := fmt.Sprintf("t%d_%d", os.Getpid(), dbSeq.Add(1))
+	db := shared.Mongo.NewDatabaseName()
 	stores := make([]*store.Store, n)
 	for i := range stores {
-		s, err := store.Open(ctx, mongoURI, store.Options{Database: db, Box: box, Now: now, CacheTTL: 30 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		stores[i] = s
-		t.Cleanup(func() { _ = s.Close(ctx) })
+		stores[i] = shared.Mongo.Store(t, store.Options{Database: db, Now: now, CacheTTL: 30 * time.Second})
 	}
-	t.Cleanup(func() { _ = stores[0].DropDatabase(ctx) })
-	client, err := mongo.Connect(options.Client().ApplyURI(mongoURI))
+	client, err := mongo.Connect(options.Client().ApplyURI(shared.Mongo.URI()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
 
 	"github.com/oneko/oneko/internal/localstack"
 )
@@ -13,6 +14,7 @@ import (
 type Mongo struct {
 	uri  string
 	stop func()
+	seq  atomic.Int64 // numbers the fresh databases of Store
 }
 
 // StartMongo returns ONEKO_TEST_MONGO_URI when set, else starts an embedded FerretDB in a temp dir.
