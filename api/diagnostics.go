@@ -355,18 +355,7 @@ func (s *Server) listHistory(c *gin.Context) {
 		return
 	}
 	for i := range revs {
-		revs[i].Actor = actorOf(acts, revs[i].Time)
+		revs[i].Actor = model.ActorOfRevision(acts, revs[i].Namespace, revs[i].Release, revs[i].Revision, revs[i].Time)
 	}
 	c.JSON(http.StatusOK, newList(revs, int64(len(revs))))
-}
-
-// actorOf is who asked for a revision: the actor of the newest deploy request recorded before
-// it (activities are newest first).
-func actorOf(acts []model.Activity, at time.Time) string {
-	for _, a := range acts {
-		if !a.Time.After(at) && strings.Contains(strings.ToLower(a.Title), "deploy") && !strings.Contains(strings.ToLower(a.Title), "stop") {
-			return a.Actor
-		}
-	}
-	return ""
 }
