@@ -79,14 +79,13 @@ func (s *Server) diagnostics(c *gin.Context) (Diagnostics, bool) {
 	return s.Diagnostics, true
 }
 
-// diagnoseErr maps the errors of package diagnose to problems.
+// diagnoseErr classifies an error of package diagnose: what it reports of the request (no
+// such pod or container, a container to name) as it is, anything else as the cluster
+// failing (problemKinds answers each).
 func diagnoseErr(err error) error {
 	switch {
-	case errors.Is(err, diagnose.ErrNoPod), errors.Is(err, diagnose.ErrNoContainer):
-		return notFound(err.Error())
-	case errors.Is(err, diagnose.ErrContainerRequired):
-		return badRequest(err.Error())
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, diagnose.ErrNoPod), errors.Is(err, diagnose.ErrNoContainer),
+		errors.Is(err, diagnose.ErrContainerRequired), errors.Is(err, context.Canceled):
 		return err
 	}
 	return fmt.Errorf("%w: %w", errClusterUnavailable, err)

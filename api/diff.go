@@ -55,11 +55,11 @@ func (pp PlanPreview) Preview(ctx context.Context, p *model.Project, v *model.Ve
 		reg := charts.Registry{ID: hr.ID, URL: hr.URL, Username: hr.Username, Password: hr.Password}
 		manifest, err := pp.Charts.Template(ctx, reg, r.Template.ChartName, r.Template.ChartVersion, r.Name, r.Namespace, r.ValuesMap)
 		var re *helm.RenderError
-		if errors.As(err, &re) {
-			return nil, problem(http.StatusUnprocessableEntity, "render-failed", "Chart does not render", err.Error())
+		if err != nil && !errors.As(err, &re) {
+			err = as(errChartUnavailable, fmt.Errorf("template %q: chart %s: %w", r.Template.Name, r.ChartRef(), err))
 		}
 		if err != nil {
-			return nil, problem(http.StatusBadGateway, "chart-unavailable", "Chart unavailable", fmt.Sprintf("template %q: chart %s: %v", r.Template.Name, r.ChartRef(), err))
+			return nil, err
 		}
 		out = append(out, diagnose.Planned{Name: r.Name, Namespace: r.Namespace, Values: r.Values, Manifest: manifest})
 	}

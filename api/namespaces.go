@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -68,11 +67,8 @@ func (s *Server) createNamespace(c *gin.Context) {
 func (s *Server) deleteNamespace(c *gin.Context) {
 	ctx := c.Request.Context()
 	n, err := s.Store.GetNamespace(ctx, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.fail(c, notFound(fmt.Sprintf("no namespace with id %q", c.Param("id"))))
-		return
-	}
 	if err != nil {
+		err = notFoundAs(err, "no namespace with id %q", c.Param("id"))
 		s.fail(c, err)
 		return
 	}

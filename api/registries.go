@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/registry"
-	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/tasks"
 )
 
@@ -49,10 +47,7 @@ func (s *Server) listDockerRegistries(c *gin.Context) {
 
 func (s *Server) loadDockerRegistry(c *gin.Context) (*model.DockerRegistry, error) {
 	r, err := s.Store.GetDockerRegistry(c.Request.Context(), c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound(fmt.Sprintf("no docker registry with id %q", c.Param("id")))
-	}
-	return r, err
+	return r, notFoundAs(err, "no docker registry with id %q", c.Param("id"))
 }
 
 func (s *Server) getDockerRegistry(c *gin.Context) {
@@ -236,10 +231,7 @@ func (s *Server) listHelmRegistries(c *gin.Context) {
 
 func (s *Server) loadHelmRegistry(c *gin.Context) (*model.HelmRegistry, error) {
 	r, err := s.Store.GetHelmRegistry(c.Request.Context(), c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound(fmt.Sprintf("no Helm registry with id %q", c.Param("id")))
-	}
-	return r, err
+	return r, notFoundAs(err, "no Helm registry with id %q", c.Param("id"))
 }
 
 func (s *Server) getHelmRegistry(c *gin.Context) {
@@ -354,7 +346,7 @@ func (s *Server) listCharts(c *gin.Context) {
 	}
 	charts, err := s.Charts.ListCharts(c.Request.Context(), r)
 	if err != nil {
-		s.fail(c, problem(http.StatusBadGateway, "helm-registry-unavailable", "Helm registry unavailable", err.Error()))
+		s.fail(c, as(errHelmRegistryUnavailable, err))
 		return
 	}
 	c.JSON(http.StatusOK, chartList{Charts: charts})

@@ -66,7 +66,7 @@ func (s *Server) webhook(c *gin.Context) {
 	if errors.Is(err, store.ErrNotFound) {
 		regID = "unknown" // keep the label set bounded
 		count("unknown_registry")
-		s.fail(c, notFound("no docker registry with that id"))
+		s.fail(c, explain(err, "no docker registry with that id"))
 		return
 	}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/hibiken/asynq"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/model"
@@ -31,13 +32,16 @@ func (w *Worker) handleSyncPullSecrets(ctx context.Context, t *asynq.Task) error
 	}
 	id, _ := asynq.GetTaskID(ctx)
 	log := w.log.With("task", id, "type", t.Type(), "registry", p.RegistryID)
-	namespaces, err := d.usedNamespaces(ctx)
-	if err != nil {
-		return fmt.Errorf("pull secrets of %s: %w", p.RegistryID, err)
-	}
 	// Secrets are listed before the registry is read: a secret exists only after its
-	// registry did, so a registry missing below was deleted.
-	found, err := d.kube.PullSecrets(ctx, p.RegistryID, namespaces...)
+	// registry did, so a registry missing below was deleted. Where the cluster refuses to
+	// list every namespace, the namespaces the versions' records name are listed one by one.
+	found, err := d.kube.PullSecrets(ctx, p.RegistryID)
+	if apierrors.IsForbidden(err) {
+		var namespaces []string
+		if namespaces, err = d.usedNamespaces(ctx); err == nil {
+			found, err = d.kube.PullSecrets(ctx, p.RegistryID, namespaces...)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("pull secrets of %s: %w", p.RegistryID, err)
 	}

@@ -1,16 +1,13 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/oneko/oneko/internal/model"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 )
 
@@ -126,15 +123,7 @@ func TestRecordStatusMessageKeepsTheOutcome(t *testing.T) {
 	for _, sole := range []bool{false, true} {
 		t.Run(fmt.Sprintf("SoleWriter=%v", sole), func(t *testing.T) {
 			ctx := context.Background()
-			box, _ := secret.NewBox(bytes.Repeat([]byte{1}, secret.KeySize))
-			s, err := store.Open(ctx, mongoURI, store.Options{Database: fmt.Sprintf("t%d_%d", os.Getpid(), dbSeq.Add(1)), Box: box, SoleWriter: sole})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				_ = s.DropDatabase(ctx)
-				_ = s.Close(ctx)
-			})
+			s := shared.Mongo.Store(t, store.Options{SoleWriter: sole})
 			p := newProject("message")
 			if err := s.CreateProject(ctx, p); err != nil {
 				t.Fatal(err)
