@@ -98,6 +98,7 @@ type deployer struct {
 	helm    *helm.Client // nil when the worker has no cluster
 	kube    *kube.Client
 	pods    *diagnose.Reader // the pods and events of releases, for the status refresh
+	watch   *podWatch        // nil without Deps.Kube (see RunPodWatch)
 	planner *deploy.Planner
 	leases  *leaser
 	opts    DeployOptions
@@ -138,12 +139,15 @@ func newDeployer(w *Worker) (*deployer, error) {
 		return nil, fmt.Errorf("deployer: a Helm client needs a Kubernetes client and the other way round")
 	}
 	d.pods = w.Pods
-	if w.Kube != nil && d.pods == nil {
+	if w.Kube != nil {
 		cs, err := kubernetes.NewForConfig(w.Kube)
 		if err != nil {
 			return nil, fmt.Errorf("deployer: %w", err)
 		}
-		d.pods = diagnose.New(cs, w.InstallationID)
+		if d.pods == nil {
+			d.pods = diagnose.New(cs, w.InstallationID)
+		}
+		d.watch = newPodWatch(d, cs)
 	}
 	return d, nil
 }

@@ -48,6 +48,8 @@ func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.V
 	}
 	if !written {
 		log.Info("a newer request superseded this deploy while it ran; its outcome is not recorded")
+	} else {
+		d.watch.track(v.ID, dep)
 	}
 	names := make([]string, len(done))
 	for i, r := range done {

@@ -87,9 +87,12 @@ func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployme
 		return obs
 	}
 	restarts := 0
-	for _, p := range pods {
+	keys := make([]string, len(pods))
+	for i, p := range pods {
 		restarts += int(p.Restarts)
+		keys[i] = p.Namespace + "/" + p.Name
 	}
+	d.watch.seen(v.ID, keys)
 	seen.Restarts = &restarts
 	if deploy.NeedsWarning(obs) {
 		evs, err := d.pods.EventsOf(ctx, rels)

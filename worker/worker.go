@@ -40,7 +40,8 @@ type Deps struct {
 	// when nil.
 	Pods *diagnose.Reader
 	// Kube, when Helm and Cluster are nil, is the cluster they are built for (with Confinement
-	// and a logger of their own).
+	// and a logger of their own). With Kube the worker also watches the pods of deployed
+	// versions (RunPodWatch).
 	Kube *rest.Config
 	// InstallationID is the identity of this installation (store.InstallationID, or the
 	// ONEKO_INSTALLATION_ID override); required with Kube. Releases and namespaces are
@@ -167,6 +168,11 @@ func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Confi
 	}
 	defer sched.Shutdown()
 	go w.RunPollScheduler(ctx, cfg.PollTick)
+	go func() {
+		if err := w.RunPodWatch(ctx); err != nil {
+			w.log.Warn("pod watch ended", "err", err)
+		}
+	}()
 	<-ctx.Done()
 	return nil
 }

@@ -173,7 +173,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 				errCh <- err
 				return
 			}
-			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Helm: hc, Cluster: kc, Pods: pods, InstallationID: installation, Metrics: metrics,
+			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Helm: hc, Cluster: kc, Pods: pods, Kube: gate.RESTConfig(), InstallationID: installation, Metrics: metrics,
 				Charts: chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
 				WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval)})
 			if err != nil {
