@@ -67,7 +67,7 @@ func (s *Server) events(c *gin.Context) {
 			}
 			fmt.Fprint(w, ": heartbeat\n\n")
 		case e := <-stream.Events():
-			if !admin && e.Type == events.Activity && aboutAccounts(e) {
+			if !admin && adminOnly(e) {
 				continue
 			}
 			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.Type, e.Data)
@@ -80,6 +80,12 @@ func (s *Server) events(c *gin.Context) {
 func endStream(w gin.ResponseWriter, reason string) {
 	fmt.Fprintf(w, "event: end\ndata: {\"reason\":%q}\n\n", reason)
 	w.Flush()
+}
+
+// adminOnly reports whether an event is for ADMINs only: webhook deliveries (their list is an
+// ADMIN's screen) and activities about accounts.
+func adminOnly(e events.Event) bool {
+	return e.Type == events.WebhookDelivery || (e.Type == events.Activity && aboutAccounts(e))
 }
 
 // aboutAccounts reports whether an activity event concerns a user or an API token: those are

@@ -1,7 +1,6 @@
 package worker
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -37,6 +36,7 @@ import (
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/internal/testenv"
 	"github.com/oneko/oneko/tasks"
 )
 
@@ -70,7 +70,7 @@ func workerProcess() int {
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	box, err := secret.NewBox(bytes.Repeat([]byte{7}, secret.KeySize))
+	box, err := secret.NewBox(testenv.SecretKey()) // the key of the parent test's store
 	if err != nil {
 		return fail("secret box", err)
 	}
@@ -145,7 +145,7 @@ func (e *env) startWorkerProcess(t *testing.T, database string) *workerProc {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(),
 		workerProcessEnv+"=1",
-		workerMongoEnv+"="+mongoURI,
+		workerMongoEnv+"="+shared.Mongo.URI(),
 		workerDatabaseEnv+"="+database,
 		workerRedisEnv+"="+redisSrv.Addr(),
 		workerKubeEnv+"="+cluster.KubeconfigPath(),
@@ -476,7 +476,7 @@ func (e *env) checkRecovered(t *testing.T, v *model.Version, ns, name, pool stri
 // pending release and upgrades; the version ends Running with its release deployed.
 func TestKilledWorkerMidUpgradeRecoversOnNextDeploy(t *testing.T) {
 	e := newEnv(t)
-	database := fmt.Sprintf("w%d_%d", os.Getpid(), dbSeq.Load()) // newEnv's; tests here are not parallel
+	database := e.store.DatabaseName()
 	nowhere := "nowhere-" + randomSuffix(t)
 	p, v, name := e.deployedBeforeKill(t, nowhere)
 	killed := v.Generation
@@ -508,7 +508,7 @@ func TestKilledWorkerMidUpgradeResumedByAsynq(t *testing.T) {
 		t.Skip("waits for asynq to recover the killed worker's task (about one to two minutes)")
 	}
 	e := newEnv(t)
-	database := fmt.Sprintf("w%d_%d", os.Getpid(), dbSeq.Load()) // newEnv's; tests here are not parallel
+	database := e.store.DatabaseName()
 	pool := "kill-" + randomSuffix(t)
 	p, v, name := e.deployedBeforeKill(t, pool)
 

@@ -1,7 +1,6 @@
 package worker
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,18 +20,17 @@ import (
 
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/lifetime"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/internal/testenv"
 )
 
-// The real components of this test binary, started once in TestMain.
+// The real components of this test binary, started once in TestMain: FerretDB, redis-server,
+// the Kubernetes control plane and a chart repository.
 var (
+	shared   *testenv.Shared
 	cluster  *testenv.Kube
-	mongoURI string
 	redisSrv *testenv.Redis
 	chartURL string
-	dbSeq    atomic.Int64
 )
 
 func TestMain(m *testing.M) {
@@ -41,33 +38,15 @@ func TestMain(m *testing.M) {
 		// A worker process started by a test of this binary (kill_test.go), not a test run.
 		os.Exit(workerProcess())
 	}
-	os.Exit(run(m))
-}
-
-// run starts FerretDB, redis-server, a chart repository and the Kubernetes control plane,
-// runs the tests and stops what it started.
-func run(m *testing.M) int {
-	ctx := context.Background()
-	mg, err := testenv.StartMongo(ctx)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer mg.Stop()
-	rs, err := testenv.StartRedis(ctx)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer rs.Stop()
-	url, stop, err := serveCharts()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer stop()
-	mongoURI, redisSrv, chartURL = mg.URI(), rs, url
-	return testenv.RunWithKube(m, func(k *testenv.Kube) { cluster = k })
+	os.Exit(testenv.Main(m, testenv.Needs{Mongo: true, Redis: true, Kube: true}, func(s *testenv.Shared) error {
+		url, stop, err := serveCharts()
+		if err != nil {
+			return err
+		}
+		s.OnStop(stop)
+		shared, cluster, redisSrv, chartURL = s, s.Kube, s.Redis, url
+		return nil
+	}))
 }
 
 // serveCharts packages testdata/charts/* into a classic chart repository served over HTTP.
@@ -145,15 +124,8 @@ func newEnv(t testing.TB) *env {
 	if err := redisSrv.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	box, err := secret.NewBox(bytes.Repeat([]byte{7}, secret.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
 	clk := &clock{now: time.Now().UTC()}
-	st, err := store.Open(ctx, mongoURI, store.Options{Database: fmt.Sprintf("w%d_%d", os.Getpid(), dbSeq.Add(1)), Box: box, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := shared.Mongo.Store(t, store.Options{Now: clk.Now})
 	opt := asynq.RedisClientOpt{Addr: redisSrv.Addr()}
 	q := asynq.NewClient(opt)
 	rdb := redis.NewClient(&redis.Options{Addr: redisSrv.Addr()})
@@ -181,8 +153,6 @@ func newEnv(t testing.TB) *env {
 	t.Cleanup(func() {
 		_ = q.Close()
 		_ = rdb.Close()
-		_ = st.DropDatabase(context.Background())
-		_ = st.Close(context.Background())
 	})
 	return &env{t: t, store: st, queue: q, rdb: rdb, worker: w, clock: clk, redis: opt}
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
-	"github.com/oneko/oneko/internal/testenv"
 )
 
 // noUsers is a Store that knows no users.
@@ -24,16 +23,14 @@ func (noUsers) UserByLogin(context.Context, string) (*model.User, error) {
 // the wait, without hashing and without counting as a failure (real redis-server).
 func TestHashingIsBounded(t *testing.T) {
 	ctx := context.Background()
-	srv, err := testenv.StartRedis(ctx)
-	if err != nil {
+	if err := redisSrv.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Stop()
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	rdb := redis.NewClient(&redis.Options{Addr: redisSrv.Addr()})
 	defer rdb.Close()
 	a := NewAuthenticator(noUsers{}, NewThrottle(rdb, 5, time.Minute), time.Hour, nil, WithHashConcurrency(1, 10*time.Millisecond))
 	a.hashSlots <- struct{}{} // another sign-in is hashing
-	_, err = a.CheckPassword(ctx, "mallory", "guess-number-one", "192.0.2.1")
+	_, err := a.CheckPassword(ctx, "mallory", "guess-number-one", "192.0.2.1")
 	var be *BusyError
 	if !errors.As(err, &be) || be.RetryAfter <= 0 {
 		t.Fatalf("err = %v, want BusyError with RetryAfter", err)

@@ -34,38 +34,31 @@ import (
 	"github.com/oneko/oneko/worker"
 )
 
-// The cluster and the chart repository of the benchmarks that deploy, started by the first
-// benchmark that needs them (the tests of this package need neither) and stopped by run.
-var (
-	clusterOnce sync.Once
-	clusterEnv  *testenv.Kube
-	chartRepo   string
-	clusterErr  error
-	stopCluster = func() {}
-)
+// The chart repository of the benchmarks that deploy, started by the first benchmark that
+// needs it (the tests of this package need neither it nor the cluster) and stopped by TestMain.
+var chartRepo struct {
+	once sync.Once
+	url  string
+	err  error
+}
 
 // needCluster starts the local cluster and serves testdata/charts as a chart repository, once.
 func needCluster(tb testing.TB) (*testenv.Kube, string) {
 	tb.Helper()
-	clusterOnce.Do(func() {
-		k, err := testenv.StartKube(context.Background())
-		if err != nil {
-			clusterErr = err
-			return
-		}
+	k := shared.Cluster(tb)
+	chartRepo.once.Do(func() {
 		url, stop, err := serveCharts("testdata/charts")
 		if err != nil {
-			_ = k.Stop()
-			clusterErr = err
+			chartRepo.err = err
 			return
 		}
-		clusterEnv, chartRepo = k, url
-		stopCluster = func() { stop(); _ = k.Stop() }
+		chartRepo.url = url
+		shared.OnStop(stop)
 	})
-	if clusterErr != nil {
-		tb.Fatal(clusterErr)
+	if chartRepo.err != nil {
+		tb.Fatal(chartRepo.err)
 	}
-	return clusterEnv, chartRepo
+	return k, chartRepo.url
 }
 
 // serveCharts packages every chart under dir into a classic chart repository served over HTTP.

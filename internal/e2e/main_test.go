@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -22,37 +21,24 @@ import (
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/render"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/internal/testenv"
 	"github.com/oneko/oneko/policy"
 	"github.com/oneko/oneko/worker"
 )
 
+// The components of this test binary: the embedded store, Redis, and the cluster of the
+// benchmarks that deploy (started by the first of them, see needCluster).
 var (
-	mongoURI string
+	shared   *testenv.Shared
 	redisSrv *testenv.Redis
-	dbSeq    atomic.Int64
 )
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
-	ctx := context.Background()
-	mg, err := testenv.StartMongo(ctx)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer mg.Stop()
-	mongoURI = mg.URI()
-	if redisSrv, err = testenv.StartRedis(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer redisSrv.Stop()
-	defer func() { stopCluster() }()
-	return m.Run()
+func TestMain(m *testing.M) {
+	os.Exit(testenv.Main(m, testenv.Needs{Mongo: true, Redis: true, KubeOnDemand: true}, func(s *testenv.Shared) error {
+		shared, redisSrv = s, s.Redis
+		return nil
+	}))
 }
 
 // system is an api and a worker on one database and one Redis.
@@ -81,11 +67,7 @@ func newSystemB(t testing.TB) *system {
 	if err := redisSrv.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	box, _ := secret.NewBox(bytes.Repeat([]byte{9}, secret.KeySize))
-	st, err := store.Open(ctx, mongoURI, store.Options{Database: fmt.Sprintf("e2e%d_%d", os.Getpid(), dbSeq.Add(1)), Box: box})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := shared.Mongo.Store(t, store.Options{})
 	rdb := redis.NewClient(&redis.Options{Addr: redisSrv.Addr()})
 	q := asynq.NewClient(asynq.RedisClientOpt{Addr: redisSrv.Addr()})
 	authz, _ := policy.New()
@@ -115,8 +97,6 @@ func newSystemB(t testing.TB) *system {
 		s.api.Close()
 		q.Close()
 		rdb.Close()
-		_ = st.DropDatabase(ctx)
-		_ = st.Close(ctx)
 	})
 	return s
 }

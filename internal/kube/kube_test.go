@@ -54,6 +54,9 @@ func TestNamespaceWithPullSecrets(t *testing.T) {
 	}
 	s := secrets.Items[0]
 	cfg := string(s.Data[corev1.DockerConfigJsonKey])
+	if s.Labels[kube.RegistryLabel] != regs[0].ID || s.Labels[kube.InstallationLabel] != "inst-a" {
+		t.Fatalf("pull secret labels %v: the sync finds it by installation and registry", s.Labels)
+	}
 	if s.Type != corev1.SecretTypeDockerConfigJson || !strings.Contains(cfg, "registry.example.com:5000") || !strings.Contains(cfg, "rotated") {
 		t.Fatalf("secret = %s %s", s.Type, cfg)
 	}

@@ -29,37 +29,27 @@ func TestMain(m *testing.M) {
 	if testing.Short() {
 		os.Exit(m.Run()) // every test and benchmark here skips with -short
 	}
-	os.Exit(run(m))
+	os.Exit(testenv.Main(m, testenv.Needs{Redis: true, Kube: true}, setup))
 }
 
-func run(m *testing.M) int {
+// setup builds the binary and starts `oneko store` next to testenv's Redis and cluster.
+func setup(s *testenv.Shared) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	fail := func(err error) int { fmt.Fprintf(os.Stderr, "scale: %v\n", err); return 1 }
+	shared.redis, shared.kube = s.Redis, s.Kube
 	dir, err := os.MkdirTemp("", "oneko-scale-")
 	if err != nil {
-		return fail(err)
+		return fmt.Errorf("scale: %w", err)
 	}
-	defer os.RemoveAll(dir)
+	s.OnStop(func() { _ = os.RemoveAll(dir) })
 	if shared.bin, err = binary(ctx, dir); err != nil {
-		return fail(err)
+		return fmt.Errorf("scale: %w", err)
 	}
-	if shared.redis, err = testenv.StartRedis(ctx); err != nil {
-		return fail(err)
-	}
-	defer shared.redis.Stop()
 	if shared.store, shared.mongo, err = startStore(ctx, dir); err != nil {
-		return fail(err)
+		return fmt.Errorf("scale: %w", err)
 	}
-	defer shared.store.kill()
-	if shared.kube, err = testenv.StartKube(ctx); err != nil {
-		return fail(err)
-	}
-	code := m.Run()
-	if err := shared.kube.Stop(); err != nil && code == 0 {
-		return fail(err)
-	}
-	return code
+	s.OnStop(shared.store.kill)
+	return nil
 }
 
 // binary returns the oneko binary to run: ONEKO_BIN when set (make build's bin/oneko), else

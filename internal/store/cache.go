@@ -25,15 +25,18 @@ type listCache struct {
 	status   *lru[statusMap]
 	versions *lru[versionList]
 	counts   *lru[versionCountMap]
+	// catalogue is every version's tag and image time, for the search (catalogue.go).
+	catalogue *lru[catalogue]
 }
 
 func newListCache(ttl time.Duration, versionProjects int) *listCache {
 	return &listCache{
-		ttl:      ttl,
-		projects: newLRU[projectList](1),
-		status:   newLRU[statusMap](1),
-		versions: newLRU[versionList](versionProjects),
-		counts:   newLRU[versionCountMap](1),
+		ttl:       ttl,
+		projects:  newLRU[projectList](1),
+		status:    newLRU[statusMap](1),
+		versions:  newLRU[versionList](versionProjects),
+		counts:    newLRU[versionCountMap](1),
+		catalogue: newLRU[catalogue](1),
 	}
 }
 

@@ -357,6 +357,11 @@ func TestCacheTTLHealsALostBump(t *testing.T) {
 	if _, err := raw.Collection("versions").InsertOne(ctx, v); err != nil {
 		t.Fatal(err)
 	}
+	// The version's entry in its project's catalogue document is written, as CreateVersion does.
+	if _, err := raw.Collection("projectVersions").UpdateOne(ctx, bson.D{{Key: "_id", Value: p.ID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "v.raw-version", Value: bson.D{{Key: "id", Value: v.ID}, {Key: "n", Value: v.Name}, {Key: "at", Value: v.ImageUpdatedAt}}}}}}); err != nil {
+		t.Fatal(err)
+	}
 	clk.Advance(29 * time.Second)
 	got, _ = projectNames(t, s, "", store.Page{})
 	wantNames(t, "projects within the TTL (served from the cache)", got, "first")

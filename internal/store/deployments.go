@@ -106,9 +106,9 @@ func (s *Store) setIfGeneration(ctx context.Context, versionID string, generatio
 	conds = append(conds, extra...)
 	filter, err := s.guard(ctx, versionID, conds)
 	if err == nil {
-		// A busy status puts the version into the index of active versions before it is
-		// written (see indexes.go); the write's outcome settles the entry.
-		if st := statusIn(set); st != "" && st != model.StatusNotDeployed {
+		// A busy status or recorded releases put the version into the index of active
+		// versions before it is written (see indexes.go); the write's outcome settles the entry.
+		if st := statusIn(set); st != "" && indexedActive("", st, releasesIn(set)) {
 			if err := s.markActive(ctx, versionID, projectOfVersionID(versionID)); err != nil {
 				return false, fmt.Errorf("%s of version %s: %w", op, versionID, err)
 			}
@@ -124,7 +124,7 @@ func (s *Store) setIfGeneration(ctx context.Context, versionID string, generatio
 		return false, fmt.Errorf("%s of version %s: %w", op, versionID, err)
 	}
 	if st := statusIn(set); st != "" {
-		s.settleActive(ctx, versionID, prev.ProjectID, indexedActive(prev.DesiredState, st))
+		s.settleActive(ctx, versionID, prev.ProjectID, indexedActive(prev.DesiredState, st, releasesIn(set)))
 	}
 	s.touchVersions(ctx, prev.ProjectID, prev.status() != statusIn(set))
 	return true, nil
@@ -142,6 +142,18 @@ func statusIn(set bson.D) model.DeploymentStatus {
 	return ""
 }
 
+// releasesIn is how many releases a $set records.
+func releasesIn(set bson.D) int {
+	for _, e := range set {
+		if e.Key == "deployment.releases" {
+			if rs, ok := e.Value.([]model.Release); ok {
+				return len(rs)
+			}
+		}
+	}
+	return 0
+}
+
 func utcPtr(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
@@ -151,9 +163,10 @@ func utcPtr(t *time.Time) *time.Time {
 }
 
 // VersionsByDesiredState returns every version, of all projects, whose desired state is state
-// (the periodic reconcile and status refresh walk them).
+// (the periodic status refresh walks the deployed ones), sorted by id.
 // Deployed ones are read through the index of active versions (indexes.go); NotDeployed ones,
-// nearly all versions, from one scan.
+// nearly all versions, from one scan (the reconcile reads RecordedVersions and VersionIDs
+// instead).
 func (s *Store) VersionsByDesiredState(ctx context.Context, state model.DesiredState) ([]model.Version, error) {
 	var vs []model.Version
 	var err error
@@ -170,6 +183,21 @@ func (s *Store) VersionsByDesiredState(ctx context.Context, state model.DesiredS
 	for i := range vs {
 		vs[i].Normalize()
 	}
+	return vs, nil
+}
+
+// RecordedVersions returns, sorted by id, every version that may have releases in the
+// cluster by its record: desired Deployed, a deployment status other than NotDeployed, or
+// releases in its deployment record. It reads through the index of active versions
+// (indexes.go), a few entries and a read by _id each. A version that has releases only in the
+// cluster (installed, never recorded) is not among them: the reconcile finds it by its
+// releases' label.
+func (s *Store) RecordedVersions(ctx context.Context) ([]model.Version, error) {
+	vs, err := s.indexedVersions(ctx, nil, versionActive)
+	if err != nil {
+		return nil, fmt.Errorf("recorded versions: %w", err)
+	}
+	slices.SortFunc(vs, func(a, b model.Version) int { return cmp.Compare(a.ID, b.ID) })
 	return vs, nil
 }
 

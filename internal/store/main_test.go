@@ -8,11 +8,12 @@ import (
 	"github.com/oneko/oneko/internal/testenv"
 )
 
-// shared holds the embedded store of this test binary.
+// shared holds the embedded store of this test binary, served as `oneko store` serves it: tests
+// write one database through several Stores (replicas), as several processes do.
 var shared *testenv.Shared
 
 func TestMain(m *testing.M) {
-	os.Exit(testenv.Main(m, testenv.Needs{Mongo: true}, func(s *testenv.Shared) error { shared = s; return nil }))
+	os.Exit(testenv.Main(m, testenv.Needs{MongoServed: true}, func(s *testenv.Shared) error { shared = s; return nil }))
 }
 
 // newStore opens a store on a fresh database of its own.

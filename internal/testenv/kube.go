@@ -31,7 +31,7 @@ type Kube struct {
 // that configuration (its current context) and starts nothing; otherwise it starts a
 // local cluster, which needs the binaries of "make kube-bins" and fails saying so when
 // they are missing. Warnings (a component of the local cluster that exits) go to
-// standard error. Call Stop when done; TestMain is the place (see RunWithKube).
+// standard error. Call Stop when done; Main does.
 func StartKube(ctx context.Context) (*Kube, error) {
 	if path := os.Getenv("KUBECONFIG"); path != "" {
 		cfg, err := clientcmd.BuildConfigFromFlags("", path)
@@ -46,34 +46,6 @@ func StartKube(ctx context.Context) (*Kube, error) {
 		return nil, fmt.Errorf("start local kubernetes: %w", err)
 	}
 	return &Kube{config: cluster.RESTConfig(), kubeconfig: cluster.KubeconfigPath(), cluster: cluster}, nil
-}
-
-// RunWithKube is a TestMain body: it starts the cluster, hands it to use (which keeps it
-// for the tests), runs the tests and stops the cluster. It returns the exit code for
-// os.Exit; a cluster that cannot start fails the whole binary with the reason.
-//
-//	var kube *testenv.Kube
-//
-//	func TestMain(m *testing.M) {
-//		os.Exit(testenv.RunWithKube(m, func(k *testenv.Kube) { kube = k }))
-//	}
-func RunWithKube(m *testing.M, use func(*Kube)) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	k, err := StartKube(ctx)
-	cancel()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "testenv: %v\n", err)
-		return 1
-	}
-	use(k)
-	code := m.Run()
-	if err := k.Stop(); err != nil {
-		fmt.Fprintf(os.Stderr, "testenv: stop kubernetes: %v\n", err)
-		if code == 0 {
-			code = 1
-		}
-	}
-	return code
 }
 
 // RESTConfig returns a new copy of the admin client configuration.

@@ -13,6 +13,8 @@ import (
 type Needs struct {
 	// Mongo: the embedded FerretDB (or ONEKO_TEST_MONGO_URI's MongoDB), for Mongo.Store.
 	Mongo bool
+	// MongoServed: Mongo served through `oneko store`'s front (see StartServedMongo).
+	MongoServed bool
 	// Redis: one redis-server process.
 	Redis bool
 	// Kube: the cluster (a local control plane, or KUBECONFIG's), started before the tests.
@@ -80,8 +82,12 @@ func Main(m *testing.M, need Needs, setup func(*Shared) error) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if need.Mongo {
-		mg, err := StartMongo(ctx)
+	if need.Mongo || need.MongoServed {
+		start := StartMongo
+		if need.MongoServed {
+			start = StartServedMongo
+		}
+		mg, err := start(ctx)
 		if err != nil {
 			return fail(err)
 		}
