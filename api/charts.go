@@ -18,7 +18,7 @@ func (c CacheCharts) Forget(registryID string) error { return c.Cache.Forget(reg
 
 // ChartRegistry converts a Helm registry document for package charts.
 func ChartRegistry(r *model.HelmRegistry) charts.Registry {
-	return charts.Registry{ID: r.ID, URL: r.URL, Username: r.Username, Password: r.Password}
+	return charts.Registry{ID: r.ID, URL: r.URL, Username: r.Username, Password: r.Password, Revision: r.Revision}
 }
 
 // ListCharts lists the charts of a Helm registry, newest version first.

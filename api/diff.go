@@ -52,7 +52,7 @@ func (pp PlanPreview) Preview(ctx context.Context, p *model.Project, v *model.Ve
 		if err != nil {
 			return nil, fmt.Errorf("template %q: helm registry %s: %w", r.Template.Name, r.Template.HelmRegistryID, err)
 		}
-		reg := charts.Registry{ID: hr.ID, URL: hr.URL, Username: hr.Username, Password: hr.Password}
+		reg := charts.Registry{ID: hr.ID, URL: hr.URL, Username: hr.Username, Password: hr.Password, Revision: hr.Revision}
 		manifest, err := pp.Charts.Template(ctx, reg, r.Template.ChartName, r.Template.ChartVersion, r.Name, r.Namespace, r.ValuesMap)
 		var re *helm.RenderError
 		if err != nil && !errors.As(err, &re) {

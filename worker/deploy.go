@@ -93,6 +93,8 @@ type applier struct {
 	leases     *leaser
 	// pods reads the events that explain a deploy waiting for readiness (deploy_warn.go).
 	pods *diagnose.Reader
+	// watch is told about the releases a deploy recorded (nil: no pod watch).
+	watch *podWatch
 	// timeout bounds the wait for a release's resources; leaseRetryDelay is how long a task
 	// that found its version's lease held waits (DeployOptions).
 	timeout         time.Duration

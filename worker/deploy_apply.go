@@ -149,7 +149,7 @@ func (a *applier) releases(ctx context.Context, v *model.Version, plan *deploy.P
 		if err != nil {
 			return nil, fmt.Errorf("template %q: helm registry %s: %w", r.Template.Name, r.Template.HelmRegistryID, err)
 		}
-		reg := charts.Registry{ID: hr.ID, URL: hr.URL, Username: hr.Username, Password: hr.Password}
+		reg := charts.Registry{ID: hr.ID, URL: hr.URL, Username: hr.Username, Password: hr.Password, Revision: hr.Revision}
 		ch, err := a.charts.Chart(ctx, reg, r.Template.ChartName, r.Template.ChartVersion)
 		if err != nil {
 			return nil, fmt.Errorf("template %q: chart %s from %s: %w", r.Template.Name, r.ChartRef(), hr.Name, err)

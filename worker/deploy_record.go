@@ -49,6 +49,8 @@ func (a *applier) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.Ve
 	}
 	if !written {
 		log.Info("a newer request superseded this deploy while it ran; its outcome is not recorded")
+	} else {
+		a.watch.track(v.ID, dep)
 	}
 	names := make([]string, len(done))
 	for i, r := range done {

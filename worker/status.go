@@ -25,6 +25,8 @@ type refresher struct {
 	installation string
 	rec          recorder
 	log          *slog.Logger
+	// watch learns which pods each refresh found (nil: no pod watch).
+	watch *podWatch
 }
 
 // handle reads the Helm status, ready pods and restarts of every Deployed version
@@ -96,9 +98,12 @@ func (r *refresher) observe(ctx context.Context, v *model.Version) model.Deploym
 		return obs
 	}
 	restarts := 0
-	for _, p := range pods {
+	keys := make([]string, len(pods))
+	for i, p := range pods {
 		restarts += int(p.Restarts)
+		keys[i] = p.Namespace + "/" + p.Name
 	}
+	r.watch.seen(v.ID, keys)
 	seen.Restarts = &restarts
 	if deploy.NeedsWarning(obs) {
 		evs, err := r.pods.EventsOf(ctx, rels)

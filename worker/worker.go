@@ -15,6 +15,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/deploy"
@@ -53,6 +54,9 @@ type Deps struct {
 	Cluster *kube.Client
 	// Pods reads the pods and events of releases for the status refresh.
 	Pods *diagnose.Reader
+	// Clientset, when set, lets the worker watch the pods of deployed versions (RunPodWatch);
+	// nil: the periodic status refresh alone keeps their status.
+	Clientset kubernetes.Interface
 	// InstallationID is the identity of this installation (store.InstallationID, or the
 	// ONEKO_INSTALLATION_ID override); required with Helm. Releases and namespaces are
 	// labelled with it, and the worker touches no release of another installation.
@@ -92,6 +96,9 @@ type Worker struct {
 	// pullSecrets syncs the pull secrets of a docker registry (pullsecrets.go); nil without a
 	// cluster.
 	pullSecrets *pullSecrets
+	// watch refreshes a version soon after its pods change (podwatch.go); nil without a
+	// cluster or without Deps.Clientset.
+	watch *podWatch
 }
 
 // New builds every handler of a worker from d.
@@ -128,6 +135,10 @@ func New(d Deps) (*Worker, error) {
 		failedRetryAfter: opts.FailedRetryAfter, sweepMaxShare: opts.OrphanSweepMaxShare, metrics: newReconcileMetrics(d.Metrics),
 		installation: d.InstallationID, rec: rec, now: d.Now, log: d.Log}
 	w.refresh = &refresher{store: d.Store, helm: d.Helm, pods: d.Pods, leases: leases, installation: d.InstallationID, rec: rec, log: d.Log}
+	if d.Clientset != nil {
+		w.watch = newPodWatch(d.Store, w.refresh, d.Clientset, d.Log)
+		w.refresh.watch, w.apply.watch = w.watch, w.watch
+	}
 	return w, nil
 }
 
@@ -218,6 +229,11 @@ func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Confi
 	}
 	defer sched.Shutdown()
 	go w.RunPollScheduler(ctx, cfg.PollTick)
+	go func() {
+		if err := w.RunPodWatch(ctx); err != nil {
+			w.log.Warn("pod watch ended", "err", err)
+		}
+	}()
 	<-ctx.Done()
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -65,6 +66,10 @@ type Cache struct {
 	store  *archiveStore
 	// lists are the listings by kind, credentials and registry (see cached).
 	lists *lru.Cache[string, *listing]
+
+	revMu sync.Mutex
+	// revisions are the newest Registry.Revision seen of each registry id.
+	revisions map[string]int64
 }
 
 // listing is a registry's charts, each with its versions newest first, as read at fetched.
@@ -110,6 +115,8 @@ func NewCache(dir string, opts Options) (*Cache, error) {
 		now:      time.Now,
 		store:    newArchiveStore(filepath.Join(dir, "charts")),
 		lists:    lists,
+
+		revisions: map[string]int64{},
 	}, nil
 }
 
@@ -122,6 +129,9 @@ func (c *Cache) ListCharts(ctx context.Context, r Registry) (map[string][]ChartV
 	t, err := newTarget(r)
 	if err != nil {
 		return nil, fmt.Errorf("list charts: %w", err)
+	}
+	if err := c.noteRevision(r); err != nil {
+		return nil, err
 	}
 	var l *listing
 	if t.oci {
@@ -155,6 +165,9 @@ func (c *Cache) Chart(ctx context.Context, r Registry, name, versionConstraint s
 	if err != nil {
 		return nil, fmt.Errorf("fetch chart %q: %w", name, err)
 	}
+	if err := c.noteRevision(r); err != nil {
+		return nil, err
+	}
 	if name == "" || strings.ContainsAny(name, "/\\:@") {
 		return nil, fmt.Errorf("fetch chart from %s: %w: invalid chart name %q", t, ErrChartNotFound, name)
 	}
@@ -185,6 +198,23 @@ func (c *Cache) Forget(registryID string) error {
 	}
 	if err := c.store.forget(prefix); err != nil {
 		return fmt.Errorf("forget charts of helm registry %q: %w", registryID, err)
+	}
+	return nil
+}
+
+// noteRevision forgets the registry when r names a newer revision of it than seen before.
+func (c *Cache) noteRevision(r Registry) error {
+	if r.Revision <= 0 {
+		return nil
+	}
+	c.revMu.Lock()
+	seen, ok := c.revisions[r.ID]
+	if !ok || r.Revision > seen {
+		c.revisions[r.ID] = r.Revision
+	}
+	c.revMu.Unlock()
+	if ok && r.Revision > seen {
+		return c.Forget(r.ID)
 	}
 	return nil
 }

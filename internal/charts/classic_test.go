@@ -389,3 +389,22 @@ func TestInsecureSkipsTLSVerification(t *testing.T) {
 		})
 	}
 }
+
+// TestNewerRevisionForgets: asked with a newer revision of a registry's document than it saw,
+// the cache forgets what it kept of the registry (a worker apart from the api learns of a
+// change that way); the same or an older revision keeps it.
+func TestNewerRevisionForgets(t *testing.T) {
+	r := newClassicRepo(t, nil)
+	c, _ := newTestCache(t, "")
+	ctx := testContext(t)
+	reg := r.registry()
+	for _, rev := range []int64{3, 3, 2, 4} {
+		reg.Revision = rev
+		if _, err := c.Chart(ctx, reg, "app", "1.0.0"); err != nil {
+			t.Fatalf("Chart at revision %d: %v", rev, err)
+		}
+	}
+	if n := r.count("/charts/app-1.0.0.tgz"); n != 2 {
+		t.Errorf("downloads = %d, want 2 (the first, and again at revision 4)", n)
+	}
+}

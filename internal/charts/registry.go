@@ -21,6 +21,11 @@ type Registry struct {
 	// Insecure skips TLS certificate verification; for OCI registries it also means plain HTTP
 	// (helm's --plain-http).
 	Insecure bool
+	// Revision is the revision of the registry's document (0: unknown). When a Cache is asked
+	// with a newer revision than it saw before, it forgets the registry first (Cache.Forget),
+	// so that a process that did not change the registry itself (a worker apart from the api)
+	// stops answering charts kept from its old address or credentials.
+	Revision int64
 }
 
 // String names the registry in errors and logs, never with its credentials.

@@ -1,0 +1,263 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
+)
+
+// Timing of the pod watch.
+const (
+	// podRefreshDelay gathers the pod changes of one version (a rollout changes several pods
+	// at once) into one refresh.
+	podRefreshDelay = 250 * time.Millisecond
+	// podWatchResync is how often the pod watch reads again which namespaces hold the
+	// releases of deployed versions (a deploy in this process tells it at once).
+	podWatchResync = 30 * time.Second
+)
+
+// podWatch keeps the live pod status of deployed versions current between the periodic
+// refreshes: it watches the pods, Deployments and StatefulSets of the namespaces that hold the
+// releases of this installation's deployed versions (namespaced informers; oneko labels
+// release storage and namespaces, not the charts' pods) and, shortly after a pod there
+// changes, refreshes the status of the version it belongs to — or, for a pod no refresh has
+// seen yet and for a workload, of every deployed version with releases in its namespace. A refresh records and publishes
+// only what changed (see refreshOne).
+type podWatch struct {
+	store   *store.Store
+	refresh *refresher
+	cs      kubernetes.Interface
+	log     *slog.Logger
+
+	mu         sync.Mutex
+	ctx        context.Context
+	namespaces map[string]*nsWatch        // watched namespaces
+	versions   map[string]map[string]bool // namespace → ids of deployed versions with releases there
+	podVersion map[string]string          // "namespace/pod" → version id, from the refreshes
+	versionPod map[string][]string        // version id → its "namespace/pod" keys
+	timers     map[string]*time.Timer     // version id → pending refresh
+}
+
+// nsWatch is the informer of one namespace's pods.
+type nsWatch struct{ stop chan struct{} }
+
+func newPodWatch(st *store.Store, r *refresher, cs kubernetes.Interface, log *slog.Logger) *podWatch {
+	return &podWatch{store: st, refresh: r, cs: cs, log: log.With("component", "podwatch"),
+		namespaces: map[string]*nsWatch{}, versions: map[string]map[string]bool{},
+		podVersion: map[string]string{}, versionPod: map[string][]string{}, timers: map[string]*time.Timer{}}
+}
+
+// RunPodWatch watches the pods of the deployed versions and refreshes their status within
+// about podRefreshDelay of a change, until ctx ends. It does nothing for a worker without a
+// cluster. The periodic refresh (TypeRefreshStatus) stays the fallback.
+func (w *Worker) RunPodWatch(ctx context.Context) error {
+	pw := w.watch
+	if pw == nil {
+		return nil
+	}
+	pw.mu.Lock()
+	pw.ctx = ctx
+	pw.mu.Unlock()
+	defer pw.stopAll()
+	t := time.NewTicker(podWatchResync)
+	defer t.Stop()
+	for {
+		if err := pw.resync(ctx); err != nil {
+			pw.log.Warn("cannot read the namespaces of deployed versions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// resync reads the deployed versions and watches exactly the namespaces of their releases.
+func (pw *podWatch) resync(ctx context.Context) error {
+	vs, err := pw.store.VersionsByDesiredState(ctx, model.Deployed)
+	if err != nil {
+		return fmt.Errorf("pod watch: %w", err)
+	}
+	versions := map[string]map[string]bool{}
+	for _, v := range vs {
+		for _, r := range v.Deployment.Releases {
+			if versions[r.Namespace] == nil {
+				versions[r.Namespace] = map[string]bool{}
+			}
+			versions[r.Namespace][v.ID] = true
+		}
+	}
+	pw.mu.Lock()
+	defer pw.mu.Unlock()
+	pw.versions = versions
+	for ns, nw := range pw.namespaces {
+		if versions[ns] == nil {
+			close(nw.stop)
+			delete(pw.namespaces, ns)
+		}
+	}
+	for ns := range versions {
+		pw.watchLocked(ns)
+	}
+	return nil
+}
+
+// track adds what a recorded deployment of v says: the namespaces of its releases are watched
+// at once, not only after the next resync.
+func (pw *podWatch) track(v string, d model.Deployment) {
+	if pw == nil {
+		return
+	}
+	pw.mu.Lock()
+	defer pw.mu.Unlock()
+	if pw.ctx == nil {
+		return
+	}
+	for _, r := range d.Releases {
+		if pw.versions[r.Namespace] == nil {
+			pw.versions[r.Namespace] = map[string]bool{}
+		}
+		pw.versions[r.Namespace][v] = true
+		pw.watchLocked(r.Namespace)
+	}
+}
+
+// watchLocked starts the informer of a namespace's pods unless it runs; pw.mu is held.
+func (pw *podWatch) watchLocked(ns string) {
+	if pw.namespaces[ns] != nil || pw.ctx == nil || pw.ctx.Err() != nil {
+		return
+	}
+	nw := &nsWatch{stop: make(chan struct{})}
+	pw.namespaces[ns] = nw
+	f := informers.NewSharedInformerFactoryWithOptions(pw.cs, 0, informers.WithNamespace(ns))
+	pod := func(obj any) {
+		if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+			obj = tomb.Obj
+		}
+		if p, ok := obj.(*corev1.Pod); ok {
+			pw.podChanged(p.Namespace, p.Name)
+		}
+	}
+	// The ready and desired pods are the workloads' counts, which their controllers update
+	// just after the pods change: their changes refresh the namespace's versions too.
+	workload := func(any) { pw.namespaceChanged(ns) }
+	for _, w := range []struct {
+		inf cache.SharedIndexInformer
+		on  func(any)
+	}{
+		{f.Core().V1().Pods().Informer(), pod},
+		{f.Apps().V1().Deployments().Informer(), workload},
+		{f.Apps().V1().StatefulSets().Informer(), workload},
+	} {
+		on := w.on
+		if _, err := w.inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+			AddFunc: on, UpdateFunc: func(_, obj any) { on(obj) }, DeleteFunc: on,
+		}); err != nil {
+			pw.log.Warn("cannot watch a namespace", "namespace", ns, "err", err)
+			return
+		}
+	}
+	f.Start(nw.stop)
+	pw.log.Debug("watching pods", "namespace", ns)
+}
+
+// namespaceChanged schedules the refresh of every deployed version in a namespace.
+func (pw *podWatch) namespaceChanged(ns string) {
+	pw.mu.Lock()
+	defer pw.mu.Unlock()
+	for v := range pw.versions[ns] {
+		pw.scheduleLocked(v)
+	}
+}
+
+// podChanged schedules the refresh of the version a pod belongs to (of every deployed
+// version in its namespace when no refresh has seen the pod yet).
+func (pw *podWatch) podChanged(ns, name string) {
+	pw.mu.Lock()
+	defer pw.mu.Unlock()
+	if v, ok := pw.podVersion[ns+"/"+name]; ok {
+		pw.scheduleLocked(v)
+		return
+	}
+	for v := range pw.versions[ns] {
+		pw.scheduleLocked(v)
+	}
+}
+
+// scheduleLocked refreshes a version podRefreshDelay from now unless a refresh is due; pw.mu
+// is held.
+func (pw *podWatch) scheduleLocked(versionID string) {
+	if pw.timers[versionID] != nil || pw.ctx == nil {
+		return
+	}
+	ctx := pw.ctx
+	pw.timers[versionID] = time.AfterFunc(podRefreshDelay, func() {
+		pw.mu.Lock()
+		delete(pw.timers, versionID)
+		pw.mu.Unlock()
+		pw.refreshVersion(ctx, versionID)
+	})
+}
+
+// refreshVersion refreshes the status of one deployed version, as the periodic refresh does.
+func (pw *podWatch) refreshVersion(ctx context.Context, versionID string) {
+	if ctx.Err() != nil {
+		return
+	}
+	v, err := pw.store.GetVersionByID(ctx, versionID)
+	if err != nil {
+		pw.log.Debug("cannot read a version to refresh", "version", versionID, "err", err)
+		return
+	}
+	if v.DesiredState != model.Deployed || !deploy.Refreshable(v) {
+		return
+	}
+	if _, err := pw.refresh.refreshOne(ctx, pw.log, v); err != nil {
+		pw.log.Warn("cannot refresh the status of a version after a pod changed", "version", versionID, "err", err)
+	}
+}
+
+// seen remembers which pods a refresh found for a version.
+func (pw *podWatch) seen(versionID string, pods []string) {
+	if pw == nil {
+		return
+	}
+	pw.mu.Lock()
+	defer pw.mu.Unlock()
+	for _, k := range pw.versionPod[versionID] {
+		if pw.podVersion[k] == versionID {
+			delete(pw.podVersion, k)
+		}
+	}
+	pw.versionPod[versionID] = pods
+	for _, p := range pods {
+		pw.podVersion[p] = versionID
+	}
+}
+
+// stopAll stops every informer and pending refresh.
+func (pw *podWatch) stopAll() {
+	pw.mu.Lock()
+	defer pw.mu.Unlock()
+	for ns, nw := range pw.namespaces {
+		close(nw.stop)
+		delete(pw.namespaces, ns)
+	}
+	for v, t := range pw.timers {
+		t.Stop()
+		delete(pw.timers, v)
+	}
+	pw.ctx = nil
+}

@@ -1,0 +1,96 @@
+package worker
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/oneko/oneko/internal/events"
+	"github.com/oneko/oneko/internal/model"
+)
+
+// TestPodWatchRefreshesStatus: on the local control plane, a pod of a deployed version that
+// goes not ready changes the version's stored readiness and publishes a version.status event
+// through the pod watch alone — no periodic refresh runs in this test — and so does its
+// recovery.
+func TestPodWatchRefreshesStatus(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	e.rebuild(t, func(d *Deps) { d.Events = events.NewBus(e.rdb) })
+	sub, err := e.deps.Events.Subscribe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.project(t, projectSpec{})
+	v := e.version(t, p, "watched")
+	v = e.request(t, p, v, model.Deployed)
+	if err := e.run(t, model.Deployed, v, v.Generation); err != nil {
+		t.Fatal(err)
+	}
+	for nextStatus(t, sub).Deployment.Status != model.StatusRunning { // the deploy's own events
+	}
+	if got := e.get(t, v.ID).Deployment; got.ReadyPods != 2 || got.DesiredPods != 2 {
+		t.Fatalf("deployed %+v", got)
+	}
+	done := make(chan error, 1)
+	go func() { done <- e.worker.RunPodWatch(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+
+	cs := cluster.Client(t)
+	ns := p.Namespace
+	pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+	if err != nil || len(pods.Items) != 2 {
+		t.Fatalf("pods %v %v", pods, err)
+	}
+	setReady := func(name string, ready bool) time.Time {
+		t.Helper()
+		cur, err := cs.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status := corev1.ConditionTrue
+		if !ready {
+			status = corev1.ConditionFalse
+		}
+		for i := range cur.Status.Conditions {
+			if c := &cur.Status.Conditions[i]; c.Type == corev1.PodReady || c.Type == corev1.ContainersReady {
+				c.Status, c.LastTransitionTime = status, metav1.Now()
+			}
+		}
+		c := &cur.Status.ContainerStatuses[0]
+		c.Ready = ready
+		c.RestartCount++
+		if _, err := cs.CoreV1().Pods(ns).UpdateStatus(ctx, cur, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		return time.Now()
+	}
+	// wait for the version's event with the given ready pods, skipping others.
+	wait := func(ready, restarts int, since time.Time) {
+		t.Helper()
+		for {
+			s := nextStatus(t, sub)
+			if s.ID == v.ID && s.Deployment.ReadyPods == ready && s.Deployment.Restarts == restarts {
+				t.Logf("pod change → version.status (%d/%d ready) in %s", ready, s.Deployment.DesiredPods, time.Since(since).Round(time.Millisecond))
+				break
+			}
+		}
+		if got := e.get(t, v.ID).Deployment; got.ReadyPods != ready || got.Restarts != restarts {
+			t.Fatalf("stored %+v, want %d ready pods and %d restarts", got, ready, restarts)
+		}
+	}
+
+	// The informer's first listing refreshes nothing new; then the pod goes not ready.
+	time.Sleep(time.Second)
+	wait(1, 1, setReady(pods.Items[0].Name, false))
+	wait(2, 2, setReady(pods.Items[0].Name, true))
+}
