@@ -1,11 +1,12 @@
 // Deploy / Redeploy / Stop of one version, with a toast for the outcome of each.
-import { Button, Group } from '@mantine/core';
+import { Button } from '@mantine/core';
 import { IconPlayerPlay, IconPlayerStop, IconRefresh } from '@tabler/icons-react';
 import type { Version } from '../api/models';
 import { useCan } from '../auth/session';
 import { useT } from '../i18n';
 import { notifyFailure, notifySuccess } from '../ui/notify';
 import { useDeploy, useStop } from './api';
+import classes from './version.module.css';
 
 export function VersionActions({ v, projectName }: { v: Version; projectName?: string }) {
   const t = useT();
@@ -35,13 +36,14 @@ export function VersionActions({ v, projectName }: { v: Version; projectName?: s
     }
   };
   return (
-    <Group gap={6} wrap="nowrap">
+    <div className={classes.inline}>
       {mayDeploy && (
         <Button
           size="compact-sm"
           variant={deployed ? 'default' : 'filled'}
           leftSection={deployed ? <IconRefresh size={14} aria-hidden /> : <IconPlayerPlay size={14} aria-hidden />}
-          loading={deploy.isPending}
+          // loading only while busy: a boolean mounts Mantine's loader transition on every button
+          loading={deploy.isPending || undefined}
           onClick={() => void doDeploy()}
           aria-label={`${deployed ? t('action.redeploy') : t('action.deploy')} ${name}`}
         >
@@ -54,13 +56,13 @@ export function VersionActions({ v, projectName }: { v: Version; projectName?: s
           color="red"
           variant="light"
           leftSection={<IconPlayerStop size={14} aria-hidden />}
-          loading={stop.isPending}
+          loading={stop.isPending || undefined}
           onClick={() => void doStop()}
           aria-label={`${t('action.stop')} ${name}`}
         >
           {t('action.stop')}
         </Button>
       )}
-    </Group>
+    </div>
   );
 }

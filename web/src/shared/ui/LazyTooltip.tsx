@@ -1,0 +1,67 @@
+// A tooltip for long lists: until the pointer rests on its target (or the keyboard focuses it)
+// it is nothing but the target element, so a hundred rows do not mount a hundred floating-UI
+// instances. Then a Mantine Tooltip, positioned at the same element, shows; Escape hides it.
+// The target element stays the same DOM node throughout (no remount, focus is kept).
+import { Tooltip, type TooltipProps } from '@mantine/core';
+import { cloneElement, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent, type ReactElement, type Ref } from 'react';
+import { useMergedRef } from '@mantine/hooks';
+
+type Handlers = {
+  ref?: Ref<HTMLElement>;
+  onMouseEnter?: (e: MouseEvent<HTMLElement>) => void;
+  onMouseLeave?: (e: MouseEvent<HTMLElement>) => void;
+  onFocus?: (e: FocusEvent<HTMLElement>) => void;
+  onBlur?: (e: FocusEvent<HTMLElement>) => void;
+  onKeyDown?: (e: KeyboardEvent<HTMLElement>) => void;
+};
+
+function focusVisible(el: HTMLElement): boolean {
+  try {
+    return el.matches(':focus-visible');
+  } catch {
+    return true; // a browser without :focus-visible: show it on any focus
+  }
+}
+
+export interface LazyTooltipProps extends Pick<TooltipProps, 'label' | 'multiline' | 'w' | 'withArrow' | 'position'> {
+  /** The target: one element that takes a ref and the mouse and focus handlers. */
+  children: ReactElement<Handlers>;
+}
+
+export function LazyTooltip({ children, ...tooltip }: LazyTooltipProps) {
+  // A ref, not state: storing the element in state would render every row a second time on mount.
+  const target = useRef<HTMLElement | null>(null);
+  const [open, setOpen] = useState(false);
+  const p = children.props;
+  const ref = useMergedRef<HTMLElement>(target, p.ref);
+  const child = cloneElement(children, {
+    ref,
+    onMouseEnter: (e: MouseEvent<HTMLElement>) => {
+      p.onMouseEnter?.(e);
+      setOpen(true);
+    },
+    onMouseLeave: (e: MouseEvent<HTMLElement>) => {
+      p.onMouseLeave?.(e);
+      setOpen(false);
+    },
+    onFocus: (e: FocusEvent<HTMLElement>) => {
+      p.onFocus?.(e);
+      // Only a keyboard focus: a click focuses too, and the pointer already shows the tooltip.
+      if (focusVisible(e.currentTarget)) setOpen(true);
+    },
+    onBlur: (e: FocusEvent<HTMLElement>) => {
+      p.onBlur?.(e);
+      setOpen(false);
+    },
+    onKeyDown: (e: KeyboardEvent<HTMLElement>) => {
+      p.onKeyDown?.(e);
+      if (e.key === 'Escape') setOpen(false);
+    },
+  });
+  return (
+    <>
+      {child}
+      {open && <Tooltip {...tooltip} target={target} opened />}
+    </>
+  );
+}
