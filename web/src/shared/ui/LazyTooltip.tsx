@@ -3,7 +3,7 @@
 // instances. Then a Mantine Tooltip, positioned at the same element, shows; Escape hides it.
 // The target element stays the same DOM node throughout (no remount, focus is kept).
 import { Tooltip, type TooltipProps } from '@mantine/core';
-import { cloneElement, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent, type ReactElement, type Ref } from 'react';
+import { cloneElement, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactElement, type Ref } from 'react';
 import { useMergedRef } from '@mantine/hooks';
 
 type Handlers = {
@@ -13,15 +13,9 @@ type Handlers = {
   onFocus?: (e: FocusEvent<HTMLElement>) => void;
   onBlur?: (e: FocusEvent<HTMLElement>) => void;
   onKeyDown?: (e: KeyboardEvent<HTMLElement>) => void;
+  onPointerDown?: (e: PointerEvent<HTMLElement>) => void;
+  onPointerUp?: (e: PointerEvent<HTMLElement>) => void;
 };
-
-function focusVisible(el: HTMLElement): boolean {
-  try {
-    return el.matches(':focus-visible');
-  } catch {
-    return true; // a browser without :focus-visible: show it on any focus
-  }
-}
 
 export interface LazyTooltipProps extends Pick<TooltipProps, 'label' | 'multiline' | 'w' | 'withArrow' | 'position'> {
   /** The target: one element that takes a ref and the mouse and focus handlers. */
@@ -31,6 +25,9 @@ export interface LazyTooltipProps extends Pick<TooltipProps, 'label' | 'multilin
 export function LazyTooltip({ children, ...tooltip }: LazyTooltipProps) {
   // A ref, not state: storing the element in state would render every row a second time on mount.
   const target = useRef<HTMLElement | null>(null);
+  // pressed: the pointer is down on the target, so the focus that follows is a click's, not the
+  // keyboard's (the pointer's hover already shows the tooltip).
+  const pressed = useRef(false);
   const [open, setOpen] = useState(false);
   const p = children.props;
   const ref = useMergedRef<HTMLElement>(target, p.ref);
@@ -44,10 +41,18 @@ export function LazyTooltip({ children, ...tooltip }: LazyTooltipProps) {
       p.onMouseLeave?.(e);
       setOpen(false);
     },
+    onPointerDown: (e: PointerEvent<HTMLElement>) => {
+      p.onPointerDown?.(e);
+      pressed.current = true;
+    },
+    onPointerUp: (e: PointerEvent<HTMLElement>) => {
+      p.onPointerUp?.(e);
+      pressed.current = false;
+    },
     onFocus: (e: FocusEvent<HTMLElement>) => {
       p.onFocus?.(e);
-      // Only a keyboard focus: a click focuses too, and the pointer already shows the tooltip.
-      if (focusVisible(e.currentTarget)) setOpen(true);
+      if (!pressed.current) setOpen(true);
+      pressed.current = false;
     },
     onBlur: (e: FocusEvent<HTMLElement>) => {
       p.onBlur?.(e);

@@ -23,11 +23,15 @@ export function dashboardVariables(p: Pick<Project, 'templateVariables'> | undef
 }
 
 export function DashboardVariables({ v, project }: { v: Version; project: Project | undefined }) {
+  const vars = dashboardVariables(project);
+  // Most projects have none: their rows then set up no mutation at all.
+  return vars.length === 0 ? null : <VariableSelects v={v} vars={vars} />;
+}
+
+function VariableSelects({ v, vars }: { v: Version; vars: DashboardVariable[] }) {
   const t = useT();
   const may = useCan('setDashboardVariable');
   const set = useSetVariables();
-  const vars = dashboardVariables(project);
-  if (vars.length === 0) return null;
   return (
     <div className={classes.wrap}>
       {vars.map((tv) => {
