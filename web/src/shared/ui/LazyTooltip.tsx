@@ -1,10 +1,13 @@
 // A tooltip for long lists: until the pointer rests on its target (or the keyboard focuses it)
 // it is nothing but the target element, so a hundred rows do not mount a hundred floating-UI
-// instances. Then a Mantine Tooltip, positioned at the same element, shows; Escape hides it.
-// The target element stays the same DOM node throughout (no remount, focus is kept).
-import { Tooltip, type TooltipProps } from '@mantine/core';
-import { cloneElement, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactElement, type Ref } from 'react';
+// instances. Then a Mantine Tooltip (loaded then, see FloatingTooltip), positioned at the same
+// element, shows; Escape hides it. The target element stays the same DOM node throughout (no
+// remount, focus is kept).
+import type { TooltipProps } from '@mantine/core';
+import { cloneElement, lazy, Suspense, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactElement, type Ref } from 'react';
 import { useMergedRef } from '@mantine/hooks';
+
+const FloatingTooltip = lazy(() => import('./FloatingTooltip'));
 
 type Handlers = {
   ref?: Ref<HTMLElement>;
@@ -66,7 +69,11 @@ export function LazyTooltip({ children, ...tooltip }: LazyTooltipProps) {
   return (
     <>
       {child}
-      {open && <Tooltip {...tooltip} target={target} opened />}
+      {open && (
+        <Suspense fallback={null}>
+          <FloatingTooltip {...tooltip} target={target} opened />
+        </Suspense>
+      )}
     </>
   );
 }

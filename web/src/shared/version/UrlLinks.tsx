@@ -1,6 +1,6 @@
 import { Button, Menu } from '@mantine/core';
 import { IconExternalLink } from '@tabler/icons-react';
-import { useState, type ComponentPropsWithRef } from 'react';
+import { useRef, useState, type ComponentPropsWithRef } from 'react';
 import { useT } from '../i18n';
 import classes from './version.module.css';
 
@@ -52,6 +52,15 @@ function UrlsButton({ count, open, ...rest }: { count: number; open: boolean } &
 function UrlMenu({ urls }: { urls: string[] }) {
   const [armed, setArmed] = useState(false);
   const [open, setOpen] = useState(false);
+  const target = useRef<HTMLButtonElement>(null);
+  const dropdown = useRef<HTMLDivElement>(null);
+  // Focus goes back to the button when the menu closes with the focus in it or nowhere: the
+  // button the first click pressed was replaced when the menu mounted, so Mantine's returnFocus
+  // would not know it.
+  const onClose = () => {
+    const a = document.activeElement;
+    if (!a || a === document.body || dropdown.current?.contains(a)) target.current?.focus();
+  };
   if (!armed) {
     return (
       <UrlsButton
@@ -65,11 +74,11 @@ function UrlMenu({ urls }: { urls: string[] }) {
     );
   }
   return (
-    <Menu position="bottom-start" opened={open} onChange={setOpen}>
+    <Menu position="bottom-start" opened={open} onChange={setOpen} onClose={onClose}>
       <Menu.Target>
-        <UrlsButton count={urls.length} open={open} />
+        <UrlsButton ref={target} count={urls.length} open={open} />
       </Menu.Target>
-      <Menu.Dropdown>
+      <Menu.Dropdown ref={dropdown}>
         {urls.map((u) => (
           <Menu.Item key={u} component="a" href={u} target="_blank" rel="noopener noreferrer">
             {u}
