@@ -9,7 +9,6 @@ import (
 
 	"github.com/oneko/oneko/internal/auth"
 	"github.com/oneko/oneko/internal/model"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 )
 
@@ -114,12 +113,7 @@ func TestTokenLifetime(t *testing.T) {
 
 	// A token from before the bound (no expiry) created 91 days ago no longer works.
 	ctx := context.Background()
-	box, _ := secret.NewBox(bytes.Repeat([]byte{3}, secret.KeySize))
-	past, err := store.Open(ctx, mongoURI, store.Options{Database: e.dbName, Box: box, Now: func() time.Time { return time.Now().Add(-max - 24*time.Hour) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer past.Close(ctx)
+	past := shared.Mongo.Store(t, store.Options{Database: e.dbName, Now: func() time.Time { return time.Now().Add(-max - 24*time.Hour) }})
 	old, _ := auth.NewTokenSecret()
 	if err := past.CreateToken(ctx, &model.Token{Name: "old", Role: model.RoleAdmin, UserID: e.users[model.RoleAdmin].ID, SecretHash: auth.HashSecret(old)}); err != nil {
 		t.Fatal(err)

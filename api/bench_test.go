@@ -21,7 +21,7 @@ func seedBench(b *testing.B, e *env, projects, versions int) (firstProject strin
 	b.Helper()
 	ctx := context.Background()
 	f := e.fixture()
-	client, err := mongo.Connect(options.Client().ApplyURI(mongoURI))
+	client, err := mongo.Connect(options.Client().ApplyURI(shared.Mongo.URI()))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,7 +11,10 @@ import (
 // the same code).
 type CacheCharts struct{ Cache *charts.Cache }
 
-var _ ChartLister = CacheCharts{}
+var _ ChartCache = CacheCharts{}
+
+// Forget drops the listings and charts kept for the Helm registry (charts.Cache.Forget).
+func (c CacheCharts) Forget(registryID string) error { return c.Cache.Forget(registryID) }
 
 // ChartRegistry converts a Helm registry document for package charts.
 func ChartRegistry(r *model.HelmRegistry) charts.Registry {

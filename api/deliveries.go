@@ -9,6 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/oneko/oneko/internal/events"
 )
 
 // MaxDeliveries is how many webhook deliveries are kept per docker registry.
@@ -93,10 +95,22 @@ func (s *Server) recordingDeliveries(h gin.HandlerFunc) gin.HandlerFunc {
 		d.ForwardedFor = truncate(c.GetHeader("X-Forwarded-For"), 200)
 		d.Bytes = c.Request.ContentLength
 		ctx := context.WithoutCancel(c.Request.Context())
-		if err := s.pushDelivery(ctx, c.Param("registryId"), d); err != nil {
+		regID := c.Param("registryId")
+		if err := s.pushDelivery(ctx, regID, d); err != nil {
 			s.log.WarnContext(ctx, "cannot record webhook delivery", "err", err)
+			return
+		}
+		if err := s.Events.Publish(ctx, events.WebhookDelivery, deliveryEvent{RegistryID: regID, Delivery: d}); err != nil {
+			s.log.DebugContext(ctx, "cannot publish webhook delivery", "err", err)
 		}
 	}
+}
+
+// deliveryEvent is the data of a webhook.delivery event: the delivery as the deliveries list
+// keeps it, and the registry it was sent to.
+type deliveryEvent struct {
+	RegistryID string          `json:"registryId"`
+	Delivery   WebhookDelivery `json:"delivery"`
 }
 
 // deliveryOf reads the outcome from the answer: a webhookAnswer or a problem.

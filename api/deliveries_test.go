@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -74,5 +75,43 @@ func TestWebhookDeliveries(t *testing.T) {
 	e.do("DELETE", "/api/v1/docker-registries/"+f.registryID, nil, e.as(model.RoleAdmin)).must(t, 204)
 	if n, _ := e.rdb.Exists(t.Context(), "oneko:webhook:deliveries:"+f.registryID).Result(); n != 0 {
 		t.Fatal("deliveries of a deleted registry are kept")
+	}
+}
+
+// TestWebhookDeliveryEvents: a recorded delivery, refused or accepted, is announced on the
+// event stream (through a real redis-server) as webhook.delivery with its registry and
+// outcome, to ADMINs only: a DOER's stream skips it and gets the next activity.
+func TestWebhookDeliveryEvents(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture()
+	admin := e.openStream(t, e.as(model.RoleAdmin))
+	doer := e.openStream(t, e.as(model.RoleDoer))
+	hook := "/api/v1/webhooks/" + f.registryID
+	push := `{"image":"registry.example.com/team/shop","tag":"4.0.0"}`
+	e.do("POST", hook, push, bearer("wrong-secret")).must(t, 401)
+	e.do("POST", hook, push, bearer("hook-s3cret-value")).must(t, 202)
+	e.do("POST", "/api/v1/projects/"+f.projectID+"/versions/"+f.versionID+"/deploy", nil, e.as(model.RoleDoer)).must(t, 202)
+
+	for _, want := range []struct {
+		result string
+		status int
+	}{{"unauthorized", 401}, {"queued", 202}} {
+		ev, data := admin.next()
+		var got struct {
+			RegistryID string              `json:"registryId"`
+			Delivery   api.WebhookDelivery `json:"delivery"`
+		}
+		if ev != "webhook.delivery" || json.Unmarshal([]byte(data), &got) != nil {
+			t.Fatalf("ADMIN's event %q %s, want webhook.delivery", ev, data)
+		}
+		if got.RegistryID != f.registryID || got.Delivery.Result != want.result || got.Delivery.Status != want.status || got.Delivery.Time.IsZero() {
+			t.Fatalf("delivery event %s, want %s %d of registry %s", data, want.result, want.status, f.registryID)
+		}
+		if strings.Contains(data, "wrong-secret") || strings.Contains(data, "hook-s3cret-value") {
+			t.Fatalf("delivery event carries a secret: %s", data)
+		}
+	}
+	if ev, data := doer.next(); ev != "activity" || !strings.Contains(data, "Deploy requested") {
+		t.Fatalf("DOER's first event %q %s, want the deploy activity (deliveries are for ADMINs)", ev, data)
 	}
 }

@@ -79,17 +79,16 @@ func (s *Server) diagnostics(c *gin.Context) (Diagnostics, bool) {
 	return s.Diagnostics, true
 }
 
-// diagnoseErr maps the errors of package diagnose to problems.
+// diagnoseErr classifies an error of package diagnose: what it reports of the request (no
+// such pod or container, a container to name) as it is, anything else as the cluster
+// failing (problemKinds answers each).
 func diagnoseErr(err error) error {
 	switch {
-	case errors.Is(err, diagnose.ErrNoPod), errors.Is(err, diagnose.ErrNoContainer):
-		return notFound(err.Error())
-	case errors.Is(err, diagnose.ErrContainerRequired):
-		return badRequest(err.Error())
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, diagnose.ErrNoPod), errors.Is(err, diagnose.ErrNoContainer),
+		errors.Is(err, diagnose.ErrContainerRequired), errors.Is(err, context.Canceled):
 		return err
 	}
-	return fmt.Errorf("%w: %v", errClusterUnavailable, err)
+	return fmt.Errorf("%w: %w", errClusterUnavailable, err)
 }
 
 // externalLogURL fills the external-logging link template of a container.
@@ -321,7 +320,9 @@ func (s *Server) liftWarning(ctx context.Context, p *model.Project, v *model.Ver
 	}
 	dep := v.Deployment
 	dep.Message = msg
-	written, err := s.Store.RecordObservedStatus(ctx, v.ID, v.Generation, 0, dep)
+	// Only the message, and only while the status is the one read: a deploy's outcome recorded
+	// meanwhile is never overwritten.
+	written, err := s.Store.RecordStatusMessage(ctx, v.ID, v.Generation, 0, st, msg)
 	if err != nil || !written {
 		return
 	}
@@ -353,18 +354,7 @@ func (s *Server) listHistory(c *gin.Context) {
 		return
 	}
 	for i := range revs {
-		revs[i].Actor = actorOf(acts, revs[i].Time)
+		revs[i].Actor = model.ActorOfRevision(acts, revs[i].Namespace, revs[i].Release, revs[i].Revision, revs[i].Time)
 	}
 	c.JSON(http.StatusOK, newList(revs, int64(len(revs))))
-}
-
-// actorOf is who asked for a revision: the actor of the newest deploy request recorded before
-// it (activities are newest first).
-func actorOf(acts []model.Activity, at time.Time) string {
-	for _, a := range acts {
-		if !a.Time.After(at) && strings.Contains(strings.ToLower(a.Title), "deploy") && !strings.Contains(strings.ToLower(a.Title), "stop") {
-			return a.Actor
-		}
-	}
-	return ""
 }

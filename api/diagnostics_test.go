@@ -208,7 +208,7 @@ func TestDiffRoute(t *testing.T) {
 	}}
 	e := newEnvB(t, func(d *api.Deps) {
 		d.Diagnostics = diagnose.New(cs, "api-test")
-		d.Preview = api.PlanPreview{Planner: deploy.NewPlanner(d.Store, "api-test", render.Limits{}), Store: d.Store, Charts: chartOf{web}}
+		d.Preview = api.PlanPreview{Planner: deploy.NewPlanner(d.Store, "api-test", render.Limits{}), Store: d.Store, Charts: helm.Templater{Charts: chartOf{web}}}
 	})
 	f := e.fixture()
 	ver := "/api/v1/projects/" + f.projectID + "/versions/" + f.versionID
@@ -222,7 +222,7 @@ func TestDiffRoute(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(r.Values), &values); err != nil {
 		t.Fatal(err)
 	}
-	manifest, err := diagnose.RenderManifest(web, r.Name, r.Namespace, values)
+	manifest, err := helm.Render(web, r.Name, r.Namespace, values)
 	if err != nil {
 		t.Fatal(err)
 	}

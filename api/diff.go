@@ -2,15 +2,16 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"helm.sh/helm/v3/pkg/chart"
 
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/diagnose"
+	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
 )
@@ -26,16 +27,17 @@ type Differ interface {
 	Diff(ctx context.Context, versionID string, planned []diagnose.Planned) ([]diagnose.ReleaseDiff, error)
 }
 
-// ChartSource loads a chart from a Helm registry (charts.Cache).
-type ChartSource interface {
-	Chart(ctx context.Context, r charts.Registry, name, versionConstraint string) (*chart.Chart, error)
+// ChartTemplater renders a chart of a Helm registry for one release as an install would,
+// without a cluster (helm.Templater). A chart that does not render is a *helm.RenderError.
+type ChartTemplater interface {
+	Template(ctx context.Context, r charts.Registry, name, versionConstraint, release, namespace string, values map[string]any) (string, error)
 }
 
 // PlanPreview previews a deploy from the release plan and the charts it names (helm template).
 type PlanPreview struct {
 	Planner *deploy.Planner
 	Store   *store.Store
-	Charts  ChartSource
+	Charts  ChartTemplater
 }
 
 // Preview renders the values and manifests of each planned release.
@@ -50,13 +52,14 @@ func (pp PlanPreview) Preview(ctx context.Context, p *model.Project, v *model.Ve
 		if err != nil {
 			return nil, fmt.Errorf("template %q: helm registry %s: %w", r.Template.Name, r.Template.HelmRegistryID, err)
 		}
-		ch, err := pp.Charts.Chart(ctx, charts.Registry{ID: hr.ID, URL: hr.URL, Username: hr.Username, Password: hr.Password}, r.Template.ChartName, r.Template.ChartVersion)
-		if err != nil {
-			return nil, problem(http.StatusBadGateway, "chart-unavailable", "Chart unavailable", fmt.Sprintf("template %q: chart %s: %v", r.Template.Name, r.ChartRef(), err))
+		reg := charts.Registry{ID: hr.ID, URL: hr.URL, Username: hr.Username, Password: hr.Password}
+		manifest, err := pp.Charts.Template(ctx, reg, r.Template.ChartName, r.Template.ChartVersion, r.Name, r.Namespace, r.ValuesMap)
+		var re *helm.RenderError
+		if err != nil && !errors.As(err, &re) {
+			err = as(errChartUnavailable, fmt.Errorf("template %q: chart %s: %w", r.Template.Name, r.ChartRef(), err))
 		}
-		manifest, err := diagnose.RenderManifest(ch, r.Name, r.Namespace, r.ValuesMap)
 		if err != nil {
-			return nil, problem(http.StatusUnprocessableEntity, "render-failed", "Chart does not render", err.Error())
+			return nil, err
 		}
 		out = append(out, diagnose.Planned{Name: r.Name, Namespace: r.Namespace, Values: r.Values, Manifest: manifest})
 	}

@@ -30,20 +30,15 @@ func (s *Server) events(c *gin.Context) {
 	ctx := c.Request.Context()
 	p := principal(c)
 	stream, err := s.hub.Join(ctx, events.Owner{UserID: p.User.ID, SessionID: p.SessionID, TokenID: p.TokenID})
-	if errors.Is(err, events.ErrTooManyStreams) {
+	switch {
+	case errors.Is(err, events.ErrTooManyStreams):
 		caps := s.hub.Caps()
-		pr := problem(http.StatusTooManyRequests, "too-many-streams", "Too many live event streams",
-			fmt.Sprintf("at most %d streams per user and %d per server are open at once: close another tab or stream first", caps.PerUser, caps.Total))
-		pr.retryAfter = 30 * time.Second
-		s.fail(c, pr)
-		return
-	}
-	if errors.Is(err, events.ErrClosed) {
-		s.fail(c, problem(http.StatusServiceUnavailable, "shutting-down", "Shutting down", "the server is shutting down: reconnect"))
-		return
+		err = explain(err, "at most %d streams per user and %d per server are open at once: close another tab or stream first", caps.PerUser, caps.Total)
+	case err != nil && !errors.Is(err, events.ErrClosed):
+		err = fmt.Errorf("%w: %w", errQueueUnavailable, err)
 	}
 	if err != nil {
-		s.fail(c, fmt.Errorf("%w: %v", errQueueUnavailable, err))
+		s.fail(c, err)
 		return
 	}
 	defer stream.Leave()
@@ -72,7 +67,7 @@ func (s *Server) events(c *gin.Context) {
 			}
 			fmt.Fprint(w, ": heartbeat\n\n")
 		case e := <-stream.Events():
-			if !admin && e.Type == events.Activity && aboutAccounts(e) {
+			if !admin && adminOnly(e) {
 				continue
 			}
 			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", e.Type, e.Data)
@@ -85,6 +80,12 @@ func (s *Server) events(c *gin.Context) {
 func endStream(w gin.ResponseWriter, reason string) {
 	fmt.Fprintf(w, "event: end\ndata: {\"reason\":%q}\n\n", reason)
 	w.Flush()
+}
+
+// adminOnly reports whether an event is for ADMINs only: webhook deliveries (their list is an
+// ADMIN's screen) and activities about accounts.
+func adminOnly(e events.Event) bool {
+	return e.Type == events.WebhookDelivery || (e.Type == events.Activity && aboutAccounts(e))
 }
 
 // aboutAccounts reports whether an activity event concerns a user or an API token: those are

@@ -81,8 +81,7 @@ func (s *Server) extendVersion(c *gin.Context) {
 	ctx := c.Request.Context()
 	v, err = s.Store.ExtendLifetime(ctx, p.ID, v.ID, in.LifetimeBehaviour, expires)
 	if errors.Is(err, store.ErrNotDeployed) {
-		s.fail(c, notDeployed(v))
-		return
+		err = notDeployed(v)
 	}
 	if err != nil {
 		s.fail(c, err)
@@ -99,10 +98,10 @@ func (s *Server) extendVersion(c *gin.Context) {
 	c.JSON(http.StatusOK, extendAnswer{ExpiresAt: expires, LifetimeBehaviour: effective, Version: v})
 }
 
-func notDeployed(v *model.Version) *Problem {
+func notDeployed(v *model.Version) error {
 	name := "the version"
 	if v != nil {
 		name = "version " + v.Name
 	}
-	return problem(http.StatusConflict, "not-deployed", "Version not deployed", name+" is not deployed: deploy it first; only a deployment's lifetime can be extended")
+	return explain(store.ErrNotDeployed, "%s is not deployed: deploy it first; only a deployment's lifetime can be extended", name)
 }

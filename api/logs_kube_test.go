@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,35 +19,8 @@ import (
 	"github.com/oneko/oneko/internal/testenv"
 )
 
-// localKube is the local control plane of the tests that need one, started by the first of
-// them and stopped by run.
-var localKube struct {
-	once sync.Once
-	k    *testenv.Kube
-	err  error
-}
-
 // kube returns the local control plane (or KUBECONFIG's cluster), starting it on first use.
-func kube(t testing.TB) *testenv.Kube {
-	t.Helper()
-	localKube.once.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		defer cancel()
-		localKube.k, localKube.err = testenv.StartKube(ctx)
-	})
-	if localKube.err != nil {
-		t.Fatal(localKube.err)
-	}
-	return localKube.k
-}
-
-// stopKube stops the local control plane if a test started it.
-func stopKube() error {
-	if localKube.k == nil {
-		return nil
-	}
-	return localKube.k.Stop()
-}
+func kube(t testing.TB) *testenv.Kube { return shared.Cluster(t) }
 
 // sseEvent is one event of a Server-Sent Events stream.
 type sseEvent struct{ id, event, data string }

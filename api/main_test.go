@@ -11,7 +11,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,41 +24,23 @@ import (
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/render"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/internal/testenv"
 	"github.com/oneko/oneko/policy"
 )
 
+// The components of this test binary: the embedded store, Redis, and the cluster of the
+// tests that need one (started by the first of them, see kube).
 var (
-	mongoURI  string
-	redisSrv  *testenv.Redis
-	dbCounter atomic.Int64
+	shared   *testenv.Shared
+	redisSrv *testenv.Redis
 )
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
-
-func run(m *testing.M) int {
-	ctx := context.Background()
-	mg, err := testenv.StartMongo(ctx)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer mg.Stop()
-	mongoURI = mg.URI()
-	redisSrv, err = testenv.StartRedis(ctx)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer redisSrv.Stop()
-	code := m.Run()
-	if err := stopKube(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		code = 1
-	}
-	return code
+func TestMain(m *testing.M) {
+	os.Exit(testenv.Main(m, testenv.Needs{Mongo: true, Redis: true, KubeOnDemand: true}, func(s *testenv.Shared) error {
+		shared, redisSrv = s, s.Redis
+		return nil
+	}))
 }
 
 // fakeCluster records namespace calls. The Kubernetes side of namespaces is tested against the
@@ -67,7 +48,9 @@ func run(m *testing.M) int {
 type fakeCluster struct {
 	mu      sync.Mutex
 	created map[string]int
-	fail    bool
+	// pullSecrets counts the registries whose pull secrets each namespace was created with.
+	pullSecrets map[string]int
+	fail        bool
 	// starting makes the cluster answer like local mode's cluster before it is up.
 	starting bool
 }
@@ -82,7 +65,7 @@ func (f *fakeCluster) Status() api.ClusterStatus {
 	return api.ClusterStatus{State: api.ClusterReady}
 }
 
-func (f *fakeCluster) EnsureNamespace(_ context.Context, name string, _ []model.DockerRegistry) error {
+func (f *fakeCluster) EnsureNamespace(_ context.Context, name string, regs []model.DockerRegistry) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.fail {
@@ -92,6 +75,9 @@ func (f *fakeCluster) EnsureNamespace(_ context.Context, name string, _ []model.
 		return fmt.Errorf("%w: building", api.ErrClusterStarting)
 	}
 	f.created[name]++
+	if f.pullSecrets != nil {
+		f.pullSecrets[name] += len(regs)
+	}
 	return nil
 }
 
@@ -103,6 +89,8 @@ func (f *fakeCluster) DeleteNamespace(_ context.Context, name string) error {
 }
 
 type fakeCharts struct{}
+
+func (fakeCharts) Forget(string) error { return nil }
 
 func (fakeCharts) ListCharts(context.Context, *model.HelmRegistry) (map[string][]api.ChartVersion, error) {
 	return map[string][]api.ChartVersion{"web": {{Version: "1.0.0"}}}, nil
@@ -133,12 +121,8 @@ func newEnvB(t testing.TB, opts ...func(*api.Deps)) *env {
 	if err := redisSrv.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	box, _ := secret.NewBox(bytes.Repeat([]byte{3}, secret.KeySize))
-	dbName := fmt.Sprintf("api%d_%d", os.Getpid(), dbCounter.Add(1))
-	st, err := store.Open(ctx, mongoURI, store.Options{Database: dbName, Box: box})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := shared.Mongo.Store(t, store.Options{})
+	dbName := st.DatabaseName()
 	rdb := redis.NewClient(&redis.Options{Addr: redisSrv.Addr()})
 	q := asynq.NewClient(asynq.RedisClientOpt{Addr: redisSrv.Addr()})
 	authz, err := policy.New()
@@ -170,8 +154,6 @@ func newEnvB(t testing.TB, opts ...func(*api.Deps)) *env {
 		srv.Close()
 		q.Close()
 		rdb.Close()
-		_ = st.DropDatabase(ctx)
-		_ = st.Close(ctx)
 	})
 	hash, _ := auth.HashPassword(testPassword)
 	for _, r := range []model.Role{model.RoleViewer, model.RoleDoer, model.RoleAdmin} {

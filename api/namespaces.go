@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -30,9 +29,10 @@ type namespaceInput struct {
 	Name string `json:"name"`
 }
 
-// createNamespace stores the namespace, then creates it in the cluster with a pull secret for
-// every docker registry that has credentials. If the cluster refuses, the document is removed
-// again: nothing is left half-written.
+// createNamespace stores the namespace, then creates it in the cluster. It holds no pull
+// secret yet: a deploy writes the one of its project's docker registry (other registries'
+// credentials never go into it). If the cluster refuses, the document is removed again:
+// nothing is left half-written.
 func (s *Server) createNamespace(c *gin.Context) {
 	var in namespaceInput
 	if err := decode(c, &in); err != nil {
@@ -50,14 +50,8 @@ func (s *Server) createNamespace(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	regs, err := s.Store.AllDockerRegistries(ctx)
-	if err == nil {
-		err = s.Cluster.EnsureNamespace(ctx, kube, regs)
-		if err != nil {
-			err = fmt.Errorf("%w: create namespace %s: %w", errClusterUnavailable, kube, err)
-		}
-	}
-	if err != nil {
+	if err := s.Cluster.EnsureNamespace(ctx, kube, nil); err != nil {
+		err = fmt.Errorf("%w: create namespace %s: %w", errClusterUnavailable, kube, err)
 		if derr := s.Store.DeleteNamespace(ctx, n.ID); derr != nil {
 			s.log.ErrorContext(ctx, "cannot remove namespace document after cluster failure", "namespace", kube, "err", derr)
 		}
@@ -73,11 +67,8 @@ func (s *Server) createNamespace(c *gin.Context) {
 func (s *Server) deleteNamespace(c *gin.Context) {
 	ctx := c.Request.Context()
 	n, err := s.Store.GetNamespace(ctx, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.fail(c, notFound(fmt.Sprintf("no namespace with id %q", c.Param("id"))))
-		return
-	}
 	if err != nil {
+		err = notFoundAs(err, "no namespace with id %q", c.Param("id"))
 		s.fail(c, err)
 		return
 	}

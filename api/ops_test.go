@@ -3,8 +3,6 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,7 +11,6 @@ import (
 
 	"github.com/oneko/oneko/api"
 	"github.com/oneko/oneko/internal/auth"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 )
 
@@ -44,12 +41,7 @@ func TestReadyzIsGeneric(t *testing.T) {
 // create one admin; a second start creates nothing.
 func TestBootstrapConcurrent(t *testing.T) {
 	ctx := context.Background()
-	box, _ := secret.NewBox(bytes.Repeat([]byte{3}, secret.KeySize))
-	st, err := store.Open(ctx, mongoURI, store.Options{Database: fmt.Sprintf("boot%d_%d", os.Getpid(), dbCounter.Add(1)), Box: box})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = st.DropDatabase(ctx); _ = st.Close(ctx) }()
+	st := shared.Mongo.Store(t, store.Options{})
 	var wg sync.WaitGroup
 	errs := make([]error, 5)
 	for i := range errs {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -55,16 +56,13 @@ func requireRevision(c *gin.Context, current, bodyRev int64) error {
 }
 
 // preconditionFailed is the answer to a write made from a revision that is no longer current.
-func preconditionFailed() error {
-	return problem(http.StatusPreconditionFailed, "precondition-failed", "Changed by someone else",
-		"the document changed since you read it (its revision is not the one you named); read it again")
-}
+func preconditionFailed() error { return errPreconditionFailed }
 
 // revisionConflict turns the store's refusal of a write whose revision moved on between reading
 // and writing into the 412 a guarded PUT answers.
 func revisionConflict(err error) error {
 	if errors.Is(err, store.ErrConflict) {
-		return preconditionFailed()
+		return fmt.Errorf("%w: %w", errPreconditionFailed, err)
 	}
 	return err
 }

@@ -153,3 +153,43 @@ func TestRegistryHostChangeNeedsPassword(t *testing.T) {
 		t.Fatalf("registry after the move: %s %q", r.URL, r.Password)
 	}
 }
+
+// TestHelmRegistryHostChangeNeedsPassword: the same rule for a Helm registry — a URL on
+// another host (also to or from oci://) without the password again answers 422 naming
+// `password` and changes nothing; the same host keeps the stored password; a PUT with the
+// password moves it.
+func TestHelmRegistryHostChangeNeedsPassword(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture()
+	admin := e.as(model.RoleAdmin)
+	path := "/api/v1/helm-registries/" + f.helmID
+	body := func(url string) map[string]any {
+		return map[string]any{"name": "charts", "url": url, "username": "u"}
+	}
+	for _, url := range []string{"https://evil.example.net/charts", "oci://evil.example.net/charts", "https://charts.example.com:8443"} {
+		res := e.do("PUT", path, body(url), admin, e.fresh(path)).must(t, 422)
+		var p struct {
+			Fields []struct {
+				Field string `json:"field"`
+			} `json:"fields"`
+		}
+		res.json(t, &p)
+		if res.header.Get("Content-Type") != "application/problem+json" || len(p.Fields) != 1 || p.Fields[0].Field != "password" ||
+			!strings.Contains(string(res.body), "give the password again") {
+			t.Fatalf("PUT %s: %s %s, want a problem naming password", url, res.header.Get("Content-Type"), res.body)
+		}
+		if r, _ := e.store.GetHelmRegistry(t.Context(), f.helmID); r.URL != "https://charts.example.com" || r.Password != "helm-pa55word" {
+			t.Fatalf("refused PUT changed the registry: %s", r.URL)
+		}
+	}
+	e.do("PUT", path, body("https://CHARTS.example.com/stable"), admin, e.fresh(path)).must(t, 200)
+	if r, _ := e.store.GetHelmRegistry(t.Context(), f.helmID); r.Password != "helm-pa55word" {
+		t.Fatalf("same host lost the password: %q", r.Password)
+	}
+	moved := body("oci://mirror.example.net/charts")
+	moved["password"] = "mirror-pa55word"
+	e.do("PUT", path, moved, admin, e.fresh(path)).must(t, 200)
+	if r, _ := e.store.GetHelmRegistry(t.Context(), f.helmID); r.Host() != "mirror.example.net" || r.Password != "mirror-pa55word" {
+		t.Fatalf("registry after the move: %s %q", r.URL, r.Password)
+	}
+}

@@ -12,6 +12,9 @@ import (
 
 	"github.com/oneko/oneko/internal/auth"
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
+	"github.com/oneko/oneko/internal/events"
+	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
 )
@@ -50,56 +53,161 @@ func notFound(detail string) *Problem {
 	return problem(http.StatusNotFound, "not-found", "Not found", detail)
 }
 
-// toProblem chooses the HTTP status of an error. It is the one place where that choice is made.
+// explained is an error with the detail its problem shows a client; the problem's status
+// and type still come from the error it wraps (see problemKinds).
+type explained struct {
+	detail string
+	err    error
+}
+
+func (e *explained) Error() string { return e.detail + ": " + e.err.Error() }
+func (e *explained) Unwrap() error { return e.err }
+
+// explain gives err the detail a client reads, such as which id was not found; nil stays nil.
+// It says what went wrong, never how to answer: problemKinds chooses the status.
+func explain(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return &explained{detail: fmt.Sprintf(format, args...), err: err}
+}
+
+// notFoundAs explains err with the detail when it says that something was not found
+// (store.ErrNotFound); other errors are returned as they are.
+func notFoundAs(err error, format string, args ...any) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return explain(err, format, args...)
+	}
+	return err
+}
+
+// classified is a cause answered as a kind of error that problemKinds knows; the detail is
+// the cause's own text.
+type classified struct{ kind, cause error }
+
+func (c *classified) Error() string   { return c.cause.Error() }
+func (c *classified) Unwrap() []error { return []error{c.kind, c.cause} }
+
+// as answers cause as the kind (one of the api's own errors, such as errChartUnavailable).
+func as(kind, cause error) error { return &classified{kind: kind, cause: cause} }
+
+// problemKind is how one kind of error is answered.
+type problemKind struct {
+	// is matches the kind (errors.Is or errors.As).
+	is          func(error) bool
+	status      int
+	slug, title string
+	// detail, when set, writes the detail from the error; else an explained detail or the
+	// error's own text is shown.
+	detail func(error) string
+	// fields are the fields the problem names.
+	fields     []model.FieldError
+	retryAfter time.Duration
+}
+
+// sentinel matches errors that wrap target.
+func sentinel(target error) func(error) bool {
+	return func(err error) bool { return errors.Is(err, target) }
+}
+
+// typed matches errors that wrap an error of type *T.
+func typed[T error]() func(error) bool {
+	return func(err error) bool {
+		var t T
+		return errors.As(err, &t)
+	}
+}
+
+// problemKinds maps the errors of the domain (store, model, auth, events, diagnose, helm) and
+// of the api to the problems answered: the one place where an error's HTTP status is chosen.
+// The first kind that matches wins, so the api's own classifications (which wrap a cause)
+// come first.
+var problemKinds = []problemKind{
+	{is: sentinel(errPreconditionFailed), status: http.StatusPreconditionFailed, slug: "precondition-failed", title: "Changed by someone else",
+		detail: fixed("the document changed since you read it (its revision is not the one you named); read it again")},
+	{is: sentinel(errQueueUnavailable), status: http.StatusServiceUnavailable, slug: "queue-unavailable", title: "Queue unavailable"},
+	{is: sentinel(deploy.ErrQueue), status: http.StatusServiceUnavailable, slug: "queue-unavailable", title: "Queue unavailable"},
+	{is: sentinel(ErrClusterStarting), status: http.StatusServiceUnavailable, slug: "cluster-starting", title: "Cluster starting", retryAfter: 10 * time.Second},
+	{is: sentinel(errClusterUnavailable), status: http.StatusBadGateway, slug: "cluster-unavailable", title: "Cluster unavailable"},
+	{is: sentinel(errHelmRegistryUnavailable), status: http.StatusBadGateway, slug: "helm-registry-unavailable", title: "Helm registry unavailable"},
+	{is: sentinel(errChartUnavailable), status: http.StatusBadGateway, slug: "chart-unavailable", title: "Chart unavailable"},
+	{is: typed[*helm.RenderError](), status: http.StatusUnprocessableEntity, slug: "render-failed", title: "Chart does not render"},
+	{is: typed[*model.ValidationError](), status: http.StatusUnprocessableEntity, slug: "validation", title: "Invalid document", detail: func(err error) string {
+		var ve *model.ValidationError
+		errors.As(err, &ve)
+		return ve.Error()
+	}},
+	{is: typed[*auth.ThrottledError](), status: http.StatusTooManyRequests, slug: "throttled", title: "Too many failed logins"},
+	{is: typed[*auth.BusyError](), status: http.StatusServiceUnavailable, slug: "busy", title: "Too many sign-ins at once"},
+	{is: typed[*http.MaxBytesError](), status: http.StatusRequestEntityTooLarge, slug: "too-large", title: "Body too large", detail: func(err error) string {
+		var mbe *http.MaxBytesError
+		errors.As(err, &mbe)
+		return fmt.Sprintf("the body must be at most %d bytes", mbe.Limit)
+	}},
+	{is: sentinel(model.ErrInvalid), status: http.StatusUnprocessableEntity, slug: "validation", title: "Invalid document"},
+	{is: sentinel(store.ErrEmailTaken), status: http.StatusConflict, slug: "duplicate", title: "E-mail address taken",
+		fields: []model.FieldError{{Field: "email", Message: "used by another user"}}},
+	{is: sentinel(store.ErrUsernameTaken), status: http.StatusConflict, slug: "duplicate", title: "Username taken",
+		fields: []model.FieldError{{Field: "username", Message: "used by another user"}}},
+	{is: sentinel(store.ErrNotDeployed), status: http.StatusConflict, slug: "not-deployed", title: "Version not deployed"},
+	{is: sentinel(store.ErrNotFound), status: http.StatusNotFound, slug: "not-found", title: "Not found"},
+	{is: sentinel(diagnose.ErrNoPod), status: http.StatusNotFound, slug: "not-found", title: "Not found"},
+	{is: sentinel(diagnose.ErrNoContainer), status: http.StatusNotFound, slug: "not-found", title: "Not found"},
+	{is: sentinel(diagnose.ErrContainerRequired), status: http.StatusBadRequest, slug: "bad-request", title: "Bad request"},
+	{is: sentinel(store.ErrDuplicate), status: http.StatusConflict, slug: "duplicate", title: "Already exists"},
+	{is: sentinel(store.ErrConflict), status: http.StatusConflict, slug: "conflict", title: "Changed by someone else",
+		detail: func(err error) string { return err.Error() + ": read it again and retry" }},
+	{is: sentinel(store.ErrInUse), status: http.StatusConflict, slug: "in-use", title: "Still in use"},
+	{is: sentinel(auth.ErrUnauthenticated), status: http.StatusUnauthorized, slug: "unauthenticated", title: "Unauthenticated",
+		detail: fixed("sign in, or send an API token or Basic credentials")},
+	{is: sentinel(events.ErrTooManyStreams), status: http.StatusTooManyRequests, slug: "too-many-streams", title: "Too many live event streams", retryAfter: 30 * time.Second},
+	{is: sentinel(events.ErrClosed), status: http.StatusServiceUnavailable, slug: "shutting-down", title: "Shutting down", detail: fixed("the server is shutting down: reconnect")},
+}
+
+// fixed is a detail that does not depend on the error.
+func fixed(detail string) func(error) string { return func(error) string { return detail } }
+
+// toProblem answers the problem of an error: a *Problem as it is, else the first of
+// problemKinds that matches, else 500 with a detail that reveals nothing.
 func toProblem(err error) *Problem {
 	var p *Problem
 	if errors.As(err, &p) {
 		return p
 	}
-	var ve *model.ValidationError
-	if errors.As(err, &ve) {
-		pr := problem(http.StatusUnprocessableEntity, "validation", "Invalid document", ve.Error())
-		pr.Fields = ve.Fields
+	for _, k := range problemKinds {
+		if !k.is(err) {
+			continue
+		}
+		pr := problem(k.status, k.slug, k.title, detailOf(err, k))
+		pr.Fields, pr.retryAfter = k.fields, k.retryAfter
+		var ve *model.ValidationError
+		if errors.As(err, &ve) && pr.Fields == nil {
+			pr.Fields = ve.Fields
+		}
+		var te *auth.ThrottledError
+		if errors.As(err, &te) {
+			pr.retryAfter = te.RetryAfter
+		}
+		var be *auth.BusyError
+		if errors.As(err, &be) {
+			pr.retryAfter = be.RetryAfter
+		}
 		return pr
-	}
-	var te *auth.ThrottledError
-	if errors.As(err, &te) {
-		pr := problem(http.StatusTooManyRequests, "throttled", "Too many failed logins", te.Error())
-		pr.retryAfter = te.RetryAfter
-		return pr
-	}
-	var be *auth.BusyError
-	if errors.As(err, &be) {
-		pr := problem(http.StatusServiceUnavailable, "busy", "Too many sign-ins at once", be.Error())
-		pr.retryAfter = be.RetryAfter
-		return pr
-	}
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
-		return problem(http.StatusRequestEntityTooLarge, "too-large", "Body too large", fmt.Sprintf("the body must be at most %d bytes", mbe.Limit))
-	case errors.Is(err, model.ErrInvalid):
-		return problem(http.StatusUnprocessableEntity, "validation", "Invalid document", err.Error())
-	case errors.Is(err, store.ErrNotFound):
-		return notFound(err.Error())
-	case errors.Is(err, store.ErrDuplicate):
-		return problem(http.StatusConflict, "duplicate", "Already exists", err.Error())
-	case errors.Is(err, store.ErrConflict):
-		return problem(http.StatusConflict, "conflict", "Changed by someone else", err.Error()+": read it again and retry")
-	case errors.Is(err, store.ErrInUse):
-		return problem(http.StatusConflict, "in-use", "Still in use", err.Error())
-	case errors.Is(err, auth.ErrUnauthenticated):
-		return problem(http.StatusUnauthorized, "unauthenticated", "Unauthenticated", "sign in, or send an API token or Basic credentials")
-	case errors.Is(err, errQueueUnavailable), errors.Is(err, deploy.ErrQueue):
-		return problem(http.StatusServiceUnavailable, "queue-unavailable", "Queue unavailable", err.Error())
-	case errors.Is(err, ErrClusterStarting):
-		pr := problem(http.StatusServiceUnavailable, "cluster-starting", "Cluster starting", err.Error())
-		pr.retryAfter = 10 * time.Second
-		return pr
-	case errors.Is(err, errClusterUnavailable):
-		return problem(http.StatusBadGateway, "cluster-unavailable", "Cluster unavailable", err.Error())
 	}
 	return problem(http.StatusInternalServerError, "internal", "Internal error", "the server failed; the error is logged")
+}
+
+// detailOf is the detail of err's problem of kind k: the kind's own, else the outermost
+// explanation, else the error's text.
+func detailOf(err error, k problemKind) string {
+	if k.detail != nil {
+		return k.detail(err)
+	}
+	var ex *explained
+	if errors.As(err, &ex) {
+		return ex.detail
+	}
+	return err.Error()
 }
 
 // errQueueUnavailable wraps failures to enqueue, answered with 503 so that callers retry.
@@ -107,6 +215,16 @@ var errQueueUnavailable = errors.New("the task queue (Redis) is unavailable")
 
 // errClusterUnavailable wraps failures of the Kubernetes API.
 var errClusterUnavailable = errors.New("the Kubernetes cluster did not accept the change")
+
+// errHelmRegistryUnavailable wraps failures to list a Helm registry's charts (502).
+var errHelmRegistryUnavailable = errors.New("the Helm registry did not answer its charts")
+
+// errChartUnavailable wraps failures to fetch a chart (502).
+var errChartUnavailable = errors.New("the chart could not be fetched")
+
+// errPreconditionFailed reports a guarded write whose document changed since the revision it
+// named (412).
+var errPreconditionFailed = errors.New("precondition failed")
 
 // fail writes err as problem+json and stops the handler chain.
 func (s *Server) fail(c *gin.Context, err error) {

@@ -50,10 +50,7 @@ func (s *Server) withVersionCounts(ctx context.Context, ps []model.Project) erro
 // loadProject reads the project of the :id parameter.
 func (s *Server) loadProject(c *gin.Context) (*model.Project, error) {
 	p, err := s.Store.GetProject(c.Request.Context(), c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound(fmt.Sprintf("no project with id %q", c.Param("id")))
-	}
-	return p, err
+	return p, notFoundAs(err, "no project with id %q", c.Param("id"))
 }
 
 func (s *Server) getProject(c *gin.Context) {

@@ -2,8 +2,9 @@ package api
 
 import (
 	"context"
-	"sync"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/oneko/oneko/internal/model"
 )
@@ -12,11 +13,13 @@ import (
 // webhook secret or format takes effect within this time.
 const registryCacheTTL = 5 * time.Second
 
+// registryCacheSize bounds the registries kept; the least recently used go first.
+const registryCacheSize = 1000
+
 // registryCache keeps recently read docker registries for the webhook route, which a busy
-// registry calls hundreds of times per second.
+// registry calls hundreds of times per second. It is safe for concurrent use.
 type registryCache struct {
-	mu      sync.Mutex
-	entries map[string]registryEntry
+	entries *lru.Cache[string, registryEntry]
 	now     func() time.Time
 }
 
@@ -26,27 +29,21 @@ type registryEntry struct {
 }
 
 func newRegistryCache(now func() time.Time) *registryCache {
-	return &registryCache{entries: map[string]registryEntry{}, now: now}
+	// The only error lru.New answers is for a size below one.
+	entries, _ := lru.New[string, registryEntry](registryCacheSize)
+	return &registryCache{entries: entries, now: now}
 }
 
 // get returns the registry of id, reading it with load when the cached copy is missing or old.
 // Errors (an unknown id included) are not cached.
 func (c *registryCache) get(ctx context.Context, id string, load func(context.Context, string) (*model.DockerRegistry, error)) (*model.DockerRegistry, error) {
-	c.mu.Lock()
-	e, ok := c.entries[id]
-	c.mu.Unlock()
-	if ok && c.now().Sub(e.fetched) < registryCacheTTL {
+	if e, ok := c.entries.Get(id); ok && c.now().Sub(e.fetched) < registryCacheTTL {
 		return e.reg, nil
 	}
 	reg, err := load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if len(c.entries) > 1000 {
-		c.entries = map[string]registryEntry{}
-	}
-	c.entries[id] = registryEntry{reg: reg, fetched: c.now()}
-	c.mu.Unlock()
+	c.entries.Add(id, registryEntry{reg: reg, fetched: c.now()})
 	return reg, nil
 }

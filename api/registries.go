@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -10,7 +9,7 @@ import (
 
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/registry"
-	"github.com/oneko/oneko/internal/store"
+	"github.com/oneko/oneko/tasks"
 )
 
 // dockerRegistryInput is the body of POST and PUT: the document plus the write-only secrets.
@@ -48,10 +47,7 @@ func (s *Server) listDockerRegistries(c *gin.Context) {
 
 func (s *Server) loadDockerRegistry(c *gin.Context) (*model.DockerRegistry, error) {
 	r, err := s.Store.GetDockerRegistry(c.Request.Context(), c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound(fmt.Sprintf("no docker registry with id %q", c.Param("id")))
-	}
-	return r, err
+	return r, notFoundAs(err, "no docker registry with id %q", c.Param("id"))
 }
 
 func (s *Server) getDockerRegistry(c *gin.Context) {
@@ -132,15 +128,16 @@ func (s *Server) putDockerRegistry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if in.Password == nil && old.Password != "" && r.Host() != old.Host() {
-		s.fail(c, unprocessable("password", fmt.Sprintf(
-			"the registry's host changes from %s to %s: give the password again (or \"\" for none), so that the stored one never goes to another host",
-			old.Host(), r.Host())))
+	if err := passwordAgain(old.Host(), r.Host(), old.Password != "", in.Password != nil); err != nil {
+		s.fail(c, err)
 		return
 	}
 	if err := s.Store.UpdateDockerRegistry(c.Request.Context(), &r); err != nil {
 		s.fail(c, revisionConflict(err))
 		return
+	}
+	if old.Host() != r.Host() || old.Username != r.Username || old.Password != r.Password {
+		s.syncPullSecrets(c, tasks.PullSecretsPayload{RegistryID: r.ID, Revision: r.Revision})
 	}
 	s.record(c, model.PriorityInfo, model.EntityDockerRegistry, r.ID, "Docker registry changed", "registry %s", r.Name)
 	setETag(c, r.Revision)
@@ -157,8 +154,37 @@ func (s *Server) deleteDockerRegistry(c *gin.Context) {
 		return
 	}
 	s.forgetDeliveries(c.Request.Context(), r.ID)
+	s.syncPullSecrets(c, tasks.PullSecretsPayload{RegistryID: r.ID, Revision: r.Revision, Deleted: true})
 	s.record(c, model.PriorityInfo, model.EntityDockerRegistry, r.ID, "Docker registry deleted", "registry %s", r.Name)
 	c.Status(http.StatusNoContent)
+}
+
+// passwordAgain answers 422 naming `password` when a PUT moves a docker or Helm registry
+// with a stored password to another host without giving the password again (see
+// model.HostChangeNeedsPassword), so that the stored one never reaches a host it was not given
+// for; nil otherwise.
+func passwordAgain(oldHost, newHost string, hadPassword, passwordGiven bool) error {
+	if !model.HostChangeNeedsPassword(oldHost, newHost, hadPassword, passwordGiven) {
+		return nil
+	}
+	return unprocessable("password", fmt.Sprintf(
+		"the registry's host changes from %s to %s: give the password again (or \"\" for none), so that the stored one never goes to another host",
+		oldHost, newHost))
+}
+
+// syncPullSecrets queues the task that brings the registry's pull secrets in the cluster in
+// line with what was just stored (new credentials, or none after a deletion). The write stands
+// when the queue is unavailable: the worker's periodic reconcile does the same within a
+// minute or so, and the next deploy into a namespace rewrites its secret.
+func (s *Server) syncPullSecrets(c *gin.Context, p tasks.PullSecretsPayload) {
+	ctx := c.Request.Context()
+	t, err := tasks.NewSyncPullSecrets(p)
+	if err == nil {
+		_, _, err = tasks.Enqueue(ctx, s.Queue, t)
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "pull secrets of the registry not queued for update; the reconcile will update them", "registry", p.RegistryID, "err", err)
+	}
 }
 
 // checkResult is the answer of the check route: whether the check passed, its class
@@ -205,10 +231,7 @@ func (s *Server) listHelmRegistries(c *gin.Context) {
 
 func (s *Server) loadHelmRegistry(c *gin.Context) (*model.HelmRegistry, error) {
 	r, err := s.Store.GetHelmRegistry(c.Request.Context(), c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound(fmt.Sprintf("no Helm registry with id %q", c.Param("id")))
-	}
-	return r, err
+	return r, notFoundAs(err, "no Helm registry with id %q", c.Param("id"))
 }
 
 func (s *Server) getHelmRegistry(c *gin.Context) {
@@ -269,10 +292,15 @@ func (s *Server) putHelmRegistry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if err := passwordAgain(old.Host(), r.Host(), old.Password != "", in.Password != nil); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if err := s.Store.UpdateHelmRegistry(c.Request.Context(), &r); err != nil {
 		s.fail(c, revisionConflict(err))
 		return
 	}
+	s.forgetCharts(c, r.ID)
 	s.record(c, model.PriorityInfo, model.EntityHelmRegistry, r.ID, "Helm registry changed", "registry %s", r.Name)
 	setETag(c, r.Revision)
 	c.JSON(http.StatusOK, &r)
@@ -287,8 +315,22 @@ func (s *Server) deleteHelmRegistry(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.forgetCharts(c, r.ID)
 	s.record(c, model.PriorityInfo, model.EntityHelmRegistry, r.ID, "Helm registry deleted", "registry %s", r.Name)
 	c.Status(http.StatusNoContent)
+}
+
+// forgetCharts drops what the chart cache keeps of a Helm registry that was just changed or
+// deleted: a chart kept from its old address or fetched with its old credentials is never
+// answered again (a kept exact version would otherwise be answered without asking the
+// registry). The write stands when forgetting fails; the failure is logged.
+func (s *Server) forgetCharts(c *gin.Context, registryID string) {
+	if s.Charts == nil {
+		return
+	}
+	if err := s.Charts.Forget(registryID); err != nil {
+		s.log.WarnContext(c.Request.Context(), "charts of the changed Helm registry not forgotten", "registry", registryID, "err", err)
+	}
 }
 
 // chartList is the answer of the charts route: the versions of each chart by chart name.
@@ -304,7 +346,7 @@ func (s *Server) listCharts(c *gin.Context) {
 	}
 	charts, err := s.Charts.ListCharts(c.Request.Context(), r)
 	if err != nil {
-		s.fail(c, problem(http.StatusBadGateway, "helm-registry-unavailable", "Helm registry unavailable", err.Error()))
+		s.fail(c, as(errHelmRegistryUnavailable, err))
 		return
 	}
 	c.JSON(http.StatusOK, chartList{Charts: charts})

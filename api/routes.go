@@ -100,6 +100,6 @@ func (s *Server) table() []route {
 		{g, v1 + "/activities", viewer, "Activity log, newest first", s.listActivities, ok(list[model.Activity]{}).with("entityId", "limit", "offset")},
 		{g, v1 + "/deployments", viewer, "Active deployments across projects (desired Deployed, or Pending, Running, Failed) with their projects", s.listDeployments, ok(deploymentsAnswer{}).with("project")},
 		{g, v1 + "/search", viewer, "Search projects and versions: a page of the matching versions (limit, offset) and their total, the first 20 matching projects", s.search, ok(searchResult{}).with("q", "limit", "offset")},
-		{g, v1 + "/events", viewer, "Live events (Server-Sent Events): version.status, version.created, version.removed, activity", s.events, text("text/event-stream")},
+		{g, v1 + "/events", viewer, "Live events (Server-Sent Events): version.status, version.created, version.removed, activity, cluster.status; for ADMINs also webhook.delivery", s.events, text("text/event-stream")},
 	}
 }

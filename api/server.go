@@ -42,9 +42,12 @@ type RegistryChecker interface {
 	Check(ctx context.Context, r *model.DockerRegistry) error
 }
 
-// ChartLister lists the charts of a Helm registry.
-type ChartLister interface {
+// ChartCache lists the charts of a Helm registry, and forgets what it keeps of one (listings
+// and chart archives) when the registry changes or is deleted, so that the next fetch asks
+// the registry at its new address with its new credentials.
+type ChartCache interface {
 	ListCharts(ctx context.Context, r *model.HelmRegistry) (map[string][]ChartVersion, error)
+	Forget(registryID string) error
 }
 
 // ChartVersion is one version of a chart as the charts route lists it.
@@ -90,7 +93,7 @@ type Deps struct {
 	// the api); nil: always ready.
 	ClusterStatus func() ClusterStatus
 	Checker       RegistryChecker
-	Charts        ChartLister
+	Charts        ChartCache
 	Renderer      Renderer
 	// Events carries live updates to /api/v1/events; nil disables the stream.
 	Events *events.Bus

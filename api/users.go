@@ -69,19 +69,13 @@ func (s *Server) createUser(c *gin.Context) {
 // userTaken says which unique field of u another user has (409): the username, or the e-mail
 // address, compared without case.
 func userTaken(err error, u *model.User) error {
-	var p *Problem
 	switch {
 	case errors.Is(err, store.ErrEmailTaken):
-		p = problem(http.StatusConflict, "duplicate", "E-mail address taken",
-			fmt.Sprintf("another user has the e-mail address %s (addresses are compared without case): give another one", u.Email))
-		p.Fields = []model.FieldError{{Field: "email", Message: "used by another user"}}
+		return explain(err, "another user has the e-mail address %s (addresses are compared without case): give another one", u.Email)
 	case errors.Is(err, store.ErrUsernameTaken):
-		p = problem(http.StatusConflict, "duplicate", "Username taken", fmt.Sprintf("another user is called %s: choose another username", u.Username))
-		p.Fields = []model.FieldError{{Field: "username", Message: "used by another user"}}
-	default:
-		return err
+		return explain(err, "another user is called %s: choose another username", u.Username)
 	}
-	return p
+	return err
 }
 
 func (s *Server) setPassword(u *model.User, pw string) error {
@@ -103,10 +97,7 @@ func (s *Server) loadSelfOrAdmin(c *gin.Context) (*model.User, error) {
 		return nil, forbidden("only an ADMIN may read or change other users")
 	}
 	u, err := s.Store.GetUser(c.Request.Context(), c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound(fmt.Sprintf("no user with id %q", c.Param("id")))
-	}
-	return u, err
+	return u, notFoundAs(err, "no user with id %q", c.Param("id"))
 }
 
 func (s *Server) getUser(c *gin.Context) {
@@ -258,11 +249,8 @@ func (s *Server) checkCurrentPassword(c *gin.Context, u *model.User, current *st
 func (s *Server) deleteUser(c *gin.Context) {
 	ctx := c.Request.Context()
 	u, err := s.Store.GetUser(ctx, c.Param("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.fail(c, notFound(fmt.Sprintf("no user with id %q", c.Param("id"))))
-		return
-	}
 	if err != nil {
+		err = notFoundAs(err, "no user with id %q", c.Param("id"))
 		s.fail(c, err)
 		return
 	}
@@ -375,8 +363,11 @@ func (s *Server) deleteToken(c *gin.Context) {
 	ctx := c.Request.Context()
 	t, err := s.Store.GetToken(ctx, c.Param("id"))
 	caller := principal(c)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && t.UserID != caller.User.ID && !caller.Role.AtLeast(model.RoleAdmin)) {
-		s.fail(c, notFound(fmt.Sprintf("no token of yours with id %q", c.Param("id"))))
+	if err == nil && t.UserID != caller.User.ID && !caller.Role.AtLeast(model.RoleAdmin) {
+		err = store.ErrNotFound // another user's token: as if there were none
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		s.fail(c, explain(err, "no token of yours with id %q", c.Param("id")))
 		return
 	}
 	if err == nil {

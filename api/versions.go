@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -9,7 +8,6 @@ import (
 
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/model"
-	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/tasks"
 )
 
@@ -39,10 +37,7 @@ func (s *Server) loadVersion(c *gin.Context) (*model.Project, *model.Version, er
 		return nil, nil, err
 	}
 	v, err := s.Store.GetVersion(c.Request.Context(), p.ID, c.Param("vid"))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, notFound(fmt.Sprintf("project %q has no version with id %q", p.ID, c.Param("vid")))
-	}
-	return p, v, err
+	return p, v, notFoundAs(err, "project %q has no version with id %q", p.ID, c.Param("vid"))
 }
 
 func (s *Server) getVersion(c *gin.Context) {

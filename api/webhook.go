@@ -66,7 +66,7 @@ func (s *Server) webhook(c *gin.Context) {
 	if errors.Is(err, store.ErrNotFound) {
 		regID = "unknown" // keep the label set bounded
 		count("unknown_registry")
-		s.fail(c, notFound("no docker registry with that id"))
+		s.fail(c, explain(err, "no docker registry with that id"))
 		return
 	}
 	if err != nil {
@@ -116,7 +116,7 @@ func (s *Server) webhook(c *gin.Context) {
 		_, dup, err := tasks.EnqueuePush(ctx, s.Queue, s.Redis, p, webhookDedupWindow)
 		if err != nil {
 			count("queue_unavailable")
-			s.fail(c, fmt.Errorf("%w: %v", errQueueUnavailable, err))
+			s.fail(c, fmt.Errorf("%w: %w", errQueueUnavailable, err))
 			return
 		}
 		if dup {

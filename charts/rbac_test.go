@@ -12,6 +12,7 @@ import (
 	"helm.sh/helm/v3/pkg/chart/loader"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -76,6 +77,33 @@ func TestServiceAccountRights(t *testing.T) {
 			}
 			if err := kc.EnsureNamespace(ctx, target, regs); err != nil { // again: it converges (updates the secret)
 				t.Errorf("ensure namespace again: %v", err)
+			}
+			// A changed password, then the registry's deletion, reach the pull secret: across
+			// namespaces in the cluster scope, in the named namespaces in the namespaced one.
+			rotated := regs[0]
+			rotated.Password = "rotated"
+			for _, stored := range []map[string]*model.DockerRegistry{{rotated.ID: &rotated}, {}} {
+				found, err := kc.PullSecrets(ctx, rotated.ID, target)
+				if err != nil || len(found) != 1 {
+					t.Fatalf("pull secrets with the ServiceAccount: %v, %v", found, err)
+				}
+				changes, err := kube.PlanPullSecrets(found, stored, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if done, err := kc.ApplyPullSecretChanges(ctx, changes); err != nil || len(done) != 1 {
+					t.Fatalf("sync pull secrets with the ServiceAccount: %v, %v", done, err)
+				}
+				if len(stored) == 0 {
+					break
+				}
+				sec, err := admin.CoreV1().Secrets(target).Get(ctx, kube.PullSecretName(&rotated), metav1.GetOptions{})
+				if err != nil || !strings.Contains(string(sec.Data[corev1.DockerConfigJsonKey]), "rotated") {
+					t.Fatalf("pull secret after the password change: %v", err)
+				}
+			}
+			if _, err := admin.CoreV1().Secrets(target).Get(ctx, kube.PullSecretName(&rotated), metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+				t.Errorf("pull secret after the registry's deletion: %v", err)
 			}
 
 			demo, err := loader.Load("../internal/demo/chart/hello")

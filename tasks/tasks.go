@@ -244,6 +244,10 @@ func taskID(t *asynq.Task) string {
 		if p, err := ParsePush(t); err == nil {
 			return PushTaskID(p)
 		}
+	case TypeSyncPullSecrets:
+		if p, err := ParsePullSecrets(t); err == nil {
+			return PullSecretsTaskID(p)
+		}
 	}
 	return ""
 }

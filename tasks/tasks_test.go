@@ -3,7 +3,6 @@ package tasks
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -14,21 +13,11 @@ import (
 	"github.com/oneko/oneko/internal/testenv"
 )
 
+// redisAddr is the address of this test binary's redis-server.
 var redisAddr string
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	r, err := testenv.StartRedis(context.Background())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer r.Stop()
-	redisAddr = r.Addr()
-	return m.Run()
+	os.Exit(testenv.Main(m, testenv.Needs{Redis: true}, func(s *testenv.Shared) error { redisAddr = s.Redis.Addr(); return nil }))
 }
 
 // TestEnqueuePushDedupAndCoalesce: ten deliveries of one event with a delivery id queue one

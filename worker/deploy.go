@@ -49,6 +49,9 @@ type DeployOptions struct {
 	// sweep may uninstall; a larger sweep removes nothing. Default 0.5; 1 allows any sweep
 	// (but never one while the store holds no versions).
 	OrphanSweepMaxShare float64
+	// WarningInterval is how often a deploy waiting for readiness reads the events that
+	// explain why its releases are not ready yet (see watchWarnings). Default 2s.
+	WarningInterval time.Duration
 }
 
 func (o DeployOptions) withDefaults() DeployOptions {
@@ -66,6 +69,9 @@ func (o DeployOptions) withDefaults() DeployOptions {
 	}
 	if o.FailedRetryAfter <= 0 {
 		o.FailedRetryAfter = DefaultFailedRetryAfter
+	}
+	if o.WarningInterval <= 0 {
+		o.WarningInterval = DefaultWarningInterval
 	}
 	if o.OrphanSweepMaxShare <= 0 || o.OrphanSweepMaxShare > 1 {
 		o.OrphanSweepMaxShare = DefaultOrphanSweepMaxShare

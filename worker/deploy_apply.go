@@ -63,14 +63,28 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 		return d.failed(ctx, log, p, v, nil, plan, err, true)
 	}
 	steps, refused := deploy.DeploySteps(plan, current, existing)
-	var done []*helm.Info
+	stopWatch := d.watchWarnings(ctx, log, p, v, plan)
+	done, transient, err := d.takeSteps(ctx, log, plan, releases, steps)
+	stopWatch()
+	if err != nil {
+		return d.failed(ctx, log, p, v, done, plan, err, transient)
+	}
+	if refused != nil {
+		return d.failed(ctx, log, p, v, done, plan, refused, false)
+	}
+	return d.recordDeploy(ctx, log, p, v, plan, done, nil)
+}
+
+// takeSteps takes a deploy's steps in order and returns the releases installed or upgraded
+// (a failed revision included), and the first failure with whether it is transient.
+func (d *deployer) takeSteps(ctx context.Context, log *slog.Logger, plan *deploy.Plan, releases []helm.Release, steps []deploy.Step) (done []*helm.Info, transient bool, failure error) {
 	for _, s := range steps {
 		rlog := log.With("release", s.Namespace+"/"+s.Name)
 		switch s.Kind {
 		case deploy.Recover:
 			rec, err := d.helm.RecoverPending(ctx, s.Namespace, s.Name, d.opts.Timeout)
 			if err != nil {
-				return d.failed(ctx, log, p, v, done, plan, err, helm.Unreachable(err))
+				return done, helm.Unreachable(err), err
 			}
 			if rec != helm.NothingPending {
 				rlog.Warn("release was left pending by an interrupted operation", "recovery", string(rec))
@@ -81,20 +95,17 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 				done = append(done, rel)
 			}
 			if err != nil {
-				return d.failed(ctx, log, p, v, done, plan, err, helm.Unreachable(err))
+				return done, helm.Unreachable(err), err
 			}
 			rlog.Info("release deployed", "chart", plan.Releases[s.Planned].ChartRef(), "revision", rel.Revision)
 		case deploy.Uninstall:
 			if err := d.helm.Uninstall(ctx, s.Namespace, s.Name); err != nil {
-				return d.failed(ctx, log, p, v, done, plan, err, true)
+				return done, true, err
 			}
 			rlog.Info("release no longer in the plan uninstalled")
 		}
 	}
-	if refused != nil {
-		return d.failed(ctx, log, p, v, done, plan, refused, false)
-	}
-	return d.recordDeploy(ctx, log, p, v, plan, done, nil)
+	return done, false, nil
 }
 
 // failed handles a failure of the deploy's steps as deploy.OnFailure decides: a transient one

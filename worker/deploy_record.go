@@ -9,21 +9,29 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/tasks"
 )
 
-// recordDeploy writes the outcome of a deploy — Running, or Failed with Helm's error and
-// the tail of its log — with pod counts and URLs, if the task's generation is still current,
-// and adds the activity. A failure is returned with asynq.SkipRetry: the periodic reconcile
+// recordDeploy writes the outcome of a deploy — Running, or Failed with Helm's error, the
+// warning that explains it and the tail of Helm's log — with pod counts and URLs, if the task's generation is still current,
+// and adds the activity, which names the Helm revisions the deploy made (so that …/history
+// names who asked for each). A failure is returned with asynq.SkipRetry: the periodic reconcile
 // and the next request take it from there.
 func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, plan *deploy.Plan, done []*helm.Info, failure error) error {
 	now := d.w.Now().UTC()
 	dep := model.Deployment{Status: model.StatusRunning, DeployedAt: &now, Releases: modelReleases(done)}
 	if failure != nil {
 		dep.Status = model.StatusFailed
-		dep.Message = failure.Error()
+		// The warning that explains the failure (a pod that cannot be scheduled, an image
+		// that cannot be pulled…) goes with Helm's error, as the status refresh keeps it.
+		why, err := d.explain(context.WithoutCancel(ctx), done)
+		if err != nil {
+			log.Debug("cannot read the events of the failed releases", "err", err)
+		}
+		dep.Message = diagnose.WithWarning(failure.Error(), why)
 	}
 	ready, desired, err := d.podCounts(ctx, done)
 	if err != nil {
@@ -46,17 +54,19 @@ func (d *deployer) recordDeploy(ctx context.Context, log *slog.Logger, p tasks.V
 		names[i] = fmt.Sprintf("%s/%s rev %d", r.Namespace, r.Name, r.Revision)
 	}
 	if failure != nil {
-		desc := failure.Error()
+		desc := dep.Message
 		if tail := helm.LogTail(failure); tail != "" {
 			desc += "\n\nHelm log:\n" + tail
 		}
 		log.Error("deploy failed", "err", failure)
-		d.w.activity(context.WithoutCancel(ctx), model.PriorityError, actorOf(p), v.ID, "Deploy of "+v.Name+" failed", desc)
+		d.w.addActivity(context.WithoutCancel(ctx), &model.Activity{Priority: model.PriorityError, Actor: actorOf(p), EntityType: model.EntityVersion,
+			EntityID: v.ID, Title: "Deploy of " + v.Name + " failed", Description: desc, Revisions: dep.Releases})
 		return fmt.Errorf("deploy %s: %w: %w", v, failure, asynq.SkipRetry)
 	}
 	log.Info("deployed", "releases", len(done), "ready_pods", ready, "desired_pods", desired)
-	d.w.activity(ctx, model.PriorityInfo, actorOf(p), v.ID, "Deployed "+v.Name,
-		fmt.Sprintf("releases: %s; %d/%d pods ready", strings.Join(names, ", "), ready, desired))
+	d.w.addActivity(ctx, &model.Activity{Priority: model.PriorityInfo, Actor: actorOf(p), EntityType: model.EntityVersion, EntityID: v.ID,
+		Title: "Deployed " + v.Name, Description: fmt.Sprintf("releases: %s; %d/%d pods ready", strings.Join(names, ", "), ready, desired),
+		Revisions: dep.Releases})
 	return nil
 }
 

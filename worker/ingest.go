@@ -198,9 +198,13 @@ func (w *Worker) request(ctx context.Context, p *model.Project, v *model.Version
 
 // activity records an activity; failures are logged, not returned.
 func (w *Worker) activity(ctx context.Context, prio model.Priority, actor, versionID, title, desc string) {
-	a := &model.Activity{Priority: prio, Title: title, Description: desc, Actor: actor, EntityType: model.EntityVersion, EntityID: versionID}
+	w.addActivity(ctx, &model.Activity{Priority: prio, Title: title, Description: desc, Actor: actor, EntityType: model.EntityVersion, EntityID: versionID})
+}
+
+// addActivity records an activity and publishes it.
+func (w *Worker) addActivity(ctx context.Context, a *model.Activity) {
 	if err := w.Store.AddActivity(ctx, a); err != nil {
-		w.log.Warn("cannot record activity", "title", title, "err", err)
+		w.log.Warn("cannot record activity", "title", a.Title, "err", err)
 		return
 	}
 	w.publish(ctx, events.Activity, a)

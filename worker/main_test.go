@@ -106,15 +106,19 @@ func serveCharts() (url string, stop func(), err error) {
 	return srv.URL, func() { srv.Close(); _ = os.RemoveAll(dir) }, nil
 }
 
-// clock is a settable test clock.
+// clock is a settable test clock; wall makes it the wall clock.
 type clock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu   sync.Mutex
+	now  time.Time
+	wall bool
 }
 
 func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.wall {
+		return time.Now().UTC()
+	}
 	return c.now
 }
 

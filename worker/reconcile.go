@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -13,6 +14,7 @@ import (
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/tasks"
 )
 
@@ -24,7 +26,8 @@ import (
 // other installations are never looked at (see ownReleases). A version recorded Failed is
 // queued again only when it has releases that are missing or broken and its last deploy is
 // older than DeployOptions.FailedRetryAfter; one that failed before anything was installed
-// (a configuration error) waits for the next request or configuration change.
+// (a configuration error) waits for the next request or configuration change. Last, the
+// installation's pull secrets are brought in line with the docker registries (syncPullSecrets).
 func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	d := w.deploy
 	if d.helm == nil {
@@ -44,19 +47,9 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
-	deployed, err := w.Store.VersionsByDesiredState(ctx, model.Deployed)
+	deployed, stopped, known, err := d.versionsToReconcile(ctx, all)
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
-	}
-	stopped, err := w.Store.VersionsByDesiredState(ctx, model.NotDeployed)
-	if err != nil {
-		return fmt.Errorf("reconcile: %w", err)
-	}
-	known := map[string]bool{}
-	for _, vs := range [][]model.Version{deployed, stopped} {
-		for i := range vs {
-			known[helm.LabelValue(vs[i].ID)] = true
-		}
 	}
 	byVersion, own := d.ownReleases(all, known)
 	queued := 0
@@ -86,8 +79,63 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
+	if err := d.syncPullSecrets(ctx, log, namespaces, len(known)); err != nil {
+		log.Warn("pull secrets not reconciled", "err", err)
+	}
 	log.Info("reconciled", "releases", own, "other_installations", len(all)-own, "queued", queued, "orphans_uninstalled", removed)
 	return nil
+}
+
+// versionsToReconcile reads what the reconcile compares with the releases: the versions
+// desired Deployed, the versions desired NotDeployed that may still have releases — by their
+// record (store.RecordedVersions) or by a release of all labelled with them — and the label
+// values of every version (known). It reads no version that has neither, so that it stays
+// cheap with many versions.
+func (d *deployer) versionsToReconcile(ctx context.Context, all []*helm.Info) (deployed, stopped []model.Version, known map[string]bool, err error) {
+	recorded, err := d.w.Store.RecordedVersions(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ids, err := d.w.Store.VersionIDs(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	idOf := make(map[string]string, len(ids))
+	for _, id := range ids {
+		idOf[helm.LabelValue(id)] = id
+	}
+	read := map[string]bool{}
+	for i := range recorded {
+		idOf[helm.LabelValue(recorded[i].ID)] = recorded[i].ID
+		read[recorded[i].ID] = true
+	}
+	for _, r := range all {
+		id, ok := idOf[helm.OwnerOf(r).Version]
+		if !ok || read[id] {
+			continue
+		}
+		read[id] = true
+		v, err := d.w.Store.GetVersionByID(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // deleted since: its releases are orphans
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		recorded = append(recorded, *v)
+	}
+	known = make(map[string]bool, len(idOf))
+	for label := range idOf {
+		known[label] = true
+	}
+	for i := range recorded {
+		if recorded[i].DesiredState == model.Deployed {
+			deployed = append(deployed, recorded[i])
+		} else {
+			stopped = append(stopped, recorded[i])
+		}
+	}
+	return deployed, stopped, known, nil
 }
 
 // ownReleases groups the releases of this installation by the label value of their version
@@ -119,17 +167,16 @@ func (d *deployer) observedAll(rels []*helm.Info, v *model.Version) []deploy.Obs
 	return out
 }
 
-// usedNamespaces lists the namespaces that the deployment records of every version name.
+// usedNamespaces lists the namespaces that the deployment records of every version name (only
+// versions with a record can name one: store.RecordedVersions).
 func (d *deployer) usedNamespaces(ctx context.Context) ([]string, error) {
+	vs, err := d.w.Store.RecordedVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	for _, state := range []model.DesiredState{model.Deployed, model.NotDeployed} {
-		vs, err := d.w.Store.VersionsByDesiredState(ctx, state)
-		if err != nil {
-			return nil, err
-		}
-		for i := range vs {
-			out = append(out, recordedNamespaces(&vs[i])...)
-		}
+	for i := range vs {
+		out = append(out, recordedNamespaces(&vs[i])...)
 	}
 	return out, nil
 }

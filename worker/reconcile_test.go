@@ -152,3 +152,41 @@ func TestReconcileRequeuesArchivedDeploy(t *testing.T) {
 		t.Fatalf("status %s (%q), %d releases; want running with 1 release", got.Deployment.Status, got.Deployment.Message, len(e.releases(t, v.ID)))
 	}
 }
+
+// TestReconcileStopsAReleaseTheRecordForgot: the reconcile reads only the versions whose
+// record may name releases (store.RecordedVersions), and finds the others by the label of a
+// release in the cluster. A version stopped in the store, whose record says NotDeployed with
+// no releases while its release is still installed (the worker died between install and
+// record), is stopped, not left alone.
+func TestReconcileStopsAReleaseTheRecordForgot(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	p := e.project(t, projectSpec{})
+	v := e.request(t, p, e.version(t, p, "forgotten"), model.Deployed)
+	if err := e.run(t, model.Deployed, v, v.Generation); err != nil {
+		t.Fatal(err)
+	}
+	stopped := e.request(t, p, v, model.NotDeployed)
+	if ok, err := e.store.RecordDeployment(ctx, v.ID, stopped.Generation, 0, model.Deployment{Status: model.StatusNotDeployed}, nil); err != nil || !ok {
+		t.Fatalf("record a stop that never ran = %v, %v", ok, err)
+	}
+	if rec, err := e.store.RecordedVersions(ctx); err != nil || len(rec) != 0 {
+		t.Fatalf("recorded versions = %d, %v; want none (the record names no release)", len(rec), err)
+	}
+	if n := len(e.releases(t, v.ID)); n != 1 {
+		t.Fatalf("releases before the reconcile = %d, want 1", n)
+	}
+	if err := redisSrv.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.worker.handleReconcile(t.Context(), tasks.NewPeriodic(tasks.TypeReconcile)); err != nil {
+		t.Fatalf("reconcile: %v", err)
+	}
+	e.drain(t, 2)
+	if n := len(e.releases(t, v.ID)); n != 0 {
+		t.Fatalf("releases after the reconcile = %d, want 0", n)
+	}
+	if got := e.get(t, v.ID); got.Deployment.Status != model.StatusNotDeployed {
+		t.Fatalf("status after the reconcile = %s, want NotDeployed", got.Deployment.Status)
+	}
+}

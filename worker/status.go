@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strings"
 
 	"github.com/hibiken/asynq"
 
@@ -16,13 +14,11 @@ import (
 	"github.com/oneko/oneko/internal/model"
 )
 
-// releaseMissing is the status recorded for a release the cluster no longer has.
-const releaseMissing = "missing"
-
 // handleRefreshStatus reads the Helm status, ready pods and restarts of every Deployed version
 // that has releases, with the warning that explains pods that are not ready, and records and
-// publishes (version.status) only what changed. Versions with a deploy in flight (Pending, or their
-// lease held) are skipped; a cluster that cannot be reached makes the status Unknown.
+// publishes (version.status) only what changed. Which versions it looks at and what it records
+// is package deploy's decision (deploy.Refreshable, deploy.SeenStatus); versions whose lease is
+// held are skipped.
 func (w *Worker) handleRefreshStatus(ctx context.Context, t *asynq.Task) error {
 	d := w.deploy
 	if d.helm == nil {
@@ -37,7 +33,7 @@ func (w *Worker) handleRefreshStatus(ctx context.Context, t *asynq.Task) error {
 	changed := 0
 	for i := range vs {
 		v := &vs[i]
-		if v.Deployment.Status == model.StatusPending || len(v.Deployment.Releases) == 0 {
+		if !deploy.Refreshable(v) {
 			continue
 		}
 		ok, err := d.refreshOne(ctx, log, v)
@@ -63,7 +59,7 @@ func (d *deployer) refreshOne(ctx context.Context, log *slog.Logger, v *model.Ve
 	}
 	defer le.release(ctx, false)
 	obs := d.observe(ctx, v)
-	if sameObservation(v.Deployment, obs) {
+	if !deploy.StatusChanged(v.Deployment, obs) {
 		return false, nil
 	}
 	written, err := d.w.recordObservedStatus(ctx, v.ID, v.Generation, obs)
@@ -77,84 +73,57 @@ func (d *deployer) refreshOne(ctx context.Context, log *slog.Logger, v *model.Ve
 }
 
 // observe reads the releases a version's deployment lists from the cluster, their pods and,
-// while not all of them are ready or the version failed, the warning that explains why.
+// when package deploy needs it, the warning that explains why not all of them are ready, and
+// returns the status deploy.SeenStatus decides from it.
 func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployment {
-	obs, rels := d.observeReleases(ctx, v)
-	if obs.Status == model.StatusUnknown {
+	seen, rels := d.observeReleases(ctx, v)
+	obs := deploy.SeenStatus(v.Deployment, seen)
+	if seen.Unreachable != "" {
 		return obs
 	}
-	obs.Restarts = v.Deployment.Restarts
 	pods, err := d.pods.PodsOf(ctx, rels)
 	if err != nil {
 		d.w.log.Debug("cannot read the pods of a version", "version", v.ID, "err", err)
 		return obs
 	}
-	obs.Restarts = 0
+	restarts := 0
 	for _, p := range pods {
-		obs.Restarts += int(p.Restarts)
+		restarts += int(p.Restarts)
 	}
-	var evs []diagnose.Event
-	if obs.Status == model.StatusFailed || obs.ReadyPods < obs.DesiredPods {
-		if evs, err = d.pods.EventsOf(ctx, rels); err != nil {
+	seen.Restarts = &restarts
+	if deploy.NeedsWarning(obs) {
+		evs, err := d.pods.EventsOf(ctx, rels)
+		if err != nil {
 			d.w.log.Debug("cannot read the events of a version", "version", v.ID, "err", err)
-			return obs
 		}
+		seen.Warning, seen.WarningUnread = diagnose.Explain(evs), err != nil
 	}
-	obs.Message = diagnose.WithWarning(obs.Message, diagnose.Explain(evs))
-	return obs
+	return deploy.SeenStatus(v.Deployment, seen)
 }
 
 // observeReleases reads the releases a version's deployment lists from the cluster, with
-// their pod counts. It returns the releases found.
-func (d *deployer) observeReleases(ctx context.Context, v *model.Version) (model.Deployment, []*helm.Info) {
-	obs := model.Deployment{Status: model.StatusRunning}
+// their owners and pod counts. It returns the releases of the version found.
+func (d *deployer) observeReleases(ctx context.Context, v *model.Version) (deploy.StatusSeen, []*helm.Info) {
+	var seen deploy.StatusSeen
 	var found []*helm.Info
-	var problems []string
 	for _, r := range v.Deployment.Releases {
+		sr := deploy.SeenRelease{Recorded: r}
 		rel, err := d.helm.Status(ctx, r.Namespace, r.Name)
 		switch {
 		case errors.Is(err, helm.ErrNotFound):
-			problems = append(problems, fmt.Sprintf("release %s/%s is missing", r.Namespace, r.Name))
-			missing := r
-			missing.Status = releaseMissing
-			obs.Releases = append(obs.Releases, missing)
+			seen.Releases = append(seen.Releases, sr)
 			continue
 		case err != nil:
-			obs.Status = model.StatusUnknown
-			obs.Message = err.Error()
-			obs.Releases = v.Deployment.Releases
-			return obs, nil
+			return deploy.StatusSeen{Unreachable: err.Error()}, nil
 		}
-		if o := helm.OwnerOf(rel); !o.Belongs(d.w.InstallationID, v.ID) {
-			problems = append(problems, (&deploy.OwnerError{Release: r.Namespace + "/" + r.Name, Owner: o.String()}).Error())
-			missing := r
-			missing.Status = releaseMissing
-			obs.Releases = append(obs.Releases, missing)
-			continue
+		sr.Found, sr.Observed = true, d.observed(rel, v)
+		if sr.Observed.Mine {
+			found = append(found, rel)
+			if sr.Ready, sr.Desired, err = d.helm.PodCounts(ctx, rel); err != nil {
+				return deploy.StatusSeen{Unreachable: err.Error()}, nil
+			}
 		}
-		obs.Releases = append(obs.Releases, modelReleases([]*helm.Info{rel})...)
-		found = append(found, rel)
-		if rel.Status != helm.StatusDeployed {
-			problems = append(problems, fmt.Sprintf("release %s/%s is %s", r.Namespace, r.Name, rel.Status))
-		}
-		ready, desired, err := d.helm.PodCounts(ctx, rel)
-		if err != nil {
-			obs.Status, obs.Message, obs.Releases = model.StatusUnknown, err.Error(), v.Deployment.Releases
-			return obs, nil
-		}
-		obs.ReadyPods += ready
-		obs.DesiredPods += desired
+		seen.Releases = append(seen.Releases, sr)
 	}
-	if len(problems) > 0 {
-		obs.Status, obs.Message = model.StatusFailed, strings.Join(problems, "; ")
-	} else if v.Deployment.Status == model.StatusFailed {
-		// A failed deploy stays failed until the next one, even if its releases look fine.
-		obs.Status, obs.Message = model.StatusFailed, v.Deployment.Message
-	}
-	return obs, found
-}
-
-func sameObservation(a, b model.Deployment) bool {
-	return a.Status == b.Status && a.Message == b.Message && a.ReadyPods == b.ReadyPods &&
-		a.DesiredPods == b.DesiredPods && a.Restarts == b.Restarts && slices.Equal(a.Releases, b.Releases)
+	return seen, found
 }

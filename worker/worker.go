@@ -112,6 +112,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(tasks.TypeExpire, w.handleExpire)                       // expire.go
 	mux.HandleFunc(tasks.TypeRefreshStatus, w.handleRefreshStatus)         // status.go
 	mux.HandleFunc(tasks.TypeActivityRetention, w.handleActivityRetention) // retention.go
+	mux.HandleFunc(tasks.TypeSyncPullSecrets, w.handleSyncPullSecrets)     // pullsecrets.go
 	return mux
 }
 
@@ -127,6 +128,8 @@ type Config struct {
 	// Periodic says when the periodic tasks run; the zero value means DefaultPeriodic().
 	// Every worker runs the scheduler; asynq.Unique keeps one queued task per period.
 	Periodic Periodic
+	// PollTick is how often the worker looks for registries whose poll is due (default 10s).
+	PollTick time.Duration
 }
 
 // Run serves tasks from Redis until ctx ends.
@@ -163,7 +166,7 @@ func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Confi
 		return fmt.Errorf("start scheduler: %w", err)
 	}
 	defer sched.Shutdown()
-	go w.RunPollScheduler(ctx, 10*time.Second)
+	go w.RunPollScheduler(ctx, cfg.PollTick)
 	<-ctx.Done()
 	return nil
 }

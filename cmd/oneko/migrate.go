@@ -35,20 +35,19 @@ the oneko that the ONEKO_* variables configure.
 // runMigrate runs `oneko migrate` and returns the exit code.
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, migrateUsage); fs.PrintDefaults() }
 	from := fs.String("from", "", "the URL of O-Neko")
 	user := fs.String("user", "", "an O-Neko user with the ADMIN role")
 	apply := fs.Bool("apply", false, "create what the plan lists (without it, only the plan is printed)")
 	deployed := fs.Bool("deploy", false, "with --apply: deploy the versions that were deployed in O-Neko")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	settings := config.Bind(fs, config.CmdMigrate, migrateUsage)
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
 	}
 	if *from == "" || *user == "" || (*deployed && !*apply) {
 		fs.Usage()
 		return 2
 	}
-	cfg, err := config.FromEnv(config.Env)
+	cfg, err := settings.Load(config.Env)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2

@@ -25,16 +25,14 @@ and tests; production uses MongoDB.
 // runStore runs `oneko store` until ctx ends and returns the exit code.
 func runStore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("store", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, storeUsage); fs.PrintDefaults() }
 	listen := fs.String("listen", "127.0.0.1:27017", "the address to serve the MongoDB wire protocol on")
 	dir := fs.String("dir", "", "the folder of the data (default: ferretdb in ONEKO_DATA_DIR)")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		fs.Usage()
-		return 2
+	settings := config.Bind(fs, config.CmdStore, storeUsage)
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
 	}
 	if *dir == "" {
-		cfg, err := config.FromEnv(config.Env)
+		cfg, err := settings.Load(config.Env)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return 2

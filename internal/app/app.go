@@ -181,7 +181,8 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 				return
 			}
 			w.ConfigureDeploy(worker.DeployOptions{OrphanSweepMaxShare: cfg.OrphanSweepMaxShare, Timeout: cfg.Deploy.Timeout,
-				LeaseTTL: cfg.Deploy.LeaseTTL, FailedRetryAfter: cfg.Deploy.FailedRetryAfter, ActivityRetention: cfg.Deploy.ActivityRetention})
+				LeaseTTL: cfg.Deploy.LeaseTTL, LeaseRetryDelay: cfg.Deploy.LeaseRetryDelay, FailedRetryAfter: cfg.Deploy.FailedRetryAfter,
+				ActivityRetention: cfg.Deploy.ActivityRetention})
 			if demoRegistry != nil {
 				go func() {
 					if err := w.Poll(runCtx, demoRegistry); err != nil {
@@ -191,7 +192,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 			}
 			log.Info("worker started", "concurrency", cfg.WorkerConcurrency)
 			errCh <- w.Run(runCtx, asynq.RedisClientOpt{Addr: redisOpt.Addr, Password: redisOpt.Password, DB: redisOpt.DB, Username: redisOpt.Username, TLSConfig: redisOpt.TLSConfig},
-				worker.Config{Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.WorkerShutdownTimeout})
+				workerConfig(cfg))
 		}()
 		if !parts.API {
 			// A worker in its own Pod still answers probes and scrapes on ONEKO_HTTP_ADDR.
@@ -237,7 +238,7 @@ func runAPI(ctx context.Context, cfg *config.Config, st *store.Store, rdb *redis
 			auth.WithTokenMaxLifetime(cfg.Auth.TokenMaxLifetime), auth.WithHashConcurrency(cfg.Auth.LoginConcurrency, 0)),
 		Policy: authz, Queue: queue, Redis: rdb, Cluster: gate, ClusterStatus: gate.Status, Checker: api.ClientChecker{}, Charts: api.CacheCharts{Cache: chartCache},
 		Renderer: api.PlanRenderer{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes})}, CheckTemplate: render.Check, Metrics: metrics,
-		Preview:     api.PlanPreview{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes}), Store: st, Charts: chartCache},
+		Preview:     api.PlanPreview{Planner: deploy.NewPlanner(st, installation, render.Limits{MaxBytes: cfg.RenderMaxBytes}), Store: st, Charts: helm.Templater{Charts: chartCache}},
 		Diagnostics: gatedDiagnostics{gate}, ExternalLogURL: cfg.Diagnostics.ExternalLogURL,
 		LogFollowsPerUser: cfg.Diagnostics.FollowsPerUser, LogFollowsTotal: cfg.Diagnostics.FollowsTotal,
 		Lifetime: cfg.Lifetime, Log: log, PublicURL: cfg.PublicURL, TrustedProxies: cfg.Auth.TrustedProxies, MetricsToken: cfg.Auth.MetricsToken, SecureCookies: cfg.SecureCookies, Events: bus,
@@ -376,6 +377,22 @@ func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, w
 // write deadline, so the event stream and log follows may last.
 func httpServer(h http.Handler) *http.Server {
 	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+}
+
+// workerConfig is the worker server's part of the configuration.
+func workerConfig(cfg *config.Config) worker.Config {
+	every := func(d time.Duration) string { return "@every " + d.String() }
+	// One queued task per period across replicas: the lock must not outlast the shortest period.
+	unique := min(30*time.Second, cfg.Schedule.Reconcile, cfg.Schedule.Expire, cfg.Schedule.StatusRefresh, cfg.Schedule.Retention)
+	return worker.Config{
+		Concurrency: cfg.WorkerConcurrency, ShutdownTimeout: cfg.WorkerShutdownTimeout, TaskCheckInterval: cfg.WorkerTaskCheckInterval,
+		PollTick: cfg.Schedule.PollTick,
+		Periodic: worker.Periodic{
+			Reconcile: every(cfg.Schedule.Reconcile), Expire: every(cfg.Schedule.Expire),
+			RefreshStatus: every(cfg.Schedule.StatusRefresh), ActivityRetention: every(cfg.Schedule.Retention),
+			UniqueFor: unique,
+		},
+	}
 }
 
 // webhookOnlyPoll maps the setting (0 = off) to worker.Deps (negative = off, 0 = default).

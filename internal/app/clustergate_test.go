@@ -18,10 +18,17 @@ import (
 	"github.com/oneko/oneko/internal/testenv"
 )
 
-var kubeEnv *testenv.Kube
+// The components of this test binary: the cluster, Redis and the store.
+var (
+	kubeEnv *testenv.Kube
+	shared  *testenv.Shared
+)
 
 func TestMain(m *testing.M) {
-	os.Exit(testenv.RunWithKube(m, func(k *testenv.Kube) { kubeEnv = k }))
+	os.Exit(testenv.Main(m, testenv.Needs{Kube: true, Mongo: true, Redis: true}, func(s *testenv.Shared) error {
+		shared, kubeEnv = s, s.Kube
+		return nil
+	}))
 }
 
 // recorder keeps every state the gate reports.

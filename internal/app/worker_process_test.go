@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/oneko/oneko/internal/config"
-	"github.com/oneko/oneko/internal/testenv"
 )
 
 // TestWorkerOnlyProcess runs what `oneko worker` runs (app.Run with the worker part only)
@@ -23,16 +22,7 @@ import (
 func TestWorkerOnlyProcess(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	r, err := testenv.StartRedis(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Stop()
-	m, err := testenv.StartMongo(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Stop()
+	r, m := shared.Redis, shared.Mongo
 	dir := t.TempDir()
 	// The worker only talks to the cluster when a task needs it; an unreachable one will do.
 	kubeconfig := filepath.Join(dir, "kubeconfig")
@@ -53,7 +43,7 @@ current-context: c
 	l.Close()
 	const shutdown, margin = 2 * time.Second, 15 * time.Second
 	env := map[string]string{
-		"ONEKO_MONGO_URI": m.URI(), "ONEKO_MONGO_DATABASE": "worker-process", "ONEKO_REDIS_URL": r.URL(),
+		"ONEKO_MONGO_URI": m.URI(), "ONEKO_MONGO_DATABASE": m.NewDatabaseName(), "ONEKO_REDIS_URL": r.URL(),
 		"ONEKO_SECRET_KEY": strings.Repeat("ab", 32), "ONEKO_KUBECONFIG": kubeconfig, "ONEKO_HTTP_ADDR": addr,
 		"ONEKO_DATA_DIR": dir, "ONEKO_WORKER_SHUTDOWN_TIMEOUT": shutdown.String(),
 	}

@@ -11,9 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/sync/singleflight"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
@@ -24,6 +24,10 @@ const (
 	DefaultTimeout  = 30 * time.Second
 	DefaultIndexTTL = time.Minute
 )
+
+// keptListings bounds the registry listings (indexes, catalogs, tag lists) kept in memory;
+// the least recently used go first.
+const keptListings = 256
 
 // Options configure a Cache. The zero value is usable.
 type Options struct {
@@ -43,8 +47,9 @@ type Options struct {
 }
 
 // Cache lists and fetches charts from Helm registries, keeping indexes for Options.IndexTTL
-// and chart archives for good (in memory and under its directory). It is safe for concurrent
-// use; concurrent requests for the same index or chart share one download.
+// (at most keptListings of them) and chart archives for good (under its directory, and the
+// most recently used in memory). It is safe for concurrent use; concurrent requests for the
+// same index or chart share one download.
 type Cache struct {
 	// origins are the allowed foreign origins of chart archives (Options.ChartOrigins).
 	origins  map[string]bool
@@ -58,9 +63,8 @@ type Cache struct {
 
 	flight singleflight.Group
 	store  *archiveStore
-
-	mu    sync.Mutex
-	lists map[string]*listing
+	// lists are the listings by kind, credentials and registry (see cached).
+	lists *lru.Cache[string, *listing]
 }
 
 // listing is a registry's charts, each with its versions newest first, as read at fetched.
@@ -89,6 +93,8 @@ func NewCache(dir string, opts Options) (*Cache, error) {
 	secure := http.DefaultTransport.(*http.Transport).Clone()
 	insecure := http.DefaultTransport.(*http.Transport).Clone()
 	insecure.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // only for registries marked Insecure
+	// The only error lru.New answers is for a size below one.
+	lists, _ := lru.New[string, *listing](keptListings)
 	origins := map[string]bool{}
 	for _, o := range opts.ChartOrigins {
 		origins[strings.ToLower(strings.TrimSuffix(o, "/"))] = true
@@ -103,7 +109,7 @@ func NewCache(dir string, opts Options) (*Cache, error) {
 		insecure: &http.Client{Transport: insecure, Timeout: opts.Timeout},
 		now:      time.Now,
 		store:    newArchiveStore(filepath.Join(dir, "charts")),
-		lists:    map[string]*listing{},
+		lists:    lists,
 	}, nil
 }
 
@@ -172,13 +178,11 @@ func (c *Cache) Chart(ctx context.Context, r Registry, name, versionConstraint s
 // charts in memory and on disk. Call it when a registry is changed or deleted.
 func (c *Cache) Forget(registryID string) error {
 	prefix := segment(registryID) + "/"
-	c.mu.Lock()
-	for k := range c.lists {
+	for _, k := range c.lists.Keys() {
 		if _, rest, ok := strings.Cut(k, "\x00"); ok && strings.HasPrefix(rest, prefix) {
-			delete(c.lists, k)
+			c.lists.Remove(k)
 		}
 	}
-	c.mu.Unlock()
 	if err := c.store.forget(prefix); err != nil {
 		return fmt.Errorf("forget charts of helm registry %q: %w", registryID, err)
 	}
@@ -242,15 +246,13 @@ func (c *Cache) cached(ctx context.Context, key string, fetch func(context.Conte
 			return nil, err
 		}
 		l := &listing{fetched: c.now(), charts: charts}
-		c.mu.Lock()
 		// Drop expired listings, such as those read with credentials no longer in use.
-		for k, old := range c.lists {
-			if l.fetched.Sub(old.fetched) >= c.ttl {
-				delete(c.lists, k)
+		for _, k := range c.lists.Keys() {
+			if old, ok := c.lists.Peek(k); ok && l.fetched.Sub(old.fetched) >= c.ttl {
+				c.lists.Remove(k)
 			}
 		}
-		c.lists[key] = l
-		c.mu.Unlock()
+		c.lists.Add(key, l)
 		return l, nil
 	})
 	if err != nil {
@@ -261,9 +263,7 @@ func (c *Cache) cached(ctx context.Context, key string, fetch func(context.Conte
 
 // fresh answers the listing under key if it is younger than the TTL.
 func (c *Cache) fresh(key string) *listing {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if l := c.lists[key]; l != nil && c.now().Sub(l.fetched) < c.ttl {
+	if l, ok := c.lists.Get(key); ok && c.now().Sub(l.fetched) < c.ttl {
 		return l
 	}
 	return nil

@@ -7,21 +7,26 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
-// archiveStore keeps chart archives in memory and under a directory, keyed by registry
-// (id and URL), chart name and version. Nothing is evicted: a server deploys a bounded
-// number of chart versions, and each archive is small.
+// keptArchives bounds the chart archives kept in memory; the least recently used go first
+// (they stay on disk).
+const keptArchives = 128
+
+// archiveStore keeps chart archives under a directory for good, and the most recently used
+// in memory, keyed by registry (id and URL), chart name and version. Nothing is evicted from
+// disk: a server deploys a bounded number of chart versions, and each archive is small.
 type archiveStore struct {
 	dir string
-
-	mu  sync.RWMutex
-	mem map[string][]byte
+	mem *lru.Cache[string, []byte]
 }
 
 func newArchiveStore(dir string) *archiveStore {
-	return &archiveStore{dir: dir, mem: map[string][]byte{}}
+	// The only error lru.New answers is for a size below one.
+	mem, _ := lru.New[string, []byte](keptArchives)
+	return &archiveStore{dir: dir, mem: mem}
 }
 
 // key is the archive's key in memory and, with '/' as separator, its path below dir.
@@ -32,19 +37,14 @@ func (s *archiveStore) key(t target, name, version string) string {
 // get answers the archive from memory, or from disk (remembering it in memory).
 func (s *archiveStore) get(t target, name, version string) ([]byte, bool) {
 	k := s.key(t, name, version)
-	s.mu.RLock()
-	data, ok := s.mem[k]
-	s.mu.RUnlock()
-	if ok {
+	if data, ok := s.mem.Get(k); ok {
 		return data, true
 	}
 	data, err := os.ReadFile(filepath.Join(s.dir, filepath.FromSlash(k)))
 	if err != nil {
 		return nil, false
 	}
-	s.mu.Lock()
-	s.mem[k] = data
-	s.mu.Unlock()
+	s.mem.Add(k, data)
 	return data, true
 }
 
@@ -52,9 +52,7 @@ func (s *archiveStore) get(t target, name, version string) ([]byte, bool) {
 // when writing fails.
 func (s *archiveStore) put(t target, name, version string, data []byte) error {
 	k := s.key(t, name, version)
-	s.mu.Lock()
-	s.mem[k] = data
-	s.mu.Unlock()
+	s.mem.Add(k, data)
 	path := filepath.Join(s.dir, filepath.FromSlash(k))
 	if err := writeAtomic(path, data); err != nil {
 		return fmt.Errorf("store chart archive %s: %w", path, err)
@@ -64,13 +62,11 @@ func (s *archiveStore) put(t target, name, version string, data []byte) error {
 
 // forget drops every archive whose key starts with prefix (a registry id segment and '/').
 func (s *archiveStore) forget(prefix string) error {
-	s.mu.Lock()
-	for k := range s.mem {
+	for _, k := range s.mem.Keys() {
 		if strings.HasPrefix(k, prefix) {
-			delete(s.mem, k)
+			s.mem.Remove(k)
 		}
 	}
-	s.mu.Unlock()
 	err := os.RemoveAll(filepath.Join(s.dir, filepath.FromSlash(strings.TrimSuffix(prefix, "/"))))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err

@@ -13,7 +13,7 @@ func TestDeploySettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Deploy{Timeout: 5 * time.Minute, LeaseTTL: 30 * time.Second, FailedRetryAfter: 10 * time.Minute, ActivityRetention: 720 * time.Hour}
+	want := Deploy{Timeout: 5 * time.Minute, LeaseTTL: 30 * time.Second, LeaseRetryDelay: 2 * time.Second, FailedRetryAfter: 10 * time.Minute, ActivityRetention: 720 * time.Hour}
 	if c.Deploy != want {
 		t.Fatalf("defaults %+v, want %+v", c.Deploy, want)
 	}

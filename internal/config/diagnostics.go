@@ -11,18 +11,18 @@ import (
 type Diagnostics struct {
 	// ExternalLogURL is a link template to an external logging system, with {namespace},
 	// {pod} and {container} placeholders (ONEKO_EXTERNAL_LOG_URL, default none).
-	ExternalLogURL string
+	ExternalLogURL string `env:"ONEKO_EXTERNAL_LOG_URL"`
 	// FollowsPerUser and FollowsTotal cap the log streams followed at once, per user and in
 	// one api process (ONEKO_LOG_FOLLOWS_PER_USER, default 4; ONEKO_LOG_FOLLOWS_TOTAL, default 100).
-	FollowsPerUser int
-	FollowsTotal   int
+	FollowsPerUser int `env:"ONEKO_LOG_FOLLOWS_PER_USER"`
+	FollowsTotal   int `env:"ONEKO_LOG_FOLLOWS_TOTAL"`
 }
 
 // diagnosticsFromEnv reads and checks the diagnostics settings.
-func diagnosticsFromEnv(get func(k, def string) string) (Diagnostics, []error) {
+func diagnosticsFromEnv(get func(env string) string) (Diagnostics, []error) {
 	var d Diagnostics
 	var errs []error
-	d.ExternalLogURL = get("ONEKO_EXTERNAL_LOG_URL", "")
+	d.ExternalLogURL = get("ONEKO_EXTERNAL_LOG_URL")
 	if d.ExternalLogURL != "" {
 		probe := strings.NewReplacer("{namespace}", "ns", "{pod}", "pod", "{container}", "c").Replace(d.ExternalLogURL)
 		u, err := url.Parse(probe)
@@ -32,10 +32,9 @@ func diagnosticsFromEnv(get func(k, def string) string) (Diagnostics, []error) {
 	}
 	for _, s := range []struct {
 		name string
-		def  string
 		dst  *int
-	}{{"ONEKO_LOG_FOLLOWS_PER_USER", "4", &d.FollowsPerUser}, {"ONEKO_LOG_FOLLOWS_TOTAL", "100", &d.FollowsTotal}} {
-		n, err := strconv.Atoi(get(s.name, s.def))
+	}{{"ONEKO_LOG_FOLLOWS_PER_USER", &d.FollowsPerUser}, {"ONEKO_LOG_FOLLOWS_TOTAL", &d.FollowsTotal}} {
+		n, err := strconv.Atoi(get(s.name))
 		if err != nil || n < 1 || n > 10000 {
 			errs = append(errs, fmt.Errorf("%s: want a whole number from 1 to 10000", s.name))
 			continue

@@ -36,7 +36,7 @@ func BenchmarkDiffThreeReleases(b *testing.B) {
 		planned := make([]diagnose.Planned, 3)
 		for i := range planned {
 			name := fmt.Sprintf("r%d", i)
-			m, err := diagnose.RenderManifest(secretChart(), name, ns, changed)
+			m, err := helm.Render(secretChart(), name, ns, changed)
 			if err != nil {
 				b.Fatal(err)
 			}

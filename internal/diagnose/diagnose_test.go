@@ -17,10 +17,11 @@ import (
 	"github.com/oneko/oneko/internal/testenv"
 )
 
+// kube is the cluster of this test binary.
 var kube *testenv.Kube
 
 func TestMain(m *testing.M) {
-	os.Exit(testenv.RunWithKube(m, func(k *testenv.Kube) { kube = k }))
+	os.Exit(testenv.Main(m, testenv.Needs{Kube: true}, func(s *testenv.Shared) error { kube = s.Kube; return nil }))
 }
 
 const digest = "sha256:1111111111111111111111111111111111111111111111111111111111111111"

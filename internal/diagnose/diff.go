@@ -12,11 +12,9 @@ import (
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
-	"helm.sh/helm/v3/pkg/action"
-	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/releaseutil"
 	"sigs.k8s.io/yaml"
+
+	"github.com/oneko/oneko/internal/helm"
 )
 
 // Release changes of a diff.
@@ -61,11 +59,11 @@ func (r *Reader) Diff(ctx context.Context, versionID string, planned []Planned) 
 	}
 	deployed := map[string]Planned{}
 	for _, rel := range rels {
-		vals, err := yaml.Marshal(rel.Config)
+		vals, err := yaml.Marshal(rel.Values)
 		if err != nil {
 			return nil, fmt.Errorf("values of release %s: %w", rel.Name, err)
 		}
-		if len(rel.Config) == 0 {
+		if len(rel.Values) == 0 {
 			vals = nil
 		}
 		deployed[rel.Namespace+"/"+rel.Name] = Planned{Name: rel.Name, Namespace: rel.Namespace, Values: string(vals), Manifest: rel.Manifest}
@@ -156,7 +154,7 @@ func (m *masker) hash(v string) string {
 // collect remembers the Secret values of a manifest (data decoded, stringData as is), so
 // that they are masked in the values too.
 func (m *masker) collect(manifest string) {
-	for _, doc := range releaseutil.SplitManifests(manifest) {
+	for _, doc := range helm.SplitManifest(manifest) {
 		var o map[string]any
 		if err := yaml.Unmarshal([]byte(doc), &o); err != nil || o["kind"] != "Secret" {
 			continue
@@ -202,15 +200,8 @@ func (m *masker) manifest(manifest string) string {
 	if manifest == "" {
 		return ""
 	}
-	docs := releaseutil.SplitManifests(manifest)
-	keys := make([]string, 0, len(docs))
-	for k := range docs {
-		keys = append(keys, k)
-	}
-	sort.Sort(releaseutil.BySplitManifestsOrder(keys))
 	var b strings.Builder
-	for _, k := range keys {
-		doc := docs[k]
+	for _, doc := range helm.SplitManifest(manifest) {
 		var o map[string]any
 		if err := yaml.Unmarshal([]byte(doc), &o); err == nil && o["kind"] == "Secret" {
 			for _, field := range []string{"data", "stringData"} {
@@ -233,18 +224,4 @@ func (m *masker) manifest(manifest string) string {
 		b.WriteString("\n")
 	}
 	return b.String()
-}
-
-// RenderManifest renders a chart's manifests with values, as an install would, without a
-// cluster (helm template).
-func RenderManifest(ch *chart.Chart, name, namespace string, values map[string]any) (string, error) {
-	cfg := &action.Configuration{Capabilities: chartutil.DefaultCapabilities}
-	inst := action.NewInstall(cfg)
-	inst.ClientOnly, inst.DryRun, inst.Replace, inst.IncludeCRDs = true, true, true, false
-	inst.ReleaseName, inst.Namespace = name, namespace
-	rel, err := inst.Run(ch, values)
-	if err != nil {
-		return "", fmt.Errorf("render chart %s for release %s: %w", ch.Name(), name, err)
-	}
-	return rel.Manifest, nil
 }

@@ -44,7 +44,7 @@ func TestDiff(t *testing.T) {
 	r := diagnose.New(kube.Client(t), "inst")
 	plan := func(name string, values map[string]any) diagnose.Planned {
 		t.Helper()
-		m, err := diagnose.RenderManifest(secretChart(), name, ns, values)
+		m, err := helm.Render(secretChart(), name, ns, values)
 		if err != nil {
 			t.Fatal(err)
 		}

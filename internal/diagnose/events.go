@@ -37,7 +37,7 @@ func (r *Reader) Events(ctx context.Context, versionID string) ([]Event, error) 
 	if err != nil {
 		return nil, err
 	}
-	return r.EventsOf(ctx, infos(rels))
+	return r.EventsOf(ctx, rels)
 }
 
 // EventsOf returns the events of the objects of releases read already, newest first.

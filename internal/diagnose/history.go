@@ -33,15 +33,9 @@ func (r *Reader) History(ctx context.Context, versionID string) ([]Revision, err
 	}
 	out := make([]Revision, 0, len(all))
 	for _, rel := range all {
-		rev := Revision{Release: rel.Name, Namespace: rel.Namespace, Revision: rel.Version, ImageDigest: digestRe.FindString(rel.Manifest)}
-		if rel.Info != nil {
-			rev.Status, rev.Description = rel.Info.Status.String(), rel.Info.Description
-			rev.Time = rel.Info.LastDeployed.Time.UTC()
-		}
-		if rel.Chart != nil && rel.Chart.Metadata != nil {
-			rev.Chart, rev.ChartVersion, rev.AppVersion = rel.Chart.Metadata.Name, rel.Chart.Metadata.Version, rel.Chart.Metadata.AppVersion
-		}
-		out = append(out, rev)
+		out = append(out, Revision{Release: rel.Name, Namespace: rel.Namespace, Revision: rel.Revision, Status: string(rel.Status),
+			Chart: rel.Chart, ChartVersion: rel.ChartVersion, AppVersion: rel.AppVersion, ImageDigest: digestRe.FindString(rel.Manifest),
+			Time: rel.Deployed, Description: rel.Description})
 	}
 	return out, nil
 }

@@ -93,7 +93,7 @@ func (r *Reader) pods(ctx context.Context, versionID string) ([]ownedPod, error)
 	if err != nil {
 		return nil, err
 	}
-	return r.podsOf(ctx, infos(rels))
+	return r.podsOf(ctx, rels)
 }
 
 // podsOf finds the pods whose owner chain reaches an object of the releases.

@@ -9,13 +9,9 @@ package diagnose
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 
-	"helm.sh/helm/v3/pkg/release"
-	"helm.sh/helm/v3/pkg/releaseutil"
-	"helm.sh/helm/v3/pkg/storage/driver"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/yaml"
@@ -51,15 +47,15 @@ func (r *Reader) WithNamespaces(f NamespacesFunc) *Reader {
 
 // revisions returns every stored revision of every release of a version, sorted by
 // namespace, name and revision.
-func (r *Reader) revisions(ctx context.Context, versionID string) ([]*release.Release, error) {
+func (r *Reader) revisions(ctx context.Context, versionID string) ([]*helm.Info, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	q := map[string]string{"owner": "helm", helm.LabelVersion: helm.LabelValue(versionID)}
+	q := map[string]string{helm.LabelVersion: helm.LabelValue(versionID)}
 	if r.installation != "" {
 		q[helm.LabelInstallation] = helm.LabelValue(r.installation)
 	}
-	all, err := r.query("", q)
+	all, err := helm.Revisions(ctx, r.kube, "", q)
 	if apierrors.IsForbidden(err) && r.namespaces != nil {
 		all, err = r.queryEach(ctx, versionID, q)
 	}
@@ -74,34 +70,25 @@ func (r *Reader) revisions(ctx context.Context, versionID string) ([]*release.Re
 		if a.Name != b.Name {
 			return a.Name < b.Name
 		}
-		return a.Version < b.Version
+		return a.Revision < b.Revision
 	})
 	return all, nil
 }
 
-// query reads the release storage of namespace ns ("" = every namespace); none found is no error.
-func (r *Reader) query(ns string, q map[string]string) ([]*release.Release, error) {
-	all, err := driver.NewSecrets(r.kube.CoreV1().Secrets(ns)).Query(q)
-	if errors.Is(err, driver.ErrReleaseNotFound) {
-		return nil, nil
-	}
-	return all, err
-}
-
 // queryEach reads the release storage of each namespace that holds the version's releases.
-func (r *Reader) queryEach(ctx context.Context, versionID string, q map[string]string) ([]*release.Release, error) {
+func (r *Reader) queryEach(ctx context.Context, versionID string, q map[string]string) ([]*helm.Info, error) {
 	nss, err := r.namespaces(ctx, versionID)
 	if err != nil {
 		return nil, fmt.Errorf("namespaces of version %s: %w", versionID, err)
 	}
-	var all []*release.Release
+	var all []*helm.Info
 	seen := map[string]bool{}
 	for _, ns := range nss {
 		if ns == "" || seen[ns] {
 			continue
 		}
 		seen[ns] = true
-		in, err := r.query(ns, q)
+		in, err := helm.Revisions(ctx, r.kube, ns, q)
 		if err != nil {
 			return nil, err
 		}
@@ -111,12 +98,12 @@ func (r *Reader) queryEach(ctx context.Context, versionID string, q map[string]s
 }
 
 // current returns the last revision of each release of a version.
-func (r *Reader) current(ctx context.Context, versionID string) ([]*release.Release, error) {
+func (r *Reader) current(ctx context.Context, versionID string) ([]*helm.Info, error) {
 	all, err := r.revisions(ctx, versionID)
 	if err != nil {
 		return nil, err
 	}
-	var out []*release.Release
+	var out []*helm.Info
 	for i, rel := range all {
 		if i+1 == len(all) || all[i+1].Namespace != rel.Namespace || all[i+1].Name != rel.Name {
 			out = append(out, rel)
@@ -134,21 +121,12 @@ type Object struct {
 	Release string `json:"release"`
 }
 
-// infos describes releases read from Helm's storage as package helm does.
-func infos(rels []*release.Release) []*helm.Info {
-	out := make([]*helm.Info, len(rels))
-	for i, r := range rels {
-		out[i] = helm.InfoOf(r)
-	}
-	return out
-}
-
 // objects lists the objects of the releases' manifests, namespaced to the release's
 // namespace when the manifest names none.
 func objects(rels []*helm.Info) []Object {
 	var out []Object
 	for _, rel := range rels {
-		for _, doc := range releaseutil.SplitManifests(rel.Manifest) {
+		for _, doc := range helm.SplitManifest(rel.Manifest) {
 			var o struct {
 				Kind     string `json:"kind"`
 				Metadata struct {

@@ -21,6 +21,9 @@ const (
 	VersionCreated = "version.created"
 	VersionRemoved = "version.removed"
 	Activity       = "activity"
+	// WebhookDelivery announces a webhook delivery a docker registry received (accepted or
+	// refused); the api process shows it to ADMINs only.
+	WebhookDelivery = "webhook.delivery"
 )
 
 // Event is one live update.

@@ -1,6 +1,8 @@
 package helm
 
 import (
+	"time"
+
 	"helm.sh/helm/v3/pkg/release"
 )
 
@@ -38,20 +40,26 @@ type Info struct {
 	Labels map[string]string
 	// Manifest is the rendered manifest of the revision (what PodCounts reads).
 	Manifest string
+	// Values are the values the revision was installed or upgraded with (Helm's config).
+	Values map[string]any
+	// Chart, ChartVersion and AppVersion describe the revision's chart ("" when it names none).
+	Chart, ChartVersion, AppVersion string
+	// Deployed is when the revision was deployed, in UTC (zero when Helm recorded no time).
+	Deployed time.Time
 }
-
-// InfoOf copies what oneko reads of a Helm release; nil stays nil. It is for the packages
-// that read Helm's storage themselves (internal/diagnose); others get an Info from Client.
-func InfoOf(r *release.Release) *Info { return infoOf(r) }
 
 // infoOf copies what oneko reads of a Helm release; nil stays nil.
 func infoOf(r *release.Release) *Info {
 	if r == nil {
 		return nil
 	}
-	in := &Info{Name: r.Name, Namespace: r.Namespace, Revision: r.Version, Labels: r.Labels, Manifest: r.Manifest}
+	in := &Info{Name: r.Name, Namespace: r.Namespace, Revision: r.Version, Labels: r.Labels, Manifest: r.Manifest, Values: r.Config}
 	if r.Info != nil {
 		in.Status, in.Description = Status(r.Info.Status), r.Info.Description
+		in.Deployed = r.Info.LastDeployed.Time.UTC()
+	}
+	if r.Chart != nil && r.Chart.Metadata != nil {
+		in.Chart, in.ChartVersion, in.AppVersion = r.Chart.Metadata.Name, r.Chart.Metadata.Version, r.Chart.Metadata.AppVersion
 	}
 	return in
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"helm.sh/helm/v3/pkg/releaseutil"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
@@ -24,7 +23,7 @@ type manifestObject struct {
 // release's manifest, as the cluster reports them now. A workload missing from the cluster
 // counts as desired with none ready.
 func (c *Client) PodCounts(ctx context.Context, rel *Info) (ready, desired int, err error) {
-	for _, doc := range releaseutil.SplitManifests(rel.Manifest) {
+	for _, doc := range SplitManifest(rel.Manifest) {
 		var o manifestObject
 		if err := yaml.Unmarshal([]byte(doc), &o); err != nil || o.Metadata.Name == "" {
 			continue

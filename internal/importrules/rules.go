@@ -69,9 +69,6 @@ type Rules struct {
 	// Only maps a library (an import path prefix) to the packages whose non-test files may
 	// import it; tests may use any library to check what the code did.
 	Only map[string][]string
-	// Pending maps a library to the packages that still import it while the code is being
-	// reshaped; each entry is a debt, to be removed with the change that pays it.
-	Pending map[string][]string
 }
 
 // Oneko returns the rules of this module.
@@ -87,11 +84,6 @@ func Oneko() Rules {
 			// internal/helm acts on releases, internal/charts fetches charts; the local-mode
 			// demo packages its own chart.
 			"helm.sh/helm": {"internal/helm", "internal/charts", "internal/demo"},
-		},
-		Pending: map[string][]string{
-			// The diagnostics still read Helm's release storage and render manifests with the
-			// SDK; the api names Helm's chart type in its diff's chart source (issue 11, item 2).
-			"helm.sh/helm": {"internal/diagnose", "api"},
 		},
 	}
 }
@@ -194,11 +186,10 @@ func path(roots []string, target string, byPath map[string]*Package) (via string
 	return "", false
 }
 
-// checkLibraries applies Only and Pending to p's non-test imports.
+// checkLibraries applies Only to p's non-test imports.
 func (r Rules) checkLibraries(p Package, rel string) []Violation {
 	var out []Violation
 	for lib, allowed := range r.Only {
-		allowed = append(slices.Clone(allowed), r.Pending[lib]...)
 		if slices.ContainsFunc(allowed, func(a string) bool { return rel == a || under(rel, a) }) {
 			continue
 		}

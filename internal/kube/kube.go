@@ -4,11 +4,7 @@ package kube
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"regexp"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -56,7 +52,8 @@ func (c *Client) labels() map[string]string {
 }
 
 // EnsureNamespace creates the namespace if missing, labelled with the installation, and
-// writes one image pull secret for every docker registry with credentials. It can be called
+// writes one image pull secret for each of registries that has credentials (labelled with
+// the installation and the registry's id, see RegistryLabel). It can be called
 // again at any time (it converges). A namespace that exists already is used as it is. With
 // rights in some namespaces only (the chart's namespaced RBAC scope) creating one is
 // forbidden even when it exists: then an existing namespace that it may read is used.
@@ -71,45 +68,8 @@ func (c *Client) EnsureNamespace(ctx context.Context, name string, registries []
 		}
 	}
 	for _, r := range registries {
-		if r.Username == "" || r.Password == "" {
-			continue
-		}
 		if err := c.ensurePullSecret(ctx, name, &r); err != nil {
 			return err
-		}
-	}
-	return nil
-}
-
-var nonDNS = regexp.MustCompile(`[^a-z0-9-]+`)
-
-// PullSecretName is the name of the pull secret of a docker registry.
-func PullSecretName(r *model.DockerRegistry) string {
-	n := strings.Trim(nonDNS.ReplaceAllString(strings.ToLower(r.Name), "-"), "-")
-	if len(n) > 40 {
-		n = strings.TrimRight(n[:40], "-")
-	}
-	return "oneko-pull-" + n + "-" + r.ID[len(r.ID)-6:]
-}
-
-func (c *Client) ensurePullSecret(ctx context.Context, namespace string, r *model.DockerRegistry) error {
-	auth := base64.StdEncoding.EncodeToString([]byte(r.Username + ":" + r.Password))
-	cfg, err := json.Marshal(map[string]any{"auths": map[string]any{r.Host(): map[string]string{"username": r.Username, "password": r.Password, "auth": auth}}})
-	if err != nil {
-		return fmt.Errorf("pull secret of %s: %w", r.Name, err)
-	}
-	sec := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: PullSecretName(r), Namespace: namespace, Labels: c.labels()},
-		Type:       corev1.SecretTypeDockerConfigJson,
-		Data:       map[string][]byte{corev1.DockerConfigJsonKey: cfg},
-	}
-	secrets := c.cs.CoreV1().Secrets(namespace)
-	if _, err := secrets.Create(ctx, sec, metav1.CreateOptions{}); err != nil {
-		if !apierrors.IsAlreadyExists(err) {
-			return fmt.Errorf("create pull secret %s/%s: %w", namespace, sec.Name, err)
-		}
-		if _, err := secrets.Update(ctx, sec, metav1.UpdateOptions{}); err != nil {
-			return fmt.Errorf("update pull secret %s/%s: %w", namespace, sec.Name, err)
 		}
 	}
 	return nil

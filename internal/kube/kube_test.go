@@ -14,10 +14,11 @@ import (
 	"github.com/oneko/oneko/internal/testenv"
 )
 
+// cluster is the cluster of this test binary.
 var cluster *testenv.Kube
 
 func TestMain(m *testing.M) {
-	os.Exit(testenv.RunWithKube(m, func(k *testenv.Kube) { cluster = k }))
+	os.Exit(testenv.Main(m, testenv.Needs{Kube: true}, func(s *testenv.Shared) error { cluster = s.Kube; return nil }))
 }
 
 // TestNamespaceWithPullSecrets runs against the real control plane.
@@ -53,6 +54,9 @@ func TestNamespaceWithPullSecrets(t *testing.T) {
 	}
 	s := secrets.Items[0]
 	cfg := string(s.Data[corev1.DockerConfigJsonKey])
+	if s.Labels[kube.RegistryLabel] != regs[0].ID || s.Labels[kube.InstallationLabel] != "inst-a" {
+		t.Fatalf("pull secret labels %v: the sync finds it by installation and registry", s.Labels)
+	}
 	if s.Type != corev1.SecretTypeDockerConfigJson || !strings.Contains(cfg, "registry.example.com:5000") || !strings.Contains(cfg, "rotated") {
 		t.Fatalf("secret = %s %s", s.Type, cfg)
 	}

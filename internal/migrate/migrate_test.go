@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,52 +18,26 @@ import (
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/model"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/internal/testenv"
 	"github.com/oneko/oneko/tasks"
 )
 
+// The components of this test binary: the embedded store and Redis.
 var (
-	mongoURI string
+	shared   *testenv.Shared
 	redisSrv *testenv.Redis
-	dbSeq    atomic.Int64
 )
 
 func TestMain(m *testing.M) {
-	ctx := context.Background()
-	mg, err := testenv.StartMongo(ctx)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	rs, err := testenv.StartRedis(ctx)
-	if err != nil {
-		mg.Stop()
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	mongoURI, redisSrv = mg.URI(), rs
-	code := m.Run()
-	rs.Stop()
-	mg.Stop()
-	os.Exit(code)
+	os.Exit(testenv.Main(m, testenv.Needs{Mongo: true, Redis: true}, func(s *testenv.Shared) error {
+		shared, redisSrv = s, s.Redis
+		return nil
+	}))
 }
 
 // newStore opens a fresh database in the embedded store.
-func newStore(t *testing.T) *store.Store {
-	t.Helper()
-	box, _ := secret.NewBox(bytes.Repeat([]byte{5}, secret.KeySize))
-	st, err := store.Open(context.Background(), mongoURI, store.Options{Database: fmt.Sprintf("migrate%d_%d", os.Getpid(), dbSeq.Add(1)), Box: box})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = st.DropDatabase(context.Background())
-		_ = st.Close(context.Background())
-	})
-	return st
-}
+func newStore(t *testing.T) *store.Store { return shared.Mongo.Store(t, store.Options{}) }
 
 // fakeONeko answers O-Neko's REST API with the documents in testdata/oneko, for user
 // admin with password "oneko-admin-pw", as O-Neko does: 401 without valid Basic

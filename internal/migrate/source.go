@@ -91,18 +91,18 @@ func (s *Source) get(ctx context.Context, path string, into any) error {
 	u.Path = strings.TrimRight(u.Path, "/") + path
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrSource, err)
+		return fmt.Errorf("%w: %w", ErrSource, err)
 	}
 	req.SetBasicAuth(s.user, s.password)
 	req.Header.Set("Accept", "application/json")
 	res, err := s.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w: %s is unreachable: %v", ErrSource, s.base, err)
+		return fmt.Errorf("%w: %s is unreachable: %w", ErrSource, s.base, err)
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
 	if err != nil {
-		return fmt.Errorf("%w: read %s: %v", ErrSource, u.Path, err)
+		return fmt.Errorf("%w: read %s: %w", ErrSource, u.Path, err)
 	}
 	switch {
 	case res.StatusCode == http.StatusUnauthorized:
@@ -113,7 +113,7 @@ func (s *Source) get(ctx context.Context, path string, into any) error {
 		return fmt.Errorf("%w: GET %s answered HTTP %d: is %s an O-Neko?", ErrSource, u.Path, res.StatusCode, s.base)
 	}
 	if err := json.Unmarshal(body, into); err != nil {
-		return fmt.Errorf("%w: GET %s did not answer O-Neko's JSON (%v): is %s an O-Neko?", ErrSource, u.Path, err, s.base)
+		return fmt.Errorf("%w: GET %s did not answer O-Neko's JSON (%w): is %s an O-Neko?", ErrSource, u.Path, err, s.base)
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ func TestMigratedUsersUnambiguous(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := &Installation{Users: []onekoformat.User{
-		{Username: "carol", Email: "ROOT@oneko.test", Role: "DOER"},     // oneko's root has it
+		{Username: "carol", Email: "ROOT@oneko.test", Role: "DOER"},    // oneko's root has it
 		{Username: "dave@corp", Email: "dave@corp.test", Role: "DOER"}, // @ in the username
 		{Username: "erin", Email: "erin@corp.test", Role: "DOER"},
 		{Username: "frank", Email: "Erin@Corp.test", Role: "DOER"}, // erin has it

@@ -2,6 +2,7 @@ package model
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -43,7 +44,9 @@ const (
 func AdminOnlyEntityTypes() []string { return []string{EntityUser, EntityToken} }
 
 // AdminOnlyEntity reports whether activities about an entity type are for ADMINs only.
-func AdminOnlyEntity(entityType string) bool { return slices.Contains(AdminOnlyEntityTypes(), entityType) }
+func AdminOnlyEntity(entityType string) bool {
+	return slices.Contains(AdminOnlyEntityTypes(), entityType)
+}
 
 // DefaultActivityRetention is how long activities are kept unless configured otherwise.
 const DefaultActivityRetention = 30 * 24 * time.Hour
@@ -58,4 +61,29 @@ type Activity struct {
 	Actor       string    `json:"actor" bson:"actor"`
 	EntityType  string    `json:"entityType" bson:"entityType"`
 	EntityID    string    `json:"entityId" bson:"entityId"`
+	// Revisions are the Helm revisions the operation this activity reports made (a deploy's
+	// outcome): they bind each revision to the actor who asked for it (see ActorOfRevision).
+	Revisions []Release `json:"-" bson:"revisions,omitempty"`
+}
+
+// ActorOfRevision is who asked for revision revision of release namespace/name, made at at,
+// from a version's activities (newest first): the actor of the activity that reports that
+// revision; for a revision no activity reports (made before activities carried revisions,
+// or by an operation whose outcome was never recorded), the actor of the newest deploy
+// activity not after at. "" when none is known.
+func ActorOfRevision(acts []Activity, namespace, name string, revision int, at time.Time) string {
+	for _, a := range acts {
+		for _, r := range a.Revisions {
+			if r.Namespace == namespace && r.Name == name && r.Revision == revision {
+				return a.Actor
+			}
+		}
+	}
+	for _, a := range acts {
+		title := strings.ToLower(a.Title)
+		if len(a.Revisions) == 0 && !a.Time.After(at) && strings.Contains(title, "deploy") && !strings.Contains(title, "stop") {
+			return a.Actor
+		}
+	}
+	return ""
 }

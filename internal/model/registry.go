@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/oneko/oneko/internal/registryspec"
@@ -65,7 +66,7 @@ type DockerRegistry struct {
 	PasswordSealed      []byte `json:"-" bson:"passwordSealed,omitempty"`
 	WebhookSecretSealed []byte `json:"-" bson:"webhookSecretSealed,omitempty"`
 	// Revision increases with every write; a PUT names the revision it was made from.
-	Revision            int64  `json:"revision" bson:"revision"`
+	Revision int64 `json:"revision" bson:"revision"`
 }
 
 // Validate checks the registry's fields.
@@ -92,6 +93,16 @@ func (r *DockerRegistry) Host() string {
 	return hostOf(r.URL)
 }
 
+// HostChangeNeedsPassword decides whether an update that moves a registry (docker or Helm)
+// from oldHost to newHost (see the registries' Host) must give the password again: it must
+// when a password is stored (hadPassword), the update gives none (passwordGiven false; ""
+// counts as given) and the host (with its port) changes — the stored password would otherwise
+// go to a host it was not given for. Another path or scheme on the same host keeps it; host
+// names compare without regard to case.
+func HostChangeNeedsPassword(oldHost, newHost string, hadPassword, passwordGiven bool) bool {
+	return hadPassword && !passwordGiven && !strings.EqualFold(oldHost, newHost)
+}
+
 // HelmRegistry is a Helm chart repository: classic (index.yaml over HTTP) or OCI (oci://).
 type HelmRegistry struct {
 	ID             string    `json:"id" bson:"_id"`
@@ -104,7 +115,7 @@ type HelmRegistry struct {
 	UpdatedAt      time.Time `json:"updatedAt" bson:"updatedAt"`
 	PasswordSealed []byte    `json:"-" bson:"passwordSealed,omitempty"`
 	// Revision increases with every write; a PUT names the revision it was made from.
-	Revision       int64     `json:"revision" bson:"revision"`
+	Revision int64 `json:"revision" bson:"revision"`
 }
 
 // Validate checks the Helm registry's fields.
@@ -116,4 +127,9 @@ func (r *HelmRegistry) Validate() error {
 		pr.add("username", "a password needs a username")
 	}
 	return pr.err()
+}
+
+// Host is the host (and port) the repository's charts are read from.
+func (r *HelmRegistry) Host() string {
+	return hostOf(r.URL)
 }

@@ -18,7 +18,7 @@ type User struct {
 	// PasswordHash is an argon2id or bcrypt hash; it never leaves the server.
 	PasswordHash string `json:"-" bson:"passwordHash"`
 	// Revision increases with every write; a PUT names the revision it was made from.
-	Revision     int64  `json:"revision" bson:"revision"`
+	Revision int64 `json:"revision" bson:"revision"`
 }
 
 // MinPasswordLength is the shortest password accepted.

@@ -1,13 +1,13 @@
 package store
 
 import (
-	"container/list"
 	"context"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -25,15 +25,18 @@ type listCache struct {
 	status   *lru[statusMap]
 	versions *lru[versionList]
 	counts   *lru[versionCountMap]
+	// catalogue is every version's tag and image time, for the search (catalogue.go).
+	catalogue *lru[catalogue]
 }
 
 func newListCache(ttl time.Duration, versionProjects int) *listCache {
 	return &listCache{
-		ttl:      ttl,
-		projects: newLRU[projectList](1),
-		status:   newLRU[statusMap](1),
-		versions: newLRU[versionList](versionProjects),
-		counts:   newLRU[versionCountMap](1),
+		ttl:       ttl,
+		projects:  newLRU[projectList](1),
+		status:    newLRU[statusMap](1),
+		versions:  newLRU[versionList](versionProjects),
+		counts:    newLRU[versionCountMap](1),
+		catalogue: newLRU[catalogue](1),
 	}
 }
 
@@ -79,33 +82,25 @@ func cached[V any](ctx context.Context, s *Store, c *lru[V], key string, load fu
 	}
 }
 
-// lru is a map of entries bounded to max keys; the least recently used key goes first.
+// lru is a map of entries bounded to max keys; the least recently used key goes first
+// (hashicorp/golang-lru's simplelru, under a mutex so that put compares and stores in one step).
 type lru[V any] struct {
 	mu    sync.Mutex
-	max   int
-	order *list.List // of *lruItem[V]; the front is the most recently used
-	items map[string]*list.Element
+	items *simplelru.LRU[string, entry[V]]
 }
 
-type lruItem[V any] struct {
-	key string
-	e   entry[V]
-}
-
-func newLRU[V any](max int) *lru[V] {
-	return &lru[V]{max: max, order: list.New(), items: make(map[string]*list.Element)}
+// newLRU returns an lru of at most size keys (at least one).
+func newLRU[V any](size int) *lru[V] {
+	// The only error NewLRU answers is for a size below one, which max rules out.
+	items, _ := simplelru.NewLRU[string, entry[V]](max(size, 1), nil)
+	return &lru[V]{items: items}
 }
 
 // get returns the entry of key and marks it as used.
 func (c *lru[V]) get(key string) (entry[V], bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.items[key]
-	if !ok {
-		return entry[V]{}, false
-	}
-	c.order.MoveToFront(el)
-	return el.Value.(*lruItem[V]).e, true
+	return c.items.Get(key)
 }
 
 // put stores the entry of key unless the stored one comes from a later counter read, and
@@ -113,25 +108,15 @@ func (c *lru[V]) get(key string) (entry[V], bool) {
 func (c *lru[V]) put(key string, e entry[V]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.items[key]; ok {
-		it := el.Value.(*lruItem[V])
-		if it.e.seq < e.seq {
-			it.e = e
-		}
-		c.order.MoveToFront(el)
-		return
+	if old, ok := c.items.Get(key); ok && old.seq >= e.seq {
+		return // Get marked it as used
 	}
-	c.items[key] = c.order.PushFront(&lruItem[V]{key: key, e: e})
-	for c.order.Len() > c.max {
-		last := c.order.Back()
-		c.order.Remove(last)
-		delete(c.items, last.Value.(*lruItem[V]).key)
-	}
+	c.items.Add(key, e)
 }
 
 // len says how many keys are stored.
 func (c *lru[V]) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.order.Len()
+	return c.items.Len()
 }

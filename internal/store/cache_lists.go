@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -68,18 +70,19 @@ func (s *Store) statuses(ctx context.Context) (statusMap, error) {
 	})
 }
 
-// versions returns the cached version list of a project, rebuilt with one query when it is
-// out of date.
+// versions returns the cached version list of a project, rebuilt when it is out of date from
+// the project's catalogue document (catalogue.go) and a read of each version by _id.
 func (s *Store) versions(ctx context.Context, projectID string) (versionList, error) {
 	return cached(ctx, s, s.cache.versions, versionsCounter(projectID), func(ctx context.Context) (versionList, error) {
-		items, err := findAll[model.Version](ctx, s.c(colVersions), bson.D{{Key: "projectId", Value: projectID}},
-			options.Find().SetSort(bson.D{{Key: "imageUpdatedAt", Value: -1}, {Key: "_id", Value: -1}}))
+		items, err := s.VersionsOfProject(ctx, projectID)
 		if err != nil {
 			return versionList{}, fmt.Errorf("load versions of project %s: %w", projectID, err)
 		}
+		slices.SortFunc(items, func(a, b model.Version) int {
+			return cmp.Or(b.ImageUpdatedAt.Compare(a.ImageUpdatedAt), cmp.Compare(b.ID, a.ID))
+		})
 		l := versionList{items: items, lower: make([]string, len(items))}
 		for i := range items {
-			items[i].Normalize()
 			l.lower[i] = strings.ToLower(items[i].Name)
 		}
 		return l, nil

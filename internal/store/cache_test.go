@@ -1,10 +1,8 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -15,7 +13,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/oneko/oneko/internal/model"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 )
 
@@ -41,23 +38,13 @@ func (c *clock) Advance(d time.Duration) {
 // handle on it for writes that bypass the store.
 func replicas(t *testing.T, n int, now func() time.Time) ([]*store.Store, *mongo.Database) {
 	t.Helper()
-	box, err := secret.NewBox(bytes.Repeat([]byte{1}, secret.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	db := fmt.Sprintf("t%d_%d", os.Getpid(), dbSeq.Add(1))
+	db := shared.Mongo.NewDatabaseName()
 	stores := make([]*store.Store, n)
 	for i := range stores {
-		s, err := store.Open(ctx, mongoURI, store.Options{Database: db, Box: box, Now: now, CacheTTL: 30 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		stores[i] = s
-		t.Cleanup(func() { _ = s.Close(ctx) })
+		stores[i] = shared.Mongo.Store(t, store.Options{Database: db, Now: now, CacheTTL: 30 * time.Second})
 	}
-	t.Cleanup(func() { _ = stores[0].DropDatabase(ctx) })
-	client, err := mongo.Connect(options.Client().ApplyURI(mongoURI))
+	client, err := mongo.Connect(options.Client().ApplyURI(shared.Mongo.URI()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,6 +355,11 @@ func TestCacheTTLHealsALostBump(t *testing.T) {
 	v := model.NewVersion(p, "2.0", "", clk.Now().Add(time.Minute))
 	v.ID = "raw-version"
 	if _, err := raw.Collection("versions").InsertOne(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	// The version's entry in its project's catalogue document is written, as CreateVersion does.
+	if _, err := raw.Collection("projectVersions").UpdateOne(ctx, bson.D{{Key: "_id", Value: p.ID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "v.raw-version", Value: bson.D{{Key: "id", Value: v.ID}, {Key: "n", Value: v.Name}, {Key: "at", Value: v.ImageUpdatedAt}}}}}}); err != nil {
 		t.Fatal(err)
 	}
 	clk.Advance(29 * time.Second)

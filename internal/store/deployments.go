@@ -63,6 +63,16 @@ func (s *Store) RecordObservedStatus(ctx context.Context, versionID string, gene
 	return s.setIfGeneration(ctx, versionID, generation, fence, set, "record observed status")
 }
 
+// RecordStatusMessage writes only the message of a version's deployment — the warning that
+// explains a pending or failed deployment — while its generation is generation, its status is
+// still status and (fence above 0) its lease fence is fence: it never overwrites the outcome a
+// deploy recorded meanwhile. It reports whether it wrote.
+func (s *Store) RecordStatusMessage(ctx context.Context, versionID string, generation, fence int64, status model.DeploymentStatus, message string) (bool, error) {
+	set := bson.D{{Key: "deployment.message", Value: message}}
+	return s.setIfGeneration(ctx, versionID, generation, fence, set, "record status message",
+		bson.E{Key: "deployment.status", Value: string(status)})
+}
+
 // ClaimFence advances the version's fencing token and returns it. A worker calls it once it
 // holds the version's lease, before it changes the cluster: every earlier holder's token is
 // then stale, and RecordDeployment refuses what such a holder computed (its lease was lost,
@@ -85,19 +95,20 @@ func (s *Store) ClaimFence(ctx context.Context, versionID string) (int64, error)
 
 // setIfGeneration applies set to the version while its generation is generation (and, when
 // fence is above 0, its lease fence is fence), and moves the counters of the version lists
-// (see touchVersions) so that cached lists see the change.
-func (s *Store) setIfGeneration(ctx context.Context, versionID string, generation, fence int64, set bson.D, op string) (bool, error) {
+// (see touchVersions) so that cached lists see the change. extra are further conditions.
+func (s *Store) setIfGeneration(ctx context.Context, versionID string, generation, fence int64, set bson.D, op string, extra ...bson.E) (bool, error) {
 	defer s.locks.lock(versionID)()
 	var prev versionKey
 	conds := bson.D{{Key: "generation", Value: generation}}
 	if fence > 0 {
 		conds = append(conds, bson.E{Key: "leaseFence", Value: fence})
 	}
+	conds = append(conds, extra...)
 	filter, err := s.guard(ctx, versionID, conds)
 	if err == nil {
-		// A busy status puts the version into the index of active versions before it is
-		// written (see indexes.go); the write's outcome settles the entry.
-		if st := statusIn(set); st != "" && st != model.StatusNotDeployed {
+		// A busy status or recorded releases put the version into the index of active
+		// versions before it is written (see indexes.go); the write's outcome settles the entry.
+		if st := statusIn(set); st != "" && indexedActive("", st, releasesIn(set)) {
 			if err := s.markActive(ctx, versionID, projectOfVersionID(versionID)); err != nil {
 				return false, fmt.Errorf("%s of version %s: %w", op, versionID, err)
 			}
@@ -113,7 +124,7 @@ func (s *Store) setIfGeneration(ctx context.Context, versionID string, generatio
 		return false, fmt.Errorf("%s of version %s: %w", op, versionID, err)
 	}
 	if st := statusIn(set); st != "" {
-		s.settleActive(ctx, versionID, prev.ProjectID, indexedActive(prev.DesiredState, st))
+		s.settleActive(ctx, versionID, prev.ProjectID, indexedActive(prev.DesiredState, st, releasesIn(set)))
 	}
 	s.touchVersions(ctx, prev.ProjectID, prev.status() != statusIn(set))
 	return true, nil
@@ -131,6 +142,18 @@ func statusIn(set bson.D) model.DeploymentStatus {
 	return ""
 }
 
+// releasesIn is how many releases a $set records.
+func releasesIn(set bson.D) int {
+	for _, e := range set {
+		if e.Key == "deployment.releases" {
+			if rs, ok := e.Value.([]model.Release); ok {
+				return len(rs)
+			}
+		}
+	}
+	return 0
+}
+
 func utcPtr(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
@@ -140,9 +163,10 @@ func utcPtr(t *time.Time) *time.Time {
 }
 
 // VersionsByDesiredState returns every version, of all projects, whose desired state is state
-// (the periodic reconcile and status refresh walk them).
+// (the periodic status refresh walks the deployed ones), sorted by id.
 // Deployed ones are read through the index of active versions (indexes.go); NotDeployed ones,
-// nearly all versions, from one scan.
+// nearly all versions, from one scan (the reconcile reads RecordedVersions and VersionIDs
+// instead).
 func (s *Store) VersionsByDesiredState(ctx context.Context, state model.DesiredState) ([]model.Version, error) {
 	var vs []model.Version
 	var err error
@@ -159,6 +183,21 @@ func (s *Store) VersionsByDesiredState(ctx context.Context, state model.DesiredS
 	for i := range vs {
 		vs[i].Normalize()
 	}
+	return vs, nil
+}
+
+// RecordedVersions returns, sorted by id, every version that may have releases in the
+// cluster by its record: desired Deployed, a deployment status other than NotDeployed, or
+// releases in its deployment record. It reads through the index of active versions
+// (indexes.go), a few entries and a read by _id each. A version that has releases only in the
+// cluster (installed, never recorded) is not among them: the reconcile finds it by its
+// releases' label.
+func (s *Store) RecordedVersions(ctx context.Context) ([]model.Version, error) {
+	vs, err := s.indexedVersions(ctx, nil, versionActive)
+	if err != nil {
+		return nil, fmt.Errorf("recorded versions: %w", err)
+	}
+	slices.SortFunc(vs, func(a, b model.Version) int { return cmp.Compare(a.ID, b.ID) })
 	return vs, nil
 }
 

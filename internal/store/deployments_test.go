@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -112,5 +113,50 @@ func TestRecordFencedByLease(t *testing.T) {
 	}
 	if _, err := s.ClaimFence(ctx, "no-such-version"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("claim of a missing version: %v, want ErrNotFound", err)
+	}
+}
+
+// A status message (the warning that explains a pending deployment) is written only while the
+// deployment still has the status it was meant for: it never overwrites the outcome a deploy
+// recorded meanwhile. Also where the store checks conditions itself (SoleWriter).
+func TestRecordStatusMessageKeepsTheOutcome(t *testing.T) {
+	for _, sole := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SoleWriter=%v", sole), func(t *testing.T) {
+			ctx := context.Background()
+			s := shared.Mongo.Store(t, store.Options{SoleWriter: sole})
+			p := newProject("message")
+			if err := s.CreateProject(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			v := createVersions(t, s, p, "1.0")[0]
+			got, err := s.SetDesiredState(ctx, p.ID, v.ID, model.Deployed, nil)
+			if err != nil || got.Deployment.Status != model.StatusPending {
+				t.Fatalf("request: %+v %v", got, err)
+			}
+			fence, err := s.ClaimFence(ctx, v.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const why = "Why: Pod web-1: FailedScheduling: 0/1 nodes are available"
+			if ok, err := s.RecordStatusMessage(ctx, v.ID, got.Generation, fence, model.StatusPending, why); err != nil || !ok {
+				t.Fatalf("message while pending = %v, %v; want written", ok, err)
+			}
+			after, _ := s.GetVersionByID(ctx, v.ID)
+			if after.Deployment.Status != model.StatusPending || after.Deployment.Message != why {
+				t.Fatalf("deployment %+v", after.Deployment)
+			}
+			if ok, err := s.RecordStatusMessage(ctx, v.ID, got.Generation, fence+1, model.StatusPending, "stale"); err != nil || ok {
+				t.Fatalf("message of a stale lease holder = %v, %v; want refused", ok, err)
+			}
+			if ok, err := s.RecordDeployment(ctx, v.ID, got.Generation, fence, model.Deployment{Status: model.StatusRunning}, nil); err != nil || !ok {
+				t.Fatalf("outcome = %v, %v", ok, err)
+			}
+			if ok, err := s.RecordStatusMessage(ctx, v.ID, got.Generation, 0, model.StatusPending, why); err != nil || ok {
+				t.Fatalf("message meant for Pending after the outcome = %v, %v; want refused", ok, err)
+			}
+			if after, _ := s.GetVersionByID(ctx, v.ID); after.Deployment.Status != model.StatusRunning || after.Deployment.Message != "" {
+				t.Fatalf("the outcome was overwritten: %+v", after.Deployment)
+			}
+		})
 	}
 }

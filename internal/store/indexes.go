@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/oneko/oneko/internal/model"
 )
@@ -20,11 +21,13 @@ import (
 // versions one scan takes seconds.
 //
 //   - activeVersions: one entry {_id: version id, projectId} for every version whose desired
-//     state is Deployed or whose deployment status is not NotDeployed (a superset of what the
-//     home page lists). Readers read the few entries, then each version by _id, and check the
+//     state is Deployed, whose deployment status is not NotDeployed or whose deployment record
+//     lists releases (a superset of what the home page lists, and every version the reconcile
+//     may have to stop). Readers read the few entries, then each version by _id, and check the
 //     version itself; an entry whose version is gone or no longer active costs one point read
 //     and is dropped.
 //   - versionCounts: {_id: project id, n} — how many versions a project has.
+//   - projectVersions: every version of a project by id, tag and image time (catalogue.go).
 //
 // An entry is written before a write that can make its version active and again after it, and
 // removed only after a write that left the version inactive, followed by a read of the version
@@ -38,7 +41,8 @@ const (
 	counterVersionCounts = "versionCounts"
 	// indexesMarker is the counters document that says the collections above are built.
 	indexesMarker = "indexes"
-	indexesBuilt  = "v1"
+	// v2: projectVersions, and activeVersions with the versions that only have releases.
+	indexesBuilt = "v2"
 	// pointReads bounds the parallel reads by _id of one list.
 	pointReads = 8
 )
@@ -49,19 +53,41 @@ type activeEntry struct {
 	ProjectID string `bson:"projectId"`
 }
 
-// indexedState is what decides whether a version belongs in activeVersions.
+// indexedState is what decides whether a version belongs in activeVersions, and its entry in
+// the catalogue.
 type indexedState struct {
-	ID           string             `bson:"_id"`
-	ProjectID    string             `bson:"projectId"`
-	DesiredState model.DesiredState `bson:"desiredState"`
-	Deployment   struct {
-		Status model.DeploymentStatus `bson:"status"`
+	ID             string             `bson:"_id"`
+	ProjectID      string             `bson:"projectId"`
+	Name           string             `bson:"name"`
+	ImageUpdatedAt time.Time          `bson:"imageUpdatedAt"`
+	DesiredState   model.DesiredState `bson:"desiredState"`
+	Deployment     struct {
+		Status   model.DeploymentStatus `bson:"status"`
+		Releases []struct{}             `bson:"releases"`
 	} `bson:"deployment"`
 }
 
-// indexedActive says whether a version with this desired state and status has an entry.
-func indexedActive(desired model.DesiredState, status model.DeploymentStatus) bool {
-	return desired == model.Deployed || (status != "" && status != model.StatusNotDeployed)
+// indexedProjection reads an indexedState.
+var indexedProjection = bson.D{{Key: "projectId", Value: 1}, {Key: "name", Value: 1}, {Key: "imageUpdatedAt", Value: 1},
+	{Key: "desiredState", Value: 1}, {Key: "deployment.status", Value: 1}, {Key: "deployment.releases", Value: 1}}
+
+func (st *indexedState) active() bool {
+	return indexedActive(st.DesiredState, st.Deployment.Status, len(st.Deployment.Releases))
+}
+
+func (st *indexedState) entry() catalogueEntry {
+	return catalogueEntry{ID: st.ID, Name: st.Name, At: st.ImageUpdatedAt.UTC()}
+}
+
+// indexedActive says whether a version with this desired state, status and number of recorded
+// releases has an entry.
+func indexedActive(desired model.DesiredState, status model.DeploymentStatus, releases int) bool {
+	return desired == model.Deployed || (status != "" && status != model.StatusNotDeployed) || releases > 0
+}
+
+// versionActive is indexedActive of a version.
+func versionActive(v *model.Version) bool {
+	return indexedActive(v.DesiredState, v.Deployment.Status, len(v.Deployment.Releases))
 }
 
 // markActive writes the entry of a version (before and after a write that may activate it).
@@ -102,7 +128,7 @@ func (s *Store) settleActiveErr(ctx context.Context, id, projectID string, activ
 	if err != nil {
 		return fmt.Errorf("read version %s again: %w", id, err)
 	}
-	if indexedActive(st.DesiredState, st.Deployment.Status) {
+	if st.active() {
 		return s.markActive(ctx, id, st.ProjectID)
 	}
 	return nil
@@ -130,32 +156,30 @@ func (s *Store) indexedVersions(ctx context.Context, projectIDs []string, keep f
 		}
 		entries = kept
 	}
-	found := make([]*model.Version, len(entries))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(pointReads)
+	ids := make([]string, len(entries))
 	for i, e := range entries {
-		g.Go(func() error {
-			v, err := s.GetVersionByID(gctx, e.ID)
-			if errors.Is(err, ErrNotFound) {
-				s.settleActive(gctx, e.ID, e.ProjectID, false)
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if want == nil || want[v.ProjectID] {
-				found[i] = v
-			}
-			return nil
-		})
+		ids[i] = e.ID
 	}
-	if err := g.Wait(); err != nil {
+	vs, err := s.versionsByID(ctx, ids)
+	if err != nil {
 		return nil, fmt.Errorf("read active versions: %w", err)
 	}
-	out := make([]model.Version, 0, len(found))
-	for _, v := range found {
-		if v != nil && keep(v) {
-			out = append(out, *v)
+	if len(vs) < len(entries) {
+		// Entries whose version is gone are dropped (see settleActive).
+		seen := make(map[string]bool, len(vs))
+		for i := range vs {
+			seen[vs[i].ID] = true
+		}
+		for _, e := range entries {
+			if !seen[e.ID] {
+				s.settleActive(ctx, e.ID, e.ProjectID, false)
+			}
+		}
+	}
+	out := make([]model.Version, 0, len(vs))
+	for i := range vs {
+		if (want == nil || want[vs[i].ProjectID]) && keep(&vs[i]) {
+			out = append(out, vs[i])
 		}
 	}
 	return out, nil
@@ -226,18 +250,24 @@ func (s *Store) buildIndexes(ctx context.Context) error {
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return fmt.Errorf("read the index marker: %w", err)
 	}
-	rows, err := findAll[indexedState](ctx, s.c(colVersions), bson.D{},
-		options.Find().SetProjection(bson.D{{Key: "projectId", Value: 1}, {Key: "desiredState", Value: 1}, {Key: "deployment.status", Value: 1}}))
+	rows, err := findAll[indexedState](ctx, s.c(colVersions), bson.D{}, options.Find().SetProjection(indexedProjection))
 	if err != nil {
 		return fmt.Errorf("build version indexes: %w", err)
 	}
 	counts := map[string]int64{}
+	entries := map[string][]catalogueEntry{}
 	for _, r := range rows {
 		counts[r.ProjectID]++
-		if indexedActive(r.DesiredState, r.Deployment.Status) {
+		entries[r.ProjectID] = append(entries[r.ProjectID], r.entry())
+		if r.active() {
 			if err := s.markActive(ctx, r.ID, r.ProjectID); err != nil {
 				return err
 			}
+		}
+	}
+	for id, es := range entries {
+		if err := s.writeCatalogue(ctx, catalogueOf(id, es)); err != nil {
+			return fmt.Errorf("build the version catalogue: %w", err)
 		}
 	}
 	for id, n := range counts {
@@ -251,7 +281,7 @@ func (s *Store) buildIndexes(ctx context.Context) error {
 		return fmt.Errorf("mark version indexes built: %w", err)
 	}
 	if len(rows) > 0 {
-		s.log.InfoContext(ctx, "built the indexes of active versions and version counts", "versions", len(rows))
+		s.log.InfoContext(ctx, "built the indexes of active versions, version counts and the version catalogue", "versions", len(rows))
 	}
 	return nil
 }
@@ -274,7 +304,12 @@ func (s *Store) removeProjectIndexes(ctx context.Context, projectID string) erro
 	if _, err := s.c(colVersionCounts).DeleteOne(ctx, bson.D{{Key: "_id", Value: projectID}}); err != nil {
 		errs = append(errs, err)
 	}
-	s.touch(ctx, counterVersionCounts)
+	unlock := s.catalogueLocks.lock(projectID)
+	if _, err := s.c(colProjectVersions).DeleteOne(ctx, bson.D{{Key: "_id", Value: projectID}}); err != nil {
+		errs = append(errs, err)
+	}
+	unlock()
+	s.touch(ctx, counterVersionCounts, counterCatalogue)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("remove the indexes of project %s: %w", projectID, err)
 	}
@@ -299,7 +334,7 @@ func (s *Store) guard(ctx context.Context, id string, conds bson.D) (bson.D, err
 		return nil, err
 	}
 	for _, c := range conds {
-		if !equalValue(raw.Lookup(c.Key), c.Value) {
+		if !equalValue(raw.Lookup(strings.Split(c.Key, ".")...), c.Value) {
 			return nil, mongo.ErrNoDocuments
 		}
 	}
@@ -330,33 +365,38 @@ func equalValue(rv bson.RawValue, want any) bool {
 	}
 }
 
-// reindexProject brings the index entries and the version count of one project in line with
-// its versions, from one query of them (after writes made outside this package's methods).
+// reindexProject brings the index entries, the catalogue document and the version count of one
+// project in line with its versions, from one query of them (after writes made outside this package's methods).
 func (s *Store) reindexProject(ctx context.Context, projectID string) error {
 	rows, err := findAll[indexedState](ctx, s.c(colVersions), bson.D{{Key: "projectId", Value: projectID}},
-		options.Find().SetProjection(bson.D{{Key: "projectId", Value: 1}, {Key: "desiredState", Value: 1}, {Key: "deployment.status", Value: 1}}))
+		options.Find().SetProjection(indexedProjection))
 	if err != nil {
 		return fmt.Errorf("reindex project %s: %w", projectID, err)
 	}
 	active := map[string]bool{}
+	entries := make([]catalogueEntry, 0, len(rows))
 	for _, r := range rows {
-		if indexedActive(r.DesiredState, r.Deployment.Status) {
+		entries = append(entries, r.entry())
+		if r.active() {
 			active[r.ID] = true
 			if err := s.markActive(ctx, r.ID, projectID); err != nil {
 				return err
 			}
 		}
 	}
-	entries, err := findAll[activeEntry](ctx, s.c(colActive), bson.D{})
+	entriesActive, err := findAll[activeEntry](ctx, s.c(colActive), bson.D{})
 	if err != nil {
 		return fmt.Errorf("reindex project %s: %w", projectID, err)
 	}
-	for _, e := range entries {
+	for _, e := range entriesActive {
 		if e.ProjectID == projectID && !active[e.ID] {
 			if err := s.settleActiveErr(ctx, e.ID, projectID, false); err != nil {
 				return err
 			}
 		}
+	}
+	if err := s.writeCatalogue(ctx, catalogueOf(projectID, entries)); err != nil {
+		return fmt.Errorf("reindex project %s: %w", projectID, err)
 	}
 	if _, err := s.c(colVersionCounts).UpdateOne(ctx, bson.D{{Key: "_id", Value: projectID}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "n", Value: int64(len(rows))}}}}, options.UpdateOne().SetUpsert(true)); err != nil {

@@ -1,10 +1,8 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -12,7 +10,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/oneko/oneko/internal/model"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 )
 
@@ -149,15 +146,7 @@ func TestStaleRecordLeavesNoEntry(t *testing.T) {
 
 func staleRecordLeavesNoEntry(t *testing.T, sole bool) {
 	ctx := context.Background()
-	box, _ := secret.NewBox(bytes.Repeat([]byte{1}, secret.KeySize))
-	s, err := store.Open(ctx, mongoURI, store.Options{Database: fmt.Sprintf("t%d_%d", os.Getpid(), dbSeq.Add(1)), Box: box, SoleWriter: sole})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = s.DropDatabase(ctx)
-		_ = s.Close(ctx)
-	})
+	s := shared.Mongo.Store(t, store.Options{SoleWriter: sole})
 	p := newProject("stale")
 	if err := s.CreateProject(ctx, p); err != nil {
 		t.Fatal(err)
@@ -266,12 +255,7 @@ func TestIndexesBuiltForAnOlderDatabase(t *testing.T) {
 	if _, err := raw.Collection("counters").DeleteOne(ctx, bson.D{{Key: "_id", Value: "indexes"}}); err != nil {
 		t.Fatal(err)
 	}
-	box, _ := secret.NewBox(bytes.Repeat([]byte{1}, secret.KeySize))
-	s, err := store.Open(ctx, mongoURI, store.Options{Database: raw.Name(), Box: box})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(ctx)
+	s := shared.Mongo.Store(t, store.Options{Database: raw.Name()})
 	got := activeNames(t, s)
 	slices.Sort(got)
 	wantNames(t, "active versions of an older database", got, "v1", "v2")

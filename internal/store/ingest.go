@@ -53,6 +53,8 @@ func (s *Store) RecordDigest(ctx context.Context, id, digest string, at time.Tim
 		return false, fmt.Errorf("record digest: %w", err)
 	}
 	if changed {
+		cur.ImageUpdatedAt = at
+		s.relist(ctx, cur)
 		s.touchVersions(ctx, prev.ProjectID, false)
 	}
 	return changed, nil
@@ -89,6 +91,7 @@ func (s *Store) DeleteRemovedVersion(ctx context.Context, id string) (bool, erro
 		return false, fmt.Errorf("delete removed version: %w", err)
 	}
 	s.settleActive(ctx, id, prev.ProjectID, false)
+	s.unlistVersion(ctx, prev.ProjectID, id)
 	s.addVersionCount(ctx, prev.ProjectID, -1)
 	s.touchVersions(ctx, prev.ProjectID, prev.status() != model.StatusNotDeployed)
 	return true, nil

@@ -1,12 +1,10 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
 	"sync"
 	"testing"
 
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 )
 
@@ -16,17 +14,8 @@ import (
 func TestInstallationIDStoredOnce(t *testing.T) {
 	ctx := context.Background()
 	a := newStore(t)
-	box, err := secret.NewBox(bytes.Repeat([]byte{1}, secret.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A second process on the same database.
-	dbName := a.DatabaseName()
-	b, err := store.Open(ctx, mongoURI, store.Options{Database: dbName, Box: box})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close(ctx)
+	b := shared.Mongo.Store(t, store.Options{Database: a.DatabaseName()})
 
 	ids := make([]string, 8)
 	errs := make([]error, 8)

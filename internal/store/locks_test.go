@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
 )
 
 // TestManyDocumentWritesKeepSingleWrites: the embedded FerretDB applies an UpdateMany by
@@ -13,8 +15,14 @@ import (
 // writes (the fencing token a worker claims) must not write back a version as it was before
 // such a write: every claimed fence survives.
 func TestManyDocumentWritesKeepSingleWrites(t *testing.T) {
+	for _, sole := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SoleWriter=%v", sole), func(t *testing.T) { manyDocumentWritesKeepSingleWrites(t, sole) })
+	}
+}
+
+func manyDocumentWritesKeepSingleWrites(t *testing.T, sole bool) {
 	ctx := context.Background()
-	s := newStore(t)
+	s := shared.Mongo.Store(t, store.Options{SoleWriter: sole})
 	p := newProject("shop")
 	if err := s.CreateProject(ctx, p); err != nil {
 		t.Fatal(err)

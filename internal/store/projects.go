@@ -49,9 +49,7 @@ func (s *Store) DeleteProject(ctx context.Context, id string) error {
 	if err := deleteByID(ctx, s.c(colProjects), id, "project"); err != nil {
 		return err
 	}
-	unlock := s.locks.lockAll()
-	_, err := s.c(colVersions).DeleteMany(ctx, bson.D{{Key: "projectId", Value: id}})
-	unlock()
+	err := s.deleteVersionsOf(ctx, id)
 	// The project is gone even when its versions could not all be deleted.
 	if ierr := s.removeProjectIndexes(ctx, id); ierr != nil {
 		s.log.WarnContext(ctx, "a deleted project may stay in the version indexes", "err", ierr)
@@ -59,6 +57,31 @@ func (s *Store) DeleteProject(ctx context.Context, id string) error {
 	s.touch(ctx, counterProjects, counterStatus, versionsCounter(id))
 	if err != nil {
 		return fmt.Errorf("delete versions of project %s: %w", id, err)
+	}
+	return nil
+}
+
+// deleteVersionsOf deletes every version of a project. Where the store is the sole writer of a
+// server that finds documents without a scan only by _id (Options.SoleWriter), the catalogue
+// names them all and each is deleted by _id; elsewhere one DeleteMany filters by project.
+func (s *Store) deleteVersionsOf(ctx context.Context, projectID string) error {
+	var ids []string
+	if s.pointOnly {
+		var err error
+		if ids, err = s.projectVersionIDs(ctx, projectID); err != nil {
+			return err
+		}
+	}
+	unlock := s.locks.lockAll()
+	defer unlock()
+	if !s.pointOnly {
+		_, err := s.c(colVersions).DeleteMany(ctx, bson.D{{Key: "projectId", Value: projectID}})
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.c(colVersions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -57,6 +57,11 @@ type Store struct {
 	locks docLocks
 	// countLocks serialises the updates of one project's version count (see addVersionCount).
 	countLocks docLocks
+	// catalogueLocks serialises the updates of one project's catalogue document (catalogue.go).
+	catalogueLocks docLocks
+	// idLookupsOnly says that the server finds documents without a scan only by _id (FerretDB,
+	// which also scans for {_id: {$in: …}}): versions are then read by _id one at a time.
+	idLookupsOnly bool
 	// pointOnly is Options.SoleWriter: conditional writes of versions read by _id and check
 	// their conditions here (see guard).
 	pointOnly bool
@@ -125,11 +130,25 @@ func Open(ctx context.Context, uri string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.pointOnly = opts.SoleWriter
+	if s.idLookupsOnly, err = s.isFerretDB(ctx); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, err
+	}
 	if err := s.buildIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
 	}
 	return s, nil
+}
+
+// isFerretDB reports whether the server is FerretDB, which names its version in buildInfo.
+func (s *Store) isFerretDB(ctx context.Context) (bool, error) {
+	var info bson.M
+	if err := s.db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return false, fmt.Errorf("ask the server what it is: %w", err)
+	}
+	_, ok := info["ferretdbVersion"]
+	return ok, nil
 }
 
 // Ping checks that the database answers.
@@ -185,7 +204,9 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		// (see localstack.IndexIDs); versionCounts is only ever read whole or by _id.
 		colActive:        {{keys: bson.D{{Key: "projectId", Value: 1}}, name: "project"}},
 		colVersionCounts: {},
-		colActivities:    {{keys: bson.D{{Key: "time", Value: -1}}, name: "time"}},
+		// projectVersions is only ever read whole or by _id.
+		colProjectVersions: {},
+		colActivities:      {{keys: bson.D{{Key: "time", Value: -1}}, name: "time"}},
 	}
 	if err := s.backfillEmailKeys(ctx); err != nil {
 		return err

@@ -161,7 +161,7 @@ func TestSealedSecretsBoundToTheirRegistry(t *testing.T) {
 	if err != nil || got.Password != "password-of-b" {
 		t.Fatalf("GetDockerRegistry(b) = %+v, %v", got, err)
 	}
-	client, err := mongo.Connect(options.Client().ApplyURI(mongoURI))
+	client, err := mongo.Connect(options.Client().ApplyURI(shared.Mongo.URI()))
 	if err != nil {
 		t.Fatal(err)
 	}

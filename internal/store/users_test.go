@@ -1,11 +1,8 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -14,7 +11,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/oneko/oneko/internal/model"
-	"github.com/oneko/oneko/internal/secret"
 	"github.com/oneko/oneko/internal/store"
 )
 
@@ -63,8 +59,8 @@ func TestEmailAddressesUnique(t *testing.T) {
 // the store opens.
 func TestEmailKeysBackfilled(t *testing.T) {
 	ctx := context.Background()
-	db := fmt.Sprintf("legacy%d", os.Getpid())
-	client, err := mongo.Connect(options.Client().ApplyURI(mongoURI))
+	db := shared.Mongo.NewDatabaseName()
+	client, err := mongo.Connect(options.Client().ApplyURI(shared.Mongo.URI()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,15 +77,7 @@ func TestEmailKeysBackfilled(t *testing.T) {
 			t.Fatal(i, err)
 		}
 	}
-	box, _ := secret.NewBox(bytes.Repeat([]byte{1}, secret.KeySize))
-	s, err := store.Open(ctx, mongoURI, store.Options{Database: db, Box: box})
-	if err != nil {
-		t.Fatalf("open over legacy users: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = s.DropDatabase(ctx)
-		_ = s.Close(ctx)
-	})
+	s := shared.Mongo.Store(t, store.Options{Database: db})
 	if u, err := s.UserByLogin(ctx, "SAME@example.com"); err != nil || u.Username != "old" {
 		t.Fatalf("sign-in by the shared address = %+v, %v; want the older user", u, err)
 	}

@@ -1,20 +1,17 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/oneko/oneko/internal/model"
 )
@@ -29,18 +26,27 @@ func (s *Store) CreateVersion(ctx context.Context, v *model.Version) error {
 		v.CreatedAt = s.now().UTC()
 	}
 	v.Normalize()
-	active := indexedActive(v.DesiredState, v.Deployment.Status)
+	active := versionActive(v)
 	if active {
 		if err := s.markActive(ctx, v.ID, v.ProjectID); err != nil {
 			return fmt.Errorf("create version: %w", err)
 		}
 	}
+	// Into the catalogue before the insert, and again after it (see catalogue.go).
+	if err := s.listVersions(ctx, v.ProjectID, v); err != nil {
+		if active {
+			s.settleActive(ctx, v.ID, v.ProjectID, false)
+		}
+		return fmt.Errorf("create version: %w", err)
+	}
 	if _, err := s.c(colVersions).InsertOne(ctx, v); err != nil {
 		if active {
 			s.settleActive(ctx, v.ID, v.ProjectID, false)
 		}
+		s.unlistVersion(ctx, v.ProjectID, v.ID)
 		return mapWriteErr("create version", err)
 	}
+	s.relist(ctx, v)
 	s.addVersionCount(ctx, v.ProjectID, 1)
 	s.touchVersions(ctx, v.ProjectID, v.Deployment.Status != model.StatusNotDeployed)
 	return nil
@@ -54,6 +60,7 @@ func (s *Store) InsertVersions(ctx context.Context, vs []*model.Version) error {
 		return nil
 	}
 	docs := make([]any, len(vs))
+	byProject := map[string][]*model.Version{}
 	for i, v := range vs {
 		if v.ID == "" {
 			v.ID = VersionID(v.ProjectID, v.Name)
@@ -63,12 +70,25 @@ func (s *Store) InsertVersions(ctx context.Context, vs []*model.Version) error {
 			v.CreatedAt = s.now().UTC()
 		}
 		v.Normalize()
-		if indexedActive(v.DesiredState, v.Deployment.Status) {
+		if versionActive(v) {
 			if err := s.markActive(ctx, v.ID, v.ProjectID); err != nil {
 				return fmt.Errorf("insert versions: %w", err)
 			}
 		}
+		byProject[v.ProjectID] = append(byProject[v.ProjectID], v)
 		docs[i] = v
+	}
+	// Into the catalogue before the insert, and again after it (see catalogue.go).
+	for p, pvs := range byProject {
+		if err := s.listVersions(ctx, p, pvs...); err != nil {
+			for _, v := range vs {
+				s.unlistVersion(ctx, v.ProjectID, v.ID)
+				if versionActive(v) {
+					s.settleActive(ctx, v.ID, v.ProjectID, false)
+				}
+			}
+			return fmt.Errorf("insert versions: %w", err)
+		}
 	}
 	res, err := s.c(colVersions).InsertMany(ctx, docs)
 	inserted := 0
@@ -80,12 +100,22 @@ func (s *Store) InsertVersions(ctx context.Context, vs []*model.Version) error {
 	}
 	counts := map[string]int64{}
 	statusChanged := map[string]bool{}
+	written := map[string][]*model.Version{}
 	for i, v := range vs {
 		if i < inserted {
 			counts[v.ProjectID]++
 			statusChanged[v.ProjectID] = statusChanged[v.ProjectID] || v.Deployment.Status != model.StatusNotDeployed
-		} else if indexedActive(v.DesiredState, v.Deployment.Status) {
+			written[v.ProjectID] = append(written[v.ProjectID], v)
+			continue
+		}
+		if versionActive(v) {
 			s.settleActive(ctx, v.ID, v.ProjectID, false)
+		}
+		s.unlistVersion(ctx, v.ProjectID, v.ID)
+	}
+	for p, pvs := range written {
+		if lerr := s.listVersions(context.WithoutCancel(ctx), p, pvs...); lerr != nil {
+			s.log.WarnContext(ctx, "the version catalogue may miss new versions", "project", p, "err", lerr)
 		}
 	}
 	for p, n := range counts {
@@ -136,11 +166,9 @@ func (s *Store) GetVersionByID(ctx context.Context, id string) (*model.Version, 
 func (s *Store) GetVersionByTag(ctx context.Context, projectID, tag string) (*model.Version, error) {
 	v, err := s.GetVersionByID(ctx, VersionID(projectID, tag))
 	if errors.Is(err, ErrNotFound) {
-		// Versions written with other ids (imports, older data) are found by their fields.
-		v, err = findOne[model.Version](ctx, s.c(colVersions), bson.D{{Key: "projectId", Value: projectID}, {Key: "name", Value: tag}}, "version")
-		if err == nil {
-			v.Normalize()
-		}
+		// Versions written with other ids (imports, older data) are found in the project's
+		// catalogue document, then by _id.
+		v, err = s.versionByTag(ctx, projectID, tag)
 	}
 	if err != nil {
 		return nil, err
@@ -149,6 +177,20 @@ func (s *Store) GetVersionByTag(ctx context.Context, projectID, tag string) (*mo
 		return nil, fmt.Errorf("get version: %w", ErrNotFound)
 	}
 	return v, nil
+}
+
+// versionByTag finds the version of a tag through the project's catalogue document.
+func (s *Store) versionByTag(ctx context.Context, projectID, tag string) (*model.Version, error) {
+	entries, err := s.projectEntries(ctx, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("get version: %w", err)
+	}
+	for _, e := range entries {
+		if e.Name == tag {
+			return s.GetVersionByID(ctx, e.ID)
+		}
+	}
+	return nil, fmt.Errorf("get version: %w", ErrNotFound)
 }
 
 // ListVersions returns a page of a project's versions, newest image first; q filters by a
@@ -171,7 +213,7 @@ func (s *Store) ListVersions(ctx context.Context, projectID, q string, page Page
 func (s *Store) UpdateVersion(ctx context.Context, v *model.Version) error {
 	defer s.locks.lock(v.ID)()
 	rev := v.Revision
-	active := indexedActive(v.DesiredState, v.Deployment.Status)
+	active := versionActive(v)
 	if active {
 		if err := s.markActive(ctx, v.ID, v.ProjectID); err != nil {
 			return fmt.Errorf("update version: %w", err)
@@ -187,6 +229,12 @@ func (s *Store) UpdateVersion(ctx context.Context, v *model.Version) error {
 		return err
 	}
 	s.settleActive(ctx, v.ID, v.ProjectID, active)
+	switch {
+	case v.ProjectID != prev.ProjectID:
+		s.unlistVersion(ctx, prev.ProjectID, v.ID) // and listed in its new project
+	case v.Name != prev.Name || !v.ImageUpdatedAt.Equal(prev.ImageUpdatedAt):
+		s.relist(ctx, v)
+	}
 	s.touchVersions(ctx, prev.ProjectID, prev.status() != v.Deployment.Status)
 	if v.ProjectID != prev.ProjectID {
 		s.touchVersions(ctx, v.ProjectID, true)
@@ -240,7 +288,7 @@ func (s *Store) SetDesiredStateIf(ctx context.Context, projectID, id string, sta
 		}
 		return nil, mapFindErr("set desired state", err)
 	}
-	s.settleActive(ctx, id, projectID, indexedActive(v.DesiredState, v.Deployment.Status))
+	s.settleActive(ctx, id, projectID, versionActive(&v))
 	// Deploying sets the status to Pending; stopping leaves it to the recorded deployment.
 	s.touchVersions(ctx, projectID, state == model.Deployed)
 	v.Normalize()
@@ -254,19 +302,58 @@ func (s *Store) MarkOutdated(ctx context.Context, projectID string, reasons []mo
 	for _, r := range reasons {
 		each = append(each, r)
 	}
-	unlock := s.locks.lockAll() // an UpdateMany must not interleave with a version's own write
-	res, err := s.c(colVersions).UpdateMany(ctx,
-		bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: model.Deployed}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "outdated", Value: true}}},
-			{Key: "$addToSet", Value: bson.D{{Key: "outdatedReasons", Value: bson.D{{Key: "$each", Value: each}}}}},
-			{Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}})
-	unlock()
+	update := bson.D{{Key: "$set", Value: bson.D{{Key: "outdated", Value: true}}},
+		{Key: "$addToSet", Value: bson.D{{Key: "outdatedReasons", Value: bson.D{{Key: "$each", Value: each}}}}},
+		{Key: "$inc", Value: bson.D{{Key: "revision", Value: 1}}}}
+	var n int64
+	var err error
+	if s.pointOnly {
+		n, err = s.markOutdatedByID(ctx, projectID, update)
+	} else {
+		unlock := s.locks.lockAll() // an UpdateMany must not interleave with a version's own write
+		var res *mongo.UpdateResult
+		res, err = s.c(colVersions).UpdateMany(ctx,
+			bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: model.Deployed}}, update)
+		unlock()
+		if res != nil {
+			n = res.ModifiedCount
+		}
+	}
 	// Some versions may have changed even when the update failed half-way.
 	s.touchVersions(ctx, projectID, false)
 	if err != nil {
 		return 0, fmt.Errorf("mark versions outdated: %w", err)
 	}
-	return res.ModifiedCount, nil
+	return n, nil
+}
+
+// markOutdatedByID is MarkOutdated where the store is the sole writer of a server that finds
+// documents without a scan only by _id: the project's deployed versions come from the index of
+// active versions, and each is checked (guard) and updated by _id while no other version write
+// of this process runs.
+func (s *Store) markOutdatedByID(ctx context.Context, projectID string, update bson.D) (int64, error) {
+	deployed, err := s.DeployedVersions(ctx, projectID)
+	if err != nil {
+		return 0, err
+	}
+	unlock := s.locks.lockAll()
+	defer unlock()
+	var n int64
+	for i := range deployed {
+		filter, err := s.guard(ctx, deployed[i].ID, bson.D{{Key: "projectId", Value: projectID}, {Key: "desiredState", Value: string(model.Deployed)}})
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue // stopped or gone since
+		}
+		if err != nil {
+			return n, err
+		}
+		res, err := s.c(colVersions).UpdateOne(ctx, filter, update)
+		if err != nil {
+			return n, err
+		}
+		n += res.ModifiedCount
+	}
+	return n, nil
 }
 
 // DeployedVersions returns the versions of a project whose desired state is Deployed.
@@ -283,52 +370,30 @@ func (s *Store) DeleteVersion(ctx context.Context, id string) error {
 		return mapFindErr("delete version", err)
 	}
 	s.settleActive(ctx, id, prev.ProjectID, false)
+	s.unlistVersion(ctx, prev.ProjectID, id)
 	s.addVersionCount(ctx, prev.ProjectID, -1)
 	s.touchVersions(ctx, prev.ProjectID, prev.status() != model.StatusNotDeployed)
 	return nil
 }
 
 // SearchVersions returns a page of the versions whose tag contains q (case-insensitively),
-// across projects, newest image first, and how many match in all. One query reads the ids of
-// every match (a substring search reads every tag, whatever the indexes); the page's versions
-// are then read by _id.
+// across projects, newest image first, and how many match in all. The tags are matched in the
+// cached version catalogue (catalogue.go), rebuilt from one small document per project only
+// when a version was created, deleted or got a new image; only the page's versions are read,
+// by _id.
 func (s *Store) SearchVersions(ctx context.Context, q string, page Page) ([]model.Version, int64, error) {
-	page = page.Normalize()
-	type hit struct {
-		ID             string    `bson:"_id"`
-		ImageUpdatedAt time.Time `bson:"imageUpdatedAt"`
-	}
-	hits, err := findAll[hit](ctx, s.c(colVersions),
-		bson.D{{Key: "name", Value: bson.Regex{Pattern: regexp.QuoteMeta(q), Options: "i"}}},
-		options.Find().SetProjection(bson.D{{Key: "imageUpdatedAt", Value: 1}}))
+	c, err := s.loadCatalogue(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search versions: %w", err)
 	}
-	slices.SortFunc(hits, func(a, b hit) int { return cmp.Or(b.ImageUpdatedAt.Compare(a.ImageUpdatedAt), cmp.Compare(b.ID, a.ID)) })
-	total := int64(len(hits))
-	hits = hits[min(page.Offset, len(hits)):]
-	hits = hits[:min(page.Limit, len(hits))]
-	found := make([]*model.Version, len(hits))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(pointReads)
-	for i, h := range hits {
-		g.Go(func() error {
-			v, err := s.GetVersionByID(gctx, h.ID)
-			if errors.Is(err, ErrNotFound) {
-				return nil // deleted since
-			}
-			found[i] = v
-			return err
-		})
+	idx, total := pick(c.lower, q, page)
+	ids := make([]string, len(idx))
+	for i, j := range idx {
+		ids[i] = c.entries[j].ID
 	}
-	if err := g.Wait(); err != nil {
+	items, err := s.versionsByID(ctx, ids)
+	if err != nil {
 		return nil, 0, fmt.Errorf("search versions: %w", err)
-	}
-	items := make([]model.Version, 0, len(found))
-	for _, v := range found {
-		if v != nil {
-			items = append(items, *v)
-		}
 	}
 	return items, total, nil
 }
@@ -357,13 +422,24 @@ func (s *Store) SetDigest(ctx context.Context, id, digest string, at time.Time) 
 	if err != nil {
 		return false, fmt.Errorf("set digest: %w", err)
 	}
+	cur.ImageUpdatedAt = at.UTC()
+	s.relist(ctx, cur)
 	s.touchVersions(ctx, prev.ProjectID, false)
 	return true, nil
 }
 
-// VersionsOfProject returns every version of a project (tags and digests for polling).
+// VersionsOfProject returns every version of a project (tags and digests for polling), in no
+// particular order: the ids from the project's catalogue document, then each version by _id.
 func (s *Store) VersionsOfProject(ctx context.Context, projectID string) ([]model.Version, error) {
-	return findAll[model.Version](ctx, s.c(colVersions), bson.D{{Key: "projectId", Value: projectID}})
+	ids, err := s.projectVersionIDs(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := s.versionsByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("versions of project %s: %w", projectID, err)
+	}
+	return slices.DeleteFunc(vs, func(v model.Version) bool { return v.ProjectID != projectID }), nil
 }
 
 // MarkRemoved flags a version whose tag is gone from the registry; it is deleted once its
@@ -387,9 +463,11 @@ func (s *Store) MarkRemoved(ctx context.Context, id string) error {
 // The writes decode it from the whole document: FerretDB v1 does not implement a projection
 // ("fields") on findAndModify.
 type versionKey struct {
-	ProjectID    string             `bson:"projectId"`
-	DesiredState model.DesiredState `bson:"desiredState"`
-	Deployment   struct {
+	ProjectID      string             `bson:"projectId"`
+	Name           string             `bson:"name"`
+	ImageUpdatedAt time.Time          `bson:"imageUpdatedAt"`
+	DesiredState   model.DesiredState `bson:"desiredState"`
+	Deployment     struct {
 		Status model.DeploymentStatus `bson:"status"`
 	} `bson:"deployment"`
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
 
 	"github.com/oneko/oneko/internal/localstack"
 )
@@ -13,10 +14,18 @@ import (
 type Mongo struct {
 	uri  string
 	stop func()
+	seq  atomic.Int64 // numbers the fresh databases of Store
 }
 
 // StartMongo returns ONEKO_TEST_MONGO_URI when set, else starts an embedded FerretDB in a temp dir.
-func StartMongo(ctx context.Context) (*Mongo, error) {
+func StartMongo(ctx context.Context) (*Mongo, error) { return startMongo(ctx, false) }
+
+// StartServedMongo is StartMongo with the embedded FerretDB served as `oneko store` serves it,
+// through the front that makes each write atomic for every client: for tests whose several
+// Stores (replicas) write one database at once, as several processes do.
+func StartServedMongo(ctx context.Context) (*Mongo, error) { return startMongo(ctx, true) }
+
+func startMongo(ctx context.Context, served bool) (*Mongo, error) {
 	if uri := os.Getenv("ONEKO_TEST_MONGO_URI"); uri != "" {
 		return &Mongo{uri: uri, stop: func() {}}, nil
 	}
@@ -24,7 +33,11 @@ func StartMongo(ctx context.Context) (*Mongo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("FerretDB temp dir: %w", err)
 	}
-	m, err := localstack.StartMongo(ctx, dir, nil)
+	start := func() (*localstack.Mongo, error) { return localstack.StartMongo(ctx, dir, nil) }
+	if served {
+		start = func() (*localstack.Mongo, error) { return localstack.ServeMongo(ctx, dir, "127.0.0.1:0", nil) }
+	}
+	m, err := start()
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err

@@ -73,4 +73,3 @@ func run(ctx context.Context, binary, arch, caCerts, out, repo string, in imageb
 	}
 	return nil
 }
-

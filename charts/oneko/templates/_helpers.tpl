@@ -81,8 +81,9 @@ app.kubernetes.io/component: {{ .component }}
 {{/* Rules of oneko's ServiceAccount wherever it works (a ClusterRole, or a Role in each
 managed namespace). What oneko's code does itself:
 - secrets: Helm keeps every release revision in a Secret of its namespace (get, list,
-  watch, create, update, patch, delete), and oneko writes one image pull secret per docker
-  registry with credentials into each namespace it deploys to (create, update).
+  watch, create, update, patch, delete), and oneko writes the pull secret of a project's
+  docker registry into each namespace it deploys to (create, update; list and delete when
+  the registry's credentials change or it is deleted).
 - pods, pods/log, events: status of releases, Helm's readiness wait, logs and events.
 - namespaces: get the namespaces it deploys to (creating and deleting them needs the
   cluster scope, added there).

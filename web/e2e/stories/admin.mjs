@@ -1,5 +1,6 @@
 // The ADMIN story: a user, a docker registry whose webhook (URL copied from the screen) makes a
-// pushed tag appear live as a new version, the Helm chart browser, a namespace, and an API token
+// pushed tag appear live as a new version (and whose deliveries, refused or accepted, appear live
+// on its page), the Helm chart browser, a namespace, and an API token
 // whose secret is shown exactly once. axe-core and screenshots on every admin and account screen.
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -154,6 +155,13 @@ describe('ADMIN', () => {
       window.__sameDocument = true;
     });
 
+    // A delivery with a wrong secret is refused, and shows on the open page at once (no Refresh).
+    const refused = await fetch(hookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer not-the-secret' }, body: '{}' });
+    assert.equal(refused.status, 401);
+    const deliveries = regPage.getByRole('table', { name: 'Last webhook deliveries' });
+    await deliveries.getByText('Wrong secret · 401').waitFor();
+    await deliveries.getByText('missing or wrong webhook secret').waitFor();
+
     const pushed = await pushTag(registry.url, project.imageName, '1.1.0', newTag);
     const payload = {
       events: [
@@ -185,8 +193,7 @@ describe('ADMIN', () => {
     await page.getByRole('cell', { name: newTag, exact: true }).waitFor(long);
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
 
-    // The delivery is listed on the registry's page, without reloading it.
-    const deliveries = regPage.getByRole('table', { name: 'Last webhook deliveries' });
+    // The accepted delivery is listed on the registry's page too, without reloading it.
     await deliveries.getByText('Queued · 202').waitFor();
     await deliveries.getByText('1 event(s), 1 queued, 0 duplicate(s)').waitFor();
     assert.equal(await regPage.evaluate(() => window.__sameDocument), true, 'the registry page was not reloaded');

@@ -1,6 +1,7 @@
 // The DOER's version story: override a variable of a version in the version editor, read the
-// effective configuration with the new value and what a deploy would change, revert it; then
-// read the logs of a deployed version and stop it.
+// effective configuration with the new value and what a deploy would change, revert it; add a
+// template of the version's own (warned before leaving it unsaved) and read it in the effective
+// configuration; then read the logs of a deployed version and stop it.
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '../lib/server.mjs';
@@ -89,6 +90,50 @@ describe('DOER version', () => {
     await v.getByRole('cell', { name: 'The project' }).waitFor();
     const values = page.getByLabel(/^Rendered values of release /);
     await waitFor('the rendered values with replicas 1', async () => /^replicas: 1$/m.test(await values.innerText()), 20_000);
+  });
+
+  step('adds a template of its own, is warned before leaving it unsaved, and sees it in the effective configuration', pages, async () => {
+    await tab('Templates').click();
+    await page.getByRole('button', { name: 'Add a template' }).click();
+    const form = page.getByRole('region', { name: 'New template of this version' });
+    await form.getByRole('textbox', { name: /^Name( \*)?$/ }).fill('extra');
+    // The chart is picked as in the project editor: the Helm registry is the project's.
+    await form.getByRole('combobox', { name: /^Chart( \*)?$/ }).click();
+    await page.getByRole('option', { name: /^hello$/ }).click();
+    await checkA11y(page, 'version editor (new template)');
+    await screenshots(page, 'version-editor-new-template');
+    await form.getByRole('button', { name: 'Add template' }).click();
+    const extra = page.getByRole('region', { name: /^extra/ });
+    await extra.getByText('This version only').waitFor();
+    await extra.getByRole('textbox', { name: 'Template extra' }).fill('greeting: from-extra-{{VERSION_NAME}}\n');
+    await page.getByText('Unsaved changes').waitFor();
+
+    // Leaving now asks first; the keyboard answers (Escape stays).
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Deployments' }).click();
+    const ask = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await ask.waitFor();
+    await checkA11y(page, 'unsaved changes dialog');
+    await screenshots(page, 'unsaved-changes');
+    await page.keyboard.press('Escape');
+    await ask.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'Version 1.0.0 of hello' }).waitFor();
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Version 1.0.0 saved').first().waitFor();
+    await waitFor('the new template stored', async () => (await versionOf('1.0.0')).configurationTemplates.some((t) => t.name === 'extra' && t.chartName === 'hello'), 20_000);
+    await page.getByText('No changes').waitFor();
+    await tab('Effective configuration').click();
+    const release = page.locator('[data-release]').filter({ hasText: /template extra · chart hello/ });
+    await release.waitFor();
+    await waitFor('the rendered values of the new template', async () => /^greeting: from-extra-1\.0\.0$/m.test(await release.getByLabel(/^Rendered values of release /).innerText()), 20_000);
+    await screenshots(page, 'version-effective-new-template');
+
+    // Removed again (the next step deploys the version with the project's templates only); saved, so leaving asks nothing.
+    await tab('Templates').click();
+    await page.getByRole('button', { name: 'Remove extra' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await waitFor('the new template removed', async () => (await versionOf('1.0.0')).configurationTemplates.length === 0, 20_000);
+    await page.getByText('No changes').waitFor();
   });
 
   step('reads the logs of a deployed version, then stops it', pages, async () => {

@@ -18,6 +18,7 @@ import { usePutUser, type User, type UserInput } from '../admin/api';
 import { ConfirmDialog, ConflictNotice, SecretOnce, useFieldError } from '../admin/common';
 import { RoleBadge, RowAction } from '../admin/UsersPage';
 import { errorsOf, validateDisplayName, validateEmail, validatePassword, validateRepeat } from '../admin/validate';
+import { UnsavedChangesGuard, useUnsavedChanges } from '../../shared/ui/unsaved/UnsavedChanges';
 import { useCreateToken, useMe, useRevokeToken, useTokens, type Token } from './api';
 import { expiresAt, expiryChoices, isExpired, rolesUpTo, type ExpiryChoice } from './tokens';
 
@@ -28,21 +29,23 @@ export function AccountPage() {
   const [conflict, setConflict] = useState(false);
   const reload = () => void q.refetch().then(() => setConflict(false));
   return (
-    <Stack>
-      <Title order={1}>{t('account.title')}</Title>
-      <Alert color="blue" role="note" icon={<IconInfoCircle aria-hidden />}>
-        {t('account.tokenRule')}
-      </Alert>
-      <QueryState q={q} />
-      {conflict && <ConflictNotice onReload={reload} busy={q.isFetching} />}
-      {q.data && (
-        <>
-          <Profile key={`p${q.dataUpdatedAt}`} user={q.data.data} etag={q.data.etag} onConflict={() => setConflict(true)} />
-          <Password user={q.data.data} etag={q.data.etag} onConflict={() => setConflict(true)} />
-        </>
-      )}
-      <Tokens role={me.role} />
-    </Stack>
+    <UnsavedChangesGuard>
+      <Stack>
+        <Title order={1}>{t('account.title')}</Title>
+        <Alert color="blue" role="note" icon={<IconInfoCircle aria-hidden />}>
+          {t('account.tokenRule')}
+        </Alert>
+        <QueryState q={q} />
+        {conflict && <ConflictNotice onReload={reload} busy={q.isFetching} />}
+        {q.data && (
+          <>
+            <Profile key={`p${q.dataUpdatedAt}`} user={q.data.data} etag={q.data.etag} onConflict={() => setConflict(true)} />
+            <Password user={q.data.data} etag={q.data.etag} onConflict={() => setConflict(true)} />
+          </>
+        )}
+        <Tokens role={me.role} />
+      </Stack>
+    </UnsavedChangesGuard>
   );
 }
 
@@ -56,16 +59,21 @@ function Profile({ user, etag, onConflict }: { user: User; etag: string | null; 
   const fieldError = useFieldError();
   const put = usePutUser();
   const [f, setF] = useState({ email: user.email ?? '', firstName: user.firstName ?? '', lastName: user.lastName ?? '' });
+  // What was last read or saved: the form holds unsaved changes while it differs.
+  const [saved, setSaved] = useState(f);
+  useUnsavedChanges(JSON.stringify(f) !== JSON.stringify(saved));
   const [tried, setTried] = useState(false);
   const errors = errorsOf({ email: validateEmail(f.email) });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
     if (Object.keys(errors).length) return;
+    const sent = f;
     put.mutate(
-      { id: user.id, etag, user: { ...baseOf(user), ...f } },
+      { id: user.id, etag, user: { ...baseOf(user), ...sent } },
       {
         onSuccess: () => {
+          setSaved(sent);
           notifySuccess(t('account.profile.saved'));
           void qc.invalidateQueries({ queryKey: qk.session });
         },
@@ -110,6 +118,7 @@ function Password({ user, etag, onConflict }: { user: User; etag: string | null;
   const fieldError = useFieldError();
   const put = usePutUser();
   const [f, setF] = useState({ current: '', password: '', repeat: '' });
+  useUnsavedChanges(f.current !== '' || f.password !== '' || f.repeat !== '');
   const [tried, setTried] = useState(false);
   const [ended, setEnded] = useState<{ sessions: number; tokens: number } | null>(null);
   const errors = errorsOf({
@@ -274,9 +283,11 @@ function CreateTokenDialog({ role, onClose }: { role: Role; onClose: () => void 
   const fieldError = useFieldError();
   const create = useCreateToken();
   const roles = rolesUpTo(role);
-  const [f, setF] = useState({ name: '', role: roles[0]!, expiry: '30' as ExpiryChoice, date: '' });
+  const [initial] = useState({ name: '', role: roles[0]!, expiry: '30' as ExpiryChoice, date: '' });
+  const [f, setF] = useState(initial);
   const [tried, setTried] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
+  useUnsavedChanges(secret === null && JSON.stringify(f) !== JSON.stringify(initial));
   const expiry = expiresAt(f.expiry, new Date(), f.date);
   const errors = errorsOf({ name: validateDisplayName(f.name), date: expiry === null ? { key: 'account.tokens.dateInvalid' as const } : null });
   const submit = (e: FormEvent) => {

@@ -1,10 +1,11 @@
 // The administration (ADMIN only, see routes.tsx): a heading, the sections as links, and the
-// section's screen.
+// section's screen; its forms warn before unsaved changes are lost.
 import { Button, Group, Stack, Title } from '@mantine/core';
 import { IconBox, IconBoxMultiple, IconFolders, IconUsers } from '@tabler/icons-react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { paths } from '../../app/paths';
 import { useAT, type Key } from './messages';
+import { UnsavedChangesGuard } from '../../shared/ui/unsaved/UnsavedChanges';
 
 const sections: { to: string; label: Key; icon: typeof IconUsers }[] = [
   { to: paths.adminUsers(), label: 'admin.users.title', icon: IconUsers },
@@ -39,7 +40,9 @@ export function AdminLayout() {
           })}
         </Group>
       </nav>
-      <Outlet />
+      <UnsavedChangesGuard>
+        <Outlet />
+      </UnsavedChangesGuard>
     </Stack>
   );
 }

@@ -2,12 +2,9 @@
 // sent, "check connection", the last webhook deliveries with their outcome, edit and delete.
 import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { IconArrowLeft, IconPencil, IconPlugConnected, IconRefresh, IconTrash } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { paths } from '../../app/paths';
-import type { Activity } from '../../shared/api/models';
-import { qk } from '../../shared/api/queryKeys';
 import { useI18n } from '../../shared/i18n';
 import { useAT } from './messages';
 import { EmptyState } from '../../shared/ui/EmptyState';
@@ -19,7 +16,7 @@ import { useCheckDockerRegistry, useDeleteDockerRegistry, useDeliveries, useDock
 import { alertText, ConfirmDialog, CopyValue, Mono, YesNo } from './common';
 import { EditDockerDialog, NoSecretNotice, WebhookSecretDialog, type Saved } from './RegistryDialogs';
 import { isWebhooksOnly } from './registryForm';
-import { lastWebhookActivity, secretDelivery, webhookUrl } from './webhook';
+import { secretDelivery, webhookUrl } from './webhook';
 
 const resultColor: Record<WebhookDelivery['result'], string> = {
   queued: 'green',
@@ -72,7 +69,7 @@ export function DockerRegistryPage() {
       <Settings reg={reg} />
       <Webhook reg={reg} />
       <Check id={reg.id} />
-      <Deliveries id={reg.id} name={reg.name ?? ''} />
+      <Deliveries id={reg.id} />
       {editing && (
         <EditDockerDialog
           id={reg.id}
@@ -188,18 +185,11 @@ export function checkMessage(t: ReturnType<typeof useAT>, r: CheckResult): strin
   return c ? t(`admin.check.result.${c}`) : r.message;
 }
 
-function Deliveries({ id, name }: { id: string; name: string }) {
+function Deliveries({ id }: { id: string }) {
   const t = useAT();
   const { dateTime } = useI18n();
+  // Kept current by the webhook.delivery events of the live stream (shared/live/applyEvent.ts).
   const q = useDeliveries(id);
-  // No event announces a delivery, but the versions a webhook creates or updates do (as
-  // activities): read the list again when one of this registry's arrives.
-  const incoming = useQuery({ queryKey: qk.activities.incoming, queryFn: () => [] as Activity[], initialData: [], staleTime: Infinity }).data;
-  const last = lastWebhookActivity(incoming, name);
-  const { refetch } = q;
-  useEffect(() => {
-    if (last) void refetch();
-  }, [last, refetch]);
   const items = q.data?.items ?? [];
   return (
     <Paper withBorder p="md">

@@ -4,6 +4,7 @@ import { Button, Code, Group, Modal, Stack, Table, Text, TextInput, Title } from
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { useAT } from './messages';
+import { useUnsavedChanges } from '../../shared/ui/unsaved/UnsavedChanges';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
 import { QueryState } from '../../shared/ui/QueryState';
@@ -77,6 +78,7 @@ function CreateNamespaceDialog({ opened, onClose }: { opened: boolean; onClose: 
   const create = useCreateNamespace();
   const [name, setName] = useState('');
   const [tried, setTried] = useState(false);
+  useUnsavedChanges(opened && name !== '');
   const kube = kubeNamespace(name);
   const close = () => {
     setName('');

@@ -8,6 +8,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { isConflict } from '../../shared/api/etag';
 import { qk } from '../../shared/api/queryKeys';
 import { useAT } from './messages';
+import { useUnsavedChanges } from '../../shared/ui/unsaved/UnsavedChanges';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
 import { QueryState } from '../../shared/ui/QueryState';
 import {
@@ -151,8 +152,10 @@ function DockerEditor({
 }) {
   const t = useAT();
   const save = useSaveDockerRegistry();
-  const [f, setF] = useState<DockerForm>(() => (stored ? dockerFormOf(stored) : newDockerForm()));
+  const [initial] = useState<DockerForm>(() => (stored ? dockerFormOf(stored) : newDockerForm()));
+  const [f, setF] = useState(initial);
   const [tried, setTried] = useState(false);
+  const release = useUnsavedChanges(JSON.stringify(f) !== JSON.stringify(initial));
   const set = (p: Partial<DockerForm>) => setF((o) => ({ ...o, ...p }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -163,6 +166,7 @@ function DockerEditor({
       {
         onSuccess: (r) => {
           notifySuccess(t(stored ? 'admin.reg.saved' : 'admin.reg.created', { name: r.name ?? '' }));
+          release(); // saved: the registry's page opens next
           onSaved({ registry: r, secret: newSecretOf(f) });
         },
         onError: (err) => {
@@ -270,8 +274,10 @@ function HelmEditor({
   const t = useAT();
   const fieldError = useFieldError();
   const save = useSaveHelmRegistry();
-  const [f, setF] = useState<HelmForm>(() => (stored ? helmFormOf(stored) : newHelmForm()));
+  const [initial] = useState<HelmForm>(() => (stored ? helmFormOf(stored) : newHelmForm()));
+  const [f, setF] = useState(initial);
   const [tried, setTried] = useState(false);
+  const release = useUnsavedChanges(JSON.stringify(f) !== JSON.stringify(initial));
   const set = (p: Partial<HelmForm>) => setF((o) => ({ ...o, ...p }));
   const errors = helmErrors(f, !!stored);
   const submit = (e: FormEvent) => {
@@ -283,6 +289,7 @@ function HelmEditor({
       {
         onSuccess: (r) => {
           notifySuccess(t(stored ? 'admin.reg.saved' : 'admin.reg.created', { name: r.name ?? '' }));
+          release(); // saved: the dialog closes or the registry's page opens
           onSaved(r);
         },
         onError: (err) => {

@@ -11,6 +11,7 @@ import type { Role } from '../../shared/api/models';
 import { qk } from '../../shared/api/queryKeys';
 import { useUser } from '../../shared/auth/session';
 import { useAT } from './messages';
+import { useUnsavedChanges } from '../../shared/ui/unsaved/UnsavedChanges';
 import { EmptyState } from '../../shared/ui/EmptyState';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
 import { QueryState } from '../../shared/ui/QueryState';
@@ -140,6 +141,7 @@ function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () =>
   const empty = { username: '', email: '', firstName: '', lastName: '', role: 'VIEWER' as Role, password: '' };
   const [f, setF] = useState(empty);
   const [tried, setTried] = useState(false);
+  useUnsavedChanges(opened && JSON.stringify(f) !== JSON.stringify(empty));
   const errors = errorsOf({ username: validateUsername(f.username), email: validateEmail(f.email), password: validatePassword(f.password) });
   const close = () => {
     setF(empty);
@@ -228,8 +230,10 @@ function EditUserForm({
   const t = useAT();
   const fieldError = useFieldError();
   const put = usePutUser();
-  const [f, setF] = useState({ email: user.email ?? '', firstName: user.firstName ?? '', lastName: user.lastName ?? '', role: (user.role ?? 'VIEWER') as Role });
+  const [initial] = useState({ email: user.email ?? '', firstName: user.firstName ?? '', lastName: user.lastName ?? '', role: (user.role ?? 'VIEWER') as Role });
+  const [f, setF] = useState(initial);
   const [pw, setPw] = useState({ password: '', repeat: '' });
+  useUnsavedChanges(JSON.stringify(f) !== JSON.stringify(initial) || pw.password !== '' || pw.repeat !== '');
   const [tried, setTried] = useState(false);
   const errors =
     mode === 'edit'

@@ -114,7 +114,7 @@ export function useCheckDockerRegistry() {
 
 export function useDeliveries(id: string) {
   return useQuery({
-    queryKey: [...qk.dockerRegistries, 'deliveries', id],
+    queryKey: qk.deliveries(id),
     queryFn: () => unwrap<{ items: WebhookDelivery[]; total: number }>(api.GET('/api/v1/docker-registries/{id}/deliveries', { params: { path: { id } } })),
     staleTime: 0,
     refetchOnWindowFocus: true,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastWebhookActivity, newSecret, secretDelivery, webhookFormats, webhookUrl, withToken } from './webhook';
+import { newSecret, secretDelivery, webhookFormats, webhookUrl, withToken } from './webhook';
 
 const origin = 'https://oneko.example.test';
 
@@ -33,19 +33,5 @@ describe('webhook URL', () => {
     const b = newSecret();
     expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(a).not.toBe(b);
-  });
-});
-
-describe('deliveries follow the webhook live', () => {
-  it('finds the newest activity caused by the registry’s webhook', () => {
-    const incoming = [
-      { id: 'a3', actor: 'webhook:other' },
-      { id: 'a2', actor: 'webhook:demo' },
-      { id: 'a1', actor: 'webhook:demo' },
-      { id: 'a0', actor: 'scheduler:poll' },
-    ];
-    expect(lastWebhookActivity(incoming, 'demo')).toBe('a2');
-    expect(lastWebhookActivity(incoming, 'none')).toBeNull();
-    expect(lastWebhookActivity(undefined, 'demo')).toBeNull();
   });
 });

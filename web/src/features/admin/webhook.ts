@@ -62,10 +62,3 @@ export function newSecret(): string {
   crypto.getRandomValues(b);
   return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
-
-/** lastWebhookActivity is the id of the newest live activity a registry's webhook caused (the
- * worker records "New version" and the like with the actor "webhook:<registry name>"), or null:
- * a new one means a delivery arrived, so its list is read again. */
-export function lastWebhookActivity(incoming: { id: string; actor?: string }[] | undefined, registryName: string): string | null {
-  return incoming?.find((a) => a.actor === `webhook:${registryName}`)?.id ?? null;
-}

@@ -55,12 +55,13 @@ function editor(role: 'VIEWER' | 'DOER' = 'DOER') {
       <Route path="/projects/:projectId/edit" element={<RequireRole ability="editProject" />}>
         <Route index element={<ProjectEditorPage />} />
       </Route>
+      <Route path="/projects/:projectId/versions" element={<h1>Versions</h1>} />
     </Routes>,
     { user: testUser(role), path: '/projects/p1/edit' },
   );
 }
 
-describe('project editor', { timeout: 30_000 }, () => {
+describe('project editor', { timeout: 60_000 }, () => {
   it('saves with If-Match; a 412 says someone else changed it and reloads', async () => {
     const user = userEvent.setup({ delay: null });
     const f = fake((_r, n) => (n === 1 ? { status: 412, body: { title: 'Changed by someone else', detail: 'read it again' } } : { body: project, headers: { ETag: '"3"' } }));
@@ -117,5 +118,24 @@ describe('project editor', { timeout: 30_000 }, () => {
     editor('VIEWER');
     await screen.findByRole('heading', { name: 'Page not found' });
     expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
+  });
+
+  it('asks before leaving with unsaved changes; not when nothing changed, nor after a save', async () => {
+    const user = userEvent.setup({ delay: null });
+    fake(() => ({ body: { ...project, name: 'shop2' }, headers: { ETag: '"2"' } }));
+    const { router } = editor();
+    await screen.findByRole('heading', { name: 'Edit project shop' }, { timeout: 15_000 });
+    await screen.findByText('https://123.shop.test', undefined, { timeout: 15_000 });
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), '2');
+    await user.click(screen.getByRole('link', { name: 'Cancel' }));
+    await screen.findByRole('dialog', { name: 'Leave without saving?' }, { timeout: 15_000 });
+    await user.click(screen.getByRole('button', { name: 'Stay and keep editing' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Leave without saving?' })).toBeNull(), { timeout: 15_000 });
+    expect(router.state.location.pathname).toBe('/projects/p1/edit');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByRole('heading', { name: 'Edit project shop2' }, { timeout: 15_000 });
+    await user.click(screen.getByRole('link', { name: 'Cancel' }));
+    await screen.findByRole('heading', { name: 'Versions' }, { timeout: 15_000 });
+    expect(screen.queryByRole('dialog', { name: 'Leave without saving?' })).toBeNull();
   });
 });

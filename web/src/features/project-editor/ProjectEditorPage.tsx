@@ -19,9 +19,10 @@ import { QueryState } from '../../shared/ui/QueryState';
 import { download, exportProject, useDockerRegistries, useEditedProject, useHelmRegistries, useNamespaces, useSaveProject } from './api';
 import { isConflict, type Tagged } from '../../shared/api/etag';
 import { DeleteProjectDialog } from './DeleteProjectDialog';
-import { emptyDraft, fromProject, problemsFromServer, toBody, validate, type AutoDeployMode, type Draft, type LifetimeType, type Problems } from './draft';
+import { emptyDraft, fromProject, problemsFromServer, sameDraft, toBody, validate, type AutoDeployMode, type Draft, type LifetimeType, type Problems } from './draft';
 import { mono, useProblemText } from './problems';
 import { TemplatesSection } from './TemplatesSection';
+import { UnsavedChangesGuard, useUnsavedChanges } from '../../shared/ui/unsaved/UnsavedChanges';
 import { UrlTemplates } from './UrlTemplates';
 import { VariablesEditor } from './VariablesEditor';
 import type { Project } from '../../shared/api/models';
@@ -30,7 +31,11 @@ export function ProjectEditorPage() {
   const { projectId } = useParams();
   const loaded = useEditedProject(projectId);
   if (projectId && !loaded.data) return <QueryState q={loaded} />;
-  return <Editor key={`${projectId ?? 'new'}-${loaded.dataUpdatedAt}`} projectId={projectId} initial={loaded.data} onReload={() => void loaded.refetch()} />;
+  return (
+    <UnsavedChangesGuard>
+      <Editor key={`${projectId ?? 'new'}-${loaded.dataUpdatedAt}`} projectId={projectId} initial={loaded.data} onReload={() => void loaded.refetch()} />
+    </UnsavedChangesGuard>
+  );
 }
 
 function Section({ title, children, description }: { title: string; description?: string; children: ReactNode }) {
@@ -57,6 +62,10 @@ function Editor({ projectId, initial, onReload }: { projectId?: string; initial?
   const text = useProblemText();
   const navigate = useNavigate();
   const [draft, setDraft] = useState<Draft>(() => (initial ? fromProject(initial.data) : emptyDraft()));
+  // What was last read or saved: the form holds unsaved changes while it differs.
+  const [saved, setSaved] = useState(draft);
+  const dirty = useMemo(() => !sameDraft(draft, saved), [draft, saved]);
+  const release = useUnsavedChanges(dirty);
   const [etag, setEtag] = useState(initial?.etag ?? null);
   const [savedName, setSavedName] = useState(initial?.data.name ?? '');
   const [attempted, setAttempted] = useState(false);
@@ -90,14 +99,17 @@ function Editor({ projectId, initial, onReload }: { projectId?: string; initial?
       notifyFailure(t('editor.saveFailed'), new Error(t('editor.fixProblems', { count })));
       return;
     }
+    const sent = draft;
     save.mutate(
-      { id: projectId, etag, body: toBody(draft) },
+      { id: projectId, etag, body: toBody(sent) },
       {
         onSuccess: ({ data, etag: next }) => {
           setServer(null);
           setConflict(false);
+          setSaved(sent);
           if (!projectId) {
             notifySuccess(t('editor.created', { name: data.name ?? '' }));
+            release(); // saved: going to the new project loses nothing
             navigate(paths.project(data.id));
             return;
           }

@@ -1,13 +1,13 @@
 // The project's configuration templates, one tab each: the chart (picked from the Helm
-// registry's chart list) and its version, the values YAML in the CodeMirror editor with its
+// registry's chart list, ChartPicker.tsx) and its version, the values YAML in the CodeMirror editor with its
 // problems listed below it, and upload, download, rename and delete.
-import { Alert, Button, FileButton, Group, List, Loader, Modal, Select, SimpleGrid, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { Alert, Button, FileButton, Group, List, Loader, Modal, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconDownload, IconPencil, IconPlus, IconTrash, IconUpload } from '@tabler/icons-react';
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { problemMessage } from '../../shared/api/problem';
 import { useEditorT } from './messages';
 import { notifyFailure, notifySuccess } from '../../shared/ui/notify';
-import { download, useCharts } from './api';
+import { download } from './api';
+import { ChartPicker } from './ChartPicker';
 import { emptyTemplate, type DraftTemplate, type DraftVariable, type Problems } from './draft';
 import { useProblemText } from './problems';
 import { lintTemplate } from './template/lint';
@@ -103,9 +103,6 @@ function TemplatePanel({ template: x, index, others, onChange, onDelete, variabl
   const f = `defaultConfigurationTemplates[${index}]`;
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
-  const charts = useCharts(x.helmRegistryId);
-  const chartNames = useMemo(() => Object.keys(charts.data?.charts ?? {}).sort(), [charts.data]);
-  const versions = charts.data?.charts?.[x.chartName] ?? [];
   const varNames = useMemo(() => variables.map((v) => ({ name: v.name, label: v.label })), [variables]);
   const lint = useMemo(() => lintTemplate(x.content, varNames.map((v) => v.name)), [x.content, varNames]);
   const problemsId = `template-problems-${x.key}`;
@@ -121,9 +118,6 @@ function TemplatePanel({ template: x, index, others, onChange, onDelete, variabl
       notifyFailure(t('editor.templates.uploadFailed'), e);
     }
   };
-  const chartOptions = chartNames.includes(x.chartName) || !x.chartName ? chartNames : [x.chartName, ...chartNames];
-  const versionOptions = [{ value: '', label: t('editor.templates.latest') }, ...versions.map((v) => ({ value: v.version, label: v.appVersion ? `${v.version} (app ${v.appVersion})` : v.version }))];
-  if (x.chartVersion && !versions.some((v) => v.version === x.chartVersion)) versionOptions.push({ value: x.chartVersion, label: x.chartVersion });
 
   return (
     <Stack gap="sm">
@@ -159,61 +153,12 @@ function TemplatePanel({ template: x, index, others, onChange, onDelete, variabl
         </Text>
       )}
       <TextInput label={t('editor.templates.description')} value={x.description} onChange={(e) => onChange({ description: e.currentTarget.value })} />
-      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-        <Select
-          label={t('editor.templates.helmRegistry')}
-          data={helmRegistries.map((r) => ({ value: r.id, label: r.name ?? r.id }))}
-          value={x.helmRegistryId || null}
-          onChange={(v) => onChange({ helmRegistryId: v ?? '', chartName: '', chartVersion: '' })}
-          error={text(problems[`${f}.helmRegistryId`])}
-          required
-          allowDeselect={false}
-        />
-        {charts.isError ? (
-          <TextInput
-            label={t('editor.templates.chart')}
-            description={t('editor.templates.chartsUnavailable', { error: problemMessage(charts.error) })}
-            value={x.chartName}
-            onChange={(e) => onChange({ chartName: e.currentTarget.value })}
-            error={text(problems[`${f}.chartName`])}
-            required
-          />
-        ) : (
-          <Select
-            label={t('editor.templates.chart')}
-            description={x.helmRegistryId ? undefined : t('editor.templates.pickRegistry')}
-            data={chartOptions}
-            value={x.chartName || null}
-            onChange={(v) => onChange({ chartName: v ?? '', chartVersion: '' })}
-            error={text(problems[`${f}.chartName`])}
-            searchable
-            required
-            disabled={!x.helmRegistryId}
-            rightSection={charts.isFetching ? <Loader size={14} aria-label={t('app.loading')} /> : undefined}
-            nothingFoundMessage={t('editor.templates.noCharts')}
-          />
-        )}
-        {charts.isError ? (
-          <TextInput
-            label={t('editor.templates.chartVersion')}
-            description={t('editor.templates.latestHint')}
-            value={x.chartVersion}
-            onChange={(e) => onChange({ chartVersion: e.currentTarget.value })}
-            error={text(problems[`${f}.chartVersion`])}
-          />
-        ) : (
-          <Select
-            label={t('editor.templates.chartVersion')}
-            description={t('editor.templates.latestHint')}
-            data={versionOptions}
-            value={x.chartVersion}
-            onChange={(v) => onChange({ chartVersion: v ?? '' })}
-            error={text(problems[`${f}.chartVersion`])}
-            disabled={!x.chartName}
-            allowDeselect={false}
-          />
-        )}
-      </SimpleGrid>
+      <ChartPicker
+        value={x}
+        onChange={onChange}
+        helmRegistries={helmRegistries}
+        errors={{ helmRegistryId: text(problems[`${f}.helmRegistryId`]), chartName: text(problems[`${f}.chartName`]), chartVersion: text(problems[`${f}.chartVersion`]) }}
+      />
       <Stack gap={4}>
         <Text size="sm" fw={500} id={`template-label-${x.key}`}>
           {t('editor.templates.content')}

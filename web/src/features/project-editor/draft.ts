@@ -140,6 +140,20 @@ export function toBody(d: Draft): ProjectBody {
   };
 }
 
+/** sameDraft tells whether two drafts save the same project (the ids the server gave new
+ * templates and variables aside). */
+export function sameDraft(a: Draft, b: Draft): boolean {
+  const plain = (d: Draft) => {
+    const body = toBody(d);
+    return JSON.stringify({
+      ...body,
+      defaultConfigurationTemplates: body.defaultConfigurationTemplates?.map(({ id: _id, ...t }) => t),
+      templateVariables: body.templateVariables?.map(({ id: _id, ...v }) => v),
+    });
+  };
+  return a === b || plain(a) === plain(b);
+}
+
 /** Problems by field path; the message is English only where it comes from the template
  * checks (they name the template language's terms), else a message key. */
 export type Problems = Record<string, ProblemText>;

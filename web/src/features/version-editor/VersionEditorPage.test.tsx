@@ -53,6 +53,7 @@ const ui = (
     <Route path="/projects/:projectId/versions/:versionId" element={<RequireRole ability="editVersion" />}>
       <Route index element={<VersionEditorPage />} />
     </Route>
+    <Route path="/projects/:projectId/versions" element={<h1>Versions of the project</h1>} />
   </Routes>
 );
 
@@ -62,6 +63,9 @@ function server(onPatch: (r: Seen) => { status?: number; body?: unknown; headers
     if (r.method === 'GET' && r.path === '/api/v1/projects/p1') return { body: project };
     if (r.method === 'GET' && r.path === '/api/v1/projects/p1/versions/v1') return { body: current.v, headers: { ETag: current.etag } };
     if (r.method === 'GET' && r.path === '/api/v1/namespaces') return { body: { items: [], total: 0 } };
+    if (r.method === 'GET' && r.path === '/api/v1/helm-registries') return { body: { items: [{ id: 'h1', name: 'charts' }], total: 1 } };
+    if (r.method === 'GET' && r.path === '/api/v1/helm-registries/h1/charts')
+      return { body: { charts: { hello: [{ version: '0.1.0', appVersion: '1', description: '' }], redis: [{ version: '7.0.0', appVersion: '7', description: '' }] } } };
     if (r.method === 'PATCH' && r.path === '/api/v1/projects/p1/versions/v1') {
       const a = onPatch(r);
       if (!a.status || a.status < 400) current = { v: a.body as ReturnType<typeof version>, etag: a.headers?.ETag ?? '"5"' };
@@ -88,11 +92,48 @@ describe('version editor', { timeout: 60_000 }, () => {
     await screen.findByRole('heading', { name: 'Version 1.0.0 of hello' }, { timeout: 15_000 });
     await overrideReplicas('3');
     await screen.findByText('Unsaved changes', undefined, { timeout: 15_000 });
+    // Leaving now would lose the change: the editor asks first.
+    await userEvent.click(screen.getByRole('link', { name: 'hello' }));
+    await screen.findByRole('dialog', { name: 'Leave without saving?' }, { timeout: 15_000 });
+    await userEvent.click(screen.getByRole('button', { name: 'Stay and keep editing' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Leave without saving?' })).toBeNull(), { timeout: 15_000 });
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(f.seen.some((r) => r.method === 'PATCH')).toBe(true), { timeout: 15_000 });
     const patch = f.seen.find((r) => r.method === 'PATCH')!;
     expect(patch.headers.get('If-Match')).toBe('"4"');
     expect(patch.body).toEqual({ templateVariables: { REPLICAS: '3' } });
+    await screen.findByText('No changes', undefined, { timeout: 15_000 });
+    // Saved: leaving asks nothing.
+    await userEvent.click(screen.getByRole('link', { name: 'hello' }));
+    await screen.findByRole('heading', { name: 'Versions of the project' }, { timeout: 15_000 });
+    expect(screen.queryByRole('dialog', { name: 'Leave without saving?' })).toBeNull();
+  });
+
+  it('adds a new template of the version’s own, with a chart from the Helm registry, and saves it', async () => {
+    const f = server((r) => ({ body: { ...version(), configurationTemplates: (r.body as { configurationTemplates: unknown[] }).configurationTemplates }, headers: { ETag: '"5"' } }));
+    stop = f.stop;
+    renderWithProviders(ui, { user: testUser('DOER'), path: '/projects/p1/versions/v1?tab=templates' });
+    await userEvent.click(await screen.findByRole('button', { name: 'Add a template' }, { timeout: 15_000 }));
+    const form = screen.getByRole('region', { name: 'New template of this version' });
+    await userEvent.click(within(form).getByRole('button', { name: 'Add template' }));
+    expect(within(form).getByText('Give the template a name')).toBeTruthy(); // nothing added yet
+    await userEvent.type(within(form).getByRole('textbox', { name: /^Name/ }), 'hello');
+    expect(within(form).getByText(/A template of this name exists already/)).toBeTruthy(); // the project's: override it
+    await userEvent.clear(within(form).getByRole('textbox', { name: /^Name/ }));
+    await userEvent.type(within(form).getByRole('textbox', { name: /^Name/ }), 'cache');
+    await userEvent.click(within(form).getByRole('combobox', { name: /^Chart\W*$/ }));
+    await userEvent.click(await screen.findByRole('option', { name: 'redis', hidden: true }, { timeout: 15_000 }));
+    await userEvent.click(within(form).getByRole('button', { name: 'Add template' }));
+    const added = await screen.findByRole('region', { name: /^cache/ }, { timeout: 15_000 });
+    expect(within(added).getByText('This version only')).toBeTruthy();
+    await userEvent.type(within(added).getByRole('textbox', { name: 'Template cache' }), 'maxmemory: 64mb');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(f.seen.some((r) => r.method === 'PATCH')).toBe(true), { timeout: 15_000 });
+    const patch = f.seen.find((r) => r.method === 'PATCH')!;
+    expect(patch.headers.get('If-Match')).toBe('"4"');
+    expect(patch.body).toEqual({
+      configurationTemplates: [{ name: 'cache', description: '', content: 'maxmemory: 64mb', chartName: 'redis', chartVersion: '', helmRegistryId: 'h1' }],
+    });
     await screen.findByText('No changes', undefined, { timeout: 15_000 });
   });
 

@@ -25,12 +25,21 @@ import { TemplatesPanel } from './TemplatesPanel';
 import { VariablesPanel } from './VariablesPanel';
 import { ConfigurationPanel, DiffPanel } from './EffectivePanel';
 import { DiagnosticsPanel } from './DiagnosticsPanel';
+import { UnsavedChangesGuard, useUnsavedChanges } from '../../shared/ui/unsaved/UnsavedChanges';
 
 const tabs = ['settings', 'templates', 'variables', 'configuration', 'diff', 'diagnostics'] as const;
 type Tab = (typeof tabs)[number];
 const editable = new Set<Tab>(['settings', 'templates', 'variables']);
 
 export function VersionEditorPage() {
+  return (
+    <UnsavedChangesGuard>
+      <VersionEditor />
+    </UnsavedChangesGuard>
+  );
+}
+
+function VersionEditor() {
   const t = useT();
   const vt = useVT();
   const { projectId = '', versionId = '' } = useParams();
@@ -61,6 +70,7 @@ export function VersionEditorPage() {
   const lv = live.data ?? v;
   const p = project.data;
   const dirty = !!(v && draft && isDirty(v, draft));
+  useUnsavedChanges(dirty);
   const name = v?.name ?? versionId;
   const projectName = p?.name ?? projectId;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Project, Version } from '../../shared/api/models';
-import { draftOf, isDirty, overrideTemplate, patchOf, revertTemplate, revertVariable, setTemplateContent, setVariable, templateRows, variableRows } from './draft';
+import { addTemplate, draftOf, isDirty, newTemplateProblem, overrideTemplate, patchOf, revertTemplate, revertVariable, setTemplateContent, setVariable, templateRows, variableRows } from './draft';
 
 function version(over: Partial<Version> = {}): Version {
   return {
@@ -100,6 +100,24 @@ describe('templates', () => {
     expect(patchOf(v, d).configurationTemplates?.[0]?.content).toBe('replicas: 5\n');
     d = revertTemplate(d, 'hello');
     expect(patchOf(v, d)).toEqual({});
+  });
+
+  it('adds a new template of the version’s own; its name must be new', () => {
+    const v = version({ configurationTemplates: [extra] });
+    const d0 = draftOf(v);
+    expect(newTemplateProblem([hello], d0, ' ')).toBe('required');
+    expect(newTemplateProblem([hello], d0, 'hello')).toBe('taken'); // the project's: override it instead
+    expect(newTemplateProblem([hello], d0, 'db')).toBe('taken'); // the version has it already
+    expect(newTemplateProblem([hello], d0, 'cache')).toBeNull();
+    const d = addTemplate(d0, { name: ' cache ', helmRegistryId: 'h1', chartName: 'redis', chartVersion: '' });
+    expect(templateRows([hello], d.templates).map((r) => [r.name, r.kind])).toEqual([
+      ['hello', 'inherited'],
+      ['db', 'own'],
+      ['cache', 'own'],
+    ]);
+    expect(patchOf(v, d)).toEqual({
+      configurationTemplates: [extra, { name: 'cache', description: '', content: '', chartName: 'redis', chartVersion: '', helmRegistryId: 'h1' }],
+    });
   });
 });
 

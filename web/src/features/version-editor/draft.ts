@@ -121,6 +121,28 @@ export function overrideTemplate(d: Draft, pt: ConfigurationTemplate): Draft {
   return { ...d, templates: [...d.templates.filter((t) => t.name !== pt.name), copy] };
 }
 
+/** newTemplateProblem says what is wrong with the name of a template to add to the version:
+ * empty, or taken (a project's template of that name is overridden, not added). */
+export function newTemplateProblem(project: ConfigurationTemplate[], d: Draft, name: string): 'required' | 'taken' | null {
+  const n = name.trim();
+  if (n === '') return 'required';
+  if ([...project, ...d.templates].some((t) => t.name === n)) return 'taken';
+  return null;
+}
+
+/** addTemplate adds a template of the version's own (not the project's), with empty values. */
+export function addTemplate(d: Draft, t: Pick<ConfigurationTemplate, 'name' | 'helmRegistryId' | 'chartName' | 'chartVersion'>): Draft {
+  const tpl: ConfigurationTemplate = {
+    name: (t.name ?? '').trim(),
+    description: '',
+    content: '',
+    chartName: t.chartName,
+    chartVersion: t.chartVersion,
+    helmRegistryId: t.helmRegistryId,
+  };
+  return { ...d, templates: [...d.templates, tpl] };
+}
+
 /** revertTemplate removes the version's template of that name (the project's applies again). */
 export function revertTemplate(d: Draft, name: string): Draft {
   return { ...d, templates: d.templates.filter((t) => t.name !== name) };

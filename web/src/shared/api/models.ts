@@ -20,6 +20,7 @@ export type SearchResult = S['SearchResult'];
 export type SessionInfo = S['SessionInfo'];
 export type SystemStatus = S['SystemStatus'];
 export type ClusterStatus = S['ClusterStatus'];
+export type WebhookDelivery = S['WebhookDelivery'];
 
 /** Me is the signed-in user as the app keeps it: the session's role (a token's may be lower
  * than its owner's) and the fields the shell shows. */
@@ -41,6 +42,12 @@ export interface VersionStatusEvent {
   id: string;
   deployment: Deployment;
   urls?: string[];
+}
+
+/** A webhook.delivery event (ADMINs only): a delivery a docker registry's webhook received. */
+export interface WebhookDeliveryEvent {
+  registryId: string;
+  delivery: WebhookDelivery;
 }
 
 /** A version.removed event. */

@@ -27,6 +27,8 @@ export const qk = {
   /** Administration and account (each list and its documents under one prefix). */
   users: ['users'] as const,
   dockerRegistries: ['docker-registries'] as const,
+  /** The last webhook deliveries of a docker registry (patched by webhook.delivery events). */
+  deliveries: (registryId: string) => ['docker-registries', 'deliveries', registryId] as const,
   helmRegistries: ['helm-registries'] as const,
   namespaces: ['namespaces'] as const,
   tokens: ['tokens'] as const,

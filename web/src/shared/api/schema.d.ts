@@ -164,8 +164,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Live events (Server-Sent Events): version.status, version.created, version.removed, activity
-         * @description Live events (Server-Sent Events): version.status, version.created, version.removed, activity. Role: VIEWER or higher.
+         * Live events (Server-Sent Events): version.status, version.created, version.removed, activity, cluster.status; for ADMINs also webhook.delivery
+         * @description Live events (Server-Sent Events): version.status, version.created, version.removed, activity, cluster.status; for ADMINs also webhook.delivery. Role: VIEWER or higher.
          */
         get: operations["get_api_v1_events"];
         put?: never;

@@ -18,7 +18,6 @@ export const de: Record<MessageKey, string> = {
   'app.cluster.starting': 'Der Cluster ist noch nicht bereit: Deployments warten und laufen, sobald er gestartet ist',
   'app.cluster.failed': 'Der Kubernetes-Cluster ist nicht gestartet',
   'app.disconnected': 'Live-Aktualisierung unterbrochen; neuer Verbindungsversuch… Die Anzeige ist womöglich veraltet.',
-  'app.reconnected': 'Live-Aktualisierung wieder verbunden',
   'app.notFound.title': 'Seite nicht gefunden',
   'app.notFound.text': 'Unter {path} gibt es nichts.',
   'app.notFound.home': 'Zur Startseite',
@@ -80,7 +79,6 @@ export const de: Record<MessageKey, string> = {
   'action.clearSelection': 'Auswahl aufheben',
   'action.select': '{name} auswählen',
   'action.selectAll': 'Alle auf dieser Seite auswählen',
-  'action.actionsFor': 'Aktionen für {name}',
 
   'toast.deployed': '{name} wird deployt',
   'toast.stopped': '{name} wird gestoppt',
@@ -95,7 +93,6 @@ export const de: Record<MessageKey, string> = {
   'toast.extendMissing': 'Dieser Server kann Laufzeiten noch nicht verlängern (die Route fehlt). Deployen Sie die Version erneut, um ihre Laufzeit neu zu starten.',
 
   'version.name': 'Version',
-  'version.image': 'Image',
   'version.imageAge': 'Image erstellt',
   'version.digest': 'Digest',
   'version.status': 'Status',
@@ -132,7 +129,6 @@ export const de: Record<MessageKey, string> = {
   'home.empty.createProject': 'Projekt anlegen',
   'home.empty.filtered': 'Keine Deployments der gewählten Projekte.',
   'home.empty.clearFilter': 'Alle Projekte zeigen',
-  'home.versionsLink': 'Alle Versionen von {name}',
 
   'projects.title': 'Projekte',
   'projects.filter': 'Projekte filtern',
@@ -146,7 +142,6 @@ export const de: Record<MessageKey, string> = {
   'projects.empty': 'Kein Projekt passt.',
   'projects.emptyNone': 'Noch keine Projekte. Ein Bearbeiter legt eines an oder importiert einen Export.',
   'projects.sortBy': 'Nach {column} sortieren',
-  'projects.total': '{count} Projekt|{count} Projekte',
 
   'import.title': 'Projekt importieren',
   'import.file': 'Exportdatei (JSON)',
@@ -175,20 +170,13 @@ export const de: Record<MessageKey, string> = {
   'versions.filter': 'Versionen filtern',
   'versions.empty': 'Keine Version passt.',
   'versions.emptyNone': 'Dieses Projekt hat noch keine Versionen: pushen Sie ein Tag von {image} in seine Registry.',
-  'versions.total': '{count} Version|{count} Versionen',
   'versions.columns': 'Spalten',
   'versions.edit': 'Projekt bearbeiten',
-  'versions.editVersion': 'Version bearbeiten',
   'versions.back': 'Projekte',
-
-  'variables.title': 'Variablen von {name}',
-  'variables.none': 'Keine Variablen zur Auswahl.',
 
   'search.title': 'Suche',
   'search.placeholder': 'Projekte und Versionen suchen…',
   'search.label': 'Suchbegriff',
-  'search.projects': 'Projekte',
-  'search.versions': 'Versionen',
   'search.none': 'Nichts passt zu „{q}“.',
   'search.hint': 'Geben Sie mindestens ein Zeichen ein.',
   'search.openPage': 'Alle Ergebnisse zeigen',
@@ -209,12 +197,4 @@ export const de: Record<MessageKey, string> = {
 
   'pager.label': 'Seiten',
   'pager.range': '{from}–{to} von {total}',
-  'pager.size': 'Zeilen pro Seite',
-
-  'placeholder.title': 'Demnächst',
-  'placeholder.text': 'Diese Ansicht entsteht gerade.',
-  'placeholder.versionEditor': 'Versionseditor',
-  'placeholder.logs': 'Logs',
-  'placeholder.admin': 'Verwaltung',
-  'placeholder.account': 'Konto',
 };

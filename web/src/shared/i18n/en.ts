@@ -17,7 +17,6 @@ export const en = {
   'app.cluster.starting': 'The cluster is not ready yet: deploys wait and run once it has started',
   'app.cluster.failed': 'The Kubernetes cluster did not start',
   'app.disconnected': 'Live updates are disconnected; reconnecting… What you see may be out of date.',
-  'app.reconnected': 'Live updates reconnected',
   'app.notFound.title': 'Page not found',
   'app.notFound.text': 'There is nothing at {path}.',
   'app.notFound.home': 'Go to the home page',
@@ -79,7 +78,6 @@ export const en = {
   'action.clearSelection': 'Clear selection',
   'action.select': 'Select {name}',
   'action.selectAll': 'Select all on this page',
-  'action.actionsFor': 'Actions for {name}',
 
   'toast.deployed': 'Deploying {name}',
   'toast.stopped': 'Stopping {name}',
@@ -94,7 +92,6 @@ export const en = {
   'toast.extendMissing': 'This server cannot extend lifetimes yet (the extend route is missing). Redeploy the version to restart its lifetime.',
 
   'version.name': 'Version',
-  'version.image': 'Image',
   'version.imageAge': 'Image built',
   'version.digest': 'Digest',
   'version.status': 'Status',
@@ -131,7 +128,6 @@ export const en = {
   'home.empty.createProject': 'Create a project',
   'home.empty.filtered': 'No deployments of the selected projects.',
   'home.empty.clearFilter': 'Show all projects',
-  'home.versionsLink': 'All versions of {name}',
 
   'projects.title': 'Projects',
   'projects.filter': 'Filter projects',
@@ -145,7 +141,6 @@ export const en = {
   'projects.empty': 'No projects match.',
   'projects.emptyNone': 'No projects yet. A DOER creates one, or imports an export.',
   'projects.sortBy': 'Sort by {column}',
-  'projects.total': '{count} project|{count} projects',
 
   'import.title': 'Import a project',
   'import.file': 'Export file (JSON)',
@@ -174,20 +169,13 @@ export const en = {
   'versions.filter': 'Filter versions',
   'versions.empty': 'No versions match.',
   'versions.emptyNone': 'This project has no versions yet: push a tag of {image} to its registry.',
-  'versions.total': '{count} version|{count} versions',
   'versions.columns': 'Columns',
   'versions.edit': 'Edit project',
-  'versions.editVersion': 'Edit version',
   'versions.back': 'Projects',
-
-  'variables.title': 'Variables of {name}',
-  'variables.none': 'No variables to choose.',
 
   'search.title': 'Search',
   'search.placeholder': 'Search projects and versions…',
   'search.label': 'Search query',
-  'search.projects': 'Projects',
-  'search.versions': 'Versions',
   'search.none': 'Nothing matches “{q}”.',
   'search.hint': 'Type at least one character.',
   'search.openPage': 'Show all results',
@@ -208,14 +196,6 @@ export const en = {
 
   'pager.label': 'Pages',
   'pager.range': '{from}–{to} of {total}',
-  'pager.size': 'Rows per page',
-
-  'placeholder.title': 'Coming soon',
-  'placeholder.text': 'This screen is being built.',
-  'placeholder.versionEditor': 'Version editor',
-  'placeholder.logs': 'Logs',
-  'placeholder.admin': 'Administration',
-  'placeholder.account': 'Account',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { applyEvent, isActive, parseEvent } from './applyEvent';
 import { qk } from '../api/queryKeys';
-import type { Activity, Page, SearchResult, Version } from '../api/models';
+import type { Activity, Page, SearchResult, Version, WebhookDelivery } from '../api/models';
 
 function version(id: string, over: Partial<Version> = {}): Version {
   return {
@@ -157,5 +157,40 @@ describe('isActive', () => {
     expect(isActive(version('a', { desiredState: 'Deployed' }))).toBe(true);
     expect(isActive(version('a', { deployment: { ...running, status: 'Failed' } }))).toBe(true);
     expect(isActive(version('a'))).toBe(false);
+  });
+});
+
+describe('webhook.delivery', () => {
+  const d = (time: string, result: WebhookDelivery['result'] = 'queued'): WebhookDelivery => ({
+    time,
+    format: 'generic',
+    status: result === 'queued' ? 202 : 401,
+    result,
+    events: 0,
+    enqueued: 0,
+    duplicates: 0,
+    remoteAddress: '10.0.0.1',
+    bytes: 10,
+  });
+
+  it('puts the delivery first in its registry’s cached list, capped at 50, and leaves other registries alone', () => {
+    const qc = new QueryClient();
+    const old = Array.from({ length: 50 }, (_, i) => d(`2026-01-01T00:00:${String(i).padStart(2, '0')}Z`));
+    qc.setQueryData<Page<WebhookDelivery>>(qk.deliveries('r1'), { items: old, total: 50 });
+    qc.setQueryData<Page<WebhookDelivery>>(qk.deliveries('r2'), { items: [], total: 0 });
+    const e = parseEvent('webhook.delivery', JSON.stringify({ registryId: 'r1', delivery: d('2026-02-01T00:00:00Z', 'unauthorized') }));
+    expect(e?.type).toBe('webhook.delivery');
+    applyEvent(qc, e!);
+    const got = qc.getQueryData<Page<WebhookDelivery>>(qk.deliveries('r1'))!;
+    expect(got.items[0]).toMatchObject({ result: 'unauthorized', time: '2026-02-01T00:00:00Z' });
+    expect(got.items).toHaveLength(50);
+    expect(got.total).toBe(50);
+    expect(qc.getQueryData<Page<WebhookDelivery>>(qk.deliveries('r2'))).toEqual({ items: [], total: 0 });
+  });
+
+  it('creates no list that nobody has read', () => {
+    const qc = new QueryClient();
+    applyEvent(qc, { type: 'webhook.delivery', data: { registryId: 'r1', delivery: d('2026-02-01T00:00:00Z') } });
+    expect(qc.getQueryData(qk.deliveries('r1'))).toBeUndefined();
   });
 });

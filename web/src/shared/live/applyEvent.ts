@@ -13,6 +13,8 @@ import type {
   Version,
   VersionRemovedEvent,
   VersionStatusEvent,
+  WebhookDelivery,
+  WebhookDeliveryEvent,
 } from '../api/models';
 
 export type LiveEvent =
@@ -20,7 +22,11 @@ export type LiveEvent =
   | { type: 'version.created'; data: Version }
   | { type: 'version.removed'; data: VersionRemovedEvent }
   | { type: 'activity'; data: Activity }
-  | { type: 'cluster.status'; data: ClusterStatus };
+  | { type: 'cluster.status'; data: ClusterStatus }
+  | { type: 'webhook.delivery'; data: WebhookDeliveryEvent };
+
+/** The server keeps this many deliveries per registry (api.MaxDeliveries). */
+const maxDeliveries = 50;
 
 /** isActive tells whether the home page lists a version (desired Deployed, or still busy). */
 export function isActive(v: Pick<Version, 'desiredState' | 'deployment'>): boolean {
@@ -145,13 +151,23 @@ export function applyEvent(qc: QueryClient, e: LiveEvent): void {
         void qc.invalidateQueries({ queryKey: qk.versions.all });
       }
       return;
+    case 'webhook.delivery': {
+      // An open deliveries list shows it at once (newest first, capped as the server's).
+      const key = qk.deliveries(e.data.registryId);
+      qc.setQueryData<Page<WebhookDelivery>>(key, (old) => {
+        if (!old) return old;
+        const items = [e.data.delivery, ...old.items].slice(0, maxDeliveries);
+        return { items, total: items.length };
+      });
+      if (qc.isFetching({ queryKey: key }) > 0) void qc.invalidateQueries({ queryKey: key, refetchType: 'active' });
+      return;
+    }
   }
 }
 
 /** parseEvent reads one SSE message; unknown types and bad JSON give null. */
 export function parseEvent(type: string, data: string): LiveEvent | null {
-  if (type !== 'version.status' && type !== 'version.created' && type !== 'version.removed' && type !== 'activity' && type !== 'cluster.status')
-    return null;
+  if (!['version.status', 'version.created', 'version.removed', 'activity', 'cluster.status', 'webhook.delivery'].includes(type)) return null;
   try {
     return { type, data: JSON.parse(data) } as LiveEvent;
   } catch {

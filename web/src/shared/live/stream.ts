@@ -7,7 +7,7 @@ import { applyEvent, parseEvent } from './applyEvent';
 
 export type LiveState = 'connecting' | 'open' | 'disconnected';
 
-const eventTypes = ['version.status', 'version.created', 'version.removed', 'activity', 'cluster.status'] as const;
+const eventTypes = ['version.status', 'version.created', 'version.removed', 'activity', 'cluster.status', 'webhook.delivery'] as const;
 
 export interface StreamOptions {
   url?: string;
