@@ -55,7 +55,7 @@ describe('HomePage rendering', () => {
 
   it('a status change of one version re-renders that row only', async () => {
     const qc = setUp();
-    await screen.findByRole('region', { name: 'beta' });
+    await screen.findByRole('region', { name: 'beta' }, { timeout: 10_000 });
     expect(Object.fromEntries(renders)).toEqual({ a1: 1, a2: 1, b1: 1 });
 
     act(() =>
@@ -67,20 +67,20 @@ describe('HomePage rendering', () => {
 
     const alpha = screen.getByRole('region', { name: 'alpha' });
     const row = within(alpha).getByText('2.0.0').closest('tr') as HTMLElement;
-    await within(row).findByRole('group', { name: 'Status: Failed' });
+    await within(row).findByRole('group', { name: 'Status: Failed' }, { timeout: 10_000 });
     expect(Object.fromEntries(renders)).toEqual({ a1: 1, a2: 2, b1: 1 });
-  });
+  }, 30_000);
 
   it('a version that leaves the page takes only its row with it', async () => {
     const qc = setUp();
-    await screen.findByRole('region', { name: 'beta' });
+    await screen.findByRole('region', { name: 'beta' }, { timeout: 10_000 });
     act(() =>
       applyEvent(qc, {
         type: 'version.status',
         data: { id: 'b1', projectId: 'b', name: '1.0.0', deployment: { status: 'NotDeployed', readyPods: 0, desiredPods: 0, releases: [] } },
       } as Parameters<typeof applyEvent>[1]),
     );
-    await waitFor(() => expect(screen.queryByRole('region', { name: 'beta' })).toBeNull());
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'beta' })).toBeNull(), { timeout: 10_000 });
     expect(Object.fromEntries(renders)).toEqual({ a1: 1, a2: 1, b1: 1 });
-  });
+  }, 30_000);
 });

@@ -17,11 +17,12 @@ describe('LazyTooltip', () => {
     const button = screen.getByRole('button', { name: 'Logs' });
     expect(screen.queryByText('Open the logs')).toBeNull();
     fireEvent.mouseEnter(button);
-    expect(await screen.findByText('Open the logs')).toBeTruthy();
+    // The first hover loads the tooltip's module: allow for a slow machine.
+    expect(await screen.findByText('Open the logs', {}, { timeout: 15_000 })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Logs' })).toBe(button);
     fireEvent.mouseLeave(button);
     expect(screen.queryByText('Open the logs')).toBeNull();
-  });
+  }, 30_000);
 
   it('shows on keyboard focus, hides on Escape and keeps the handlers of its target', async () => {
     let entered = 0;
@@ -35,13 +36,13 @@ describe('LazyTooltip', () => {
     const badge = screen.getByText('Outdated');
     await userEvent.tab();
     expect(document.activeElement).toBe(badge);
-    expect(await screen.findByText('Why outdated')).toBeTruthy();
+    expect(await screen.findByText('Why outdated', {}, { timeout: 15_000 })).toBeTruthy();
     fireEvent.keyDown(badge, { key: 'Escape' });
     expect(screen.queryByText('Why outdated')).toBeNull();
     expect(document.activeElement).toBe(badge);
     fireEvent.mouseEnter(badge);
     expect(entered).toBe(1);
-  });
+  }, 30_000);
 
   it('shows nothing more for the focus of a click than for the hover before it', async () => {
     renderWithProviders(
@@ -53,5 +54,5 @@ describe('LazyTooltip', () => {
     fireEvent.pointerDown(button);
     fireEvent.focus(button);
     expect(screen.queryByText('Open the logs')).toBeNull();
-  });
+  }, 30_000);
 });

@@ -29,18 +29,19 @@ describe('lazily mounted version controls', () => {
     expect(button.getAttribute('aria-expanded')).toBe('false');
     expect(screen.queryByRole('dialog', { hidden: true })).toBeNull();
     await user.click(button);
-    const dialog = await screen.findByRole('dialog', { hidden: true });
+    // The first open loads the popover's module: allow for a slow machine.
+    const dialog = await screen.findByRole('dialog', { hidden: true }, { timeout: 15_000 });
     expect(screen.getByRole('radio', { name: 'Restart the lifetime clock', hidden: true })).toBeTruthy();
     const target = screen.getByRole('button', { name });
     expect(target.getAttribute('aria-expanded')).toBe('true');
     expect(target.getAttribute('aria-controls')).toBe(dialog.id);
     await user.click(target);
-    await waitFor(() => expect(screen.queryByRole('dialog', { hidden: true })).toBeNull());
+    await waitFor(() => expect(screen.queryByRole('dialog', { hidden: true })).toBeNull(), { timeout: 15_000 });
     // Mounted now: the same button opens it again from the keyboard.
     screen.getByRole('button', { name }).focus();
     await user.keyboard('{Enter}');
-    expect(await screen.findByRole('dialog', { hidden: true })).toBeTruthy();
-  });
+    expect(await screen.findByRole('dialog', { hidden: true }, { timeout: 15_000 })).toBeTruthy();
+  }, 30_000);
 
   it('several URLs: no menu until the first click; then a menu of links', async () => {
     const user = userEvent.setup();
@@ -49,11 +50,11 @@ describe('lazily mounted version controls', () => {
     expect(button.getAttribute('aria-haspopup')).toBe('menu');
     expect(screen.queryByRole('menu', { hidden: true })).toBeNull();
     await user.click(button);
-    const items = await screen.findAllByRole('menuitem', { hidden: true });
+    const items = await screen.findAllByRole('menuitem', { hidden: true }, { timeout: 15_000 });
     expect(items.map((a) => a.getAttribute('href'))).toEqual(['https://a.example', 'https://b.example']);
     await user.keyboard('{Escape}');
-    await waitFor(() => expect(screen.queryByRole('menu', { hidden: true })).toBeNull());
-  });
+    await waitFor(() => expect(screen.queryByRole('menu', { hidden: true })).toBeNull(), { timeout: 15_000 });
+  }, 30_000);
 
   it('one URL is a plain link', () => {
     renderWithProviders(<UrlLinks urls={['https://a.example/x']} />);
