@@ -77,7 +77,16 @@ describe('VIEWER', () => {
 
   step('extends its lifetime', pages, async () => {
     const r = row(page, page.getByRole('region', { name: 'hello' }), '1.1.0');
-    await r.getByRole('button', { name: 'Extend the lifetime of 1.1.0' }).click();
+    // By keyboard first: the popover (mounted on first use) opens from the focused button, and
+    // Escape closes it with the focus back on that button.
+    const extend = r.getByRole('button', { name: 'Extend the lifetime of 1.1.0' });
+    await extend.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').getByRole('radio', { name: 'Restart the lifetime clock' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    assert.equal(await extend.evaluate((b) => b === document.activeElement), true, 'the focus is back on the Extend button');
+    await extend.click();
     await page.getByRole('dialog').getByRole('radio', { name: 'Restart the lifetime clock' }).check();
     await page.getByRole('dialog').getByRole('button', { name: 'Extend', exact: true }).click();
     if (e2e.hasExtend) await page.getByText('Lifetime of 1.1.0 extended').waitFor();

@@ -2,10 +2,10 @@
 // why), when deployed and how old the image is, when it expires (with extend), its URLs, logs,
 // the dashboard select variables and Deploy / Redeploy / Stop. A project filter remembered per
 // user; empty states that say what to do next.
-import { ActionIcon, Anchor, Button, Card, Group, MultiSelect, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Button, Group, MultiSelect, Stack, Text, Title } from '@mantine/core';
 import { useLocalStorage } from '@mantine/hooks';
 import { IconFileText } from '@tabler/icons-react';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { Link } from 'react-router';
 import { paths } from '../../app/paths';
 import { useProjects } from '../../shared/api/queries';
@@ -13,6 +13,7 @@ import type { Project, Version } from '../../shared/api/models';
 import { useCan, useUser } from '../../shared/auth/session';
 import { useT } from '../../shared/i18n';
 import { EmptyState } from '../../shared/ui/EmptyState';
+import { LazyTooltip } from '../../shared/ui/LazyTooltip';
 import { QueryState } from '../../shared/ui/QueryState';
 import { RelativeTime } from '../../shared/ui/RelativeTime';
 import { DashboardVariables } from '../../shared/version/DashboardVariables';
@@ -21,87 +22,103 @@ import { VersionStatus } from '../../shared/version/StatusBadge';
 import { UrlLinks } from '../../shared/version/UrlLinks';
 import { VersionActions } from '../../shared/version/VersionActions';
 import { useDeployments } from './api';
-import { groupByProject } from './group';
+import { groupByProject, type ProjectGroup } from './group';
+import classes from './home.module.css';
 
-function VersionRow({ v, project }: { v: Version; project: Project }) {
+// Rendering: a live status event patches one version in the query cache (the others keep
+// their identity), so the memoised rows and groups below re-render only where a version
+// changed. Interactive pieces that need floating UI (tooltips, the extend popover, the URL
+// menu) mount on first use (see LazyTooltip, ExtendControl, UrlLinks).
+
+/** VersionRow is one version; it re-renders only when its version or project object changes. */
+export const VersionRow = memo(function VersionRow({ v, project }: { v: Version; project: Project }) {
   const t = useT();
+  const logs = `${t('version.logs')} ${v.name}`;
   return (
-    <Table.Tr data-version={v.name}>
-      <Table.Th scope="row">
-        <Text fw={600}>{v.name}</Text>
-      </Table.Th>
-      <Table.Td className="nowrap">
+    <tr data-version={v.name}>
+      <th scope="row">
+        <span className={classes.name}>{v.name}</span>
+      </th>
+      <td className="nowrap">
         <VersionStatus v={v} />
-      </Table.Td>
-      <Table.Td>
-        <Text size="sm">
+      </td>
+      <td>
+        <p className={classes.sm}>
           <RelativeTime value={v.deployment.deployedAt} />
-        </Text>
-        <Text size="xs" c="dimmed">
+        </p>
+        <p className={`${classes.xs} ${classes.dimmed}`}>
           {t('version.imageAge')} <RelativeTime value={v.imageUpdatedAt} />
-        </Text>
-      </Table.Td>
-      <Table.Td className="nowrap">
+        </p>
+      </td>
+      <td className="nowrap">
         <ExtendControl v={v} />
-      </Table.Td>
-      <Table.Td>
+      </td>
+      <td>
         <UrlLinks urls={v.urls} />
-      </Table.Td>
-      <Table.Td>
+      </td>
+      <td>
         <DashboardVariables v={v} project={project} />
-      </Table.Td>
-      <Table.Td className="nowrap">
-        <Group gap={6} wrap="nowrap">
-          <Tooltip label={t('version.logs')}>
-            <ActionIcon component={Link} to={paths.logs(v.projectId, v.id)} variant="default" aria-label={`${t('version.logs')} ${v.name}`}>
+      </td>
+      <td className="nowrap">
+        <div className={classes.cells}>
+          <LazyTooltip label={t('version.logs')}>
+            <ActionIcon component={Link} to={paths.logs(v.projectId, v.id)} variant="default" aria-label={logs}>
               <IconFileText size={16} aria-hidden />
             </ActionIcon>
-          </Tooltip>
+          </LazyTooltip>
           <VersionActions v={v} />
-        </Group>
-      </Table.Td>
-    </Table.Tr>
+        </div>
+      </td>
+    </tr>
   );
+});
+
+/** sameGroup tells whether a group shows the same project and the very same version objects. */
+function sameGroup(a: { group: ProjectGroup }, b: { group: ProjectGroup }): boolean {
+  const x = a.group;
+  const y = b.group;
+  return x.project === y.project && x.versions.length === y.versions.length && x.versions.every((v, i) => v === y.versions[i]);
 }
 
-function ProjectCard({ project, versions }: { project: Project; versions: Version[] }) {
+/** ProjectCard is one project's section: its name, how many versions, and their rows. */
+const ProjectCard = memo(function ProjectCard({ group }: { group: ProjectGroup }) {
   const t = useT();
+  const { project, versions } = group;
   const name = project.name ?? project.id;
+  const heading = `home-project-${project.id}`;
   return (
-    <Card withBorder padding="sm" component="section" aria-labelledby={`home-project-${project.id}`}>
-      <Group justify="space-between" mb="xs">
-        <Title order={2} size="h4" id={`home-project-${project.id}`}>
-          <Anchor component={Link} to={paths.project(project.id)} c="inherit">
+    <section className={classes.group} aria-labelledby={heading}>
+      <div className={classes.head}>
+        <h2 className={classes.title} id={heading}>
+          <Link className="mantine-focus-auto" to={paths.project(project.id)}>
             {name}
-          </Anchor>
-        </Title>
-        <Text size="sm" c="dimmed">
-          {t('home.count', { count: versions.length })}
-        </Text>
-      </Group>
-      <Table.ScrollContainer minWidth={860}>
-        <Table verticalSpacing={6} aria-labelledby={`home-project-${project.id}`}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('version.name')}</Table.Th>
-              <Table.Th>{t('version.status')}</Table.Th>
-              <Table.Th>{t('version.deployed')}</Table.Th>
-              <Table.Th>{t('version.expires')}</Table.Th>
-              <Table.Th>{t('version.urls')}</Table.Th>
-              <Table.Th>{t('version.variables')}</Table.Th>
-              <Table.Th>{t('version.actions')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
+          </Link>
+        </h2>
+        <p className={`${classes.sm} ${classes.dimmed}`}>{t('home.count', { count: versions.length })}</p>
+      </div>
+      <div className={classes.scroll}>
+        <table className={classes.table} aria-labelledby={heading}>
+          <thead>
+            <tr>
+              <th>{t('version.name')}</th>
+              <th>{t('version.status')}</th>
+              <th>{t('version.deployed')}</th>
+              <th>{t('version.expires')}</th>
+              <th>{t('version.urls')}</th>
+              <th>{t('version.variables')}</th>
+              <th>{t('version.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
             {versions.map((v) => (
               <VersionRow key={v.id} v={v} project={project} />
             ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Card>
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
-}
+}, sameGroup);
 
 export function HomePage() {
   const t = useT();
@@ -184,7 +201,7 @@ export function HomePage() {
         />
       )}
       {groups.map((g) => (
-        <ProjectCard key={g.project.id} project={g.project} versions={g.versions} />
+        <ProjectCard key={g.project.id} group={g} />
       ))}
     </Stack>
   );

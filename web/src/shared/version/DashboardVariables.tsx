@@ -1,11 +1,12 @@
 // The project's dashboard select variables of one version: a select per variable, saved at
 // once when changed (a VIEWER may set these and nothing else).
-import { Group, NativeSelect } from '@mantine/core';
+import { NativeSelect } from '@mantine/core';
 import type { Project, TemplateVariable, Version } from '../api/models';
 import { useCan } from '../auth/session';
 import { useT } from '../i18n';
 import { notifyFailure, notifySuccess } from '../ui/notify';
 import { useSetVariables } from './api';
+import classes from './version.module.css';
 
 /** A dashboard select variable: a select (useValues) shown on the dashboard, with choices. */
 export interface DashboardVariable {
@@ -22,13 +23,17 @@ export function dashboardVariables(p: Pick<Project, 'templateVariables'> | undef
 }
 
 export function DashboardVariables({ v, project }: { v: Version; project: Project | undefined }) {
+  const vars = dashboardVariables(project);
+  // Most projects have none: their rows then set up no mutation at all.
+  return vars.length === 0 ? null : <VariableSelects v={v} vars={vars} />;
+}
+
+function VariableSelects({ v, vars }: { v: Version; vars: DashboardVariable[] }) {
   const t = useT();
   const may = useCan('setDashboardVariable');
   const set = useSetVariables();
-  const vars = dashboardVariables(project);
-  if (vars.length === 0) return null;
   return (
-    <Group gap="xs" wrap="wrap">
+    <div className={classes.wrap}>
       {vars.map((tv) => {
         const label = tv.label;
         const value = v.templateVariables[tv.name] ?? tv.defaultValue;
@@ -56,6 +61,6 @@ export function DashboardVariables({ v, project }: { v: Version; project: Projec
           />
         );
       })}
-    </Group>
+    </div>
   );
 }

@@ -1,7 +1,9 @@
-import { Badge, Group, Tooltip } from '@mantine/core';
+import { Badge } from '@mantine/core';
 import type { CSSProperties } from 'react';
 import type { DeploymentStatus, ProjectStatus, Version } from '../api/models';
 import { useT, type Translate } from '../i18n';
+import { LazyTooltip } from '../ui/LazyTooltip';
+import classes from './version.module.css';
 
 const colors: Record<DeploymentStatus | ProjectStatus, string> = {
   NotDeployed: 'gray',
@@ -48,16 +50,16 @@ export function VersionStatus({ v }: { v: Version }) {
   const badge = <StatusBadge status={d.status} />;
   const changed = outdatedReasons(v, t);
   return (
-    <Group gap={6} wrap="nowrap" aria-label={`${t('version.status')}: ${t(`status.${d.status}`)}`} role="group">
+    <div className={classes.inline} aria-label={`${t('version.status')}: ${t(`status.${d.status}`)}`} role="group">
       {d.message ? (
-        <Tooltip label={d.message} multiline w={320} withArrow>
+        <LazyTooltip label={d.message} multiline w={320} withArrow>
           <span>{badge}</span>
-        </Tooltip>
+        </LazyTooltip>
       ) : (
         badge
       )}
       {v.outdated && (
-        <Tooltip label={changed ? t('status.outdatedChanged', { what: changed }) : t('status.outdatedWhy')} multiline w={280} withArrow>
+        <LazyTooltip label={changed ? t('status.outdatedChanged', { what: changed }) : t('status.outdatedWhy')} multiline w={280} withArrow>
           <Badge
             color="orange"
             variant="outline"
@@ -69,8 +71,8 @@ export function VersionStatus({ v }: { v: Version }) {
           >
             {t('status.outdated')}
           </Badge>
-        </Tooltip>
+        </LazyTooltip>
       )}
-    </Group>
+    </div>
   );
 }

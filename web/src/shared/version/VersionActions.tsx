@@ -1,47 +1,58 @@
-// Deploy / Redeploy / Stop of one version, with a toast for the outcome of each.
-import { Button, Group } from '@mantine/core';
+// Deploy / Redeploy / Stop of one version, with a toast for the outcome of each. The busy state
+// is the row's own (no mutation observer per row: lists show a hundred of these).
+import { Button } from '@mantine/core';
 import { IconPlayerPlay, IconPlayerStop, IconRefresh } from '@tabler/icons-react';
 import type { Version } from '../api/models';
 import { useCan } from '../auth/session';
 import { useT } from '../i18n';
 import { notifyFailure, notifySuccess } from '../ui/notify';
-import { useDeploy, useStop } from './api';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { deployVersion, stopVersion } from './api';
+import classes from './version.module.css';
 
 export function VersionActions({ v, projectName }: { v: Version; projectName?: string }) {
   const t = useT();
   const mayDeploy = useCan('deploy');
   const mayStop = useCan('stop');
-  const deploy = useDeploy();
-  const stop = useStop();
+  const qc = useQueryClient();
+  const [busy, setBusy] = useState<'deploy' | 'stop' | null>(null);
   const name = projectName ? `${projectName} ${v.name}` : v.name;
   const ref = { projectId: v.projectId, id: v.id, name };
   const deployed = v.desiredState === 'Deployed';
-  // mutateAsync, not mutate with callbacks: the toast must show even when the row is gone
-  // by then (a live event may remove it before the answer arrives).
+  // The toast shows even when the row is gone by then (a live event may remove it before the
+  // answer arrives); setting the busy state of a row that is gone does nothing.
   const doDeploy = async () => {
+    setBusy('deploy');
     try {
-      await deploy.mutateAsync(ref);
+      await deployVersion(qc, ref);
       notifySuccess(t('toast.deployed', { name }));
     } catch (e) {
       notifyFailure(t('toast.deployFailed', { name }), e);
+    } finally {
+      setBusy(null);
     }
   };
   const doStop = async () => {
+    setBusy('stop');
     try {
-      await stop.mutateAsync(ref);
+      await stopVersion(qc, ref);
       notifySuccess(t('toast.stopped', { name }));
     } catch (e) {
       notifyFailure(t('toast.stopFailed', { name }), e);
+    } finally {
+      setBusy(null);
     }
   };
   return (
-    <Group gap={6} wrap="nowrap">
+    <div className={classes.inline}>
       {mayDeploy && (
         <Button
           size="compact-sm"
           variant={deployed ? 'default' : 'filled'}
           leftSection={deployed ? <IconRefresh size={14} aria-hidden /> : <IconPlayerPlay size={14} aria-hidden />}
-          loading={deploy.isPending}
+          // loading only while busy: a boolean mounts Mantine's loader transition on every button
+          loading={busy === 'deploy' || undefined}
           onClick={() => void doDeploy()}
           aria-label={`${deployed ? t('action.redeploy') : t('action.deploy')} ${name}`}
         >
@@ -54,13 +65,13 @@ export function VersionActions({ v, projectName }: { v: Version; projectName?: s
           color="red"
           variant="light"
           leftSection={<IconPlayerStop size={14} aria-hidden />}
-          loading={stop.isPending}
+          loading={busy === 'stop' || undefined}
           onClick={() => void doStop()}
           aria-label={`${t('action.stop')} ${name}`}
         >
           {t('action.stop')}
         </Button>
       )}
-    </Group>
+    </div>
   );
 }

@@ -35,16 +35,6 @@ export async function stopVersion(qc: QueryClient, v: VersionRef): Promise<void>
   void qc.invalidateQueries({ queryKey: qk.projects.all, refetchType: 'active' });
 }
 
-export function useDeploy() {
-  const qc = useQueryClient();
-  return useMutation({ mutationFn: (v: VersionRef) => deployVersion(qc, v) });
-}
-
-export function useStop() {
-  const qc = useQueryClient();
-  return useMutation({ mutationFn: (v: VersionRef) => stopVersion(qc, v) });
-}
-
 /** useSetVariables saves variables of a version at once (PUT …/variables). */
 export function useSetVariables() {
   const qc = useQueryClient();
