@@ -22,15 +22,6 @@ func verbOf(typ string) (string, error) {
 	return "", fmt.Errorf("%s is not a version task: %w", typ, ErrBadPayload)
 }
 
-// newVersionTask returns the deploy or stop task (by type) of p.
-func newVersionTask(typ string, p VersionPayload) (*asynq.Task, error) {
-	verb, err := verbOf(typ)
-	if err != nil {
-		return nil, err
-	}
-	return versionTask(typ, verb, p)
-}
-
 // EnqueueAfterLease queues the deploy or stop task (typ) of p again after delay, for a task
 // (whose id is current) that found its version's lease held. The new task's id is that of the
 // next wait round, "<verb>:<version>@<generation>~w<n>": the running task's own id is taken

@@ -58,18 +58,13 @@ type VersionPayload struct {
 	Actor string `json:"actor,omitempty"`
 }
 
-// NewDeploy returns the deploy task of one generation of a version; its id makes a duplicate
-// enqueue a no-op.
-func NewDeploy(p VersionPayload) (*asynq.Task, error) {
-	return versionTask(TypeDeploy, "deploy", p)
-}
-
-// NewStop returns the stop task of one generation of a version.
-func NewStop(p VersionPayload) (*asynq.Task, error) {
-	return versionTask(TypeStop, "stop", p)
-}
-
-func versionTask(typ, verb string, p VersionPayload) (*asynq.Task, error) {
+// newVersionTask returns the deploy or stop task (by type) of one generation of a version;
+// its id makes a duplicate enqueue a no-op.
+func newVersionTask(typ string, p VersionPayload) (*asynq.Task, error) {
+	verb, err := verbOf(typ)
+	if err != nil {
+		return nil, err
+	}
 	if p.VersionID == "" {
 		return nil, fmt.Errorf("%s task: %w: no version id", verb, ErrBadPayload)
 	}
@@ -110,7 +105,7 @@ type PushPayload struct {
 	Tag        string `json:"tag"`
 	Digest     string `json:"digest,omitempty"`
 	DeliveryID string `json:"deliveryId,omitempty"`
-	// Source is "webhook" or "poll".
+	// Source says where the event came from ("webhook"); it is logged.
 	Source string `json:"source"`
 	// ReceivedAt is when the event reached oneko.
 	ReceivedAt time.Time `json:"receivedAt"`

@@ -91,7 +91,7 @@ func TestEnqueuePushDedupAndCoalesce(t *testing.T) {
 }
 
 func TestVersionTaskRoundTrip(t *testing.T) {
-	task, err := NewDeploy(VersionPayload{ProjectID: "p", VersionID: "v", Generation: 3})
+	task, err := newVersionTask(TypeDeploy, VersionPayload{ProjectID: "p", VersionID: "v", Generation: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestVersionTaskRoundTrip(t *testing.T) {
 	if err != nil || p.Generation != 3 || taskID(task) != "deploy:v@3" {
 		t.Fatalf("round trip = %+v, %v, %q", p, err, taskID(task))
 	}
-	if _, err := NewStop(VersionPayload{}); !errors.Is(err, ErrBadPayload) {
+	if _, err := newVersionTask(TypeStop, VersionPayload{}); !errors.Is(err, ErrBadPayload) {
 		t.Fatalf("empty stop = %v", err)
 	}
 	if _, err := ParseVersion(asynq.NewTask(TypeDeploy, []byte("{"))); !errors.Is(err, ErrBadPayload) {

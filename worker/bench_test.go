@@ -191,7 +191,7 @@ func (e *env) benchProject(tb testing.TB) *model.Project {
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_ = e.worker.deploy.kube.DeleteNamespace(ctx, ns)
+		_ = e.kube.DeleteNamespace(ctx, ns)
 	})
 	return p
 }

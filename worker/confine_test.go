@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -74,14 +73,11 @@ func TestReleaseKeptInsideItsNamespace(t *testing.T) {
 	})
 
 	t.Run("allowed kind", func(t *testing.T) {
-		d := e.worker.Deps
-		d.Confinement = helm.Confinement{ClusterScoped: []string{"ClusterRole"}}
-		w, err := New(d)
+		hc, _, _, err := clusterClients(cluster.RESTConfig(), e.installation, helm.Confinement{ClusterScoped: []string{"ClusterRole"}}, e.deps.Log)
 		if err != nil {
 			t.Fatal(err)
 		}
-		w.ConfigureDeploy(DeployOptions{Timeout: 2 * time.Minute, LeaseRetryDelay: 200 * time.Millisecond})
-		e.worker = w
+		e.rebuild(t, func(d *Deps) { d.Helm = hc })
 		p := e.project(t, projectSpec{values: values(clusterRole)})
 		e.deployed(t, p, "v1")
 		if _, err := cs.RbacV1().ClusterRoles().Get(t.Context(), "escape-"+suffix, metav1.GetOptions{}); err != nil {

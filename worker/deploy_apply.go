@@ -22,8 +22,8 @@ import (
 // releases that left the plan), takes them, and records the outcome. Configuration errors fail
 // the version without touching the cluster and are not retried; an unreachable cluster or
 // registry is retried (see deploy.OnFailure).
-func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version) error {
-	proj, err := d.w.Store.GetProject(ctx, v.ProjectID)
+func (a *applier) deploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version) error {
+	proj, err := a.store.GetProject(ctx, v.ProjectID)
 	if errors.Is(err, store.ErrNotFound) {
 		log.Warn("project of the version is gone; nothing to deploy")
 		return nil
@@ -32,57 +32,57 @@ func (d *deployer) deploy(ctx context.Context, log *slog.Logger, p tasks.Version
 		return fmt.Errorf("deploy %s: %w", v, err)
 	}
 	if proj.DeletingSince != nil {
-		return d.stopInstead(ctx, log, p, proj, v)
+		return a.stopInstead(ctx, log, p, proj, v)
 	}
-	d.w.resolveDigest(ctx, log, proj, v)
-	plan, err := d.planner.Plan(ctx, proj, v)
+	a.resolveDigest(ctx, log, proj, v)
+	plan, err := a.planner.Plan(ctx, proj, v)
 	if err != nil {
 		if errors.Is(err, model.ErrInvalid) || errors.Is(err, store.ErrNotFound) {
-			return d.failConfig(ctx, log, p, v, "The configuration of the version cannot be rendered", err)
+			return a.failConfig(ctx, log, p, v, "The configuration of the version cannot be rendered", err)
 		}
 		return fmt.Errorf("deploy %s: plan: %w", v, err)
 	}
-	releases, err := d.releases(ctx, v, plan)
+	releases, err := a.releases(ctx, v, plan)
 	if err != nil {
 		if configError(err) {
-			return d.failConfig(ctx, log, p, v, "A chart of the version cannot be fetched", err)
+			return a.failConfig(ctx, log, p, v, "A chart of the version cannot be fetched", err)
 		}
-		return d.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
+		return a.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
 	}
-	if err := d.ensureNamespaces(ctx, proj, plan); err != nil {
-		return d.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
+	if err := a.ensureNamespaces(ctx, proj, plan); err != nil {
+		return a.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
 	}
 
 	// Observe, decide, act.
-	current, err := d.observePlanned(ctx, v, plan)
+	current, err := a.observePlanned(ctx, v, plan)
 	if err != nil {
-		return d.failed(ctx, log, p, v, nil, plan, err, helm.Unreachable(err))
+		return a.failed(ctx, log, p, v, nil, plan, err, helm.Unreachable(err))
 	}
-	existing, _, err := d.releasesOf(ctx, v, planNamespaces(plan)...)
+	existing, _, err := a.releasesOf(ctx, v, planNamespaces(plan)...)
 	if err != nil {
-		return d.failed(ctx, log, p, v, nil, plan, err, true)
+		return a.failed(ctx, log, p, v, nil, plan, err, true)
 	}
 	steps, refused := deploy.DeploySteps(plan, current, existing)
-	stopWatch := d.watchWarnings(ctx, log, p, v, plan)
-	done, transient, err := d.takeSteps(ctx, log, plan, releases, steps)
+	stopWatch := a.watchWarnings(ctx, log, p, v, plan)
+	done, transient, err := a.takeSteps(ctx, log, plan, releases, steps)
 	stopWatch()
 	if err != nil {
-		return d.failed(ctx, log, p, v, done, plan, err, transient)
+		return a.failed(ctx, log, p, v, done, plan, err, transient)
 	}
 	if refused != nil {
-		return d.failed(ctx, log, p, v, done, plan, refused, false)
+		return a.failed(ctx, log, p, v, done, plan, refused, false)
 	}
-	return d.recordDeploy(ctx, log, p, v, plan, done, nil)
+	return a.recordDeploy(ctx, log, p, v, plan, done, nil)
 }
 
 // takeSteps takes a deploy's steps in order and returns the releases installed or upgraded
 // (a failed revision included), and the first failure with whether it is transient.
-func (d *deployer) takeSteps(ctx context.Context, log *slog.Logger, plan *deploy.Plan, releases []helm.Release, steps []deploy.Step) (done []*helm.Info, transient bool, failure error) {
+func (a *applier) takeSteps(ctx context.Context, log *slog.Logger, plan *deploy.Plan, releases []helm.Release, steps []deploy.Step) (done []*helm.Info, transient bool, failure error) {
 	for _, s := range steps {
 		rlog := log.With("release", s.Namespace+"/"+s.Name)
 		switch s.Kind {
 		case deploy.Recover:
-			rec, err := d.helm.RecoverPending(ctx, s.Namespace, s.Name, d.opts.Timeout)
+			rec, err := a.helm.RecoverPending(ctx, s.Namespace, s.Name, a.timeout)
 			if err != nil {
 				return done, helm.Unreachable(err), err
 			}
@@ -90,7 +90,7 @@ func (d *deployer) takeSteps(ctx context.Context, log *slog.Logger, plan *deploy
 				rlog.Warn("release was left pending by an interrupted operation", "recovery", string(rec))
 			}
 		case deploy.Upgrade:
-			rel, err := d.helm.UpgradeInstall(ctx, releases[s.Planned], true, d.opts.Timeout)
+			rel, err := a.helm.UpgradeInstall(ctx, releases[s.Planned], true, a.timeout)
 			if rel != nil {
 				done = append(done, rel)
 			}
@@ -99,7 +99,7 @@ func (d *deployer) takeSteps(ctx context.Context, log *slog.Logger, plan *deploy
 			}
 			rlog.Info("release deployed", "chart", plan.Releases[s.Planned].ChartRef(), "revision", rel.Revision)
 		case deploy.Uninstall:
-			if err := d.helm.Uninstall(ctx, s.Namespace, s.Name); err != nil {
+			if err := a.helm.Uninstall(ctx, s.Namespace, s.Name); err != nil {
 				return done, true, err
 			}
 			rlog.Info("release no longer in the plan uninstalled")
@@ -111,13 +111,13 @@ func (d *deployer) takeSteps(ctx context.Context, log *slog.Logger, plan *deploy
 // failed handles a failure of the deploy's steps as deploy.OnFailure decides: a transient one
 // (the cluster could not be reached, and the task was not cancelled) is returned for asynq to
 // retry while attempts remain; otherwise the version is recorded failed.
-func (d *deployer) failed(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, done []*helm.Info, plan *deploy.Plan, failure error, transient bool) error {
+func (a *applier) failed(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, done []*helm.Info, plan *deploy.Plan, failure error, transient bool) error {
 	transient = transient && ctx.Err() == nil
 	if deploy.OnFailure(transient, finalAttempt(ctx)) == deploy.Retry {
 		log.Warn("deploy failed; will retry", "err", failure)
 		return failure
 	}
-	return d.recordDeploy(ctx, log, p, v, plan, done, failure)
+	return a.recordDeploy(ctx, log, p, v, plan, done, failure)
 }
 
 // stopInstead handles a deploy of a version whose project is being deleted — requested in a
@@ -125,9 +125,8 @@ func (d *deployer) failed(ctx context.Context, log *slog.Logger, p tasks.Version
 // version's stop (at this generation, so a newer request is not overridden), after which the
 // stop finishes the project's deletion. Without it the project would wait for that version for
 // ever.
-func (d *deployer) stopInstead(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, proj *model.Project, v *model.Version) error {
-	req := deploy.Requester{Store: d.w.Store, Queue: tasks.Queue{Enqueuer: d.w.Queue}, Lifetime: d.w.Lifetime, Now: d.w.Now}
-	_, err := req.RequestState(ctx, deploy.Request{Project: proj, Version: v, State: model.NotDeployed, Actor: actorOf(p), IfGeneration: v.Generation})
+func (a *applier) stopInstead(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, proj *model.Project, v *model.Version) error {
+	_, err := a.requester.RequestState(ctx, deploy.Request{Project: proj, Version: v, State: model.NotDeployed, Actor: actorOf(p), IfGeneration: v.Generation})
 	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
@@ -135,23 +134,23 @@ func (d *deployer) stopInstead(ctx context.Context, log *slog.Logger, p tasks.Ve
 		return fmt.Errorf("deploy %s: stop instead (project being deleted): %w", v, err)
 	}
 	log.Warn("project is being deleted; stop requested instead of the deploy")
-	d.w.activity(ctx, model.PriorityWarning, actorOf(p), v.ID, "Deploy of "+v.Name+" not run",
+	a.rec.activity(ctx, model.PriorityWarning, actorOf(p), v.ID, "Deploy of "+v.Name+" not run",
 		"project "+proj.Name+" is being deleted; the version is stopped instead")
 	return nil
 }
 
 // releases fetches the chart of every planned release through the shared cache and returns
 // what UpgradeInstall takes, in the plan's order.
-func (d *deployer) releases(ctx context.Context, v *model.Version, plan *deploy.Plan) ([]helm.Release, error) {
-	labels := helm.VersionLabels(d.w.InstallationID, v.ProjectID, v.ID)
+func (a *applier) releases(ctx context.Context, v *model.Version, plan *deploy.Plan) ([]helm.Release, error) {
+	labels := helm.VersionLabels(a.installation, v.ProjectID, v.ID)
 	out := make([]helm.Release, len(plan.Releases))
 	for i, r := range plan.Releases {
-		hr, err := d.w.Store.GetHelmRegistry(ctx, r.Template.HelmRegistryID)
+		hr, err := a.store.GetHelmRegistry(ctx, r.Template.HelmRegistryID)
 		if err != nil {
 			return nil, fmt.Errorf("template %q: helm registry %s: %w", r.Template.Name, r.Template.HelmRegistryID, err)
 		}
 		reg := charts.Registry{ID: hr.ID, URL: hr.URL, Username: hr.Username, Password: hr.Password, Revision: hr.Revision}
-		ch, err := d.w.Charts.Chart(ctx, reg, r.Template.ChartName, r.Template.ChartVersion)
+		ch, err := a.charts.Chart(ctx, reg, r.Template.ChartName, r.Template.ChartVersion)
 		if err != nil {
 			return nil, fmt.Errorf("template %q: chart %s from %s: %w", r.Template.Name, r.ChartRef(), hr.Name, err)
 		}
@@ -174,8 +173,8 @@ func configError(err error) bool {
 // ensureNamespaces creates the plan's namespaces with the pull secret of the project's docker
 // registry only (written again on every deploy, so a changed password reaches the namespace);
 // other registries' credentials stay out of the namespace.
-func (d *deployer) ensureNamespaces(ctx context.Context, proj *model.Project, plan *deploy.Plan) error {
-	reg, err := d.w.Store.GetDockerRegistry(ctx, proj.DockerRegistryID)
+func (a *applier) ensureNamespaces(ctx context.Context, proj *model.Project, plan *deploy.Plan) error {
+	reg, err := a.store.GetDockerRegistry(ctx, proj.DockerRegistryID)
 	if err != nil {
 		return fmt.Errorf("docker registry of project %s: %w", proj.Name, err)
 	}
@@ -186,7 +185,7 @@ func (d *deployer) ensureNamespaces(ctx context.Context, proj *model.Project, pl
 			continue
 		}
 		seen[r.Namespace] = true
-		if err := d.kube.EnsureNamespace(ctx, r.Namespace, regs); err != nil {
+		if err := a.cluster.EnsureNamespace(ctx, r.Namespace, regs); err != nil {
 			return err
 		}
 	}
@@ -194,27 +193,28 @@ func (d *deployer) ensureNamespaces(ctx context.Context, proj *model.Project, pl
 }
 
 // observePlanned reads the planned releases that exist in the cluster, with their owner.
-func (d *deployer) observePlanned(ctx context.Context, v *model.Version, plan *deploy.Plan) (map[string]deploy.Observed, error) {
+func (a *applier) observePlanned(ctx context.Context, v *model.Version, plan *deploy.Plan) (map[string]deploy.Observed, error) {
 	out := map[string]deploy.Observed{}
 	for _, r := range plan.Releases {
-		rel, err := d.helm.Status(ctx, r.Namespace, r.Name)
+		rel, err := a.helm.Status(ctx, r.Namespace, r.Name)
 		if errors.Is(err, helm.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		o := d.observed(rel, v)
+		o := observedRelease(a.installation, rel, v)
 		out[o.Key()] = o
 	}
 	return out, nil
 }
 
-// observed describes a release for package deploy's decisions about version v.
-func (d *deployer) observed(rel *helm.Info, v *model.Version) deploy.Observed {
+// observedRelease describes a release for package deploy's decisions about version v of
+// the installation whose id is installation.
+func observedRelease(installation string, rel *helm.Info, v *model.Version) deploy.Observed {
 	owner := helm.OwnerOf(rel)
 	return deploy.Observed{Namespace: rel.Namespace, Name: rel.Name, Revision: rel.Revision, Status: string(rel.Status),
-		Mine: owner.Belongs(d.w.InstallationID, v.ID), Owner: owner.String()}
+		Mine: owner.Belongs(installation, v.ID), Owner: owner.String()}
 }
 
 // planNamespaces lists the namespaces of a plan's releases.
@@ -241,14 +241,14 @@ func recordedNamespaces(v *model.Version) []string {
 // foreign (the version's record is stale: another version or installation owns that name).
 // Where the cluster refuses to list every namespace, the namespaces of its record and
 // namespaces are listed (see helm.Client.ListByLabel).
-func (d *deployer) releasesOf(ctx context.Context, v *model.Version, namespaces ...string) (out []model.Release, foreign []string, err error) {
-	rels, err := d.helm.ListByLabel(ctx, map[string]string{helm.LabelVersion: helm.LabelValue(v.ID)}, append(recordedNamespaces(v), namespaces...)...)
+func (a *applier) releasesOf(ctx context.Context, v *model.Version, namespaces ...string) (out []model.Release, foreign []string, err error) {
+	rels, err := a.helm.ListByLabel(ctx, map[string]string{helm.LabelVersion: helm.LabelValue(v.ID)}, append(recordedNamespaces(v), namespaces...)...)
 	if err != nil {
 		return nil, nil, err
 	}
 	seen := map[string]bool{}
 	for _, r := range rels {
-		if !helm.OwnerOf(r).Belongs(d.w.InstallationID, v.ID) {
+		if !helm.OwnerOf(r).Belongs(a.installation, v.ID) {
 			continue
 		}
 		seen[r.Namespace+"/"+r.Name] = true
@@ -259,7 +259,7 @@ func (d *deployer) releasesOf(ctx context.Context, v *model.Version, namespaces 
 			continue
 		}
 		seen[r.Namespace+"/"+r.Name] = true
-		if err := d.checkOwner(ctx, v, r.Namespace, r.Name); err != nil {
+		if err := a.checkOwner(ctx, v, r.Namespace, r.Name); err != nil {
 			var oe *deploy.OwnerError
 			if errors.As(err, &oe) {
 				foreign = append(foreign, oe.Error())
@@ -274,15 +274,15 @@ func (d *deployer) releasesOf(ctx context.Context, v *model.Version, namespaces 
 
 // checkOwner returns a *deploy.OwnerError when the release ns/name exists and does not belong
 // to the version (see helm.Owner.Belongs); a release that does not exist is fine.
-func (d *deployer) checkOwner(ctx context.Context, v *model.Version, ns, name string) error {
-	rel, err := d.helm.Status(ctx, ns, name)
+func (a *applier) checkOwner(ctx context.Context, v *model.Version, ns, name string) error {
+	rel, err := a.helm.Status(ctx, ns, name)
 	if errors.Is(err, helm.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if o := d.observed(rel, v); !o.Mine {
+	if o := observedRelease(a.installation, rel, v); !o.Mine {
 		return &deploy.OwnerError{Release: o.Key(), Owner: o.Owner}
 	}
 	return nil
@@ -290,19 +290,19 @@ func (d *deployer) checkOwner(ctx context.Context, v *model.Version, ns, name st
 
 // transient returns err for asynq to retry; on the last attempt it records the version as
 // failed first, so that the failure does not go unseen.
-func (d *deployer) transient(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, done []*helm.Info, plan *deploy.Plan, err error) error {
-	return d.failed(ctx, log, p, v, done, plan, err, true)
+func (a *applier) transient(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, done []*helm.Info, plan *deploy.Plan, err error) error {
+	return a.failed(ctx, log, p, v, done, plan, err, true)
 }
 
 // failConfig records a configuration error: nothing was installed, and it is not retried.
-func (d *deployer) failConfig(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, title string, err error) error {
+func (a *applier) failConfig(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, title string, err error) error {
 	log.Warn(title, "err", err)
 	dep := v.Deployment
 	dep.Status, dep.Message = model.StatusFailed, err.Error()
-	if _, werr := d.w.recordDeployment(ctx, v.ID, p.Generation, dep, v.URLs); werr != nil {
+	if _, werr := a.rec.deployment(ctx, v.ID, p.Generation, dep, v.URLs); werr != nil {
 		return fmt.Errorf("deploy %s: record failure: %w", v, werr)
 	}
-	d.w.activity(ctx, model.PriorityError, actorOf(p), v.ID, title, err.Error())
+	a.rec.activity(ctx, model.PriorityError, actorOf(p), v.ID, title, err.Error())
 	return fmt.Errorf("deploy %s: %w: %w", v, err, asynq.SkipRetry)
 }
 
@@ -311,4 +311,33 @@ func actorOf(p tasks.VersionPayload) string {
 		return model.ActorSystem
 	}
 	return p.Actor
+}
+
+// resolveDigest fills in the digest of a version discovered without one (polling HEADs only
+// where a digest matters), so that a deploy can pin the image. When the registry cannot answer
+// the deploy goes on by tag.
+func (a *applier) resolveDigest(ctx context.Context, log *slog.Logger, p *model.Project, v *model.Version) {
+	if v.Digest != "" {
+		return
+	}
+	reg, err := a.store.GetDockerRegistry(ctx, p.DockerRegistryID)
+	if err != nil {
+		log.Warn("cannot read the docker registry to resolve the digest", "err", err)
+		return
+	}
+	client, err := a.registries.For(reg)
+	if err != nil {
+		log.Warn("cannot resolve the digest", "err", err)
+		return
+	}
+	d, err := client.Digest(ctx, p.ImageName, v.Name)
+	if err != nil {
+		log.Warn("cannot resolve the digest; deploying by tag", "err", err)
+		return
+	}
+	if _, err := a.store.SetDigest(ctx, v.ID, d, v.ImageUpdatedAt); err != nil {
+		log.Warn("cannot record the digest", "err", err)
+		return
+	}
+	v.Digest = d
 }

@@ -18,8 +18,7 @@ func TestBurstLastRequestWins(t *testing.T) {
 	for _, last := range []model.DesiredState{model.Deployed, model.NotDeployed} {
 		t.Run(string(last), func(t *testing.T) {
 			e := newEnv(t)
-			counter := newOpCounter()
-			e.worker.deploy.hooks.helmOp = counter.hook
+			counter := e.countOps()
 			p := e.project(t, projectSpec{})
 			v := e.version(t, p, "burst")
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,7 +89,7 @@ func (e *env) project(t *testing.T, spec projectSpec) *model.Project {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_ = e.worker.deploy.kube.DeleteNamespace(ctx, ns)
+		_ = e.kube.DeleteNamespace(ctx, ns)
 	})
 	return p
 }
@@ -122,18 +124,30 @@ func (e *env) request(t *testing.T, p *model.Project, v *model.Version, state mo
 	return got
 }
 
-// run calls the handler of a deploy or stop task directly.
+// run runs a deploy or stop task with the worker's handler of its type, outside asynq.
 func (e *env) run(t *testing.T, state model.DesiredState, v *model.Version, generation int64) error {
 	t.Helper()
-	newTask, handle := tasks.NewDeploy, e.worker.handleDeploy
+	typ := tasks.TypeDeploy
 	if state == model.NotDeployed {
-		newTask, handle = tasks.NewStop, e.worker.handleStop
+		typ = tasks.TypeStop
 	}
-	task, err := newTask(tasks.VersionPayload{ProjectID: v.ProjectID, VersionID: v.ID, Generation: generation, Actor: "user:test"})
+	payload, err := json.Marshal(tasks.VersionPayload{ProjectID: v.ProjectID, VersionID: v.ID, Generation: generation, Actor: "user:test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return handle(t.Context(), task)
+	return e.handle(t.Context(), asynq.NewTask(typ, payload))
+}
+
+// handle runs a task with the worker's handler of its type (see Worker.handlers), outside
+// asynq.
+func (e *env) handle(ctx context.Context, task *asynq.Task) error {
+	return e.worker.Mux().ProcessTask(ctx, task)
+}
+
+// periodic runs the periodic task of type typ once with the worker's handler.
+func (e *env) periodic(t *testing.T, typ string) error {
+	t.Helper()
+	return e.handle(t.Context(), tasks.NewPeriodic(typ))
 }
 
 // get reads a version.
@@ -149,7 +163,7 @@ func (e *env) get(t *testing.T, id string) *model.Version {
 // releases lists the releases labelled with a version in the cluster.
 func (e *env) releases(t *testing.T, versionID string) []*helm.Info {
 	t.Helper()
-	rels, err := e.worker.deploy.helm.ListByLabel(context.Background(), map[string]string{helm.LabelVersion: helm.LabelValue(versionID)})
+	rels, err := e.helm.ListByLabel(context.Background(), map[string]string{helm.LabelVersion: helm.LabelValue(versionID)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,6 +236,72 @@ func (e *env) waitIdle(t *testing.T) {
 			idle = 0
 		}
 	}
+}
+
+// leaser returns a leaser of the test's own on the worker's Redis: its leases are the
+// worker's.
+func (e *env) leaser() *leaser {
+	return &leaser{rdb: e.rdb, ttl: DefaultLeaseTTL, log: e.deps.Log}
+}
+
+// countingReleases is the worker's Helm client in tests: the real one, telling the hook onOp
+// installed (countOps: a counter) per version about the Helm calls that act on the version's releases —
+// install or upgrade, uninstall, recovery of a pending release — and the listings of its
+// releases, which every deploy and stop starts with, while each runs.
+type countingReleases struct {
+	Releases
+	hook atomic.Pointer[func(version string, delta int)]
+}
+
+// countOps starts counting the worker's Helm calls into a new counter.
+func (e *env) countOps() *opCounter {
+	c := newOpCounter()
+	e.onOp(c.hook)
+	return c
+}
+
+// onOp calls f with +1 before each of the worker's counted Helm calls and -1 after it, with
+// the label value of the version the call is about.
+func (e *env) onOp(f func(version string, delta int)) {
+	e.ops.hook.Store(&f)
+}
+
+// op counts a call about the version whose label value is version while it runs; "" reads
+// it from the labels of the release ns/name in the cluster.
+func (c *countingReleases) op(ctx context.Context, version, ns, name string) func() {
+	hook := c.hook.Load()
+	if hook == nil {
+		return func() {}
+	}
+	if version == "" {
+		if rel, err := c.Releases.Status(ctx, ns, name); err == nil {
+			version = helm.OwnerOf(rel).Version
+		}
+	}
+	(*hook)(version, 1)
+	return func() { (*hook)(version, -1) }
+}
+
+func (c *countingReleases) ListByLabel(ctx context.Context, selector map[string]string, namespaces ...string) ([]*helm.Info, error) {
+	if v, ok := selector[helm.LabelVersion]; ok {
+		defer c.op(ctx, v, "", "")()
+	}
+	return c.Releases.ListByLabel(ctx, selector, namespaces...)
+}
+
+func (c *countingReleases) UpgradeInstall(ctx context.Context, r helm.Release, wait bool, timeout time.Duration) (*helm.Info, error) {
+	defer c.op(ctx, r.Labels[helm.LabelVersion], r.Namespace, r.Name)()
+	return c.Releases.UpgradeInstall(ctx, r, wait, timeout)
+}
+
+func (c *countingReleases) Uninstall(ctx context.Context, ns, name string) error {
+	defer c.op(ctx, "", ns, name)()
+	return c.Releases.Uninstall(ctx, ns, name)
+}
+
+func (c *countingReleases) RecoverPending(ctx context.Context, ns, name string, timeout time.Duration) (helm.Recovery, error) {
+	defer c.op(ctx, "", ns, name)()
+	return c.Releases.RecoverPending(ctx, ns, name, timeout)
 }
 
 // opCounter records, per version, how many Helm operations run at once.

@@ -144,8 +144,7 @@ func TestConfigurationErrorsFailWithoutInstalling(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
-			counter := newOpCounter()
-			e.worker.deploy.hooks.helmOp = counter.hook
+			counter := e.countOps()
 			p := e.project(t, tc.spec)
 			v := e.version(t, p, "1.0")
 			v = e.request(t, p, v, model.Deployed)
@@ -160,6 +159,9 @@ func TestConfigurationErrorsFailWithoutInstalling(t *testing.T) {
 			if rels := e.releases(t, v.ID); len(rels) != 0 {
 				t.Fatalf("%d releases installed despite the error", len(rels))
 			}
+			if n := counter.count(); n != 0 {
+				t.Fatalf("%d Helm operations ran despite the error", n)
+			}
 			acts, _, _ := e.store.ListActivities(context.Background(), v.ID, storePage())
 			if len(acts) == 0 || acts[0].Priority != model.PriorityError || !strings.Contains(acts[0].Description, tc.message) {
 				t.Fatalf("activities = %+v, want an ERROR naming the problem", acts)
@@ -170,8 +172,7 @@ func TestConfigurationErrorsFailWithoutInstalling(t *testing.T) {
 
 func TestStaleGenerationIsANoop(t *testing.T) {
 	e := newEnv(t)
-	counter := newOpCounter()
-	e.worker.deploy.hooks.helmOp = counter.hook
+	counter := e.countOps()
 	p := e.project(t, projectSpec{})
 	v := e.version(t, p, "1.0")
 	old := e.request(t, p, v, model.Deployed)
@@ -198,7 +199,7 @@ func TestStaleGenerationIsANoop(t *testing.T) {
 
 func TestBadPayloadIsNotRetried(t *testing.T) {
 	e := newEnv(t)
-	err := e.worker.handleDeploy(t.Context(), asynq.NewTask("version:deploy", []byte("{")))
+	err := e.handle(t.Context(), asynq.NewTask("version:deploy", []byte("{")))
 	if !errors.Is(err, asynq.SkipRetry) {
 		t.Fatalf("bad payload = %v, want SkipRetry", err)
 	}
@@ -209,11 +210,11 @@ func TestLeaseHeldRequeues(t *testing.T) {
 	p := e.project(t, projectSpec{})
 	v := e.version(t, p, "1.0")
 	v = e.request(t, p, v, model.Deployed)
-	le, held, err := e.worker.deploy.leases.acquire(t.Context(), v.ID)
+	le, held, err := e.leaser().acquire(t.Context(), v.ID)
 	if err != nil || held {
 		t.Fatalf("acquire = %v, %v", held, err)
 	}
-	if _, held, _ := e.worker.deploy.leases.acquire(t.Context(), v.ID); !held {
+	if _, held, _ := e.leaser().acquire(t.Context(), v.ID); !held {
 		t.Fatal("a second acquire got the lease")
 	}
 	if err := e.run(t, model.Deployed, v, v.Generation); err != nil {

@@ -27,14 +27,14 @@ const DefaultWarningInterval = 2 * time.Second
 // write is fenced by the deploy's lease and requires the status the deploy started from: it
 // never overwrites the deploy's outcome. The returned stop ends the watch and waits for it;
 // call it before recording the outcome.
-func (d *deployer) watchWarnings(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, plan *deploy.Plan) (stop func()) {
-	if d.pods == nil || plan == nil || len(plan.Releases) == 0 {
+func (a *applier) watchWarnings(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version, plan *deploy.Plan) (stop func()) {
+	if a.pods == nil || plan == nil || len(plan.Releases) == 0 {
 		return func() {}
 	}
 	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(d.opts.WarningInterval)
+		t := time.NewTicker(a.warningInterval)
 		defer t.Stop()
 		shown := v.Deployment.Message
 		for {
@@ -45,7 +45,7 @@ func (d *deployer) watchWarnings(ctx context.Context, log *slog.Logger, p tasks.
 				return
 			case <-t.C:
 			}
-			why, err := d.explain(ctx, d.plannedReleases(ctx, v, plan))
+			why, err := a.explain(ctx, a.plannedReleases(ctx, v, plan))
 			if err != nil {
 				log.Debug("cannot read the events of the deploy's releases", "err", err)
 				continue
@@ -54,7 +54,7 @@ func (d *deployer) watchWarnings(ctx context.Context, log *slog.Logger, p tasks.
 			if msg == shown {
 				continue
 			}
-			written, err := d.w.recordStatusMessage(ctx, v, p.Generation, msg)
+			written, err := a.rec.statusMessage(ctx, v, p.Generation, msg)
 			if err != nil {
 				log.Warn("cannot record the warning of a waiting deploy", "err", err)
 				continue
@@ -72,11 +72,11 @@ func (d *deployer) watchWarnings(ctx context.Context, log *slog.Logger, p tasks.
 
 // plannedReleases reads the planned releases of v that exist and belong to it (a pending
 // revision included: its manifest names the objects being waited for).
-func (d *deployer) plannedReleases(ctx context.Context, v *model.Version, plan *deploy.Plan) []*helm.Info {
+func (a *applier) plannedReleases(ctx context.Context, v *model.Version, plan *deploy.Plan) []*helm.Info {
 	var out []*helm.Info
 	for _, r := range plan.Releases {
-		rel, err := d.helm.Status(ctx, r.Namespace, r.Name)
-		if err != nil || !d.observed(rel, v).Mine {
+		rel, err := a.helm.Status(ctx, r.Namespace, r.Name)
+		if err != nil || !observedRelease(a.installation, rel, v).Mine {
 			continue
 		}
 		out = append(out, rel)
@@ -86,29 +86,29 @@ func (d *deployer) plannedReleases(ctx context.Context, v *model.Version, plan *
 
 // explain returns the warning that explains why the releases' objects are not ready ("" when
 // none does).
-func (d *deployer) explain(ctx context.Context, rels []*helm.Info) (string, error) {
-	if d.pods == nil || len(rels) == 0 {
+func (a *applier) explain(ctx context.Context, rels []*helm.Info) (string, error) {
+	if a.pods == nil || len(rels) == 0 {
 		return "", nil
 	}
-	evs, err := d.pods.EventsOf(ctx, rels)
+	evs, err := a.pods.EventsOf(ctx, rels)
 	if err != nil {
 		return "", err
 	}
 	return diagnose.Explain(evs), nil
 }
 
-// recordStatusMessage writes only the message of v's deployment, fenced by the lease of the
+// statusMessage writes only the message of v's deployment, fenced by the lease of the
 // operation in ctx and only while the deployment keeps the status v has, and tells browsers.
-func (w *Worker) recordStatusMessage(ctx context.Context, v *model.Version, generation int64, msg string) (bool, error) {
+func (r recorder) statusMessage(ctx context.Context, v *model.Version, generation int64, msg string) (bool, error) {
 	fence, ok := fenceOf(ctx)
 	if !ok {
 		return false, errors.New("the version's lease was lost")
 	}
-	written, err := w.Store.RecordStatusMessage(ctx, v.ID, generation, fence, v.Deployment.Status, msg)
+	written, err := r.store.RecordStatusMessage(ctx, v.ID, generation, fence, v.Deployment.Status, msg)
 	if err == nil && written {
 		dep := v.Deployment
 		dep.Message = msg
-		w.publish(ctx, events.VersionStatus, statusEvent{ID: v.ID, Deployment: dep})
+		r.publish(ctx, events.VersionStatus, statusEvent{ID: v.ID, Deployment: dep})
 	}
 	return written, err
 }

@@ -16,9 +16,11 @@ import (
 func TestPendingDeploySaysWhy(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
-	e.worker.ConfigureDeploy(DeployOptions{Timeout: 20 * time.Second, LeaseRetryDelay: 200 * time.Millisecond})
-	e.worker.Events = events.NewBus(e.rdb)
-	sub, err := e.worker.Events.Subscribe(ctx)
+	e.rebuild(t, func(d *Deps) {
+		d.Deploy.Timeout = 20 * time.Second
+		d.Events = events.NewBus(e.rdb)
+	})
+	sub, err := e.deps.Events.Subscribe(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func TestLifetimeExpiry(t *testing.T) {
 	}
 	expire := tasks.NewPeriodic(tasks.TypeExpire)
 
-	if err := e.worker.handleExpire(t.Context(), expire); err != nil {
+	if err := e.handle(t.Context(), expire); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.get(t, v.ID); got.DesiredState != model.Deployed || got.Generation != v.Generation {
@@ -32,7 +32,7 @@ func TestLifetimeExpiry(t *testing.T) {
 	}
 
 	e.clock.Add(v.Deployment.ExpiresAt.Sub(e.clock.Now()) + time.Minute)
-	if err := e.worker.handleExpire(t.Context(), expire); err != nil {
+	if err := e.handle(t.Context(), expire); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.get(t, v.ID); got.DesiredState != model.NotDeployed {
@@ -57,7 +57,7 @@ func TestExpiryLeavesRedeployedVersion(t *testing.T) {
 		t.Fatalf("expired versions: %v, %v", expired, err)
 	}
 	again := e.request(t, p, v, model.Deployed) // the user's redeploy, between the read and the stop
-	if err := e.worker.expireOne(t.Context(), e.worker.log, &expired[0]); err != nil {
+	if err := e.worker.expire.expireOne(t.Context(), e.worker.log, &expired[0]); err != nil {
 		t.Fatal(err)
 	}
 	got := e.get(t, v.ID)

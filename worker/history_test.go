@@ -2,10 +2,13 @@ package worker
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hibiken/asynq"
 
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/lifetime"
@@ -39,11 +42,11 @@ func TestHistoryNamesWhoAsked(t *testing.T) {
 		return e.get(t, v.ID).Generation
 	}
 	run := func(actor string, generation int64) error {
-		task, err := tasks.NewDeploy(tasks.VersionPayload{ProjectID: p.ID, VersionID: v.ID, Generation: generation, Actor: actor})
+		payload, err := json.Marshal(tasks.VersionPayload{ProjectID: p.ID, VersionID: v.ID, Generation: generation, Actor: actor})
 		if err != nil {
 			return err
 		}
-		return e.worker.handleDeploy(ctx, task)
+		return e.handle(ctx, asynq.NewTask(tasks.TypeDeploy, payload))
 	}
 	setTemplate := func(values string) {
 		t.Helper()
@@ -62,11 +65,11 @@ func TestHistoryNamesWhoAsked(t *testing.T) {
 	// after hers.
 	started, proceed := make(chan struct{}), make(chan struct{})
 	var once sync.Once
-	e.worker.deploy.hooks.helmOp = func(_ string, delta int) {
+	e.onOp(func(_ string, delta int) {
 		if delta > 0 {
 			once.Do(func() { close(started); <-proceed })
 		}
-	}
+	})
 	gen := ask("user:alice")
 	first := make(chan error, 1)
 	go func() { first <- run("user:alice", gen) }()
@@ -85,17 +88,17 @@ func TestHistoryNamesWhoAsked(t *testing.T) {
 	// (Helm patches from the last deployed revision, so a field only the failed one set stays in
 	// the cluster unless the good one sets it again: both set the same key.)
 	setTemplate(defaultValues + "nodeSelector:\n  type: none-such\n")
-	e.worker.ConfigureDeploy(DeployOptions{Timeout: 5 * time.Second, LeaseRetryDelay: 200 * time.Millisecond})
+	e.rebuild(t, func(d *Deps) { d.Deploy.Timeout = 5 * time.Second })
 	if err := run("user:carol", ask("user:carol")); err == nil {
 		t.Fatal("carol's unschedulable upgrade succeeded")
 	}
 	setTemplate(defaultValues + "nodeSelector:\n  type: kwok\n")
-	e.worker.ConfigureDeploy(DeployOptions{Timeout: 2 * time.Minute, LeaseRetryDelay: 200 * time.Millisecond})
+	e.rebuild(t, func(d *Deps) { d.Deploy.Timeout = 2 * time.Minute })
 	if err := run("user:dave", ask("user:dave")); err != nil {
 		t.Fatalf("dave's deploy: %v", err)
 	}
 
-	hist, err := e.worker.deploy.pods.History(context.Background(), v.ID)
+	hist, err := e.deps.Pods.History(context.Background(), v.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

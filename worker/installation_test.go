@@ -32,7 +32,7 @@ func (e *env) deployed(t *testing.T, p *model.Project, tag string) *model.Versio
 // reconcile runs one reconcile of e's worker.
 func (e *env) reconcile(t *testing.T) {
 	t.Helper()
-	if err := e.worker.handleReconcile(t.Context(), tasks.NewPeriodic(tasks.TypeReconcile)); err != nil {
+	if err := e.periodic(t, tasks.TypeReconcile); err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}
 }
@@ -40,7 +40,7 @@ func (e *env) reconcile(t *testing.T) {
 // revisionOf is the last revision of a release; 0 when it does not exist.
 func (e *env) revisionOf(t *testing.T, r model.Release) int {
 	t.Helper()
-	rel, err := e.worker.deploy.helm.Status(t.Context(), r.Namespace, r.Name)
+	rel, err := e.helm.Status(t.Context(), r.Namespace, r.Name)
 	if err != nil {
 		return 0
 	}
@@ -52,7 +52,7 @@ func (e *env) revisionOf(t *testing.T, r model.Release) int {
 func (e *env) installRaw(t *testing.T, p *model.Project, v *model.Version, name string, labels map[string]string) *helm.Info {
 	t.Helper()
 	ctx := t.Context()
-	d := e.worker.deploy
+	d := e.worker.apply
 	plan, err := d.planner.Plan(ctx, p, v)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +66,7 @@ func (e *env) installRaw(t *testing.T, p *model.Project, v *model.Version, name 
 	}
 	r := rels[0]
 	r.Name, r.Labels = name, labels
-	rel, err := d.helm.UpgradeInstall(ctx, r, false, time.Minute)
+	rel, err := e.helm.UpgradeInstall(ctx, r, false, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,14 +79,14 @@ func (e *env) installRaw(t *testing.T, p *model.Project, v *model.Version, name 
 // ONEKO_INSTALLATION_ID set): it uninstalls nothing and says so.
 func TestTwoInstallationsSideBySide(t *testing.T) {
 	a, b := newEnv(t), newEnv(t)
-	if a.worker.InstallationID == b.worker.InstallationID {
+	if a.installation == b.installation {
 		t.Fatal("two databases share an installation id")
 	}
 	va := a.deployed(t, a.project(t, projectSpec{}), "v1")
 	vb := b.deployed(t, b.project(t, projectSpec{}), "v1")
 	relA, relB := va.Deployment.Releases[0], vb.Deployment.Releases[0]
-	if got := a.releases(t, va.ID)[0].Labels[helm.LabelInstallation]; got != a.worker.InstallationID {
-		t.Fatalf("release of a labelled with installation %q, want %q", got, a.worker.InstallationID)
+	if got := a.releases(t, va.ID)[0].Labels[helm.LabelInstallation]; got != a.installation {
+		t.Fatalf("release of a labelled with installation %q, want %q", got, a.installation)
 	}
 
 	a.reconcile(t)
@@ -97,17 +97,16 @@ func TestTwoInstallationsSideBySide(t *testing.T) {
 
 	// An empty database with a's id: nothing is uninstalled; the refusal is logged, counted and
 	// recorded once.
-	empty := newEnv(t)
-	empty.worker.InstallationID = a.worker.InstallationID
+	empty := newEnv(t, func(d *Deps) { d.InstallationID = a.installation })
 	empty.reconcile(t)
 	empty.reconcile(t)
 	if a.revisionOf(t, relA) != relA.Revision || a.revisionOf(t, relB) != relB.Revision {
 		t.Fatal("the reconcile of an empty database uninstalled a release")
 	}
-	if n := counterValue(t, empty.worker.deploy.metrics.sweepsRefused); n != 2 {
+	if n := counterValue(t, empty.worker.reconcile.metrics.sweepsRefused); n != 2 {
 		t.Errorf("refused sweeps counted %v, want 2", n)
 	}
-	acts, _, err := empty.store.ListActivities(t.Context(), a.worker.InstallationID, storePage())
+	acts, _, err := empty.store.ListActivities(t.Context(), a.installation, storePage())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,15 +132,15 @@ func TestOrphanSweepShare(t *testing.T) {
 	if len(e.releases(t, gone1.ID)) != 1 || len(e.releases(t, gone2.ID)) != 1 {
 		t.Fatal("a sweep of 2 of 3 releases ran with a share of 0.5")
 	}
-	if n := counterValue(t, e.worker.deploy.metrics.sweepsRefused); n != 1 {
+	if n := counterValue(t, e.worker.reconcile.metrics.sweepsRefused); n != 1 {
 		t.Fatalf("refused sweeps counted %v, want 1", n)
 	}
-	e.worker.ConfigureDeploy(DeployOptions{Timeout: 2 * time.Minute, LeaseRetryDelay: 200 * time.Millisecond, OrphanSweepMaxShare: 1})
+	e.rebuild(t, func(d *Deps) { d.Deploy.OrphanSweepMaxShare = 1 })
 	e.reconcile(t)
 	if len(e.releases(t, gone1.ID)) != 0 || len(e.releases(t, gone2.ID)) != 0 || len(e.releases(t, keep.ID)) != 1 {
 		t.Fatal("with a share of 1 the orphans were not uninstalled, or the kept version lost its release")
 	}
-	if n := counterValue(t, e.worker.deploy.metrics.orphansUninstalled); n != 2 {
+	if n := counterValue(t, e.worker.reconcile.metrics.orphansUninstalled); n != 2 {
 		t.Fatalf("uninstalled orphans counted %v, want 2", n)
 	}
 }
@@ -164,7 +163,7 @@ func TestLegacyReleasesAdoptedOnlyWithTheirVersion(t *testing.T) {
 	if err := e.store.DeleteVersion(t.Context(), stranger.ID); err != nil {
 		t.Fatal(err)
 	}
-	e.worker.ConfigureDeploy(DeployOptions{Timeout: 2 * time.Minute, LeaseRetryDelay: 200 * time.Millisecond, OrphanSweepMaxShare: 1})
+	e.rebuild(t, func(d *Deps) { d.Deploy.OrphanSweepMaxShare = 1 })
 	e.reconcile(t) // queues the stop of v (NotDeployed, yet it has a release)
 	if err := e.run(t, model.NotDeployed, v, e.get(t, v.ID).Generation); err != nil {
 		t.Fatal(err)
@@ -216,8 +215,8 @@ func TestReleaseOfAnotherOwnerRefused(t *testing.T) {
 	e := newEnv(t)
 	p := e.project(t, projectSpec{})
 	v := e.version(t, p, "mine")
-	name := deploy.ReleaseName(e.worker.InstallationID, p, v, "web")
-	foreign := e.installRaw(t, p, v, name, helm.VersionLabels(e.worker.InstallationID, p.ID, "someone-elses-version"))
+	name := deploy.ReleaseName(e.installation, p, v, "web")
+	foreign := e.installRaw(t, p, v, name, helm.VersionLabels(e.installation, p.ID, "someone-elses-version"))
 	v = e.request(t, p, v, model.Deployed)
 	if err := e.run(t, model.Deployed, v, v.Generation); err == nil {
 		t.Fatal("the deploy succeeded over another version's release")
@@ -232,7 +231,7 @@ func TestReleaseOfAnotherOwnerRefused(t *testing.T) {
 	}
 	// Its stop does not uninstall it either.
 	got.Deployment.Releases = []model.Release{ref}
-	if _, err := e.worker.recordDeployment(t.Context(), v.ID, got.Generation, got.Deployment, nil); err != nil {
+	if _, err := e.worker.apply.rec.deployment(t.Context(), v.ID, got.Generation, got.Deployment, nil); err != nil {
 		t.Fatal(err)
 	}
 	v = e.request(t, p, v, model.NotDeployed)
@@ -257,7 +256,7 @@ func TestOldNamedReleasesMoveOnNextDeploy(t *testing.T) {
 	old := e.installRaw(t, p, v, oldName, labels)
 	v = e.request(t, p, v, model.Deployed)
 	dep := model.Deployment{Status: model.StatusRunning, Releases: modelReleases([]*helm.Info{old})}
-	if _, err := e.worker.recordDeployment(t.Context(), v.ID, v.Generation, dep, nil); err != nil {
+	if _, err := e.worker.apply.rec.deployment(t.Context(), v.ID, v.Generation, dep, nil); err != nil {
 		t.Fatal(err)
 	}
 	// The reconcile leaves a running version on its old name alone.
@@ -269,7 +268,7 @@ func TestOldNamedReleasesMoveOnNextDeploy(t *testing.T) {
 	if got.Deployment.Status != model.StatusRunning || len(got.Deployment.Releases) != 1 {
 		t.Fatalf("after the next deploy: %s %q %v", got.Deployment.Status, got.Deployment.Message, got.Deployment.Releases)
 	}
-	if n := got.Deployment.Releases[0].Name; n == oldName || n != deploy.ReleaseName(e.worker.InstallationID, p, v, "web") {
+	if n := got.Deployment.Releases[0].Name; n == oldName || n != deploy.ReleaseName(e.installation, p, v, "web") {
 		t.Fatalf("release after the move: %s", n)
 	}
 	if e.revisionOf(t, model.Release{Namespace: old.Namespace, Name: oldName}) != 0 {

@@ -97,14 +97,19 @@ func workerProcess() int {
 	if err != nil {
 		return fail("lease TTL", err)
 	}
+	log = log.With("pid", os.Getpid())
+	hc, kc, pods, err := clusterClients(kube, inst, helm.Confinement{}, log)
+	if err != nil {
+		return fail("cluster clients", err)
+	}
 	w, err := New(Deps{
-		Store: st, Queue: q, Redis: rdb, Kube: kube, Charts: cache, InstallationID: inst,
-		Lifetime: lifetime.DefaultPolicy(), Log: log.With("pid", os.Getpid()),
+		Store: st, Queue: q, Redis: rdb, Helm: hc, Cluster: kc, Pods: pods, Charts: cache, InstallationID: inst,
+		Lifetime: lifetime.DefaultPolicy(), Log: log,
+		Deploy: DeployOptions{Timeout: 5 * time.Minute, LeaseTTL: ttl, LeaseRetryDelay: 200 * time.Millisecond},
 	})
 	if err != nil {
 		return fail("worker", err)
 	}
-	w.ConfigureDeploy(DeployOptions{Timeout: 5 * time.Minute, LeaseTTL: ttl, LeaseRetryDelay: 200 * time.Millisecond})
 	srv := asynq.NewServer(opt, asynq.Config{
 		Concurrency:              2,
 		Queues:                   tasks.Queues(),
@@ -364,7 +369,7 @@ func (e *env) killMidUpgrade(t *testing.T, database string, v *model.Version, ns
 	key := leaseKeyPrefix + v.ID
 	wp := e.startWorkerProcess(t, database)
 	waitFor(t, "the worker process's upgrade to be waiting for its pods", 3*time.Minute, func() (bool, error) {
-		rel, err := e.worker.deploy.helm.Status(t.Context(), ns, name)
+		rel, err := e.helm.Status(t.Context(), ns, name)
 		if err != nil {
 			return false, err
 		}
@@ -390,7 +395,7 @@ func (e *env) killMidUpgrade(t *testing.T, database string, v *model.Version, ns
 	if ws, ok := wp.cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
 		t.Fatalf("worker process ended with %s, want killed by SIGKILL", wp.cmd.ProcessState)
 	}
-	rel, err := e.worker.deploy.helm.Status(t.Context(), ns, name)
+	rel, err := e.helm.Status(t.Context(), ns, name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,17 +16,15 @@ import (
 // out the marker, finds no pending release to recover, and completes. Never two operations
 // on the version run at once.
 func TestLostLeaseStopsHelm(t *testing.T) {
-	e := newEnv(t)
-	e.worker.ConfigureDeploy(DeployOptions{Timeout: 2 * time.Minute, LeaseTTL: 3 * time.Second, LeaseRetryDelay: 200 * time.Millisecond})
+	e := newEnv(t, func(d *Deps) { d.Deploy.LeaseTTL = 3 * time.Second })
 	pool := "lease-" + randomSuffix(t)
 	p, v, name := e.deployedBeforeKill(t, pool)
-	counter := newOpCounter()
-	e.worker.deploy.hooks.helmOp = counter.hook
+	counter := e.countOps()
 
 	first := make(chan error, 1)
 	go func() { first <- e.run(t, model.Deployed, v, v.Generation) }()
 	waitFor(t, "the upgrade to wait for its pods", 2*time.Minute, func() (bool, error) {
-		rel, err := e.worker.deploy.helm.Status(t.Context(), p.Namespace, name)
+		rel, err := e.helm.Status(t.Context(), p.Namespace, name)
 		return err == nil && rel.Status == helm.StatusPendingUpgrade && rel.Revision == 2, err
 	})
 	if err := e.rdb.Del(t.Context(), leaseKeyPrefix+v.ID).Err(); err != nil {
@@ -40,7 +38,7 @@ func TestLostLeaseStopsHelm(t *testing.T) {
 	case <-time.After(time.Minute): // a failure bound: the renewal notices within a third of the TTL
 		t.Fatal("the first operation went on after its lease was lost")
 	}
-	rel, err := e.worker.deploy.helm.Status(t.Context(), p.Namespace, name)
+	rel, err := e.helm.Status(t.Context(), p.Namespace, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +58,7 @@ func TestLostLeaseStopsHelm(t *testing.T) {
 	if got.Deployment.Status != model.StatusRunning || got.Generation != v.Generation {
 		t.Fatalf("after the second worker: %s %q at generation %d", got.Deployment.Status, got.Deployment.Message, got.Generation)
 	}
-	if rel, err := e.worker.deploy.helm.Status(t.Context(), p.Namespace, name); err != nil || rel.Status != helm.StatusDeployed || rel.Revision < 3 {
+	if rel, err := e.helm.Status(t.Context(), p.Namespace, name); err != nil || rel.Status != helm.StatusDeployed || rel.Revision < 3 {
 		t.Fatalf("release after the second worker: %v, %v", rel, err)
 	}
 	if m := counter.maxFor(v.ID); m != 1 {

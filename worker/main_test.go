@@ -17,8 +17,13 @@ import (
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/repo"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/oneko/oneko/internal/charts"
+	"github.com/oneko/oneko/internal/diagnose"
+	"github.com/oneko/oneko/internal/helm"
+	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/internal/testenv"
@@ -116,9 +121,22 @@ type env struct {
 	worker *Worker
 	clock  *clock
 	redis  asynq.RedisClientOpt
+	// helm and kube are the test's own clients of the cluster, to look at and set up what
+	// the worker's handlers act on.
+	helm *helm.Client
+	kube *kube.Client
+	// ops is the worker's Helm client: the test's, counting the operations it runs (see
+	// countOps).
+	ops *countingReleases
+	// installation is the installation id of the worker.
+	installation string
+	// deps are what the worker was built from (see rebuild).
+	deps Deps
 }
 
-func newEnv(t testing.TB) *env {
+// newEnv returns a worker on a fresh database and a flushed Redis, with the local cluster;
+// each option changes its Deps before it is built.
+func newEnv(t testing.TB, options ...func(*Deps)) *env {
 	t.Helper()
 	ctx := context.Background()
 	if err := redisSrv.Flush(ctx); err != nil {
@@ -141,18 +159,58 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := New(Deps{
-		Store: st, Queue: q, Redis: rdb, Kube: cluster.RESTConfig(), Charts: cache, InstallationID: inst,
-		Lifetime: lifetime.DefaultPolicy(), Now: clk.Now,
-		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
-	})
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	hc, kc, pods, err := clusterClients(cluster.RESTConfig(), inst, helm.Confinement{}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.ConfigureDeploy(DeployOptions{Timeout: 2 * time.Minute, LeaseRetryDelay: 200 * time.Millisecond})
+	cs, err := kubernetes.NewForConfig(cluster.RESTConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := &countingReleases{Releases: hc}
+	d := Deps{
+		Store: st, Queue: q, Redis: rdb, Helm: ops, Cluster: kc, Pods: pods, Clientset: cs, Charts: cache, InstallationID: inst,
+		Lifetime: lifetime.DefaultPolicy(), Now: clk.Now, Log: log,
+		Deploy: DeployOptions{Timeout: 2 * time.Minute, LeaseRetryDelay: 200 * time.Millisecond},
+	}
+	e := &env{t: t, store: st, queue: q, rdb: rdb, clock: clk, redis: opt, helm: hc, kube: kc, ops: ops, installation: inst, deps: d}
+	e.rebuild(t, options...)
 	t.Cleanup(func() {
 		_ = q.Close()
 		_ = rdb.Close()
 	})
-	return &env{t: t, store: st, queue: q, rdb: rdb, worker: w, clock: clk, redis: opt}
+	return e
+}
+
+// rebuild replaces e's worker by one built from e's Deps changed by options (kept for the
+// next rebuild).
+func (e *env) rebuild(t testing.TB, options ...func(*Deps)) {
+	t.Helper()
+	for _, o := range options {
+		o(&e.deps)
+	}
+	w, err := New(e.deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.worker, e.installation = w, e.deps.InstallationID
+}
+
+// clusterClients builds the clients a worker acts on the cluster at cfg with, as
+// internal/app does.
+func clusterClients(cfg *rest.Config, installation string, confine helm.Confinement, log *slog.Logger) (*helm.Client, *kube.Client, *diagnose.Reader, error) {
+	hc, err := helm.New(cfg, helm.Options{Logger: log.With("component", "helm"), Confinement: confine})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	kc, err := kube.New(cfg, installation)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return hc, kc, diagnose.New(cs, installation), nil
 }

@@ -2,8 +2,8 @@ package worker
 
 import "github.com/prometheus/client_golang/prometheus"
 
-// deployMetrics are the counters of the deploy side of the worker.
-type deployMetrics struct {
+// reconcileMetrics are the counters of the reconcile's orphan sweep.
+type reconcileMetrics struct {
 	// sweepsRefused counts orphan sweeps that removed nothing because they would have removed
 	// too much (see uninstallOrphans).
 	sweepsRefused prometheus.Counter
@@ -11,10 +11,10 @@ type deployMetrics struct {
 	orphansUninstalled prometheus.Counter
 }
 
-// newDeployMetrics builds the counters and registers them with reg when it is not nil (a
+// newReconcileMetrics builds the counters and registers them with reg when it is not nil (a
 // second worker on the same registry reuses the registered counters).
-func newDeployMetrics(reg prometheus.Registerer) deployMetrics {
-	m := deployMetrics{
+func newReconcileMetrics(reg prometheus.Registerer) reconcileMetrics {
+	m := reconcileMetrics{
 		sweepsRefused: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "oneko_orphan_sweeps_refused_total",
 			Help: "Orphan sweeps of the reconcile that removed nothing because they would have removed more than ONEKO_ORPHAN_SWEEP_MAX_SHARE of the installation's releases, or any release while the store holds no versions.",

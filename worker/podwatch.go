@@ -14,6 +14,7 @@ import (
 
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
 )
 
 // Timing of the pod watch.
@@ -34,9 +35,10 @@ const (
 // seen yet and for a workload, of every deployed version with releases in its namespace. A refresh records and publishes
 // only what changed (see refreshOne).
 type podWatch struct {
-	d   *deployer
-	cs  kubernetes.Interface
-	log *slog.Logger
+	store   *store.Store
+	refresh *refresher
+	cs      kubernetes.Interface
+	log     *slog.Logger
 
 	mu         sync.Mutex
 	ctx        context.Context
@@ -50,8 +52,8 @@ type podWatch struct {
 // nsWatch is the informer of one namespace's pods.
 type nsWatch struct{ stop chan struct{} }
 
-func newPodWatch(d *deployer, cs kubernetes.Interface) *podWatch {
-	return &podWatch{d: d, cs: cs, log: d.w.log.With("component", "podwatch"),
+func newPodWatch(st *store.Store, r *refresher, cs kubernetes.Interface, log *slog.Logger) *podWatch {
+	return &podWatch{store: st, refresh: r, cs: cs, log: log.With("component", "podwatch"),
 		namespaces: map[string]*nsWatch{}, versions: map[string]map[string]bool{},
 		podVersion: map[string]string{}, versionPod: map[string][]string{}, timers: map[string]*time.Timer{}}
 }
@@ -60,7 +62,7 @@ func newPodWatch(d *deployer, cs kubernetes.Interface) *podWatch {
 // about podRefreshDelay of a change, until ctx ends. It does nothing for a worker without a
 // cluster. The periodic refresh (TypeRefreshStatus) stays the fallback.
 func (w *Worker) RunPodWatch(ctx context.Context) error {
-	pw := w.deploy.watch
+	pw := w.watch
 	if pw == nil {
 		return nil
 	}
@@ -84,7 +86,7 @@ func (w *Worker) RunPodWatch(ctx context.Context) error {
 
 // resync reads the deployed versions and watches exactly the namespaces of their releases.
 func (pw *podWatch) resync(ctx context.Context) error {
-	vs, err := pw.d.w.Store.VersionsByDesiredState(ctx, model.Deployed)
+	vs, err := pw.store.VersionsByDesiredState(ctx, model.Deployed)
 	if err != nil {
 		return fmt.Errorf("pod watch: %w", err)
 	}
@@ -205,16 +207,16 @@ func (pw *podWatch) scheduleLocked(versionID string) {
 		pw.mu.Lock()
 		delete(pw.timers, versionID)
 		pw.mu.Unlock()
-		pw.refresh(ctx, versionID)
+		pw.refreshVersion(ctx, versionID)
 	})
 }
 
-// refresh refreshes the status of one deployed version, as the periodic refresh does.
-func (pw *podWatch) refresh(ctx context.Context, versionID string) {
+// refreshVersion refreshes the status of one deployed version, as the periodic refresh does.
+func (pw *podWatch) refreshVersion(ctx context.Context, versionID string) {
 	if ctx.Err() != nil {
 		return
 	}
-	v, err := pw.d.w.Store.GetVersionByID(ctx, versionID)
+	v, err := pw.store.GetVersionByID(ctx, versionID)
 	if err != nil {
 		pw.log.Debug("cannot read a version to refresh", "version", versionID, "err", err)
 		return
@@ -222,7 +224,7 @@ func (pw *podWatch) refresh(ctx context.Context, versionID string) {
 	if v.DesiredState != model.Deployed || !deploy.Refreshable(v) {
 		return
 	}
-	if _, err := pw.d.refreshOne(ctx, pw.log, v); err != nil {
+	if _, err := pw.refresh.refreshOne(ctx, pw.log, v); err != nil {
 		pw.log.Warn("cannot refresh the status of a version after a pod changed", "version", versionID, "err", err)
 	}
 }

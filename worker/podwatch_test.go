@@ -20,8 +20,8 @@ func TestPodWatchRefreshesStatus(t *testing.T) {
 	e := newEnv(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	e.worker.Events = events.NewBus(e.rdb)
-	sub, err := e.worker.Events.Subscribe(ctx)
+	e.rebuild(t, func(d *Deps) { d.Events = events.NewBus(e.rdb) })
+	sub, err := e.deps.Events.Subscribe(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

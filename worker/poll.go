@@ -10,7 +10,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"github.com/oneko/oneko/internal/events"
+	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/registry"
 	"github.com/oneko/oneko/internal/store"
@@ -21,28 +21,33 @@ import (
 // applies what changed: new tags become versions, changed digests update them (and redeploy
 // automatically), vanished tags remove them. Manifests are HEADed only where a digest matters:
 // deployed versions with behaviour automatically, and new tags an auto-deploy rule matches.
-func (w *Worker) handlePoll(ctx context.Context, t *asynq.Task) error {
+func (in *ingester) handlePoll(ctx context.Context, t *asynq.Task) error {
 	p, err := tasks.ParseRegistry(t)
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	reg, err := w.Store.GetDockerRegistry(ctx, p.RegistryID)
+	reg, err := in.store.GetDockerRegistry(ctx, p.RegistryID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("poll: %w", err)
 	}
-	return w.Poll(ctx, reg)
+	return in.poll(ctx, reg)
 }
 
-// Poll runs one poll cycle of a registry.
+// Poll runs one poll cycle of a registry (the first poll of the demo registry, tests).
 func (w *Worker) Poll(ctx context.Context, reg *model.DockerRegistry) error {
-	client, err := w.Registries.For(reg)
+	return w.ingest.poll(ctx, reg)
+}
+
+// poll runs one poll cycle of a registry.
+func (in *ingester) poll(ctx context.Context, reg *model.DockerRegistry) error {
+	client, err := in.registries.For(reg)
 	if err != nil {
 		return fmt.Errorf("poll %s: %w: %w", reg.Name, err, asynq.SkipRetry)
 	}
-	projects, err := w.Store.ProjectsOfRegistry(ctx, reg.ID)
+	projects, err := in.store.ProjectsOfRegistry(ctx, reg.ID)
 	if err != nil {
 		return fmt.Errorf("poll %s: %w", reg.Name, err)
 	}
@@ -52,19 +57,19 @@ func (w *Worker) Poll(ctx context.Context, reg *model.DockerRegistry) error {
 	}
 	var errs []error
 	for image, ps := range byImage {
-		if err := w.pollImage(ctx, client, image, ps); err != nil {
+		if err := in.pollImage(ctx, client, image, ps); err != nil {
 			errs = append(errs, fmt.Errorf("poll %s/%s: %w", reg.Name, image, err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (w *Worker) pollImage(ctx context.Context, client *registry.Client, image string, projects []*model.Project) error {
+func (in *ingester) pollImage(ctx context.Context, client *registry.Client, image string, projects []*model.Project) error {
 	// The versions of every project of the image; a digest matters when any project would act on a change.
 	known := map[string]registry.Known{}
 	versionsOf := map[string]map[string]bool{}
 	for _, p := range projects {
-		vs, err := w.Store.VersionsOfProject(ctx, p.ID)
+		vs, err := in.store.VersionsOfProject(ctx, p.ID)
 		if err != nil {
 			return err
 		}
@@ -76,7 +81,7 @@ func (w *Worker) pollImage(ctx context.Context, client *registry.Client, image s
 			if k.Digest == "" {
 				k.Digest = v.Digest
 			}
-			k.DigestMatters = k.DigestMatters || (v.DesiredState == model.Deployed && v.DeploymentBehaviour == model.BehaviourAutomatically)
+			k.DigestMatters = k.DigestMatters || deploy.RedeployOnNewDigest(&v)
 			known[v.Name] = k
 		}
 	}
@@ -92,10 +97,10 @@ func (w *Worker) pollImage(ctx context.Context, client *registry.Client, image s
 		}
 		return false
 	}
-	checkedAt := w.Now().UTC()
+	checkedAt := in.now().UTC()
 	changes, err := registry.Poll(ctx, client, image, list, digestNeeded)
 	if errors.Is(err, registry.ErrNotFound) {
-		w.log.Warn("polled image not in the registry", "image", image)
+		in.log.Warn("polled image not in the registry", "image", image)
 		return nil
 	}
 	if err != nil {
@@ -105,25 +110,25 @@ func (w *Worker) pollImage(ctx context.Context, client *registry.Client, image s
 	var errs []error
 	for _, p := range projects {
 		for _, n := range changes.New {
-			errs = append(errs, w.ingestTag(ctx, p, n.Tag, n.Digest, checkedAt, actor))
+			errs = append(errs, in.ingestTag(ctx, p, n.Tag, n.Digest, checkedAt, actor))
 		}
 		for _, c := range changes.Changed {
-			errs = append(errs, w.ingestTag(ctx, p, c.Tag, c.Digest, checkedAt, actor))
+			errs = append(errs, in.ingestTag(ctx, p, c.Tag, c.Digest, checkedAt, actor))
 		}
 		for _, k := range missingTags(known, versionsOf[p.ID], changes) {
 			// Known from another project of the image, and still there: its digest was
 			// checked then, not now (a zero time records no check).
-			errs = append(errs, w.ingestTag(ctx, p, k.Tag, k.Digest, time.Time{}, actor))
+			errs = append(errs, in.ingestTag(ctx, p, k.Tag, k.Digest, time.Time{}, actor))
 		}
 		if len(changes.Removed) == 0 {
 			continue
 		}
-		if refuse, n := tooManyRemovals(changes.Removed, versionsOf[p.ID]); refuse {
-			w.refuseRemovals(ctx, p, image, n)
+		if refuse, n := deploy.RemovalsRefused(changes.Removed, versionsOf[p.ID]); refuse {
+			in.refuseRemovals(ctx, p, image, n)
 			continue
 		}
 		for _, tag := range changes.Removed {
-			errs = append(errs, w.removeTag(ctx, p, tag, actor))
+			errs = append(errs, in.removeTag(ctx, p, tag, actor))
 		}
 	}
 	return errors.Join(errs...)
@@ -151,24 +156,11 @@ func missingTags(known map[string]registry.Known, has map[string]bool, changes r
 	return out
 }
 
-// tooManyRemovals says whether a poll that found removed gone from the registry must not
-// remove them from a project with the given versions: more than half of them, and more than
-// one. Such a poll more likely saw a broken, emptied or replaced registry than deletions.
-func tooManyRemovals(removed []string, versions map[string]bool) (bool, int) {
-	n := 0
-	for _, tag := range removed {
-		if versions[tag] {
-			n++
-		}
-	}
-	return n > 1 && 2*n > len(versions), n
-}
-
 // refuseRemovals records (once an hour per project) that a poll would have removed too many
 // versions and removed none.
-func (w *Worker) refuseRemovals(ctx context.Context, p *model.Project, image string, inProject int) {
-	w.log.Warn("poll would remove more than half of a project's versions; nothing removed", "project", p.Name, "image", image, "removed", inProject)
-	first, err := w.Redis.SetNX(ctx, "oneko:poll:refused:"+p.ID, 1, time.Hour).Result()
+func (in *ingester) refuseRemovals(ctx context.Context, p *model.Project, image string, inProject int) {
+	in.log.Warn("poll would remove more than half of a project's versions; nothing removed", "project", p.Name, "image", image, "removed", inProject)
+	first, err := in.redis.SetNX(ctx, "oneko:poll:refused:"+p.ID, 1, time.Hour).Result()
 	if err != nil || !first {
 		return
 	}
@@ -176,23 +168,19 @@ func (w *Worker) refuseRemovals(ctx context.Context, p *model.Project, image str
 		Title: "Removals refused",
 		Description: fmt.Sprintf("a poll of %s found %d of the project's tags gone from the registry — more than half of its versions — and removed none; "+
 			"check the registry, or delete the tags with webhook delete events", image, inProject)}
-	if err := w.Store.AddActivity(ctx, a); err != nil {
-		w.log.Warn("cannot record activity", "title", a.Title, "err", err)
-		return
-	}
-	w.publish(ctx, events.Activity, a)
+	in.rec.add(ctx, a)
 }
 
 // DefaultWebhookOnlyPollInterval is how often a registry with pollInterval 0s (webhooks only)
 // is polled to catch up events that were lost after their webhook was answered.
 const DefaultWebhookOnlyPollInterval = time.Hour
 
-// SchedulePolls queues a poll task for every registry whose interval is due. A Redis key per
+// schedulePolls queues a poll task for every registry whose interval is due. A Redis key per
 // registry, set with NX and expiring after the interval (with up to 10% jitter), makes the
 // decision once across all workers; the poll task is unique for one interval, so at most one
 // is queued per interval, and a failed poll never holds back the next one.
-func (w *Worker) SchedulePolls(ctx context.Context) error {
-	regs, err := w.Store.AllDockerRegistries(ctx)
+func (in *ingester) schedulePolls(ctx context.Context) error {
+	regs, err := in.store.AllDockerRegistries(ctx)
 	if err != nil {
 		return fmt.Errorf("schedule polls: %w", err)
 	}
@@ -200,7 +188,7 @@ func (w *Worker) SchedulePolls(ctx context.Context) error {
 		interval := time.Duration(r.PollInterval)
 		if interval <= 0 {
 			// Webhooks only: a slow catch-up poll finds what a lost event would have told.
-			interval = w.WebhookOnlyPollInterval
+			interval = in.webhookOnlyPoll
 			if interval == 0 {
 				interval = DefaultWebhookOnlyPollInterval
 			}
@@ -209,7 +197,7 @@ func (w *Worker) SchedulePolls(ctx context.Context) error {
 			continue
 		}
 		jitter := time.Duration(rand.Int64N(int64(interval)/10 + 1))
-		ok, err := w.Redis.SetNX(ctx, "oneko:poll:due:"+r.ID, 1, interval+jitter).Result()
+		ok, err := in.redis.SetNX(ctx, "oneko:poll:due:"+r.ID, 1, interval+jitter).Result()
 		if err != nil {
 			return fmt.Errorf("schedule polls: %w", err)
 		}
@@ -220,16 +208,16 @@ func (w *Worker) SchedulePolls(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, _, err := tasks.Enqueue(ctx, w.Queue, t); err != nil {
+		if _, _, err := tasks.Enqueue(ctx, in.queue, t); err != nil {
 			// Not queued: let the next tick try again rather than wait a whole interval.
-			w.Redis.Del(context.WithoutCancel(ctx), "oneko:poll:due:"+r.ID)
+			in.redis.Del(context.WithoutCancel(ctx), "oneko:poll:due:"+r.ID)
 			return fmt.Errorf("schedule poll of %s: %w", r.Name, err)
 		}
 	}
 	return nil
 }
 
-// RunPollScheduler calls SchedulePolls every tick until ctx ends.
+// RunPollScheduler calls schedulePolls every tick until ctx ends.
 func (w *Worker) RunPollScheduler(ctx context.Context, tick time.Duration) {
 	if tick <= 0 {
 		tick = 10 * time.Second
@@ -237,7 +225,7 @@ func (w *Worker) RunPollScheduler(ctx context.Context, tick time.Duration) {
 	timer := time.NewTicker(tick)
 	defer timer.Stop()
 	for {
-		if err := w.SchedulePolls(ctx); err != nil && ctx.Err() == nil {
+		if err := w.ingest.schedulePolls(ctx); err != nil && ctx.Err() == nil {
 			w.log.Warn("poll scheduling failed", "err", err)
 		}
 		select {

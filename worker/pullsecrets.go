@@ -15,38 +15,42 @@ import (
 	"github.com/oneko/oneko/tasks"
 )
 
-// handleSyncPullSecrets brings the pull secrets of one docker registry (this installation's,
+// pullSecrets keeps the pull secrets of docker registries in the cluster in line with the
+// registries as stored: the pull secrets task, and the reconcile's part.
+type pullSecrets struct {
+	store   *store.Store
+	cluster *kube.Client
+	log     *slog.Logger
+}
+
+// handle brings the pull secrets of one docker registry (this installation's,
 // in every namespace that holds one) in line with the registry as stored: its current
 // credentials and host after a change, no secret after its deletion or when it has no
 // credentials anymore. The api queues it after it wrote the registry; the periodic reconcile
-// (syncPullSecrets) repairs what a lost task left, and the next deploy rewrites the secret of
+// (pullSecrets.sync) repairs what a lost task left, and the next deploy rewrites the secret of
 // its namespace anyway.
-func (w *Worker) handleSyncPullSecrets(ctx context.Context, t *asynq.Task) error {
+func (ps *pullSecrets) handle(ctx context.Context, t *asynq.Task) error {
 	p, err := tasks.ParsePullSecrets(t)
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	d := w.deploy
-	if d.kube == nil {
-		return fmt.Errorf("pull secrets of %s: %w: %w", p.RegistryID, errNoCluster, asynq.SkipRetry)
-	}
 	id, _ := asynq.GetTaskID(ctx)
-	log := w.log.With("task", id, "type", t.Type(), "registry", p.RegistryID)
+	log := ps.log.With("task", id, "type", t.Type(), "registry", p.RegistryID)
 	// Secrets are listed before the registry is read: a secret exists only after its
 	// registry did, so a registry missing below was deleted. Where the cluster refuses to
 	// list every namespace, the namespaces the versions' records name are listed one by one.
-	found, err := d.kube.PullSecrets(ctx, p.RegistryID)
+	found, err := ps.cluster.PullSecrets(ctx, p.RegistryID)
 	if apierrors.IsForbidden(err) {
 		var namespaces []string
-		if namespaces, err = d.usedNamespaces(ctx); err == nil {
-			found, err = d.kube.PullSecrets(ctx, p.RegistryID, namespaces...)
+		if namespaces, err = usedNamespaces(ctx, ps.store); err == nil {
+			found, err = ps.cluster.PullSecrets(ctx, p.RegistryID, namespaces...)
 		}
 	}
 	if err != nil {
 		return fmt.Errorf("pull secrets of %s: %w", p.RegistryID, err)
 	}
 	registries := map[string]*model.DockerRegistry{}
-	reg, err := w.Store.GetDockerRegistry(ctx, p.RegistryID)
+	reg, err := ps.store.GetDockerRegistry(ctx, p.RegistryID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
@@ -58,24 +62,24 @@ func (w *Worker) handleSyncPullSecrets(ctx context.Context, t *asynq.Task) error
 	if err != nil {
 		return fmt.Errorf("pull secrets of %s: %w: %w", p.RegistryID, err, asynq.SkipRetry)
 	}
-	return d.applyPullSecretChanges(ctx, log, changes, len(found))
+	return ps.apply(ctx, log, changes, len(found))
 }
 
-// syncPullSecrets is the reconcile's part for pull secrets: every pull secret of this
+// sync is the reconcile's part for pull secrets: every pull secret of this
 // installation is brought in line with the docker registries as stored (see
 // kube.PlanPullSecrets). Secrets of registries missing from the store are deleted only while
 // the store holds docker registries and versions: an empty, wrong or restored database
 // (the same signal as the orphan sweep's safety valve) deletes nothing. namespaces are those
 // listed one by one where the cluster refuses to list every namespace.
-func (d *deployer) syncPullSecrets(ctx context.Context, log *slog.Logger, namespaces []string, versions int) error {
-	found, err := d.kube.PullSecrets(ctx, "", namespaces...)
+func (ps *pullSecrets) sync(ctx context.Context, log *slog.Logger, namespaces []string, versions int) error {
+	found, err := ps.cluster.PullSecrets(ctx, "", namespaces...)
 	if err != nil {
 		return fmt.Errorf("reconcile pull secrets: %w", err)
 	}
 	if len(found) == 0 {
 		return nil
 	}
-	all, err := d.w.Store.AllDockerRegistries(ctx)
+	all, err := ps.store.AllDockerRegistries(ctx)
 	if err != nil {
 		return fmt.Errorf("reconcile pull secrets: %w", err)
 	}
@@ -87,12 +91,12 @@ func (d *deployer) syncPullSecrets(ctx context.Context, log *slog.Logger, namesp
 	if err != nil {
 		return fmt.Errorf("reconcile pull secrets: %w", err)
 	}
-	return d.applyPullSecretChanges(ctx, log, changes, len(found))
+	return ps.apply(ctx, log, changes, len(found))
 }
 
 // applyPullSecretChanges carries out changes and logs each one.
-func (d *deployer) applyPullSecretChanges(ctx context.Context, log *slog.Logger, changes []kube.PullSecretChange, found int) error {
-	done, err := d.kube.ApplyPullSecretChanges(ctx, changes)
+func (ps *pullSecrets) apply(ctx context.Context, log *slog.Logger, changes []kube.PullSecretChange, found int) error {
+	done, err := ps.cluster.ApplyPullSecretChanges(ctx, changes)
 	for _, ch := range done {
 		log.Info("pull secret synced", "secret", ch.Secret.Namespace+"/"+ch.Secret.Name, "registry", ch.Secret.RegistryID,
 			"deleted", ch.Delete, "why", ch.Why)

@@ -57,7 +57,7 @@ func newPullSecretWorld(t *testing.T, e *env) *pullSecretWorld {
 		_ = cs.CoreV1().Namespaces().Delete(context.Background(), w.foreign, metav1.DeleteOptions{})
 		_ = cs.CoreV1().Namespaces().Delete(context.Background(), w.unlabels, metav1.DeleteOptions{})
 	})
-	if err := e.worker.deploy.kube.EnsureNamespace(ctx, w.mine[1], []model.DockerRegistry{*reg}); err != nil {
+	if err := e.kube.EnsureNamespace(ctx, w.mine[1], []model.DockerRegistry{*reg}); err != nil {
 		t.Fatal(err)
 	}
 	if err := kube.NewForClientset(cs, "other-installation").EnsureNamespace(ctx, w.foreign, []model.DockerRegistry{*reg}); err != nil {
@@ -202,9 +202,10 @@ func TestReconcileRepairsPullSecrets(t *testing.T) {
 	w.othersUntouched(t)
 
 	// An empty database under this installation's id deletes no pull secret.
-	empty := newEnv(t)
-	empty.worker.InstallationID = e.worker.InstallationID
-	empty.worker.deploy.kube = kube.NewForClientset(cluster.Client(t), e.worker.InstallationID)
+	empty := newEnv(t, func(d *Deps) {
+		d.InstallationID = e.installation
+		d.Cluster = kube.NewForClientset(cluster.Client(t), e.installation)
+	})
 	empty.reconcile(t)
 	for _, ns := range w.mine {
 		if got := w.config(t, ns); got == "" {

@@ -7,18 +7,43 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/oneko/oneko/internal/deploy"
-	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/tasks"
 )
 
-// handleReconcile compares every version's desired state with this installation's releases
+// reconciler runs the periodic reconcile: it queues the deploy or stop tasks of versions whose
+// releases drifted from their desired state, and sweeps releases whose version is gone.
+type reconciler struct {
+	store  *store.Store
+	queue  tasks.Enqueuer
+	redis  redis.UniversalClient
+	helm   Releases
+	leases *leaser
+	// pullSecrets brings the installation's pull secrets in line with the docker registries.
+	pullSecrets *pullSecrets
+	// failedRetryAfter and sweepMaxShare are DeployOptions.FailedRetryAfter and
+	// DeployOptions.OrphanSweepMaxShare.
+	failedRetryAfter time.Duration
+	sweepMaxShare    float64
+	metrics          reconcileMetrics
+	// sweepRefusal remembers the last refused orphan sweep, so that a refusal repeated by
+	// every reconcile is reported once as an activity (see uninstallOrphans).
+	sweepRefusal sweepRefusal
+	installation string
+	rec          recorder
+	now          func() time.Time
+	log          *slog.Logger
+}
+
+// handle compares every version's desired state with this installation's releases
 // in the cluster and queues what is missing: a deploy for a Deployed version whose task was
 // lost (still Pending) or whose releases are gone or broken, a stop for a NotDeployed version
 // that still has releases. Releases of this installation whose version no longer exists are
@@ -27,39 +52,35 @@ import (
 // queued again only when it has releases that are missing or broken and its last deploy is
 // older than DeployOptions.FailedRetryAfter; one that failed before anything was installed
 // (a configuration error) waits for the next request or configuration change. Last, the
-// installation's pull secrets are brought in line with the docker registries (syncPullSecrets).
-func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
-	d := w.deploy
-	if d.helm == nil {
-		return fmt.Errorf("reconcile: %w", errNoCluster)
-	}
+// installation's pull secrets are brought in line with the docker registries (pullSecrets.sync).
+func (r *reconciler) handle(ctx context.Context, t *asynq.Task) error {
 	id, _ := asynq.GetTaskID(ctx)
-	log := w.log.With("task", id, "type", t.Type())
+	log := r.log.With("task", id, "type", t.Type())
 	// Releases are listed before versions are read: a release's version exists before the
 	// release does, so a release listed here whose version is not read below is an orphan.
 	// Where the cluster refuses to list every namespace, the namespaces the versions' records
 	// name (read before the releases) are listed one by one.
-	namespaces, err := d.usedNamespaces(ctx)
+	namespaces, err := usedNamespaces(ctx, r.store)
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
-	all, err := d.helm.ListByLabel(ctx, map[string]string{helm.LabelManagedBy: helm.ManagedBy}, namespaces...)
+	all, err := r.helm.ListByLabel(ctx, map[string]string{helm.LabelManagedBy: helm.ManagedBy}, namespaces...)
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
-	deployed, stopped, known, err := d.versionsToReconcile(ctx, all)
+	deployed, stopped, known, err := r.versionsToReconcile(ctx, all)
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
-	byVersion, own := d.ownReleases(all, known)
+	byVersion, own := r.ownReleases(all, known)
 	queued := 0
 	for i := range deployed {
 		v := &deployed[i]
-		canonical, drift := deploy.DeployNeeded(v, d.observedAll(byVersion[helm.LabelValue(v.ID)], v), w.Now(), d.opts.FailedRetryAfter)
+		canonical, drift := deploy.DeployNeeded(v, r.observedAll(byVersion[helm.LabelValue(v.ID)], v), r.now(), r.failedRetryAfter)
 		if !canonical && !drift {
 			continue
 		}
-		if err := d.enqueueAgain(ctx, log, tasks.TypeDeploy, v, drift); err != nil {
+		if err := r.enqueueAgain(ctx, log, tasks.TypeDeploy, v, drift); err != nil {
 			return err
 		}
 		queued++
@@ -70,16 +91,16 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 		if !needed {
 			continue
 		}
-		if err := d.enqueueAgain(ctx, log, tasks.TypeStop, v, drift); err != nil {
+		if err := r.enqueueAgain(ctx, log, tasks.TypeStop, v, drift); err != nil {
 			return err
 		}
 		queued++
 	}
-	removed, err := d.uninstallOrphans(ctx, log, byVersion, known, own)
+	removed, err := r.uninstallOrphans(ctx, log, byVersion, known, own)
 	if err != nil {
 		return err
 	}
-	if err := d.syncPullSecrets(ctx, log, namespaces, len(known)); err != nil {
+	if err := r.pullSecrets.sync(ctx, log, namespaces, len(known)); err != nil {
 		log.Warn("pull secrets not reconciled", "err", err)
 	}
 	log.Info("reconciled", "releases", own, "other_installations", len(all)-own, "queued", queued, "orphans_uninstalled", removed)
@@ -91,12 +112,12 @@ func (w *Worker) handleReconcile(ctx context.Context, t *asynq.Task) error {
 // record (store.RecordedVersions) or by a release of all labelled with them — and the label
 // values of every version (known). It reads no version that has neither, so that it stays
 // cheap with many versions.
-func (d *deployer) versionsToReconcile(ctx context.Context, all []*helm.Info) (deployed, stopped []model.Version, known map[string]bool, err error) {
-	recorded, err := d.w.Store.RecordedVersions(ctx)
+func (r *reconciler) versionsToReconcile(ctx context.Context, all []*helm.Info) (deployed, stopped []model.Version, known map[string]bool, err error) {
+	recorded, err := r.store.RecordedVersions(ctx)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ids, err := d.w.Store.VersionIDs(ctx)
+	ids, err := r.store.VersionIDs(ctx)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -109,13 +130,13 @@ func (d *deployer) versionsToReconcile(ctx context.Context, all []*helm.Info) (d
 		idOf[helm.LabelValue(recorded[i].ID)] = recorded[i].ID
 		read[recorded[i].ID] = true
 	}
-	for _, r := range all {
-		id, ok := idOf[helm.OwnerOf(r).Version]
+	for _, rel := range all {
+		id, ok := idOf[helm.OwnerOf(rel).Version]
 		if !ok || read[id] {
 			continue
 		}
 		read[id] = true
-		v, err := d.w.Store.GetVersionByID(ctx, id)
+		v, err := r.store.GetVersionByID(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // deleted since: its releases are orphans
 		}
@@ -143,34 +164,34 @@ func (d *deployer) versionsToReconcile(ctx context.Context, all []*helm.Info) (d
 // installation label (made before installations had ids) whose version is in its own store
 // (known) — such a release is adopted, and gets the label on its next upgrade. Every other
 // release belongs to another installation and is left alone.
-func (d *deployer) ownReleases(all []*helm.Info, known map[string]bool) (map[string][]*helm.Info, int) {
-	mine := helm.LabelValue(d.w.InstallationID)
+func (r *reconciler) ownReleases(all []*helm.Info, known map[string]bool) (map[string][]*helm.Info, int) {
+	mine := helm.LabelValue(r.installation)
 	byVersion := map[string][]*helm.Info{}
 	n := 0
-	for _, r := range all {
-		o := helm.OwnerOf(r)
-		if o.Installation != mine && (o.Installation != "" || !known[o.Version]) {
+	for _, rel := range all {
+		o := helm.OwnerOf(rel)
+		if !deploy.OwnRelease(o.Installation, o.Version, mine, known) {
 			continue
 		}
-		byVersion[o.Version] = append(byVersion[o.Version], r)
+		byVersion[o.Version] = append(byVersion[o.Version], rel)
 		n++
 	}
 	return byVersion, n
 }
 
 // observedAll describes releases for package deploy's decisions about version v.
-func (d *deployer) observedAll(rels []*helm.Info, v *model.Version) []deploy.Observed {
+func (r *reconciler) observedAll(rels []*helm.Info, v *model.Version) []deploy.Observed {
 	out := make([]deploy.Observed, len(rels))
-	for i, r := range rels {
-		out[i] = d.observed(r, v)
+	for i, rel := range rels {
+		out[i] = observedRelease(r.installation, rel, v)
 	}
 	return out
 }
 
 // usedNamespaces lists the namespaces that the deployment records of every version name (only
 // versions with a record can name one: store.RecordedVersions).
-func (d *deployer) usedNamespaces(ctx context.Context) ([]string, error) {
-	vs, err := d.w.Store.RecordedVersions(ctx)
+func usedNamespaces(ctx context.Context, st *store.Store) ([]string, error) {
+	vs, err := st.RecordedVersions(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -184,9 +205,9 @@ func (d *deployer) usedNamespaces(ctx context.Context) ([]string, error) {
 // enqueueAgain queues the deploy or stop task (typ) of the version's current generation
 // (see tasks.EnqueueReconciled): under the task's own id, or under an id of its own when the
 // cluster drifted.
-func (d *deployer) enqueueAgain(ctx context.Context, log *slog.Logger, typ string, v *model.Version, drift bool) error {
+func (r *reconciler) enqueueAgain(ctx context.Context, log *slog.Logger, typ string, v *model.Version, drift bool) error {
 	p := tasks.VersionPayload{ProjectID: v.ProjectID, VersionID: v.ID, Generation: v.Generation, Actor: model.ActorScheduler + ":reconcile"}
-	queued, err := tasks.EnqueueReconciled(ctx, d.w.Queue, asynq.NewInspectorFromRedisClient(d.w.Redis), typ, p, drift, d.w.Now())
+	queued, err := tasks.EnqueueReconciled(ctx, r.queue, asynq.NewInspectorFromRedisClient(r.redis), typ, p, drift, r.now())
 	if err != nil {
 		return fmt.Errorf("reconcile %s: %w", v, err)
 	}
@@ -202,7 +223,7 @@ func (d *deployer) enqueueAgain(ctx context.Context, log *slog.Logger, typ strin
 // would remove more than DeployOptions.OrphanSweepMaxShare of the releases, or any release
 // while the store holds no versions (an empty, wrong or restored database), removes nothing:
 // it is logged, counted and recorded as an activity (once per distinct refusal).
-func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVersion map[string][]*helm.Info, known map[string]bool, own int) (int, error) {
+func (r *reconciler) uninstallOrphans(ctx context.Context, log *slog.Logger, byVersion map[string][]*helm.Info, known map[string]bool, own int) (int, error) {
 	var labels []string
 	count := 0
 	for label, rels := range byVersion {
@@ -212,34 +233,32 @@ func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVer
 		}
 	}
 	if count == 0 {
-		d.sweepRefusal.set("")
+		r.sweepRefusal.set("")
 		return 0, nil
 	}
-	if reason := deploy.SweepRefused(count, own, len(known), d.opts.OrphanSweepMaxShare); reason != "" {
-		d.refuseSweep(ctx, log, reason)
+	if reason := deploy.SweepRefused(count, own, len(known), r.sweepMaxShare); reason != "" {
+		r.refuseSweep(ctx, log, reason)
 		return 0, nil
 	}
-	d.sweepRefusal.set("")
+	r.sweepRefusal.set("")
 	sort.Strings(labels)
 	n := 0
 	for _, label := range labels {
-		le, held, err := d.leases.acquire(ctx, "orphan:"+label)
+		le, held, err := r.leases.acquire(ctx, "orphan:"+label)
 		if err != nil {
 			return n, fmt.Errorf("reconcile: %w", err)
 		}
 		if held {
 			continue
 		}
-		d.begin(label)
-		for _, r := range byVersion[label] {
-			if err = d.helm.Uninstall(ctx, r.Namespace, r.Name); err != nil {
+		for _, rel := range byVersion[label] {
+			if err = r.helm.Uninstall(ctx, rel.Namespace, rel.Name); err != nil {
 				break
 			}
 			n++
-			d.metrics.orphansUninstalled.Inc()
-			log.Info("orphaned release uninstalled", "version_label", label, "release", r.Namespace+"/"+r.Name)
+			r.metrics.orphansUninstalled.Inc()
+			log.Info("orphaned release uninstalled", "version_label", label, "release", rel.Namespace+"/"+rel.Name)
 		}
-		d.end(label)
 		le.release(ctx, ctx.Err() != nil)
 		if err != nil {
 			return n, fmt.Errorf("reconcile: %w", err)
@@ -250,19 +269,15 @@ func (d *deployer) uninstallOrphans(ctx context.Context, log *slog.Logger, byVer
 
 // refuseSweep reports a refused orphan sweep: a warning in the log and a count every time,
 // an activity when the refusal differs from the last one.
-func (d *deployer) refuseSweep(ctx context.Context, log *slog.Logger, reason string) {
+func (r *reconciler) refuseSweep(ctx context.Context, log *slog.Logger, reason string) {
 	log.Warn("orphan sweep refused", "reason", reason)
-	d.metrics.sweepsRefused.Inc()
-	if !d.sweepRefusal.set(reason) {
+	r.metrics.sweepsRefused.Inc()
+	if !r.sweepRefusal.set(reason) {
 		return
 	}
 	a := &model.Activity{Priority: model.PriorityWarning, Title: "Orphaned releases left in place", Description: reason,
-		Actor: model.ActorScheduler + ":reconcile", EntityType: model.EntityInstallation, EntityID: d.w.InstallationID}
-	if err := d.w.Store.AddActivity(ctx, a); err != nil {
-		log.Warn("cannot record activity", "title", a.Title, "err", err)
-		return
-	}
-	d.w.publish(ctx, events.Activity, a)
+		Actor: model.ActorScheduler + ":reconcile", EntityType: model.EntityInstallation, EntityID: r.installation}
+	r.rec.add(ctx, a)
 }
 
 // sweepRefusal remembers the reason of the last refused orphan sweep ("" after a sweep ran).

@@ -40,7 +40,7 @@ func TestRedisFlushReconcileRestores(t *testing.T) {
 	if err := redisSrv.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.worker.handleReconcile(t.Context(), tasks.NewPeriodic(tasks.TypeReconcile)); err != nil {
+	if err := e.periodic(t, tasks.TypeReconcile); err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}
 	e.drain(t, 4)
@@ -64,9 +64,8 @@ func TestRedisFlushReconcileRestores(t *testing.T) {
 	}
 
 	// A second reconcile finds nothing to do.
-	counter := newOpCounter()
-	e.worker.deploy.hooks.helmOp = counter.hook
-	if err := e.worker.handleReconcile(t.Context(), tasks.NewPeriodic(tasks.TypeReconcile)); err != nil {
+	counter := e.countOps()
+	if err := e.periodic(t, tasks.TypeReconcile); err != nil {
 		t.Fatal(err)
 	}
 	e.drain(t, 4)
@@ -86,17 +85,17 @@ func TestStatusRefreshAndSelfHeal(t *testing.T) {
 		t.Fatal(err)
 	}
 	rel := e.get(t, v.ID).Deployment.Releases[0]
-	if err := e.worker.handleRefreshStatus(t.Context(), tasks.NewPeriodic(tasks.TypeRefreshStatus)); err != nil {
+	if err := e.periodic(t, tasks.TypeRefreshStatus); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.get(t, v.ID); got.Deployment.Status != model.StatusRunning || got.Deployment.ReadyPods != 2 {
 		t.Fatalf("refresh of a healthy version: %+v", got.Deployment)
 	}
 
-	if err := e.worker.deploy.helm.Uninstall(t.Context(), rel.Namespace, rel.Name); err != nil {
+	if err := e.helm.Uninstall(t.Context(), rel.Namespace, rel.Name); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.worker.handleRefreshStatus(t.Context(), tasks.NewPeriodic(tasks.TypeRefreshStatus)); err != nil {
+	if err := e.periodic(t, tasks.TypeRefreshStatus); err != nil {
 		t.Fatal(err)
 	}
 	got := e.get(t, v.ID)
@@ -110,9 +109,8 @@ func TestStatusRefreshAndSelfHeal(t *testing.T) {
 	if err := redisSrv.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	counter := newOpCounter()
-	e.worker.deploy.hooks.helmOp = counter.hook
-	if err := e.worker.handleReconcile(t.Context(), tasks.NewPeriodic(tasks.TypeReconcile)); err != nil {
+	counter := e.countOps()
+	if err := e.periodic(t, tasks.TypeReconcile); err != nil {
 		t.Fatal(err)
 	}
 	e.drain(t, 2)
@@ -120,7 +118,7 @@ func TestStatusRefreshAndSelfHeal(t *testing.T) {
 		t.Fatalf("reconcile redeployed a version that failed %s ago", DefaultFailedRetryAfter)
 	}
 	e.clock.Add(DefaultFailedRetryAfter + time.Minute)
-	if err := e.worker.handleReconcile(t.Context(), tasks.NewPeriodic(tasks.TypeReconcile)); err != nil {
+	if err := e.periodic(t, tasks.TypeReconcile); err != nil {
 		t.Fatal(err)
 	}
 	e.drain(t, 2)
@@ -144,7 +142,7 @@ func TestReconcileRequeuesArchivedDeploy(t *testing.T) {
 	if err := in.ArchiveTask(tasks.QueueCritical, id); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.worker.handleReconcile(t.Context(), tasks.NewPeriodic(tasks.TypeReconcile)); err != nil {
+	if err := e.periodic(t, tasks.TypeReconcile); err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}
 	e.drain(t, 2)
@@ -179,7 +177,7 @@ func TestReconcileStopsAReleaseTheRecordForgot(t *testing.T) {
 	if err := redisSrv.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.worker.handleReconcile(t.Context(), tasks.NewPeriodic(tasks.TypeReconcile)); err != nil {
+	if err := e.periodic(t, tasks.TypeReconcile); err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}
 	e.drain(t, 2)

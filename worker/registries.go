@@ -8,9 +8,9 @@ import (
 	"github.com/oneko/oneko/internal/registry"
 )
 
-// RegistryClients keeps one registry client (with its token cache and rate cap) per docker
+// registryClients keeps one registry client (with its token cache and rate cap) per docker
 // registry, replaced when the registry's URL or credentials change.
-type RegistryClients struct {
+type registryClients struct {
 	mu      sync.Mutex
 	clients map[string]cachedClient
 }
@@ -20,13 +20,13 @@ type cachedClient struct {
 	client *registry.Client
 }
 
-// NewRegistryClients returns an empty set.
-func NewRegistryClients() *RegistryClients {
-	return &RegistryClients{clients: map[string]cachedClient{}}
+// newRegistryClients returns an empty set.
+func newRegistryClients() *registryClients {
+	return &registryClients{clients: map[string]cachedClient{}}
 }
 
 // For returns the client of a docker registry.
-func (rc *RegistryClients) For(r *model.DockerRegistry) (*registry.Client, error) {
+func (rc *registryClients) For(r *model.DockerRegistry) (*registry.Client, error) {
 	key := fmt.Sprintf("%s|%s|%s|%v", r.URL, r.Username, r.Password, r.Insecure)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()

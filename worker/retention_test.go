@@ -24,7 +24,7 @@ func TestActivityRetention(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := e.worker.handleActivityRetention(t.Context(), tasks.NewPeriodic(tasks.TypeActivityRetention)); err != nil {
+	if err := e.periodic(t, tasks.TypeActivityRetention); err != nil {
 		t.Fatal(err)
 	}
 	acts, total, err := e.store.ListActivities(ctx, "v", storePage())

@@ -27,9 +27,9 @@ func DefaultPeriodic() Periodic {
 	return Periodic{Reconcile: "@every 1m", Expire: "@every 1m", RefreshStatus: "@every 30s", ActivityRetention: "@every 1h", UniqueFor: 30 * time.Second}
 }
 
-// Schedule registers the periodic tasks on s and returns their entry ids. Run s (Start or
+// schedule registers the periodic tasks on s and returns their entry ids. Run s (Start or
 // Run) next to the server that runs the handlers of Mux.
-func (w *Worker) Schedule(s *asynq.Scheduler, p Periodic) ([]string, error) {
+func (w *Worker) schedule(s *asynq.Scheduler, p Periodic) ([]string, error) {
 	if p.UniqueFor <= 0 {
 		p.UniqueFor = 30 * time.Second
 	}

@@ -12,21 +12,32 @@ import (
 	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
+	"github.com/oneko/oneko/internal/store"
 )
 
-// handleRefreshStatus reads the Helm status, ready pods and restarts of every Deployed version
+// refresher runs the periodic status refresh: it records what the cluster shows of every
+// deployed version.
+type refresher struct {
+	store        *store.Store
+	helm         Releases
+	pods         *diagnose.Reader
+	leases       *leaser
+	installation string
+	rec          recorder
+	log          *slog.Logger
+	// watch learns which pods each refresh found (nil: no pod watch).
+	watch *podWatch
+}
+
+// handle reads the Helm status, ready pods and restarts of every Deployed version
 // that has releases, with the warning that explains pods that are not ready, and records and
 // publishes (version.status) only what changed. Which versions it looks at and what it records
 // is package deploy's decision (deploy.Refreshable, deploy.SeenStatus); versions whose lease is
 // held are skipped.
-func (w *Worker) handleRefreshStatus(ctx context.Context, t *asynq.Task) error {
-	d := w.deploy
-	if d.helm == nil {
-		return fmt.Errorf("refresh status: %w", errNoCluster)
-	}
+func (r *refresher) handle(ctx context.Context, t *asynq.Task) error {
 	id, _ := asynq.GetTaskID(ctx)
-	log := w.log.With("task", id, "type", t.Type())
-	vs, err := w.Store.VersionsByDesiredState(ctx, model.Deployed)
+	log := r.log.With("task", id, "type", t.Type())
+	vs, err := r.store.VersionsByDesiredState(ctx, model.Deployed)
 	if err != nil {
 		return fmt.Errorf("refresh status: %w", err)
 	}
@@ -36,7 +47,7 @@ func (w *Worker) handleRefreshStatus(ctx context.Context, t *asynq.Task) error {
 		if !deploy.Refreshable(v) {
 			continue
 		}
-		ok, err := d.refreshOne(ctx, log, v)
+		ok, err := r.refreshOne(ctx, log, v)
 		if err != nil {
 			return err
 		}
@@ -49,8 +60,8 @@ func (w *Worker) handleRefreshStatus(ctx context.Context, t *asynq.Task) error {
 }
 
 // refreshOne observes one version under its lease and records the status if it changed.
-func (d *deployer) refreshOne(ctx context.Context, log *slog.Logger, v *model.Version) (bool, error) {
-	le, held, err := d.leases.acquire(ctx, v.ID)
+func (r *refresher) refreshOne(ctx context.Context, log *slog.Logger, v *model.Version) (bool, error) {
+	le, held, err := r.leases.acquire(ctx, v.ID)
 	if err != nil {
 		return false, fmt.Errorf("refresh status: %w", err)
 	}
@@ -58,11 +69,11 @@ func (d *deployer) refreshOne(ctx context.Context, log *slog.Logger, v *model.Ve
 		return false, nil
 	}
 	defer le.release(ctx, false)
-	obs := d.observe(ctx, v)
+	obs := r.observe(ctx, v)
 	if !deploy.StatusChanged(v.Deployment, obs) {
 		return false, nil
 	}
-	written, err := d.w.recordObservedStatus(ctx, v.ID, v.Generation, obs)
+	written, err := r.rec.observedStatus(ctx, v.ID, v.Generation, obs)
 	if err != nil {
 		return false, fmt.Errorf("refresh status of %s: %w", v, err)
 	}
@@ -75,15 +86,15 @@ func (d *deployer) refreshOne(ctx context.Context, log *slog.Logger, v *model.Ve
 // observe reads the releases a version's deployment lists from the cluster, their pods and,
 // when package deploy needs it, the warning that explains why not all of them are ready, and
 // returns the status deploy.SeenStatus decides from it.
-func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployment {
-	seen, rels := d.observeReleases(ctx, v)
+func (r *refresher) observe(ctx context.Context, v *model.Version) model.Deployment {
+	seen, rels := r.observeReleases(ctx, v)
 	obs := deploy.SeenStatus(v.Deployment, seen)
 	if seen.Unreachable != "" {
 		return obs
 	}
-	pods, err := d.pods.PodsOf(ctx, rels)
+	pods, err := r.pods.PodsOf(ctx, rels)
 	if err != nil {
-		d.w.log.Debug("cannot read the pods of a version", "version", v.ID, "err", err)
+		r.log.Debug("cannot read the pods of a version", "version", v.ID, "err", err)
 		return obs
 	}
 	restarts := 0
@@ -92,12 +103,12 @@ func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployme
 		restarts += int(p.Restarts)
 		keys[i] = p.Namespace + "/" + p.Name
 	}
-	d.watch.seen(v.ID, keys)
+	r.watch.seen(v.ID, keys)
 	seen.Restarts = &restarts
 	if deploy.NeedsWarning(obs) {
-		evs, err := d.pods.EventsOf(ctx, rels)
+		evs, err := r.pods.EventsOf(ctx, rels)
 		if err != nil {
-			d.w.log.Debug("cannot read the events of a version", "version", v.ID, "err", err)
+			r.log.Debug("cannot read the events of a version", "version", v.ID, "err", err)
 		}
 		seen.Warning, seen.WarningUnread = diagnose.Explain(evs), err != nil
 	}
@@ -106,12 +117,12 @@ func (d *deployer) observe(ctx context.Context, v *model.Version) model.Deployme
 
 // observeReleases reads the releases a version's deployment lists from the cluster, with
 // their owners and pod counts. It returns the releases of the version found.
-func (d *deployer) observeReleases(ctx context.Context, v *model.Version) (deploy.StatusSeen, []*helm.Info) {
+func (r *refresher) observeReleases(ctx context.Context, v *model.Version) (deploy.StatusSeen, []*helm.Info) {
 	var seen deploy.StatusSeen
 	var found []*helm.Info
-	for _, r := range v.Deployment.Releases {
-		sr := deploy.SeenRelease{Recorded: r}
-		rel, err := d.helm.Status(ctx, r.Namespace, r.Name)
+	for _, rec := range v.Deployment.Releases {
+		sr := deploy.SeenRelease{Recorded: rec}
+		rel, err := r.helm.Status(ctx, rec.Namespace, rec.Name)
 		switch {
 		case errors.Is(err, helm.ErrNotFound):
 			seen.Releases = append(seen.Releases, sr)
@@ -119,10 +130,10 @@ func (d *deployer) observeReleases(ctx context.Context, v *model.Version) (deplo
 		case err != nil:
 			return deploy.StatusSeen{Unreachable: err.Error()}, nil
 		}
-		sr.Found, sr.Observed = true, d.observed(rel, v)
+		sr.Found, sr.Observed = true, observedRelease(r.installation, rel, v)
 		if sr.Observed.Mine {
 			found = append(found, rel)
-			if sr.Ready, sr.Desired, err = d.helm.PodCounts(ctx, rel); err != nil {
+			if sr.Ready, sr.Desired, err = r.helm.PodCounts(ctx, rel); err != nil {
 				return deploy.StatusSeen{Unreachable: err.Error()}, nil
 			}
 		}

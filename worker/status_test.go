@@ -23,8 +23,8 @@ import (
 func TestLivePodStatus(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
-	e.worker.Events = events.NewBus(e.rdb)
-	sub, err := e.worker.Events.Subscribe(ctx)
+	e.rebuild(t, func(d *Deps) { d.Events = events.NewBus(e.rdb) })
+	sub, err := e.deps.Events.Subscribe(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestLivePodStatus(t *testing.T) {
 	}
 	refresh := func() {
 		t.Helper()
-		if err := e.worker.handleRefreshStatus(ctx, tasks.NewPeriodic(tasks.TypeRefreshStatus)); err != nil {
+		if err := e.handle(ctx, tasks.NewPeriodic(tasks.TypeRefreshStatus)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -20,34 +20,34 @@ import (
 // installation (its record lists a name someone else owns now) are left alone and named in
 // the activity. A removed version is then deleted, and a project being deleted goes once none
 // of its versions has releases left.
-func (d *deployer) stop(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version) error {
-	rels, foreign, err := d.releasesOf(ctx, v, d.versionNamespace(ctx, v)...)
+func (a *applier) stop(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version) error {
+	rels, foreign, err := a.releasesOf(ctx, v, a.versionNamespace(ctx, v)...)
 	for _, f := range foreign {
 		log.Warn("release left alone", "reason", f)
 	}
 	if err == nil {
 		for _, r := range rels {
-			if err = d.helm.Uninstall(ctx, r.Namespace, r.Name); err != nil {
+			if err = a.helm.Uninstall(ctx, r.Namespace, r.Name); err != nil {
 				break
 			}
 			log.Info("release uninstalled", "release", r.Namespace+"/"+r.Name)
 		}
 	}
 	if err != nil {
-		if !finalAttempt(ctx) {
+		if deploy.OnFailure(true, finalAttempt(ctx)) == deploy.Retry {
 			log.Warn("stop failed; will retry", "err", err)
 			return fmt.Errorf("stop %s: %w", v, err)
 		}
 		dep := v.Deployment
 		dep.Status, dep.Message = model.StatusFailed, "stop failed: "+err.Error()
-		if _, werr := d.w.recordDeployment(context.WithoutCancel(ctx), v.ID, p.Generation, dep, v.URLs); werr != nil {
+		if _, werr := a.rec.deployment(context.WithoutCancel(ctx), v.ID, p.Generation, dep, v.URLs); werr != nil {
 			log.Error("cannot record the failed stop", "err", werr)
 		}
-		d.w.activity(context.WithoutCancel(ctx), model.PriorityError, actorOf(p), v.ID, "Stop of "+v.Name+" failed", err.Error())
+		a.rec.activity(context.WithoutCancel(ctx), model.PriorityError, actorOf(p), v.ID, "Stop of "+v.Name+" failed", err.Error())
 		return fmt.Errorf("stop %s: %w: %w", v, err, asynq.SkipRetry)
 	}
 	dep := model.Deployment{Status: model.StatusNotDeployed, DeployedAt: v.Deployment.DeployedAt}
-	written, err := d.w.recordDeployment(ctx, v.ID, p.Generation, dep, v.URLs)
+	written, err := a.rec.deployment(ctx, v.ID, p.Generation, dep, v.URLs)
 	if err != nil {
 		return fmt.Errorf("stop %s: record: %w", v, err)
 	}
@@ -60,10 +60,10 @@ func (d *deployer) stop(ctx context.Context, log *slog.Logger, p tasks.VersionPa
 	if len(foreign) > 0 {
 		desc += "; left alone: " + strings.Join(foreign, "; ")
 	}
-	d.w.activity(ctx, model.PriorityInfo, actorOf(p), v.ID, "Stopped "+v.Name, desc)
+	a.rec.activity(ctx, model.PriorityInfo, actorOf(p), v.ID, "Stopped "+v.Name, desc)
 	if v.Removed {
 		// Only while still marked: a tag pushed again meanwhile keeps its version.
-		deleted, err := d.w.Store.DeleteRemovedVersion(ctx, v.ID)
+		deleted, err := a.store.DeleteRemovedVersion(ctx, v.ID)
 		if err != nil {
 			return fmt.Errorf("stop %s: delete the removed version: %w", v, err)
 		}
@@ -71,23 +71,23 @@ func (d *deployer) stop(ctx context.Context, log *slog.Logger, p tasks.VersionPa
 			log.Info("removed version deleted")
 		}
 	}
-	return d.finishProjectDelete(ctx, log, v.ProjectID)
+	return a.finishProjectDelete(ctx, log, v.ProjectID)
 }
 
 // versionNamespace is the namespace the version's releases go to now, where a release
 // installed but never recorded (the worker died) is; none when its project is gone.
-func (d *deployer) versionNamespace(ctx context.Context, v *model.Version) []string {
-	proj, err := d.w.Store.GetProject(ctx, v.ProjectID)
+func (a *applier) versionNamespace(ctx context.Context, v *model.Version) []string {
+	proj, err := a.store.GetProject(ctx, v.ProjectID)
 	if err != nil {
 		return nil
 	}
-	return []string{deploy.Namespace(d.w.InstallationID, proj, v)}
+	return []string{deploy.Namespace(a.installation, proj, v)}
 }
 
 // finishProjectDelete deletes a project marked for deletion once none of its versions is
 // deployed or has releases.
-func (d *deployer) finishProjectDelete(ctx context.Context, log *slog.Logger, projectID string) error {
-	proj, err := d.w.Store.GetProject(ctx, projectID)
+func (a *applier) finishProjectDelete(ctx context.Context, log *slog.Logger, projectID string) error {
+	proj, err := a.store.GetProject(ctx, projectID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}
@@ -97,14 +97,14 @@ func (d *deployer) finishProjectDelete(ctx context.Context, log *slog.Logger, pr
 	if proj.DeletingSince == nil {
 		return nil
 	}
-	vs, err := d.w.Store.VersionsOfProject(ctx, projectID)
+	vs, err := a.store.VersionsOfProject(ctx, projectID)
 	if err != nil {
 		return fmt.Errorf("versions of project %s: %w", projectID, err)
 	}
 	if !deploy.DeletionComplete(vs) {
 		return nil
 	}
-	if err := d.w.Store.DeleteProject(ctx, projectID); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := a.store.DeleteProject(ctx, projectID); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("delete project %s: %w", projectID, err)
 	}
 	log.Info("project deleted after its deployments stopped", "project", projectID)

@@ -1,6 +1,9 @@
-// Package worker is oneko's task edge: an asynq ServeMux whose handlers each call domain code —
-// image events (ingest.go), deploy and stop (deploy.go), and the periodic tasks. Handlers are
-// idempotent and say whether a failure is worth a retry (asynq.SkipRetry when not).
+// Package worker is oneko's task edge: an asynq ServeMux whose handlers (listed in handlers)
+// each parse their task, load what it is about, let package deploy decide, act through
+// packages helm and kube, and record — image events (ingest.go, poll.go), deploy and stop
+// (deploy.go), and the periodic tasks. Each family of handlers is a small type holding just
+// the parts it needs, built once in New. Handlers are idempotent and say whether a failure is
+// worth a retry (asynq.SkipRetry when not).
 package worker
 
 import (
@@ -12,9 +15,10 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
-	"k8s.io/client-go/rest"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/oneko/oneko/internal/charts"
+	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/helm"
@@ -25,38 +29,46 @@ import (
 	"github.com/oneko/oneko/tasks"
 )
 
-// Deps are the parts a worker is wired from.
+// Releases is what the worker does with Helm releases. *helm.Client is the implementation;
+// internal/app builds it once per process (with its Confinement) and hands it in.
+type Releases interface {
+	Status(ctx context.Context, ns, name string) (*helm.Info, error)
+	ListByLabel(ctx context.Context, selector map[string]string, namespaces ...string) ([]*helm.Info, error)
+	UpgradeInstall(ctx context.Context, r helm.Release, wait bool, timeout time.Duration) (*helm.Info, error)
+	Uninstall(ctx context.Context, ns, name string) error
+	RecoverPending(ctx context.Context, ns, name string, timeout time.Duration) (helm.Recovery, error)
+	PodCounts(ctx context.Context, rel *helm.Info) (ready, desired int, err error)
+}
+
+// Deps are the parts a worker is wired from; internal/app builds each once.
 type Deps struct {
 	Store *store.Store
 	// Queue enqueues follow-up tasks (a deploy after a push, a stop after a deleted tag).
 	Queue tasks.Enqueuer
 	Redis redis.UniversalClient
-	// Helm and Cluster act on the cluster releases go to: built once by the caller and shared
-	// (internal/app builds them once per process). Without them and without Kube the worker
-	// has no cluster: its deploy, stop, reconcile and status tasks fail without retry.
-	Helm    *helm.Client
+	// Helm, Cluster and Pods act on and read the cluster releases go to. They come together:
+	// a worker without them (nil Helm) handles the tasks that need no cluster only — image
+	// events, polls, expiry and retention —, and has no handler for deploy, stop, reconcile
+	// and status refresh.
+	Helm    Releases
 	Cluster *kube.Client
-	// Pods reads the pods and events of releases for the status refresh; built from Kube
-	// when nil.
+	// Pods reads the pods and events of releases for the status refresh.
 	Pods *diagnose.Reader
-	// Kube, when Helm and Cluster are nil, is the cluster they are built for (with Confinement
-	// and a logger of their own). With Kube the worker also watches the pods of deployed
-	// versions (RunPodWatch).
-	Kube *rest.Config
+	// Clientset, when set, lets the worker watch the pods of deployed versions (RunPodWatch);
+	// nil: the periodic status refresh alone keeps their status.
+	Clientset kubernetes.Interface
 	// InstallationID is the identity of this installation (store.InstallationID, or the
-	// ONEKO_INSTALLATION_ID override); required with Kube. Releases and namespaces are
+	// ONEKO_INSTALLATION_ID override); required with Helm. Releases and namespaces are
 	// labelled with it, and the worker touches no release of another installation.
 	InstallationID string
-	// Confinement says what releases may create outside their namespace (ONEKO_ALLOW_*);
-	// the zero value: nothing.
-	Confinement helm.Confinement
+	// Deploy tunes the deploy, stop, reconcile and retention tasks; the zero value means the
+	// defaults.
+	Deploy DeployOptions
 	// Metrics registers the worker's counters; nil: they are counted but not exported.
 	Metrics prometheus.Registerer
-	// Charts fetches charts (shared cache).
-	Charts *charts.Cache
-	// Registries gives one registry client per docker registry.
-	Registries *RegistryClients
-	Lifetime   lifetime.Policy
+	// Charts fetches charts (shared cache); required with Helm.
+	Charts   *charts.Cache
+	Lifetime lifetime.Policy
 	// RenderLimits bound the rendering of templates; the zero value means the defaults.
 	RenderLimits render.Limits
 	// Events publishes live updates for browsers; nil publishes nothing.
@@ -70,15 +82,26 @@ type Deps struct {
 	WebhookOnlyPollInterval time.Duration
 }
 
-// Worker holds the handlers.
+// Worker holds one handler of each family of tasks, each with exactly the parts it needs;
+// handlers lists which task type each one runs.
 type Worker struct {
-	Deps
 	log *slog.Logger
-	// deploy holds the state of the deploy handlers (deploy.go).
-	deploy *deployer
+
+	ingest    *ingester   // image:push and registry:poll (ingest.go, poll.go)
+	expire    *expirer    // lifetime:expire (expire.go)
+	retention *retention  // activity:retention (retention.go)
+	apply     *applier    // version:deploy and version:stop (deploy*.go, stop.go); nil without a cluster
+	reconcile *reconciler // reconcile (reconcile.go); nil without a cluster
+	refresh   *refresher  // status refresh (status.go); nil without a cluster
+	// pullSecrets syncs the pull secrets of a docker registry (pullsecrets.go); nil without a
+	// cluster.
+	pullSecrets *pullSecrets
+	// watch refreshes a version soon after its pods change (podwatch.go); nil without a
+	// cluster or without Deps.Clientset.
+	watch *podWatch
 }
 
-// New returns a Worker.
+// New builds every handler of a worker from d.
 func New(d Deps) (*Worker, error) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
@@ -86,34 +109,72 @@ func New(d Deps) (*Worker, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	if d.Registries == nil {
-		d.Registries = NewRegistryClients()
+	registries := newRegistryClients()
+	opts := d.Deploy.withDefaults()
+	rec := recorder{store: d.Store, events: d.Events, log: d.Log}
+	req := &deploy.Requester{Store: d.Store, Queue: tasks.Queue{Enqueuer: d.Queue}, Lifetime: d.Lifetime, Now: d.Now}
+	w := &Worker{log: d.Log,
+		ingest: &ingester{store: d.Store, redis: d.Redis, queue: d.Queue, registries: registries, requester: req, rec: rec,
+			now: d.Now, log: d.Log, webhookOnlyPoll: d.WebhookOnlyPollInterval},
+		expire:    &expirer{store: d.Store, requester: req, rec: rec, now: d.Now, log: d.Log},
+		retention: &retention{store: d.Store, keep: opts.ActivityRetention, now: d.Now, log: d.Log},
 	}
-	if (d.Kube != nil || d.Helm != nil) && d.InstallationID == "" {
-		return nil, fmt.Errorf("worker: an installation id is required with a cluster")
+	if d.Helm == nil {
+		return w, nil
 	}
-	w := &Worker{Deps: d, log: d.Log}
-	dep, err := newDeployer(w)
-	if err != nil {
-		return nil, err
+	if d.Cluster == nil || d.Pods == nil || d.Charts == nil || d.InstallationID == "" {
+		return nil, fmt.Errorf("worker: Helm needs Cluster, Pods, Charts and an installation id")
 	}
-	w.deploy = dep
+	leases := &leaser{rdb: d.Redis, ttl: opts.LeaseTTL, log: d.Log}
+	w.apply = &applier{store: d.Store, queue: d.Queue, requester: req, helm: d.Helm, cluster: d.Cluster, charts: d.Charts,
+		registries: registries, planner: deploy.NewPlanner(d.Store, d.InstallationID, d.RenderLimits), leases: leases,
+		pods: d.Pods, timeout: opts.Timeout, leaseRetryDelay: opts.LeaseRetryDelay, warningInterval: opts.WarningInterval,
+		installation: d.InstallationID, rec: rec, now: d.Now, log: d.Log}
+	w.pullSecrets = &pullSecrets{store: d.Store, cluster: d.Cluster, log: d.Log}
+	w.reconcile = &reconciler{store: d.Store, queue: d.Queue, redis: d.Redis, helm: d.Helm, leases: leases, pullSecrets: w.pullSecrets,
+		failedRetryAfter: opts.FailedRetryAfter, sweepMaxShare: opts.OrphanSweepMaxShare, metrics: newReconcileMetrics(d.Metrics),
+		installation: d.InstallationID, rec: rec, now: d.Now, log: d.Log}
+	w.refresh = &refresher{store: d.Store, helm: d.Helm, pods: d.Pods, leases: leases, installation: d.InstallationID, rec: rec, log: d.Log}
+	if d.Clientset != nil {
+		w.watch = newPodWatch(d.Store, w.refresh, d.Clientset, d.Log)
+		w.refresh.watch, w.apply.watch = w.watch, w.watch
+	}
 	return w, nil
 }
 
-// Mux returns the ServeMux of every task type the worker handles: the one place where each
-// task type (package tasks) meets its handler.
+// handler is one task type and the function that runs it.
+type handler struct {
+	typ string
+	run asynq.HandlerFunc
+}
+
+// handlers lists every task type (package tasks) with its handler: the one place where the
+// two meet. A worker without a cluster has no handler for the tasks that need one.
+func (w *Worker) handlers() []handler {
+	hs := []handler{
+		{tasks.TypeImagePush, w.ingest.handlePush},        // ingest.go
+		{tasks.TypePollRegistry, w.ingest.handlePoll},     // poll.go
+		{tasks.TypeExpire, w.expire.handle},               // expire.go
+		{tasks.TypeActivityRetention, w.retention.handle}, // retention.go
+	}
+	if w.apply == nil {
+		return hs
+	}
+	return append(hs,
+		handler{tasks.TypeDeploy, w.apply.handleDeploy},          // deploy.go, deploy_apply.go, deploy_record.go
+		handler{tasks.TypeStop, w.apply.handleStop},              // deploy.go, stop.go
+		handler{tasks.TypeReconcile, w.reconcile.handle},         // reconcile.go
+		handler{tasks.TypeRefreshStatus, w.refresh.handle},       // status.go
+		handler{tasks.TypeSyncPullSecrets, w.pullSecrets.handle}, // pullsecrets.go
+	)
+}
+
+// Mux returns the ServeMux of every task type the worker handles (see handlers).
 func (w *Worker) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
-	mux.HandleFunc(tasks.TypeImagePush, w.handlePush)                      // ingest.go
-	mux.HandleFunc(tasks.TypePollRegistry, w.handlePoll)                   // poll.go
-	mux.HandleFunc(tasks.TypeDeploy, w.handleDeploy)                       // deploy.go, deploy_apply.go
-	mux.HandleFunc(tasks.TypeStop, w.handleStop)                           // deploy.go, stop.go
-	mux.HandleFunc(tasks.TypeReconcile, w.handleReconcile)                 // reconcile.go
-	mux.HandleFunc(tasks.TypeExpire, w.handleExpire)                       // expire.go
-	mux.HandleFunc(tasks.TypeRefreshStatus, w.handleRefreshStatus)         // status.go
-	mux.HandleFunc(tasks.TypeActivityRetention, w.handleActivityRetention) // retention.go
-	mux.HandleFunc(tasks.TypeSyncPullSecrets, w.handleSyncPullSecrets)     // pullsecrets.go
+	for _, h := range w.handlers() {
+		mux.Handle(h.typ, h.run)
+	}
 	return mux
 }
 
@@ -160,7 +221,7 @@ func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Confi
 		cfg.Periodic = DefaultPeriodic()
 	}
 	sched := asynq.NewScheduler(redisOpt, &asynq.SchedulerOpts{Logger: asynqLogger{w.log.With("component", "scheduler")}, LogLevel: asynq.WarnLevel})
-	if _, err := w.Schedule(sched, cfg.Periodic); err != nil {
+	if _, err := w.schedule(sched, cfg.Periodic); err != nil {
 		return err
 	}
 	if err := sched.Start(); err != nil {

@@ -35,6 +35,7 @@ import (
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/policy"
 	"github.com/oneko/oneko/worker"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -173,16 +174,21 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 				errCh <- err
 				return
 			}
-			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Helm: hc, Cluster: kc, Pods: pods, Kube: gate.RESTConfig(), InstallationID: installation, Metrics: metrics,
-				Charts: chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
-				WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval)})
+			clientset, err := kubernetes.NewForConfig(gate.RESTConfig())
 			if err != nil {
 				errCh <- err
 				return
 			}
-			w.ConfigureDeploy(worker.DeployOptions{OrphanSweepMaxShare: cfg.OrphanSweepMaxShare, Timeout: cfg.Deploy.Timeout,
-				LeaseTTL: cfg.Deploy.LeaseTTL, LeaseRetryDelay: cfg.Deploy.LeaseRetryDelay, FailedRetryAfter: cfg.Deploy.FailedRetryAfter,
-				ActivityRetention: cfg.Deploy.ActivityRetention})
+			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Helm: hc, Cluster: kc, Pods: pods, Clientset: clientset, InstallationID: installation, Metrics: metrics,
+				Charts: chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
+				WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval),
+				Deploy: worker.DeployOptions{OrphanSweepMaxShare: cfg.OrphanSweepMaxShare, Timeout: cfg.Deploy.Timeout,
+					LeaseTTL: cfg.Deploy.LeaseTTL, LeaseRetryDelay: cfg.Deploy.LeaseRetryDelay, FailedRetryAfter: cfg.Deploy.FailedRetryAfter,
+					ActivityRetention: cfg.Deploy.ActivityRetention}})
+			if err != nil {
+				errCh <- err
+				return
+			}
 			if demoRegistry != nil {
 				go func() {
 					if err := w.Poll(runCtx, demoRegistry); err != nil {

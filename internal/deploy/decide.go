@@ -199,3 +199,62 @@ func ProjectOutdates(a, b *model.Project) bool {
 func VersionOutdated(a, b *model.Version) bool {
 	return b.DesiredState == model.Deployed && len(model.VersionChanges(a, b)) > 0
 }
+
+// TaskObsolete says why a deploy or stop task of generation, which applies the desired state
+// want, has no work left on version v — "" when it has: the version is gone (nil), a newer
+// request superseded the task, or the desired state is no longer the one it applies.
+func TaskObsolete(v *model.Version, generation int64, want model.DesiredState) string {
+	switch {
+	case v == nil:
+		return "version is gone; nothing to do"
+	case v.Generation > generation:
+		return "stale task: a newer request superseded it"
+	case v.DesiredState != want:
+		return "desired state changed; nothing to do"
+	}
+	return ""
+}
+
+// DeployNewTag says whether a tag that just became a version of p is deployed at once: the
+// project's auto-deploy rule matches it, and the project is not being deleted.
+func DeployNewTag(p *model.Project, tag string) bool {
+	return p.AutoDeploy != nil && p.AutoDeploy.Matches(tag) && p.DeletingSince == nil
+}
+
+// RedeployOnNewDigest says whether a new digest of v's tag redeploys v: it is deployed with
+// behaviour automatically. It is also when the digest of v's tag matters to a poll.
+func RedeployOnNewDigest(v *model.Version) bool {
+	return v.DesiredState == model.Deployed && v.DeploymentBehaviour == model.BehaviourAutomatically
+}
+
+// RemoveAtOnce says whether the version of a tag gone from the registry is deleted at once:
+// nothing is deployed and its record lists no release. Otherwise it is marked removed and
+// stopped, and the stop deletes it.
+func RemoveAtOnce(v *model.Version) bool {
+	return v.DesiredState == model.NotDeployed && len(v.Deployment.Releases) == 0
+}
+
+// RemovalsRefused says whether a poll that found the tags removed gone from the registry must
+// not remove them from a project whose versions are the tags of versions, and how many of the
+// project's versions they are: more than half of them, and more than one. Such a poll more
+// likely saw a broken, emptied or replaced registry than deletions.
+func RemovalsRefused(removed []string, versions map[string]bool) (refused bool, inProject int) {
+	for _, tag := range removed {
+		if versions[tag] {
+			inProject++
+		}
+	}
+	return inProject > 1 && 2*inProject > len(versions), inProject
+}
+
+// OwnRelease says whether a release whose labels name installation and version (label
+// values; installation "" for a release made before installations had ids) is one of the
+// installation whose label value is mine: labelled with it, or unlabelled with a version
+// that installation's store holds (known, by label value) — such a release is adopted. Every
+// other release belongs to another installation and is left alone.
+func OwnRelease(installation, version, mine string, known map[string]bool) bool {
+	if installation == "" {
+		return known[version]
+	}
+	return installation == mine
+}

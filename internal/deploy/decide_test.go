@@ -195,3 +195,119 @@ func TestOutdated(t *testing.T) {
 		t.Error("a stopped or unchanged version is outdated")
 	}
 }
+
+func TestTaskObsolete(t *testing.T) {
+	v := &model.Version{Generation: 3, DesiredState: model.Deployed}
+	for _, c := range []struct {
+		name       string
+		v          *model.Version
+		generation int64
+		want       model.DesiredState
+		reason     string
+	}{
+		{"current deploy", v, 3, model.Deployed, ""},
+		{"a task of a newer generation than read still runs", v, 4, model.Deployed, ""},
+		{"version gone", nil, 3, model.Deployed, "gone"},
+		{"newer request", v, 2, model.Deployed, "stale"},
+		{"desired state changed", v, 3, model.NotDeployed, "desired state changed"},
+	} {
+		got := TaskObsolete(c.v, c.generation, c.want)
+		if (c.reason == "") != (got == "") || !strings.Contains(got, c.reason) {
+			t.Errorf("%s: %q, want %q", c.name, got, c.reason)
+		}
+	}
+}
+
+func TestDeployNewTag(t *testing.T) {
+	now := time.Now()
+	for _, c := range []struct {
+		name string
+		p    model.Project
+		tag  string
+		want bool
+	}{
+		{"no rule", model.Project{}, "1.0", false},
+		{"glob matches", model.Project{AutoDeploy: &model.AutoDeploy{TagPattern: "release-*"}}, "release-7", true},
+		{"glob does not match", model.Project{AutoDeploy: &model.AutoDeploy{TagPattern: "release-*"}}, "feature-x", false},
+		{"semver matches", model.Project{AutoDeploy: &model.AutoDeploy{Semver: ">=1.0"}}, "1.2.0", true},
+		{"project being deleted", model.Project{AutoDeploy: &model.AutoDeploy{TagPattern: "*"}, DeletingSince: &now}, "1.0", false},
+	} {
+		if got := DeployNewTag(&c.p, c.tag); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestRedeployOnNewDigest(t *testing.T) {
+	for _, c := range []struct {
+		state     model.DesiredState
+		behaviour model.DeploymentBehaviour
+		want      bool
+	}{
+		{model.Deployed, model.BehaviourAutomatically, true},
+		{model.Deployed, model.BehaviourManually, false},
+		{model.NotDeployed, model.BehaviourAutomatically, false},
+	} {
+		v := &model.Version{DesiredState: c.state, DeploymentBehaviour: c.behaviour}
+		if got := RedeployOnNewDigest(v); got != c.want {
+			t.Errorf("%s %s: %v, want %v", c.state, c.behaviour, got, c.want)
+		}
+	}
+}
+
+func TestRemoveAtOnce(t *testing.T) {
+	rel := []model.Release{{Name: "web", Namespace: "ns"}}
+	for _, c := range []struct {
+		name string
+		v    model.Version
+		want bool
+	}{
+		{"not deployed, nothing recorded", model.Version{DesiredState: model.NotDeployed}, true},
+		{"not deployed, releases still recorded", model.Version{DesiredState: model.NotDeployed, Deployment: model.Deployment{Releases: rel}}, false},
+		{"deployed", model.Version{DesiredState: model.Deployed}, false},
+	} {
+		if got := RemoveAtOnce(&c.v); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestRemovalsRefused(t *testing.T) {
+	versions := map[string]bool{"a": true, "b": true, "c": true, "d": true}
+	for _, c := range []struct {
+		name    string
+		removed []string
+		refused bool
+		n       int
+	}{
+		{"one of four", []string{"a"}, false, 1},
+		{"half is not more than half", []string{"a", "b"}, false, 2},
+		{"three of four", []string{"a", "b", "c"}, true, 3},
+		{"tags of other projects do not count", []string{"a", "x", "y", "z"}, false, 1},
+	} {
+		refused, n := RemovalsRefused(c.removed, versions)
+		if refused != c.refused || n != c.n {
+			t.Errorf("%s: %v, %d; want %v, %d", c.name, refused, n, c.refused, c.n)
+		}
+	}
+	if refused, _ := RemovalsRefused([]string{"only"}, map[string]bool{"only": true}); refused {
+		t.Error("the removal of a project's only version was refused; one removal is never refused")
+	}
+}
+
+func TestOwnRelease(t *testing.T) {
+	known := map[string]bool{"v1": true}
+	for _, c := range []struct {
+		name, installation, version string
+		want                        bool
+	}{
+		{"labelled with this installation", "me", "v9", true},
+		{"labelled with another installation", "other", "v1", false},
+		{"unlabelled, version in the store: adopted", "", "v1", true},
+		{"unlabelled, version unknown: left alone", "", "v9", false},
+	} {
+		if got := OwnRelease(c.installation, c.version, "me", known); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}

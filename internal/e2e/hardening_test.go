@@ -15,9 +15,11 @@ import (
 	ggcrregistry "github.com/google/go-containerregistry/pkg/registry"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/tasks"
+	"github.com/oneko/oneko/worker"
 )
 
 // TestWebhookOnlyRegistryCatchesUp: a registry polled never (pollInterval 0s, webhooks only)
@@ -31,10 +33,13 @@ func TestWebhookOnlyRegistryCatchesUp(t *testing.T) {
 	host := strings.TrimPrefix(srv.URL, "http://")
 	_, projectID := s.createRegistryAndProject(srv.URL, "auto", "x-secret", "team/app")
 	push(t, host, "team/app", "lost-event")
-	s.worker.WebhookOnlyPollInterval = time.Second
+	scheduler, err := worker.New(worker.Deps{Store: s.store, Queue: s.queue, Redis: s.rdb, Lifetime: lifetime.DefaultPolicy(), WebhookOnlyPollInterval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go s.worker.RunPollScheduler(ctx, 100*time.Millisecond)
+	go scheduler.RunPollScheduler(ctx, 100*time.Millisecond)
 	s.waitVersion(projectID, "lost-event", "") // a poll resolves digests only where they matter
 }
 

@@ -27,6 +27,9 @@ import (
 
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
+	"github.com/oneko/oneko/internal/helm"
+	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/lifetime"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/testenv"
@@ -209,14 +212,23 @@ func (s *system) clusterWorker(tb testing.TB, k *testenv.Kube) *worker.Worker {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	log := slog.New(slog.DiscardHandler)
+	hc, err := helm.New(k.RESTConfig(), helm.Options{Logger: log})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	kc, err := kube.New(k.RESTConfig(), inst)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	w, err := worker.New(worker.Deps{
-		Store: s.store, Queue: s.queue, Redis: s.rdb, Kube: k.RESTConfig(), Charts: cache, InstallationID: inst,
-		Lifetime: lifetime.DefaultPolicy(), Log: slog.New(slog.DiscardHandler),
+		Store: s.store, Queue: s.queue, Redis: s.rdb, Helm: hc, Cluster: kc, Pods: diagnose.New(k.Client(tb), inst), Charts: cache,
+		InstallationID: inst, Lifetime: lifetime.DefaultPolicy(), Log: log,
+		Deploy: worker.DeployOptions{Timeout: 2 * time.Minute, LeaseRetryDelay: 200 * time.Millisecond},
 	})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	w.ConfigureDeploy(worker.DeployOptions{Timeout: 2 * time.Minute, LeaseRetryDelay: 200 * time.Millisecond})
 	s.worker = w
 	return w
 }
