@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	appslisters "k8s.io/client-go/listers/apps/v1"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/oneko/oneko/internal/deploy"
@@ -44,17 +48,26 @@ type podWatch struct {
 	ctx        context.Context
 	namespaces map[string]*nsWatch        // watched namespaces
 	versions   map[string]map[string]bool // namespace → ids of deployed versions with releases there
+	releases   map[string]string          // "namespace/release" → id of the deployed version that records it
 	podVersion map[string]string          // "namespace/pod" → version id, from the refreshes
 	versionPod map[string][]string        // version id → its "namespace/pod" keys
 	timers     map[string]*time.Timer     // version id → pending refresh
 }
 
-// nsWatch is the informer of one namespace's pods.
-type nsWatch struct{ stop chan struct{} }
+// nsWatch is the informers of one namespace: pods, and the workloads a pod's owner names.
+type nsWatch struct {
+	stop         chan struct{}
+	deployments  appslisters.DeploymentLister
+	statefulSets appslisters.StatefulSetLister
+}
+
+// helmReleaseAnnotation is the annotation Helm puts on every object it creates: the name of
+// the release the object belongs to.
+const helmReleaseAnnotation = "meta.helm.sh/release-name"
 
 func newPodWatch(st *store.Store, r *refresher, cs kubernetes.Interface, log *slog.Logger) *podWatch {
 	return &podWatch{store: st, refresh: r, cs: cs, log: log.With("component", "podwatch"),
-		namespaces: map[string]*nsWatch{}, versions: map[string]map[string]bool{},
+		namespaces: map[string]*nsWatch{}, versions: map[string]map[string]bool{}, releases: map[string]string{},
 		podVersion: map[string]string{}, versionPod: map[string][]string{}, timers: map[string]*time.Timer{}}
 }
 
@@ -91,17 +104,19 @@ func (pw *podWatch) resync(ctx context.Context) error {
 		return fmt.Errorf("pod watch: %w", err)
 	}
 	versions := map[string]map[string]bool{}
+	releases := map[string]string{}
 	for _, v := range vs {
 		for _, r := range v.Deployment.Releases {
 			if versions[r.Namespace] == nil {
 				versions[r.Namespace] = map[string]bool{}
 			}
 			versions[r.Namespace][v.ID] = true
+			releases[r.Namespace+"/"+r.Name] = v.ID
 		}
 	}
 	pw.mu.Lock()
 	defer pw.mu.Unlock()
-	pw.versions = versions
+	pw.versions, pw.releases = versions, releases
 	for ns, nw := range pw.namespaces {
 		if versions[ns] == nil {
 			close(nw.stop)
@@ -130,6 +145,7 @@ func (pw *podWatch) track(v string, d model.Deployment) {
 			pw.versions[r.Namespace] = map[string]bool{}
 		}
 		pw.versions[r.Namespace][v] = true
+		pw.releases[r.Namespace+"/"+r.Name] = v
 		pw.watchLocked(r.Namespace)
 	}
 }
@@ -139,20 +155,28 @@ func (pw *podWatch) watchLocked(ns string) {
 	if pw.namespaces[ns] != nil || pw.ctx == nil || pw.ctx.Err() != nil {
 		return
 	}
-	nw := &nsWatch{stop: make(chan struct{})}
-	pw.namespaces[ns] = nw
 	f := informers.NewSharedInformerFactoryWithOptions(pw.cs, 0, informers.WithNamespace(ns))
+	nw := &nsWatch{stop: make(chan struct{}),
+		deployments: f.Apps().V1().Deployments().Lister(), statefulSets: f.Apps().V1().StatefulSets().Lister()}
+	pw.namespaces[ns] = nw
 	pod := func(obj any) {
 		if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
 			obj = tomb.Obj
 		}
 		if p, ok := obj.(*corev1.Pod); ok {
-			pw.podChanged(p.Namespace, p.Name)
+			pw.podChanged(nw, p)
 		}
 	}
 	// The ready and desired pods are the workloads' counts, which their controllers update
-	// just after the pods change: their changes refresh the namespace's versions too.
-	workload := func(any) { pw.namespaceChanged(ns) }
+	// just after the pods change: a workload's change refreshes the version of its release.
+	workload := func(obj any) {
+		if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+			obj = tomb.Obj
+		}
+		if o, ok := obj.(metav1.Object); ok {
+			pw.workloadChanged(ns, o)
+		}
+	}
 	for _, w := range []struct {
 		inf cache.SharedIndexInformer
 		on  func(any)
@@ -173,27 +197,72 @@ func (pw *podWatch) watchLocked(ns string) {
 	pw.log.Debug("watching pods", "namespace", ns)
 }
 
-// namespaceChanged schedules the refresh of every deployed version in a namespace.
-func (pw *podWatch) namespaceChanged(ns string) {
+// workloadChanged schedules the refresh of the version whose release holds a workload; a
+// workload Helm did not create refreshes every deployed version in its namespace. A release no
+// deployed version records yet belongs to a deploy in flight, which records its status itself
+// (and the next resync or track makes the watch follow it): it schedules nothing, so that a
+// burst of deploys into one namespace does not refresh every other version over and over.
+func (pw *podWatch) workloadChanged(ns string, o metav1.Object) {
 	pw.mu.Lock()
 	defer pw.mu.Unlock()
-	for v := range pw.versions[ns] {
-		pw.scheduleLocked(v)
-	}
+	pw.releaseChangedLocked(ns, o.GetAnnotations()[helmReleaseAnnotation])
 }
 
-// podChanged schedules the refresh of the version a pod belongs to (of every deployed
-// version in its namespace when no refresh has seen the pod yet).
-func (pw *podWatch) podChanged(ns, name string) {
-	pw.mu.Lock()
-	defer pw.mu.Unlock()
-	if v, ok := pw.podVersion[ns+"/"+name]; ok {
-		pw.scheduleLocked(v)
+// releaseChangedLocked schedules the refresh for a change of an object of release rel in ns
+// ("" for an object of no known release: every deployed version in ns); pw.mu is held.
+func (pw *podWatch) releaseChangedLocked(ns, rel string) {
+	if rel != "" {
+		if v, ok := pw.releases[ns+"/"+rel]; ok {
+			pw.scheduleLocked(v)
+		}
 		return
 	}
 	for v := range pw.versions[ns] {
 		pw.scheduleLocked(v)
 	}
+}
+
+// podChanged schedules the refresh of the version a pod belongs to: known from an earlier
+// refresh, or found through the pod's controller (ReplicaSet → Deployment, StatefulSet) and
+// the release named on it; a pod of no known workload refreshes every deployed version in its
+// namespace.
+func (pw *podWatch) podChanged(nw *nsWatch, p *corev1.Pod) {
+	pw.mu.Lock()
+	defer pw.mu.Unlock()
+	if v, ok := pw.podVersion[p.Namespace+"/"+p.Name]; ok {
+		pw.scheduleLocked(v)
+		return
+	}
+	pw.releaseChangedLocked(p.Namespace, releaseOfPod(nw, p))
+}
+
+// releaseOfPod names the Helm release of a pod's controlling workload, "" when it is unknown.
+func releaseOfPod(nw *nsWatch, p *corev1.Pod) string {
+	owner := metav1.GetControllerOf(p)
+	if owner == nil {
+		return ""
+	}
+	var o metav1.Object
+	switch owner.Kind {
+	case "ReplicaSet":
+		// A Deployment's ReplicaSet is named after it plus the pod template's hash.
+		hash := p.Labels[appsv1.DefaultDeploymentUniqueLabelKey]
+		name, ok := strings.CutSuffix(owner.Name, "-"+hash)
+		if hash == "" || !ok {
+			return ""
+		}
+		if d, err := nw.deployments.Deployments(p.Namespace).Get(name); err == nil {
+			o = d
+		}
+	case "StatefulSet":
+		if s, err := nw.statefulSets.StatefulSets(p.Namespace).Get(owner.Name); err == nil {
+			o = s
+		}
+	}
+	if o == nil {
+		return ""
+	}
+	return o.GetAnnotations()[helmReleaseAnnotation]
 }
 
 // scheduleLocked refreshes a version podRefreshDelay from now unless a refresh is due; pw.mu

@@ -1,0 +1,78 @@
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes/fake"
+)
+
+// TestPodWatchRefreshesOnlyTheOwnersVersion: a workload or pod change refreshes the version
+// whose release holds it, not every deployed version in the namespace (a burst of deploys into
+// one namespace refreshed all the others over and over); a release of a deploy in flight
+// refreshes nothing, and only an object of no known release refreshes the whole namespace.
+func TestPodWatchRefreshesOnlyTheOwnersVersion(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // scheduled refreshes return at once: the test reads what was scheduled
+	dep := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "ns",
+		Annotations: map[string]string{helmReleaseAnnotation: "rel-a"}}}
+	f := informers.NewSharedInformerFactory(fake.NewClientset(), 0)
+	if err := f.Apps().V1().Deployments().Informer().GetIndexer().Add(dep); err != nil {
+		t.Fatal(err)
+	}
+	nw := &nsWatch{deployments: f.Apps().V1().Deployments().Lister(), statefulSets: f.Apps().V1().StatefulSets().Lister()}
+
+	fresh := func() *podWatch {
+		pw := newPodWatch(nil, nil, nil, slog.New(slog.DiscardHandler))
+		pw.ctx = ctx
+		pw.versions["ns"] = map[string]bool{"va": true, "vb": true}
+		pw.releases["ns/rel-a"], pw.releases["ns/rel-b"] = "va", "vb"
+		return pw
+	}
+	scheduled := func(pw *podWatch) []string {
+		pw.mu.Lock()
+		defer pw.mu.Unlock()
+		var ids []string
+		for id, tm := range pw.timers {
+			tm.Stop()
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	annotated := func(rel string) *appsv1.Deployment {
+		return &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "x", Namespace: "ns", Annotations: map[string]string{helmReleaseAnnotation: rel}}}
+	}
+	isController := true
+	pod := func(owner, hash string) *corev1.Pod {
+		return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: "ns",
+			Labels:          map[string]string{appsv1.DefaultDeploymentUniqueLabelKey: hash},
+			OwnerReferences: []metav1.OwnerReference{{Kind: "ReplicaSet", Name: owner, Controller: &isController}}}}
+	}
+
+	for _, c := range []struct {
+		name   string
+		change func(pw *podWatch)
+		want   []string
+	}{
+		{"workload of a known release", func(pw *podWatch) { pw.workloadChanged("ns", annotated("rel-b")) }, []string{"vb"}},
+		{"workload of a deploy in flight", func(pw *podWatch) { pw.workloadChanged("ns", annotated("rel-new")) }, nil},
+		{"workload Helm did not create", func(pw *podWatch) { pw.workloadChanged("ns", &appsv1.Deployment{}) }, []string{"va", "vb"}},
+		{"pod of a Deployment's ReplicaSet", func(pw *podWatch) { pw.podChanged(nw, pod("web-5d9f", "5d9f")) }, []string{"va"}},
+		{"pod of an unknown owner", func(pw *podWatch) { pw.podChanged(nw, pod("other-1", "1")) }, []string{"va", "vb"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			pw := fresh()
+			c.change(pw)
+			if got := scheduled(pw); !slices.Equal(got, c.want) {
+				t.Errorf("refreshes scheduled for %v, want %v", got, c.want)
+			}
+		})
+	}
+}
