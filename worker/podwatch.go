@@ -10,13 +10,19 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/informers"
+	appsinformers "k8s.io/client-go/informers/apps/v1"
+	batchinformers "k8s.io/client-go/informers/batch/v1"
+	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/kubernetes"
 	appslisters "k8s.io/client-go/listers/apps/v1"
+	batchlisters "k8s.io/client-go/listers/batch/v1"
+	corelisters "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/oneko/oneko/internal/deploy"
+	"github.com/oneko/oneko/internal/diagnose"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
 )
@@ -54,11 +60,26 @@ type podWatch struct {
 	timers     map[string]*time.Timer     // version id → pending refresh
 }
 
-// nsWatch is the informers of one namespace: pods, and the workloads a pod's owner names.
+// nsWatch is the informers of one namespace: pods, the workloads a pod's owner names, and the
+// ReplicaSets and Jobs a status refresh follows a pod's owner chain through (Namespace).
 type nsWatch struct {
 	stop         chan struct{}
+	informers    []cache.SharedIndexInformer
+	pods         corelisters.PodLister
 	deployments  appslisters.DeploymentLister
 	statefulSets appslisters.StatefulSetLister
+	replicaSets  appslisters.ReplicaSetLister
+	jobs         batchlisters.JobLister
+}
+
+// synced reports whether every informer of the namespace has listed it once.
+func (nw *nsWatch) synced() bool {
+	for _, inf := range nw.informers {
+		if !inf.HasSynced() {
+			return false
+		}
+	}
+	return true
 }
 
 // helmReleaseAnnotation is the annotation Helm puts on every object it creates: the name of
@@ -155,9 +176,24 @@ func (pw *podWatch) watchLocked(ns string) {
 	if pw.namespaces[ns] != nil || pw.ctx == nil || pw.ctx.Err() != nil {
 		return
 	}
-	f := informers.NewSharedInformerFactoryWithOptions(pw.cs, 0, informers.WithNamespace(ns))
-	nw := &nsWatch{stop: make(chan struct{}),
-		deployments: f.Apps().V1().Deployments().Lister(), statefulSets: f.Apps().V1().StatefulSets().Lister()}
+	nw := &nsWatch{stop: make(chan struct{})}
+	pods := coreinformers.NewPodInformer(pw.cs, ns, 0, namespaceIndex)
+	deployments := appsinformers.NewDeploymentInformer(pw.cs, ns, 0, namespaceIndex)
+	statefulSets := appsinformers.NewStatefulSetInformer(pw.cs, ns, 0, namespaceIndex)
+	replicaSets := appsinformers.NewReplicaSetInformer(pw.cs, ns, 0, namespaceIndex)
+	jobs := batchinformers.NewJobInformer(pw.cs, ns, 0, namespaceIndex)
+	nw.informers = []cache.SharedIndexInformer{pods, deployments, statefulSets, replicaSets, jobs}
+	nw.pods = corelisters.NewPodLister(pods.GetIndexer())
+	nw.deployments = appslisters.NewDeploymentLister(deployments.GetIndexer())
+	nw.statefulSets = appslisters.NewStatefulSetLister(statefulSets.GetIndexer())
+	nw.replicaSets = appslisters.NewReplicaSetLister(replicaSets.GetIndexer())
+	nw.jobs = batchlisters.NewJobLister(jobs.GetIndexer())
+	for _, inf := range nw.informers {
+		if err := inf.SetTransform(dropManagedFields); err != nil {
+			pw.log.Warn("cannot watch a namespace", "namespace", ns, "err", err)
+			return
+		}
+	}
 	pw.namespaces[ns] = nw
 	pod := func(obj any) {
 		if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
@@ -181,20 +217,51 @@ func (pw *podWatch) watchLocked(ns string) {
 		inf cache.SharedIndexInformer
 		on  func(any)
 	}{
-		{f.Core().V1().Pods().Informer(), pod},
-		{f.Apps().V1().Deployments().Informer(), workload},
-		{f.Apps().V1().StatefulSets().Informer(), workload},
+		{pods, pod},
+		{deployments, workload},
+		{statefulSets, workload},
 	} {
 		on := w.on
 		if _, err := w.inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 			AddFunc: on, UpdateFunc: func(_, obj any) { on(obj) }, DeleteFunc: on,
 		}); err != nil {
 			pw.log.Warn("cannot watch a namespace", "namespace", ns, "err", err)
+			delete(pw.namespaces, ns)
 			return
 		}
 	}
-	f.Start(nw.stop)
+	for _, inf := range nw.informers {
+		go inf.Run(nw.stop)
+	}
 	pw.log.Debug("watching pods", "namespace", ns)
+}
+
+// namespaceIndex indexes an informer's objects by namespace, as its listers expect.
+var namespaceIndex = cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc}
+
+// dropManagedFields removes the field managers' bookkeeping from an object before an informer
+// stores it: nothing here reads it, and it is often the largest part of a pod.
+func dropManagedFields(obj any) (any, error) {
+	if o, err := meta.Accessor(obj); err == nil {
+		o.SetManagedFields(nil)
+	}
+	return obj, nil
+}
+
+// Namespace returns the listers of a watched namespace once its informers have synced: the
+// status refresh reads the pods, ReplicaSets and Jobs there from memory
+// (diagnose.PodCache) instead of listing them from the API each time.
+func (pw *podWatch) Namespace(ns string) (diagnose.NamespaceListers, bool) {
+	if pw == nil {
+		return diagnose.NamespaceListers{}, false
+	}
+	pw.mu.Lock()
+	nw := pw.namespaces[ns]
+	pw.mu.Unlock()
+	if nw == nil || !nw.synced() {
+		return diagnose.NamespaceListers{}, false
+	}
+	return diagnose.NamespaceListers{Pods: nw.pods.Pods(ns), ReplicaSets: nw.replicaSets.ReplicaSets(ns), Jobs: nw.jobs.Jobs(ns)}, true
 }
 
 // workloadChanged schedules the refresh of the version whose release holds a workload; a

@@ -9,8 +9,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/kubernetes/fake"
+	appslisters "k8s.io/client-go/listers/apps/v1"
+	"k8s.io/client-go/tools/cache"
 )
 
 // TestPodWatchRefreshesOnlyTheOwnersVersion: a workload or pod change refreshes the version
@@ -22,11 +22,12 @@ func TestPodWatchRefreshesOnlyTheOwnersVersion(t *testing.T) {
 	cancel() // scheduled refreshes return at once: the test reads what was scheduled
 	dep := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "ns",
 		Annotations: map[string]string{helmReleaseAnnotation: "rel-a"}}}
-	f := informers.NewSharedInformerFactory(fake.NewClientset(), 0)
-	if err := f.Apps().V1().Deployments().Informer().GetIndexer().Add(dep); err != nil {
+	deployments := cache.NewIndexer(cache.MetaNamespaceKeyFunc, namespaceIndex)
+	if err := deployments.Add(dep); err != nil {
 		t.Fatal(err)
 	}
-	nw := &nsWatch{deployments: f.Apps().V1().Deployments().Lister(), statefulSets: f.Apps().V1().StatefulSets().Lister()}
+	nw := &nsWatch{deployments: appslisters.NewDeploymentLister(deployments),
+		statefulSets: appslisters.NewStatefulSetLister(cache.NewIndexer(cache.MetaNamespaceKeyFunc, namespaceIndex))}
 
 	fresh := func() *podWatch {
 		pw := newPodWatch(nil, nil, nil, slog.New(slog.DiscardHandler))

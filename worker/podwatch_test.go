@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/model"
@@ -89,8 +90,23 @@ func TestPodWatchRefreshesStatus(t *testing.T) {
 		}
 	}
 
-	// The informer's first listing refreshes nothing new; then the pod goes not ready.
+	// The informer's first listing refreshes nothing new; once synced, the watch holds the
+	// namespace's pods and ReplicaSets for the status refreshes (diagnose.PodCache); then the
+	// pod goes not ready.
 	time.Sleep(time.Second)
+	held, ok := e.worker.watch.Namespace(ns)
+	if !ok {
+		t.Fatalf("the pod watch does not hold namespace %s", ns)
+	}
+	if cached, err := held.Pods.List(labels.Everything()); err != nil || len(cached) != 2 {
+		t.Fatalf("pods in the watch's cache: %d %v", len(cached), err)
+	}
+	if rss, err := held.ReplicaSets.List(labels.Everything()); err != nil || len(rss) != 1 || len(rss[0].ManagedFields) != 0 {
+		t.Fatalf("ReplicaSets in the watch's cache (managed fields dropped): %v %v", rss, err)
+	}
+	if _, ok := e.worker.watch.Namespace("no-such-namespace"); ok {
+		t.Fatal("the pod watch claims a namespace it does not watch")
+	}
 	wait(1, 1, setReady(pods.Items[0].Name, false))
 	wait(2, 2, setReady(pods.Items[0].Name, true))
 }

@@ -138,6 +138,10 @@ func New(d Deps) (*Worker, error) {
 	if d.Clientset != nil {
 		w.watch = newPodWatch(d.Store, w.refresh, d.Clientset, d.Log)
 		w.refresh.watch, w.apply.watch = w.watch, w.watch
+		// Status refreshes and waiting deploys read the pods of watched namespaces from the
+		// watch's informers, not from the API.
+		cached := d.Pods.WithPodCache(w.watch)
+		w.refresh.pods, w.apply.pods = cached, cached
 	}
 	return w, nil
 }

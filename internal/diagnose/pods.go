@@ -8,6 +8,10 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	appslisters "k8s.io/client-go/listers/apps/v1"
+	batchlisters "k8s.io/client-go/listers/batch/v1"
+	corelisters "k8s.io/client-go/listers/core/v1"
 
 	"github.com/oneko/oneko/internal/helm"
 )
@@ -67,6 +71,30 @@ func (r *Reader) Pods(ctx context.Context, versionID string) ([]Pod, error) {
 	return out, nil
 }
 
+// PodCache holds the pods of some namespaces, with their ReplicaSets and Jobs, in memory: the
+// worker's pod watch keeps informers on the namespaces of deployed versions. A Reader with a
+// cache (WithPodCache) reads those namespaces from it instead of listing them from the API on
+// every status refresh.
+type PodCache interface {
+	// Namespace returns the listers of ns; false when the cache does not hold ns or has not
+	// synced it yet, and the Reader lists from the API.
+	Namespace(ns string) (NamespaceListers, bool)
+}
+
+// NamespaceListers read one namespace's pods, ReplicaSets and Jobs from a cache.
+type NamespaceListers struct {
+	Pods        corelisters.PodNamespaceLister
+	ReplicaSets appslisters.ReplicaSetNamespaceLister
+	Jobs        batchlisters.JobNamespaceLister
+}
+
+// WithPodCache returns a copy of the Reader that reads the namespaces c holds from c.
+func (r *Reader) WithPodCache(c PodCache) *Reader {
+	cp := *r
+	cp.cache = c
+	return &cp
+}
+
 // ownedPod is a pod with the release that owns it.
 type ownedPod struct {
 	pod     *corev1.Pod
@@ -111,12 +139,11 @@ func (r *Reader) podsOf(ctx context.Context, rels []*helm.Info) ([]ownedPod, err
 		if err != nil {
 			return nil, err
 		}
-		list, err := r.kube.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+		pods, err := r.listPods(ctx, ns)
 		if err != nil {
-			return nil, fmt.Errorf("pods in %s: %w", ns, err)
+			return nil, err
 		}
-		for i := range list.Items {
-			p := &list.Items[i]
+		for _, p := range pods {
 			if rel, ok := owningRelease(byKey, owners, "Pod", ns, p.Name, p.OwnerReferences); ok {
 				out = append(out, ownedPod{pod: p, release: rel})
 			}
@@ -131,10 +158,49 @@ func (r *Reader) podsOf(ctx context.Context, rels []*helm.Info) ([]ownedPod, err
 	return out, nil
 }
 
+// listPods returns the pods of a namespace, from the pod cache when it holds the namespace.
+// Pods from the cache are shared: they are read, never changed.
+func (r *Reader) listPods(ctx context.Context, ns string) ([]*corev1.Pod, error) {
+	if l, ok := r.cached(ns); ok {
+		pods, err := l.Pods.List(labels.Everything())
+		if err != nil {
+			return nil, fmt.Errorf("pods in %s: %w", ns, err)
+		}
+		return pods, nil
+	}
+	list, err := r.kube.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("pods in %s: %w", ns, err)
+	}
+	out := make([]*corev1.Pod, len(list.Items))
+	for i := range list.Items {
+		out[i] = &list.Items[i]
+	}
+	return out, nil
+}
+
 // owners maps the ReplicaSets and Jobs of a namespace to their own owners, so that a pod's
-// chain can be followed up to a Deployment or CronJob.
+// chain can be followed up to a Deployment or CronJob. They come from the pod cache when it
+// holds the namespace.
 func (r *Reader) owners(ctx context.Context, ns string) (map[string][]metav1.OwnerReference, error) {
 	out := map[string][]metav1.OwnerReference{}
+	if l, ok := r.cached(ns); ok {
+		rs, err := l.ReplicaSets.List(labels.Everything())
+		if err != nil {
+			return nil, fmt.Errorf("replica sets in %s: %w", ns, err)
+		}
+		for _, x := range rs {
+			out["ReplicaSet/"+ns+"/"+x.Name] = x.OwnerReferences
+		}
+		jobs, err := l.Jobs.List(labels.Everything())
+		if err != nil {
+			return nil, fmt.Errorf("jobs in %s: %w", ns, err)
+		}
+		for _, x := range jobs {
+			out["Job/"+ns+"/"+x.Name] = x.OwnerReferences
+		}
+		return out, nil
+	}
 	rs, err := r.kube.AppsV1().ReplicaSets(ns).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("replica sets in %s: %w", ns, err)
@@ -150,6 +216,14 @@ func (r *Reader) owners(ctx context.Context, ns string) (map[string][]metav1.Own
 		out["Job/"+ns+"/"+x.Name] = x.OwnerReferences
 	}
 	return out, nil
+}
+
+// cached returns the pod cache's listers of ns, if the Reader has a cache that holds ns.
+func (r *Reader) cached(ns string) (NamespaceListers, bool) {
+	if r.cache == nil {
+		return NamespaceListers{}, false
+	}
+	return r.cache.Namespace(ns)
 }
 
 // owningRelease follows an object's owner references (at most a few steps) to an object of a

@@ -24,6 +24,8 @@ type Reader struct {
 	kube         kubernetes.Interface
 	installation string
 	namespaces   NamespacesFunc
+	// cache, when set, holds the pods, ReplicaSets and Jobs of some namespaces (WithPodCache).
+	cache PodCache
 }
 
 // NamespacesFunc names the namespaces that hold a version's releases (those its last
