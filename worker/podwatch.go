@@ -35,6 +35,10 @@ const (
 	// podWatchResync is how often the pod watch reads again which namespaces hold the
 	// releases of deployed versions (a deploy in this process tells it at once).
 	podWatchResync = 30 * time.Second
+	// podRefreshes is how many pod-watch refreshes run at once: a burst of pod changes (a
+	// rollout of many versions) is refreshed a few at a time instead of all at once, each
+	// with its own store connection and Helm reads, competing with the deploys.
+	podRefreshes = 2
 )
 
 // podWatch keeps the live pod status of deployed versions current between the periodic
@@ -58,6 +62,7 @@ type podWatch struct {
 	podVersion map[string]string          // "namespace/pod" → version id, from the refreshes
 	versionPod map[string][]string        // version id → its "namespace/pod" keys
 	timers     map[string]*time.Timer     // version id → pending refresh
+	running    chan struct{}              // one token per refresh running (podRefreshes)
 }
 
 // nsWatch is the informers of one namespace: pods, the workloads a pod's owner names, and the
@@ -89,7 +94,8 @@ const helmReleaseAnnotation = "meta.helm.sh/release-name"
 func newPodWatch(st *store.Store, r *refresher, cs kubernetes.Interface, log *slog.Logger) *podWatch {
 	return &podWatch{store: st, refresh: r, cs: cs, log: log.With("component", "podwatch"),
 		namespaces: map[string]*nsWatch{}, versions: map[string]map[string]bool{}, releases: map[string]string{},
-		podVersion: map[string]string{}, versionPod: map[string][]string{}, timers: map[string]*time.Timer{}}
+		podVersion: map[string]string{}, versionPod: map[string][]string{}, timers: map[string]*time.Timer{},
+		running: make(chan struct{}, podRefreshes)}
 }
 
 // RunPodWatch watches the pods of the deployed versions and refreshes their status within
@@ -340,6 +346,14 @@ func (pw *podWatch) scheduleLocked(versionID string) {
 	}
 	ctx := pw.ctx
 	pw.timers[versionID] = time.AfterFunc(podRefreshDelay, func() {
+		select {
+		case pw.running <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		defer func() { <-pw.running }()
+		// The timer stays in pw.timers until the refresh starts: changes while it waits for
+		// a token join it instead of scheduling another.
 		pw.mu.Lock()
 		delete(pw.timers, versionID)
 		pw.mu.Unlock()
