@@ -44,7 +44,7 @@ func (a *applier) deploy(ctx context.Context, log *slog.Logger, p tasks.VersionP
 	}
 	releases, err := a.releases(ctx, v, plan)
 	if err != nil {
-		if configError(err) {
+		if deploy.ConfigurationFault(err, store.ErrNotFound) {
 			return a.failConfig(ctx, log, p, v, "A chart of the version cannot be fetched", err)
 		}
 		return a.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
@@ -157,17 +157,6 @@ func (a *applier) releases(ctx context.Context, v *model.Version, plan *deploy.P
 		out[i] = helm.Release{Name: r.Name, Namespace: r.Namespace, Chart: ch, Values: r.ValuesMap, Labels: labels}
 	}
 	return out, nil
-}
-
-// configError reports whether a chart error is the configuration's fault: retrying the
-// same configuration cannot help.
-func configError(err error) bool {
-	for _, e := range []error{store.ErrNotFound, charts.ErrChartNotFound, charts.ErrUnauthorized, charts.ErrInvalidConstraint, charts.ErrInvalidRegistry, charts.ErrChartOrigin} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
 }
 
 // ensureNamespaces creates the plan's namespaces with the pull secret of the project's docker

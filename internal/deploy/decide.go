@@ -1,9 +1,11 @@
 package deploy
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/model"
 )
 
@@ -124,6 +126,26 @@ func OnFailure(transient, lastAttempt bool) Outcome {
 		return Retry
 	}
 	return RecordFailed
+}
+
+// ConfigurationFault decides whether err, a failure to fetch the charts of a version's plan,
+// is the configuration's fault: retrying the same configuration cannot help, so the version is
+// recorded failed at once, without touching the cluster. It is when the registry does not have
+// the chart or version, refuses the credentials, the version constraint is not one, the
+// registry URL is one oneko cannot use, the chart archive lies outside the allowed origins, or
+// the template names a helm registry that no longer exists: notFound is the sentinel the store
+// wraps when a document does not exist (passed in, so that deciding needs no store). A digest
+// mismatch or an unreachable registry may pass on a retry.
+func ConfigurationFault(err, notFound error) bool {
+	if notFound != nil && errors.Is(err, notFound) {
+		return true
+	}
+	for _, e := range []error{charts.ErrChartNotFound, charts.ErrUnauthorized, charts.ErrInvalidConstraint, charts.ErrInvalidRegistry, charts.ErrChartOrigin} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // DeployNeeded says whether a Deployed version needs its deploy task again: canonical when its
