@@ -78,7 +78,7 @@ type Deps struct {
 	Now func() time.Time
 	// WebhookOnlyPollInterval is how often registries with pollInterval 0s (webhooks only)
 	// are polled anyway, to catch up events lost after the webhook's 202 (a Redis flush).
-	// 0 means DefaultWebhookOnlyPollInterval; negative means never.
+	// 0 means an hour; negative means never.
 	WebhookOnlyPollInterval time.Duration
 }
 
@@ -232,7 +232,7 @@ func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Confi
 		return fmt.Errorf("start scheduler: %w", err)
 	}
 	defer sched.Shutdown()
-	go w.RunPollScheduler(ctx, cfg.PollTick)
+	go w.runPollScheduler(ctx, cfg.PollTick)
 	go func() {
 		if err := w.RunPodWatch(ctx); err != nil {
 			w.log.Warn("pod watch ended", "err", err)
