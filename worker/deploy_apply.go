@@ -19,9 +19,9 @@ import (
 // deploy renders the version's plan, fetches its charts, ensures the namespace, observes the
 // planned releases and those of the version in the cluster, lets package deploy decide the
 // steps (recover pending releases, upgrade or install every release with wait, uninstall
-// releases that left the plan), takes them, and records the outcome. Configuration errors fail
-// the version without touching the cluster and are not retried; an unreachable cluster or
-// registry is retried (see deploy.OnFailure).
+// releases that left the plan), takes them, and records the outcome. Configuration errors
+// (deploy.ConfigurationFault) fail the version without touching the cluster and are not
+// retried; an unreachable cluster or registry is retried (see deploy.OnFailure).
 func (a *applier) deploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version) error {
 	proj, err := a.store.GetProject(ctx, v.ProjectID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -37,7 +37,7 @@ func (a *applier) deploy(ctx context.Context, log *slog.Logger, p tasks.VersionP
 	a.resolveDigest(ctx, log, proj, v)
 	plan, err := a.planner.Plan(ctx, proj, v)
 	if err != nil {
-		if errors.Is(err, model.ErrInvalid) || errors.Is(err, store.ErrNotFound) {
+		if deploy.ConfigurationFault(err, store.ErrNotFound) {
 			return a.failConfig(ctx, log, p, v, "The configuration of the version cannot be rendered", err)
 		}
 		return fmt.Errorf("deploy %s: plan: %w", v, err)

@@ -91,6 +91,7 @@ func TestConfigurationFault(t *testing.T) {
 		{"invalid constraint", fmt.Errorf("chart: %w %q", charts.ErrInvalidConstraint, "one point two"), true},
 		{"invalid registry", fmt.Errorf("chart: %w: ftp://x must start with http://, https:// or oci://", charts.ErrInvalidRegistry), true},
 		{"archive outside the origin", fmt.Errorf("chart: %w", charts.ErrChartOrigin), true},
+		{"template does not render", fmt.Errorf("plan: template %q: %w: NO_SUCH_VARIABLE is not defined", "web", model.ErrInvalid), true},
 		{"helm registry deleted", fmt.Errorf("template %q: helm registry %s: %w", "web", "r1", errNotFound), true},
 		{"digest mismatch", fmt.Errorf("chart: %w", charts.ErrDigestMismatch), false},
 		{"registry unreachable", fmt.Errorf("chart: %w", errors.New("dial tcp 10.0.0.1:443: connect: connection refused")), false},
