@@ -220,7 +220,7 @@ func (in *ingester) schedulePolls(ctx context.Context) error {
 // runPollScheduler calls schedulePolls every tick until ctx ends.
 func (w *Worker) runPollScheduler(ctx context.Context, tick time.Duration) {
 	if tick <= 0 {
-		tick = 10 * time.Second
+		tick = defaultPollTick
 	}
 	timer := time.NewTicker(tick)
 	defer timer.Stop()

@@ -198,17 +198,34 @@ type Config struct {
 	PollTick time.Duration
 }
 
+// Defaults of Config: a zero field takes them. They are internal/config's defaults of the
+// settings internal/app passes in (TestDefaultsAreTheConfigDefaults checks it).
+const (
+	defaultConcurrency       = 4
+	defaultShutdownTimeout   = 30 * time.Second
+	defaultTaskCheckInterval = 50 * time.Millisecond
+	defaultPollTick          = 10 * time.Second
+)
+
+func (c Config) withDefaults() Config {
+	if c.Concurrency <= 0 {
+		c.Concurrency = defaultConcurrency
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = defaultShutdownTimeout
+	}
+	if c.TaskCheckInterval <= 0 {
+		c.TaskCheckInterval = defaultTaskCheckInterval
+	}
+	if c.PollTick <= 0 {
+		c.PollTick = defaultPollTick
+	}
+	return c
+}
+
 // Run serves tasks from Redis until ctx ends.
 func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Config) error {
-	if cfg.Concurrency <= 0 {
-		cfg.Concurrency = 4
-	}
-	if cfg.ShutdownTimeout <= 0 {
-		cfg.ShutdownTimeout = 30 * time.Second
-	}
-	if cfg.TaskCheckInterval <= 0 {
-		cfg.TaskCheckInterval = 50 * time.Millisecond
-	}
+	cfg = cfg.withDefaults()
 	srv := asynq.NewServer(redisOpt, asynq.Config{
 		Concurrency:       cfg.Concurrency,
 		Queues:            tasks.Queues(),
