@@ -63,7 +63,7 @@ const searchProjects = 20
 func (s *Server) search(c *gin.Context) {
 	q := c.Query("q")
 	if len(q) < 1 || len(q) > 100 {
-		s.fail(c, badRequest("q must be 1 to 100 characters"))
+		s.fail(c, explain(errInvalidRequest, "q must be 1 to 100 characters"))
 		return
 	}
 	pg, err := page(c)

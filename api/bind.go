@@ -21,17 +21,23 @@ func decode(c *gin.Context, v any) error {
 		return err // a *http.MaxBytesError becomes 413
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return badRequest("the request needs a JSON body")
+		return explain(errInvalidRequest, "the request needs a JSON body")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return badRequest(describeJSONError(err))
+		return malformedJSON(err)
 	}
 	if dec.More() {
-		return badRequest("the body must hold exactly one JSON value")
+		return explain(errInvalidRequest, "the body must hold exactly one JSON value")
 	}
 	return nil
+}
+
+// malformedJSON is a body that is not the JSON expected: an invalid request whose detail says
+// where and why (describeJSONError).
+func malformedJSON(err error) error {
+	return explain(as(errInvalidRequest, err), "%s", describeJSONError(err))
 }
 
 func describeJSONError(err error) string {
@@ -73,7 +79,7 @@ func page(c *gin.Context) (store.Page, error) {
 		if raw := c.Query(name); raw != "" {
 			n, err := strconv.Atoi(raw)
 			if err != nil || n < 0 {
-				return p, badRequest(fmt.Sprintf("%s must be a non-negative whole number", name))
+				return p, explain(errInvalidRequest, "%s must be a non-negative whole number", name)
 			}
 			*dst = n
 		}

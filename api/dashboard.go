@@ -33,5 +33,5 @@ func (s *Server) noRoute(c *gin.Context) {
 		s.dashboard(c)
 		return
 	}
-	s.fail(c, notFound("no route "+c.Request.Method+" "+c.Request.URL.Path))
+	s.fail(c, explain(errNoRoute, "no route %s %s", c.Request.Method, c.Request.URL.Path))
 }

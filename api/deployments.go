@@ -32,7 +32,7 @@ func (s *Server) listDeployments(c *gin.Context) {
 			}
 		}
 		if len(ids) > maxProjectFilter {
-			s.fail(c, badRequest("project: at most 100 project ids, separated by commas"))
+			s.fail(c, explain(errInvalidRequest, "project: at most 100 project ids, separated by commas"))
 			return
 		}
 	}

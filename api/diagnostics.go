@@ -54,9 +54,9 @@ func (f *followLimits) acquire(user string) (func(), error) {
 	defer f.mu.Unlock()
 	switch {
 	case f.total >= f.maxAll:
-		return nil, problem(http.StatusTooManyRequests, "too-many-follows", "Too many followed logs", fmt.Sprintf("this server follows %d logs already; try again later", f.maxAll))
+		return nil, explain(errTooManyFollows, "this server follows %d logs already; try again later", f.maxAll)
 	case f.perUser[user] >= f.maxUser:
-		return nil, problem(http.StatusTooManyRequests, "too-many-follows", "Too many followed logs", fmt.Sprintf("you follow %d logs already: close one first", f.maxUser))
+		return nil, explain(errTooManyFollows, "you follow %d logs already: close one first", f.maxUser)
 	}
 	f.total++
 	f.perUser[user]++
@@ -73,7 +73,7 @@ func (f *followLimits) acquire(user string) (func(), error) {
 // diagnostics answers 503 when the server has no cluster to read.
 func (s *Server) diagnostics(c *gin.Context) (Diagnostics, bool) {
 	if s.Diagnostics == nil {
-		s.fail(c, problem(http.StatusServiceUnavailable, "no-cluster", "Diagnostics unavailable", "this server has no cluster to read diagnostics from"))
+		s.fail(c, errNoCluster)
 		return nil, false
 	}
 	return s.Diagnostics, true
@@ -132,7 +132,7 @@ func logQuery(c *gin.Context) (diagnose.LogOptions, bool, error) {
 		case "1", "true":
 			return true, nil
 		}
-		return false, badRequest(name + " must be true or false (or 1 or 0)")
+		return false, explain(errInvalidRequest, "%s must be true or false (or 1 or 0)", name)
 	}
 	var err error
 	var download bool
@@ -144,14 +144,14 @@ func logQuery(c *gin.Context) (diagnose.LogOptions, bool, error) {
 	if raw := c.Query("tailLines"); raw != "" {
 		n, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || n < 1 || n > maxTailLines {
-			return o, false, badRequest(fmt.Sprintf("tailLines must be a whole number from 1 to %d", maxTailLines))
+			return o, false, explain(errInvalidRequest, "tailLines must be a whole number from 1 to %d", maxTailLines)
 		}
 		o.TailLines = &n
 	}
 	if raw := c.Query("sinceSeconds"); raw != "" {
 		n, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || n < 1 {
-			return o, false, badRequest("sinceSeconds must be a whole number of seconds, at least 1")
+			return o, false, explain(errInvalidRequest, "sinceSeconds must be a whole number of seconds, at least 1")
 		}
 		o.SinceSeconds = &n
 	}
@@ -221,7 +221,7 @@ func (s *Server) followLogs(c *gin.Context, d Diagnostics, v *model.Version, pod
 	if last := c.GetHeader("Last-Event-ID"); last != "" {
 		t, err := time.Parse(time.RFC3339Nano, last)
 		if err != nil {
-			s.fail(c, badRequest("Last-Event-ID must be the id of an event of this stream"))
+			s.fail(c, explain(as(errInvalidRequest, err), "Last-Event-ID must be the id of an event of this stream"))
 			return
 		}
 		o.SinceTime, o.TailLines, o.SinceSeconds, resumeAfter = &t, nil, nil, last

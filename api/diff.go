@@ -80,7 +80,7 @@ func (s *Server) versionDiff(c *gin.Context) {
 	}
 	differ, ok := d.(Differ)
 	if s.Preview == nil || !ok {
-		s.fail(c, problem(http.StatusServiceUnavailable, "no-preview", "Diff unavailable", "this server cannot render deploys to compare"))
+		s.fail(c, errNoPreview)
 		return
 	}
 	ctx := c.Request.Context()

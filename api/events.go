@@ -24,7 +24,7 @@ const sseHeartbeat = 15 * time.Second
 // per user and per process (429).
 func (s *Server) events(c *gin.Context) {
 	if s.hub == nil {
-		s.fail(c, problem(http.StatusServiceUnavailable, "no-events", "Live events unavailable", "this server has no event bus"))
+		s.fail(c, errNoEvents)
 		return
 	}
 	ctx := c.Request.Context()

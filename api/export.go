@@ -89,7 +89,7 @@ func (s *Server) importProject(c *gin.Context) {
 		} `json:"exportMetadata"`
 	}
 	if err := json.Unmarshal(body, &head); err != nil {
-		s.fail(c, badRequest(describeJSONError(err)))
+		s.fail(c, malformedJSON(err))
 		return
 	}
 	var p model.Project
@@ -127,7 +127,7 @@ func importOwn(body []byte, format string) (model.Project, error) {
 	}
 	var in importDoc
 	if err := json.Unmarshal(body, &in); err != nil {
-		return model.Project{}, badRequest(describeJSONError(err))
+		return model.Project{}, malformedJSON(err)
 	}
 	return model.Project{
 		Name: in.Name, DockerRegistryID: in.DockerRegistryID, ImageName: in.ImageName, Namespace: in.Namespace,
@@ -142,7 +142,7 @@ func importOwn(body []byte, format string) (model.Project, error) {
 func (s *Server) importONeko(c *gin.Context, body []byte) (model.Project, error) {
 	var ex onekoformat.Export
 	if err := json.Unmarshal(body, &ex); err != nil {
-		return model.Project{}, badRequest(describeJSONError(err))
+		return model.Project{}, malformedJSON(err)
 	}
 	if err := ex.CheckVersion(); err != nil {
 		return model.Project{}, unprocessable("exportMetadata.version", err.Error())

@@ -135,7 +135,7 @@ func (s *Server) authorize(c *gin.Context) {
 		s.fail(c, auth.ErrUnauthenticated)
 		return
 	}
-	s.fail(c, forbidden(fmt.Sprintf("role %s may not %s %s", role, c.Request.Method, route)))
+	s.fail(c, explain(errForbidden, "role %s may not %s %s", role, c.Request.Method, route))
 }
 
 // checkCSRF refuses state-changing requests authenticated by the session cookie unless they
@@ -157,7 +157,7 @@ func (s *Server) checkCSRF(c *gin.Context) {
 		c.Next()
 		return
 	}
-	s.fail(c, forbidden("cross-site request refused: send it from the dashboard's origin, or use an API token"))
+	s.fail(c, explain(errForbidden, "cross-site request refused: send it from the dashboard's origin, or use an API token"))
 }
 
 func sameOrigin(r *http.Request) bool {

@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -43,8 +42,7 @@ func checkIfMatch(c *gin.Context, rev int64) error {
 // If-Match: * accepts any revision on purpose.
 func requireRevision(c *gin.Context, current, bodyRev int64) error {
 	if strings.TrimSpace(c.GetHeader("If-Match")) == "" && bodyRev == 0 {
-		return problem(http.StatusPreconditionRequired, "precondition-required", "Revision required",
-			"say which revision you changed: send the document's ETag as If-Match, or its revision in the body's revision field (GET it first)")
+		return errRevisionRequired
 	}
 	if err := checkIfMatch(c, current); err != nil {
 		return err

@@ -35,22 +35,10 @@ type Problem struct {
 
 func (p *Problem) Error() string { return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail) }
 
-// problem builds a Problem with a stable type slug.
+// problem builds a Problem with a stable type slug. Only toProblem calls it: handlers return
+// an error of a kind and problemKinds chooses how it is answered.
 func problem(status int, slug, title, detail string) *Problem {
 	return &Problem{Type: problemBase + slug, Title: title, Status: status, Detail: detail}
-}
-
-// Common problems.
-func badRequest(detail string) *Problem {
-	return problem(http.StatusBadRequest, "bad-request", "Bad request", detail)
-}
-
-func forbidden(detail string) *Problem {
-	return problem(http.StatusForbidden, "forbidden", "Forbidden", detail)
-}
-
-func notFound(detail string) *Problem {
-	return problem(http.StatusNotFound, "not-found", "Not found", detail)
 }
 
 // explained is an error with the detail its problem shows a client; the problem's status
@@ -119,10 +107,27 @@ func typed[T error]() func(error) bool {
 }
 
 // problemKinds maps the errors of the domain (store, model, auth, events, diagnose, helm) and
-// of the api to the problems answered: the one place where an error's HTTP status is chosen.
-// The first kind that matches wins, so the api's own classifications (which wrap a cause)
-// come first.
+// of the api to the problems answered: the one place where an error's HTTP status is chosen
+// (TestStatusChosenInProblemGo keeps it so). The first kind that matches wins, so the api's
+// own kinds (which may wrap a cause) come first.
 var problemKinds = []problemKind{
+	{is: sentinel(errInvalidRequest), status: http.StatusBadRequest, slug: "bad-request", title: "Bad request"},
+	{is: sentinel(errTokenLifetime), status: http.StatusBadRequest, slug: "token-lifetime", title: "Token lifetime too long",
+		fields: []model.FieldError{{Field: "expiresAt", Message: "beyond the maximum token lifetime"}}},
+	{is: sentinel(errMetricsToken), status: http.StatusUnauthorized, slug: "unauthenticated", title: "Unauthenticated"},
+	{is: sentinel(errWebhookSecret), status: http.StatusUnauthorized, slug: "webhook-secret", title: "Webhook secret refused"},
+	{is: sentinel(errForbidden), status: http.StatusForbidden, slug: "forbidden", title: "Forbidden"},
+	{is: sentinel(errNoRoute), status: http.StatusNotFound, slug: "not-found", title: "Not found"},
+	{is: sentinel(errLastAdmin), status: http.StatusConflict, slug: "last-admin", title: "Last admin"},
+	{is: sentinel(errSelfDelete), status: http.StatusConflict, slug: "self-delete", title: "Cannot delete yourself"},
+	{is: sentinel(errProjectDeleting), status: http.StatusConflict, slug: "project-deleting", title: "Project is being deleted"},
+	{is: sentinel(errVersionRemoved), status: http.StatusConflict, slug: "version-removed", title: "Version removed from the registry"},
+	{is: sentinel(errRevisionRequired), status: http.StatusPreconditionRequired, slug: "precondition-required", title: "Revision required"},
+	{is: sentinel(errTooManyFollows), status: http.StatusTooManyRequests, slug: "too-many-follows", title: "Too many followed logs"},
+	{is: sentinel(errNoCluster), status: http.StatusServiceUnavailable, slug: "no-cluster", title: "Diagnostics unavailable"},
+	{is: sentinel(errNoPreview), status: http.StatusServiceUnavailable, slug: "no-preview", title: "Diff unavailable"},
+	{is: sentinel(errNoEvents), status: http.StatusServiceUnavailable, slug: "no-events", title: "Live events unavailable"},
+	{is: sentinel(errNoRenderer), status: http.StatusServiceUnavailable, slug: "no-renderer", title: "Rendering unavailable"},
 	{is: sentinel(errPreconditionFailed), status: http.StatusPreconditionFailed, slug: "precondition-failed", title: "Changed by someone else",
 		detail: fixed("the document changed since you read it (its revision is not the one you named); read it again")},
 	{is: sentinel(errQueueUnavailable), status: http.StatusServiceUnavailable, slug: "queue-unavailable", title: "Queue unavailable"},
@@ -167,7 +172,7 @@ var problemKinds = []problemKind{
 // fixed is a detail that does not depend on the error.
 func fixed(detail string) func(error) string { return func(error) string { return detail } }
 
-// toProblem answers the problem of an error: a *Problem as it is, else the first of
+// toProblem answers the problem of an error: a *Problem (one toProblem made) as it is, else the first of
 // problemKinds that matches, else 500 with a detail that reveals nothing.
 func toProblem(err error) *Problem {
 	var p *Problem
@@ -209,6 +214,45 @@ func detailOf(err error, k problemKind) string {
 	}
 	return err.Error()
 }
+
+// The api's own kinds of error. A handler returns one, explained with the detail a client
+// reads (explain) or wrapping its cause (as); problemKinds answers it. Kinds whose text is
+// the whole detail are returned as they are.
+var (
+	// errInvalidRequest: the request is malformed (a query parameter, header or body that
+	// cannot be read); 400.
+	errInvalidRequest = errors.New("invalid request")
+	// errForbidden: the caller may not do this; 403.
+	errForbidden = errors.New("forbidden")
+	// errNoRoute: no route matches the method and path; 404.
+	errNoRoute = errors.New("no such route")
+	// errTokenLifetime: an API token would outlive the maximum token lifetime; 400.
+	errTokenLifetime = errors.New("token lifetime too long")
+	// errMetricsToken: /metrics was called without its Bearer token; 401.
+	errMetricsToken = errors.New("send the metrics token (ONEKO_METRICS_TOKEN) as a Bearer token")
+	// errWebhookSecret: a webhook came without the registry's secret; 401.
+	errWebhookSecret = errors.New("webhook secret refused")
+	// errLastAdmin: the change would leave no ADMIN; 409.
+	errLastAdmin = errors.New("last admin")
+	// errSelfDelete: a user tried to delete their own account; 409.
+	errSelfDelete = errors.New("ask another ADMIN to delete your account")
+	// errProjectDeleting: a version of a project being deleted cannot be deployed; 409.
+	errProjectDeleting = errors.New("project is being deleted")
+	// errVersionRemoved: a version whose tag left the registry cannot be deployed; 409.
+	errVersionRemoved = errors.New("version removed from the registry")
+	// errRevisionRequired: a guarded write named no revision; 428.
+	errRevisionRequired = errors.New("say which revision you changed: send the document's ETag as If-Match, or its revision in the body's revision field (GET it first)")
+	// errTooManyFollows: the caller or the server follows as many logs as allowed; 429.
+	errTooManyFollows = errors.New("too many followed logs")
+	// errNoCluster: the server has no cluster to read diagnostics from; 503.
+	errNoCluster = errors.New("this server has no cluster to read diagnostics from")
+	// errNoPreview: the server cannot render deploys to compare; 503.
+	errNoPreview = errors.New("this server cannot render deploys to compare")
+	// errNoEvents: the server has no event bus; 503.
+	errNoEvents = errors.New("this server has no event bus")
+	// errNoRenderer: the server has no renderer; 503.
+	errNoRenderer = errors.New("this server has no renderer configured")
+)
 
 // errQueueUnavailable wraps failures to enqueue, answered with 503 so that callers retry.
 var errQueueUnavailable = errors.New("the task queue (Redis) is unavailable")

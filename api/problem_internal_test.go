@@ -33,7 +33,7 @@ func TestToProblem(t *testing.T) {
 		retry  time.Duration
 		field  string
 	}{
-		{"a problem as it is", badRequest("give a name"), 400, "bad-request", "Bad request", "give a name", 0, ""},
+		{"a problem as it is", problem(http.StatusBadRequest, "bad-request", "Bad request", "give a name"), 400, "bad-request", "Bad request", "give a name", 0, ""},
 		{"not found, explained", notFoundAs(fmt.Errorf("get project: %w", store.ErrNotFound), "no project with id %q", "p1"), 404, "not-found", "Not found", `no project with id "p1"`, 0, ""},
 		{"not found, as it is", fmt.Errorf("get version: %w", store.ErrNotFound), 404, "not-found", "Not found", "get version: not found", 0, ""},
 		{"validation", &model.ValidationError{Fields: []model.FieldError{{Field: "name", Message: "required"}}}, 422, "validation", "Invalid document", (&model.ValidationError{Fields: []model.FieldError{{Field: "name", Message: "required"}}}).Error(), 0, "name"},

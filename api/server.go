@@ -226,7 +226,7 @@ func (s *Server) metricsHandler() gin.HandlerFunc {
 			got, _ := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 			if subtle.ConstantTimeCompare([]byte(got), []byte(s.MetricsToken)) != 1 {
 				c.Header("WWW-Authenticate", `Bearer realm="metrics"`)
-				s.fail(c, problem(http.StatusUnauthorized, "unauthenticated", "Unauthenticated", "send the metrics token (ONEKO_METRICS_TOKEN) as a Bearer token"))
+				s.fail(c, errMetricsToken)
 				return
 			}
 		}

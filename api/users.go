@@ -94,7 +94,7 @@ func (s *Server) setPassword(u *model.User, pw string) error {
 func (s *Server) loadSelfOrAdmin(c *gin.Context) (*model.User, error) {
 	caller := principal(c)
 	if caller.User.ID != c.Param("id") && !caller.Role.AtLeast(model.RoleAdmin) {
-		return nil, forbidden("only an ADMIN may read or change other users")
+		return nil, explain(errForbidden, "only an ADMIN may read or change other users")
 	}
 	u, err := s.Store.GetUser(c.Request.Context(), c.Param("id"))
 	return u, notFoundAs(err, "no user with id %q", c.Param("id"))
@@ -146,12 +146,12 @@ func (s *Server) putUser(c *gin.Context) {
 	}
 	credentials := in.Password != nil || u.Username != old.Username || u.Email != old.Email || u.Role != old.Role
 	if caller.Kind == auth.KindToken && credentials {
-		s.fail(c, forbidden("an API token cannot change passwords, usernames, e-mails or roles: sign in with your password to do that"))
+		s.fail(c, explain(errForbidden, "an API token cannot change passwords, usernames, e-mails or roles: sign in with your password to do that"))
 		return
 	}
 	if u.Role != old.Role {
 		if !caller.Role.AtLeast(model.RoleAdmin) {
-			s.fail(c, forbidden("only an ADMIN may change roles"))
+			s.fail(c, explain(errForbidden, "only an ADMIN may change roles"))
 			return
 		}
 	}
@@ -227,8 +227,7 @@ func (s *Server) keepAnAdmin(ctx context.Context, u *model.User) (func(), error)
 	}
 	if n == 0 {
 		unlock()
-		return nil, problem(http.StatusConflict, "last-admin", "Last admin",
-			fmt.Sprintf("%s is the last ADMIN: make another user ADMIN first", u.Username))
+		return nil, explain(errLastAdmin, "%s is the last ADMIN: make another user ADMIN first", u.Username)
 	}
 	return unlock, nil
 }
@@ -241,7 +240,7 @@ func (s *Server) checkCurrentPassword(c *gin.Context, u *model.User, current *st
 	}
 	_, err := s.Auth.CheckPassword(c.Request.Context(), u.Username, *current, c.ClientIP())
 	if errors.Is(err, auth.ErrUnauthenticated) {
-		return forbidden("currentPassword is not your current password")
+		return explain(errForbidden, "currentPassword is not your current password")
 	}
 	return err
 }
@@ -255,7 +254,7 @@ func (s *Server) deleteUser(c *gin.Context) {
 		return
 	}
 	if u.ID == principal(c).User.ID {
-		s.fail(c, problem(http.StatusConflict, "self-delete", "Cannot delete yourself", "ask another ADMIN to delete your account"))
+		s.fail(c, errSelfDelete)
 		return
 	}
 	unlock := func() {}
@@ -308,7 +307,7 @@ func (s *Server) createToken(c *gin.Context) {
 	}
 	caller := principal(c)
 	if caller.Kind == auth.KindToken {
-		s.fail(c, forbidden("an API token cannot create tokens: sign in with your password (session or Basic) to create one"))
+		s.fail(c, explain(errForbidden, "an API token cannot create tokens: sign in with your password (session or Basic) to create one"))
 		return
 	}
 	if in.Role == "" {
@@ -334,14 +333,11 @@ func (s *Server) createToken(c *gin.Context) {
 		return
 	}
 	if in.ExpiresAt.Sub(now) > maxLife {
-		p := problem(http.StatusBadRequest, "token-lifetime", "Token lifetime too long",
-			fmt.Sprintf("expiresAt must be at most %s from now (the maximum token lifetime, ONEKO_TOKEN_MAX_LIFETIME); leave it out to get the maximum", formatDays(maxLife)))
-		p.Fields = []model.FieldError{{Field: "expiresAt", Message: "beyond the maximum token lifetime"}}
-		s.fail(c, p)
+		s.fail(c, explain(errTokenLifetime, "expiresAt must be at most %s from now (the maximum token lifetime, ONEKO_TOKEN_MAX_LIFETIME); leave it out to get the maximum", formatDays(maxLife)))
 		return
 	}
 	if !caller.Role.AtLeast(in.Role) {
-		s.fail(c, forbidden(fmt.Sprintf("a token's role cannot be higher than yours (%s)", caller.Role)))
+		s.fail(c, explain(errForbidden, "a token's role cannot be higher than yours (%s)", caller.Role))
 		return
 	}
 	secret, err := auth.NewTokenSecret()

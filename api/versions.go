@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -153,13 +152,13 @@ func (s *Server) putVariables(c *gin.Context) {
 			pv, ok := p.Variable(name)
 			switch {
 			case !ok:
-				s.fail(c, forbidden(fmt.Sprintf("%q is not a variable of project %s", name, p.Name)))
+				s.fail(c, explain(errForbidden, "%q is not a variable of project %s", name, p.Name))
 				return
 			case !pv.UseValues || !pv.ShowOnDashboard:
-				s.fail(c, forbidden(fmt.Sprintf("a VIEWER may only set dashboard select variables; %q is not one", name)))
+				s.fail(c, explain(errForbidden, "a VIEWER may only set dashboard select variables; %q is not one", name))
 				return
 			case !pv.Allows(value):
-				s.fail(c, forbidden(fmt.Sprintf("%q is not one of the listed values of %q: %v", value, name, pv.Values)))
+				s.fail(c, explain(errForbidden, "%q is not one of the listed values of %q: %v", value, name, pv.Values))
 				return
 			}
 		}
@@ -213,11 +212,11 @@ func (s *Server) changeDesired(c *gin.Context, state model.DesiredState) {
 		return
 	}
 	if p.DeletingSince != nil && state == model.Deployed {
-		s.fail(c, problem(http.StatusConflict, "project-deleting", "Project is being deleted", "project "+p.Name+" is being deleted; its versions cannot be deployed"))
+		s.fail(c, explain(errProjectDeleting, "project %s is being deleted; its versions cannot be deployed", p.Name))
 		return
 	}
 	if v.Removed && state == model.Deployed {
-		s.fail(c, problem(http.StatusConflict, "version-removed", "Version removed from the registry", "tag "+v.Name+" is gone from the registry; push it again to deploy it"))
+		s.fail(c, explain(errVersionRemoved, "tag %s is gone from the registry; push it again to deploy it", v.Name))
 		return
 	}
 	id, err := s.setDesired(c, p, v.ID, state)
@@ -258,7 +257,7 @@ func (s *Server) versionConfiguration(c *gin.Context) {
 		return
 	}
 	if s.Renderer == nil {
-		s.fail(c, problem(http.StatusServiceUnavailable, "no-renderer", "Rendering unavailable", "this server has no renderer configured"))
+		s.fail(c, errNoRenderer)
 		return
 	}
 	out, err := s.Renderer.Render(c.Request.Context(), p, v)

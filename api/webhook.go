@@ -82,17 +82,17 @@ func (s *Server) webhook(c *gin.Context) {
 	}
 	if !registry.VerifySecret(reg.WebhookSecret, c.Request.Header, c.Request.URL.Query(), body) {
 		count("unauthorized")
-		detail := "missing or wrong webhook secret"
+		refused := explain(errWebhookSecret, "missing or wrong webhook secret")
 		if reg.WebhookSecret == "" {
-			detail = "this registry has no webhook secret: an ADMIN must set one before webhooks are accepted"
+			refused = explain(errWebhookSecret, "this registry has no webhook secret: an ADMIN must set one before webhooks are accepted")
 		}
-		s.fail(c, problem(http.StatusUnauthorized, "webhook-secret", "Webhook secret refused", detail))
+		s.fail(c, refused)
 		return
 	}
 	res, err := registry.Parse(registry.Format(reg.WebhookFormat), body, c.Request.Header)
 	if err != nil {
 		count("malformed")
-		s.fail(c, badRequest(err.Error()))
+		s.fail(c, as(errInvalidRequest, err))
 		return
 	}
 	format = string(res.Format)
@@ -110,7 +110,7 @@ func (s *Server) webhook(c *gin.Context) {
 		}
 		if _, err := tasks.NewImagePush(p, webhookDedupWindow); err != nil {
 			count("malformed")
-			s.fail(c, badRequest(err.Error()))
+			s.fail(c, as(errInvalidRequest, err))
 			return
 		}
 		_, dup, err := tasks.EnqueuePush(ctx, s.Queue, s.Redis, p, webhookDedupWindow)

@@ -18,15 +18,18 @@ import (
 	"github.com/oneko/oneko/tasks"
 )
 
-// Defaults of DeployOptions.
+// Defaults of DeployOptions: a zero field takes them. They are internal/config's defaults of
+// the settings internal/app passes in (TestDefaultsAreTheConfigDefaults checks it).
 const (
-	DefaultDeployTimeout     = 5 * time.Minute
-	DefaultLeaseTTL          = 30 * time.Second
-	DefaultLeaseRetryDelay   = 2 * time.Second
-	DefaultActivityRetention = model.DefaultActivityRetention
-	DefaultFailedRetryAfter  = 10 * time.Minute
-	// DefaultOrphanSweepMaxShare is DeployOptions.OrphanSweepMaxShare's default.
-	DefaultOrphanSweepMaxShare = 0.5
+	defaultDeployTimeout       = 5 * time.Minute
+	defaultLeaseTTL            = 30 * time.Second
+	defaultLeaseRetryDelay     = 2 * time.Second
+	defaultActivityRetention   = model.DefaultActivityRetention
+	defaultFailedRetryAfter    = 10 * time.Minute
+	defaultOrphanSweepMaxShare = 0.5
+	// defaultWarningInterval is how often a deploy waiting for its releases to be ready reads
+	// the events that explain why they are not ready yet.
+	defaultWarningInterval = 2 * time.Second
 )
 
 // DeployOptions tune the deploy, stop, reconcile and retention handlers (Deps.Deploy). The
@@ -56,25 +59,25 @@ type DeployOptions struct {
 
 func (o DeployOptions) withDefaults() DeployOptions {
 	if o.Timeout <= 0 {
-		o.Timeout = DefaultDeployTimeout
+		o.Timeout = defaultDeployTimeout
 	}
 	if o.LeaseTTL <= 0 {
-		o.LeaseTTL = DefaultLeaseTTL
+		o.LeaseTTL = defaultLeaseTTL
 	}
 	if o.LeaseRetryDelay <= 0 {
-		o.LeaseRetryDelay = DefaultLeaseRetryDelay
+		o.LeaseRetryDelay = defaultLeaseRetryDelay
 	}
 	if o.ActivityRetention <= 0 {
-		o.ActivityRetention = DefaultActivityRetention
+		o.ActivityRetention = defaultActivityRetention
 	}
 	if o.FailedRetryAfter <= 0 {
-		o.FailedRetryAfter = DefaultFailedRetryAfter
+		o.FailedRetryAfter = defaultFailedRetryAfter
 	}
 	if o.WarningInterval <= 0 {
-		o.WarningInterval = DefaultWarningInterval
+		o.WarningInterval = defaultWarningInterval
 	}
 	if o.OrphanSweepMaxShare <= 0 || o.OrphanSweepMaxShare > 1 {
-		o.OrphanSweepMaxShare = DefaultOrphanSweepMaxShare
+		o.OrphanSweepMaxShare = defaultOrphanSweepMaxShare
 	}
 	return o
 }

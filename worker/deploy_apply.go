@@ -19,9 +19,9 @@ import (
 // deploy renders the version's plan, fetches its charts, ensures the namespace, observes the
 // planned releases and those of the version in the cluster, lets package deploy decide the
 // steps (recover pending releases, upgrade or install every release with wait, uninstall
-// releases that left the plan), takes them, and records the outcome. Configuration errors fail
-// the version without touching the cluster and are not retried; an unreachable cluster or
-// registry is retried (see deploy.OnFailure).
+// releases that left the plan), takes them, and records the outcome. Configuration errors
+// (deploy.ConfigurationFault) fail the version without touching the cluster and are not
+// retried; an unreachable cluster or registry is retried (see deploy.OnFailure).
 func (a *applier) deploy(ctx context.Context, log *slog.Logger, p tasks.VersionPayload, v *model.Version) error {
 	proj, err := a.store.GetProject(ctx, v.ProjectID)
 	if errors.Is(err, store.ErrNotFound) {
@@ -37,14 +37,14 @@ func (a *applier) deploy(ctx context.Context, log *slog.Logger, p tasks.VersionP
 	a.resolveDigest(ctx, log, proj, v)
 	plan, err := a.planner.Plan(ctx, proj, v)
 	if err != nil {
-		if errors.Is(err, model.ErrInvalid) || errors.Is(err, store.ErrNotFound) {
+		if deploy.ConfigurationFault(err, store.ErrNotFound) {
 			return a.failConfig(ctx, log, p, v, "The configuration of the version cannot be rendered", err)
 		}
 		return fmt.Errorf("deploy %s: plan: %w", v, err)
 	}
 	releases, err := a.releases(ctx, v, plan)
 	if err != nil {
-		if configError(err) {
+		if deploy.ConfigurationFault(err, store.ErrNotFound) {
 			return a.failConfig(ctx, log, p, v, "A chart of the version cannot be fetched", err)
 		}
 		return a.transient(ctx, log, p, v, nil, plan, fmt.Errorf("deploy %s: %w", v, err))
@@ -157,17 +157,6 @@ func (a *applier) releases(ctx context.Context, v *model.Version, plan *deploy.P
 		out[i] = helm.Release{Name: r.Name, Namespace: r.Namespace, Chart: ch, Values: r.ValuesMap, Labels: labels}
 	}
 	return out, nil
-}
-
-// configError reports whether a chart error is the configuration's fault: retrying the
-// same configuration cannot help.
-func configError(err error) bool {
-	for _, e := range []error{store.ErrNotFound, charts.ErrChartNotFound, charts.ErrUnauthorized, charts.ErrInvalidConstraint, charts.ErrInvalidRegistry, charts.ErrChartOrigin} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
 }
 
 // ensureNamespaces creates the plan's namespaces with the pull secret of the project's docker

@@ -241,7 +241,7 @@ func (e *env) waitIdle(t *testing.T) {
 // leaser returns a leaser of the test's own on the worker's Redis: its leases are the
 // worker's.
 func (e *env) leaser() *leaser {
-	return &leaser{rdb: e.rdb, ttl: DefaultLeaseTTL, log: e.deps.Log}
+	return &leaser{rdb: e.rdb, ttl: defaultLeaseTTL, log: e.deps.Log}
 }
 
 // countingReleases is the worker's Helm client in tests: the real one, telling the hook onOp

@@ -15,10 +15,6 @@ import (
 	"github.com/oneko/oneko/tasks"
 )
 
-// DefaultWarningInterval is how often a deploy waiting for its releases to be ready reads the
-// events that explain why they are not ready yet.
-const DefaultWarningInterval = 2 * time.Second
-
 // watchWarnings runs while a deploy's Helm operations wait for readiness: every
 // warningInterval it reads the events of the version's planned releases and, when the warning
 // that explains them (diagnose.Explain: FailedScheduling, ImagePullBackOff, BackOff,

@@ -171,9 +171,9 @@ func (in *ingester) refuseRemovals(ctx context.Context, p *model.Project, image 
 	in.rec.add(ctx, a)
 }
 
-// DefaultWebhookOnlyPollInterval is how often a registry with pollInterval 0s (webhooks only)
+// defaultWebhookOnlyPollInterval is how often a registry with pollInterval 0s (webhooks only)
 // is polled to catch up events that were lost after their webhook was answered.
-const DefaultWebhookOnlyPollInterval = time.Hour
+const defaultWebhookOnlyPollInterval = time.Hour
 
 // schedulePolls queues a poll task for every registry whose interval is due. A Redis key per
 // registry, set with NX and expiring after the interval (with up to 10% jitter), makes the
@@ -190,7 +190,7 @@ func (in *ingester) schedulePolls(ctx context.Context) error {
 			// Webhooks only: a slow catch-up poll finds what a lost event would have told.
 			interval = in.webhookOnlyPoll
 			if interval == 0 {
-				interval = DefaultWebhookOnlyPollInterval
+				interval = defaultWebhookOnlyPollInterval
 			}
 		}
 		if interval <= 0 {
@@ -217,10 +217,10 @@ func (in *ingester) schedulePolls(ctx context.Context) error {
 	return nil
 }
 
-// RunPollScheduler calls schedulePolls every tick until ctx ends.
-func (w *Worker) RunPollScheduler(ctx context.Context, tick time.Duration) {
+// runPollScheduler calls schedulePolls every tick until ctx ends.
+func (w *Worker) runPollScheduler(ctx context.Context, tick time.Duration) {
 	if tick <= 0 {
-		tick = 10 * time.Second
+		tick = defaultPollTick
 	}
 	timer := time.NewTicker(tick)
 	defer timer.Stop()

@@ -115,9 +115,9 @@ func TestStatusRefreshAndSelfHeal(t *testing.T) {
 	}
 	e.drain(t, 2)
 	if counter.countFor(v.ID) != 0 {
-		t.Fatalf("reconcile redeployed a version that failed %s ago", DefaultFailedRetryAfter)
+		t.Fatalf("reconcile redeployed a version that failed %s ago", defaultFailedRetryAfter)
 	}
-	e.clock.Add(DefaultFailedRetryAfter + time.Minute)
+	e.clock.Add(defaultFailedRetryAfter + time.Minute)
 	if err := e.periodic(t, tasks.TypeReconcile); err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ type Deps struct {
 	Now func() time.Time
 	// WebhookOnlyPollInterval is how often registries with pollInterval 0s (webhooks only)
 	// are polled anyway, to catch up events lost after the webhook's 202 (a Redis flush).
-	// 0 means DefaultWebhookOnlyPollInterval; negative means never.
+	// 0 means an hour; negative means never.
 	WebhookOnlyPollInterval time.Duration
 }
 
@@ -198,17 +198,34 @@ type Config struct {
 	PollTick time.Duration
 }
 
+// Defaults of Config: a zero field takes them. They are internal/config's defaults of the
+// settings internal/app passes in (TestDefaultsAreTheConfigDefaults checks it).
+const (
+	defaultConcurrency       = 4
+	defaultShutdownTimeout   = 30 * time.Second
+	defaultTaskCheckInterval = 50 * time.Millisecond
+	defaultPollTick          = 10 * time.Second
+)
+
+func (c Config) withDefaults() Config {
+	if c.Concurrency <= 0 {
+		c.Concurrency = defaultConcurrency
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = defaultShutdownTimeout
+	}
+	if c.TaskCheckInterval <= 0 {
+		c.TaskCheckInterval = defaultTaskCheckInterval
+	}
+	if c.PollTick <= 0 {
+		c.PollTick = defaultPollTick
+	}
+	return c
+}
+
 // Run serves tasks from Redis until ctx ends.
 func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Config) error {
-	if cfg.Concurrency <= 0 {
-		cfg.Concurrency = 4
-	}
-	if cfg.ShutdownTimeout <= 0 {
-		cfg.ShutdownTimeout = 30 * time.Second
-	}
-	if cfg.TaskCheckInterval <= 0 {
-		cfg.TaskCheckInterval = 50 * time.Millisecond
-	}
+	cfg = cfg.withDefaults()
 	srv := asynq.NewServer(redisOpt, asynq.Config{
 		Concurrency:       cfg.Concurrency,
 		Queues:            tasks.Queues(),
@@ -232,7 +249,7 @@ func (w *Worker) Run(ctx context.Context, redisOpt asynq.RedisConnOpt, cfg Confi
 		return fmt.Errorf("start scheduler: %w", err)
 	}
 	defer sched.Shutdown()
-	go w.RunPollScheduler(ctx, cfg.PollTick)
+	go w.runPollScheduler(ctx, cfg.PollTick)
 	go func() {
 		if err := w.RunPodWatch(ctx); err != nil {
 			w.log.Warn("pod watch ended", "err", err)

@@ -181,10 +181,7 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 			}
 			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Helm: hc, Cluster: kc, Pods: pods, Clientset: clientset, InstallationID: installation, Metrics: metrics,
 				Charts: chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
-				WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval),
-				Deploy: worker.DeployOptions{OrphanSweepMaxShare: cfg.OrphanSweepMaxShare, Timeout: cfg.Deploy.Timeout,
-					LeaseTTL: cfg.Deploy.LeaseTTL, LeaseRetryDelay: cfg.Deploy.LeaseRetryDelay, FailedRetryAfter: cfg.Deploy.FailedRetryAfter,
-					ActivityRetention: cfg.Deploy.ActivityRetention}})
+				WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval), Deploy: deployOptions(cfg)})
 			if err != nil {
 				errCh <- err
 				return
@@ -399,6 +396,14 @@ func workerConfig(cfg *config.Config) worker.Config {
 			UniqueFor: unique,
 		},
 	}
+}
+
+// deployOptions are the worker's deploy, stop, reconcile and retention options from the
+// configuration.
+func deployOptions(cfg *config.Config) worker.DeployOptions {
+	return worker.DeployOptions{Timeout: cfg.Deploy.Timeout, LeaseTTL: cfg.Deploy.LeaseTTL, LeaseRetryDelay: cfg.Deploy.LeaseRetryDelay,
+		ActivityRetention: cfg.Deploy.ActivityRetention, FailedRetryAfter: cfg.Deploy.FailedRetryAfter,
+		OrphanSweepMaxShare: cfg.OrphanSweepMaxShare, WarningInterval: cfg.Deploy.WarningInterval}
 }
 
 // webhookOnlyPoll maps the setting (0 = off) to worker.Deps (negative = off, 0 = default).

@@ -46,3 +46,19 @@ func TestWorkerConfigFromSettings(t *testing.T) {
 		t.Errorf("worker config %+v, want %+v", got, wantCfg)
 	}
 }
+
+// TestDeployOptionsFromSettings: every deploy setting reaches the worker's DeployOptions.
+func TestDeployOptionsFromSettings(t *testing.T) {
+	env := map[string]string{"ONEKO_DEPLOY_TIMEOUT": "7m", "ONEKO_LEASE_TTL": "45s", "ONEKO_LEASE_RETRY_DELAY": "3s",
+		"ONEKO_ACTIVITY_RETENTION": "48h", "ONEKO_FAILED_RETRY_AFTER": "20m", "ONEKO_ORPHAN_SWEEP_MAX_SHARE": "0.25",
+		"ONEKO_DEPLOY_WARNING_INTERVAL": "5s"}
+	cfg, err := config.FromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := worker.DeployOptions{Timeout: 7 * time.Minute, LeaseTTL: 45 * time.Second, LeaseRetryDelay: 3 * time.Second,
+		ActivityRetention: 48 * time.Hour, FailedRetryAfter: 20 * time.Minute, OrphanSweepMaxShare: 0.25, WarningInterval: 5 * time.Second}
+	if got := deployOptions(cfg); got != want {
+		t.Errorf("deploy options %+v, want %+v", got, want)
+	}
+}

@@ -11,6 +11,9 @@ type Deploy struct {
 	// Timeout bounds the wait for a release's resources to be ready, and its hooks
 	// (ONEKO_DEPLOY_TIMEOUT, default 5m, from 10s to 1h).
 	Timeout time.Duration `env:"ONEKO_DEPLOY_TIMEOUT"`
+	// WarningInterval is how often a deploy waiting for its releases to be ready reads the
+	// events that explain why (ONEKO_DEPLOY_WARNING_INTERVAL, default 2s, from 100ms to 1m).
+	WarningInterval time.Duration `env:"ONEKO_DEPLOY_WARNING_INTERVAL"`
 	// LeaseTTL is how long a version's lease outlives a worker that died holding it
 	// (ONEKO_LEASE_TTL, default 30s, from 3s to 10m); it is renewed every third of it.
 	LeaseTTL time.Duration `env:"ONEKO_LEASE_TTL"`
@@ -71,6 +74,7 @@ func deployFromEnv(get func(env string) string) (Deploy, []error) {
 	var d Deploy
 	errs := readDurations(get, []durationSetting{
 		{"ONEKO_DEPLOY_TIMEOUT", 10 * time.Second, time.Hour, &d.Timeout},
+		{"ONEKO_DEPLOY_WARNING_INTERVAL", 100 * time.Millisecond, time.Minute, &d.WarningInterval},
 		{"ONEKO_LEASE_TTL", 3 * time.Second, 10 * time.Minute, &d.LeaseTTL},
 		{"ONEKO_LEASE_RETRY_DELAY", 100 * time.Millisecond, time.Minute, &d.LeaseRetryDelay},
 		{"ONEKO_FAILED_RETRY_AFTER", time.Minute, 24 * time.Hour, &d.FailedRetryAfter},

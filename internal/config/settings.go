@@ -101,6 +101,7 @@ func Settings() []Setting {
 		{Env: "ONEKO_WORKER_SHUTDOWN_TIMEOUT", Default: "30s", Commands: CmdWorker, Usage: "how long a stopping worker lets running tasks finish before handing them back to the queue; keep a Pod's grace period longer"},
 		{Env: "ONEKO_WORKER_TASK_CHECK_INTERVAL", Default: "50ms", Commands: CmdWorker, Usage: "how often an idle worker asks Redis for new tasks (10ms to 5s); each hop of a push → deploy chain may wait this long"},
 		{Env: "ONEKO_DEPLOY_TIMEOUT", Default: "5m", Commands: CmdWorker, Usage: "how long a deploy waits for a release's resources to be ready (and its hooks), 10s to 1h; a rollout that cannot succeed fails earlier with its reason"},
+		{Env: "ONEKO_DEPLOY_WARNING_INTERVAL", Default: "2s", Commands: CmdWorker, Usage: "how often a deploy waiting for its releases to be ready reads the Kubernetes events that explain why (FailedScheduling, ImagePullBackOff…) into the version's status message (100ms to 1m)"},
 		{Env: "ONEKO_LEASE_TTL", Default: "30s", Commands: CmdWorker, Usage: "how long a version's lease outlives a worker that died holding it (3s to 10m); renewed every third of it"},
 		{Env: "ONEKO_LEASE_RETRY_DELAY", Default: "2s", Commands: CmdWorker, Usage: "how long a task that found its version's lease held waits before it runs again (100ms to 1m)"},
 		{Env: "ONEKO_FAILED_RETRY_AFTER", Default: "10m", Commands: CmdWorker, Usage: "how long after a failed deploy the reconcile tries it again when its releases are missing or broken (1m to 24h)"},

@@ -1,9 +1,11 @@
 package deploy
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/model"
 )
 
@@ -124,6 +126,27 @@ func OnFailure(transient, lastAttempt bool) Outcome {
 		return Retry
 	}
 	return RecordFailed
+}
+
+// ConfigurationFault decides whether err, a failure to plan a version (Planner.Plan) or to fetch
+// the charts of its plan, is the configuration's fault: retrying the same configuration cannot
+// help, so the version is recorded failed at once, without touching the cluster. It is when the
+// templates do not render (model.ErrInvalid), the chart registry does not have the chart or
+// version, refuses the credentials, the version constraint is not one, the registry URL is one
+// oneko cannot use, the chart archive lies outside the allowed origins, or the configuration
+// names a document that no longer exists (a helm or docker registry): notFound is the sentinel
+// the store wraps then (passed in, so that deciding needs no store). A digest mismatch or an
+// unreachable registry may pass on a retry.
+func ConfigurationFault(err, notFound error) bool {
+	if notFound != nil && errors.Is(err, notFound) {
+		return true
+	}
+	for _, e := range []error{model.ErrInvalid, charts.ErrChartNotFound, charts.ErrUnauthorized, charts.ErrInvalidConstraint, charts.ErrInvalidRegistry, charts.ErrChartOrigin} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // DeployNeeded says whether a Deployed version needs its deploy task again: canonical when its

@@ -1,12 +1,15 @@
 package deploy
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/model"
 )
 
@@ -70,6 +73,37 @@ func TestOnFailure(t *testing.T) {
 		if got := OnFailure(c.transient, c.last); got != c.want {
 			t.Errorf("OnFailure(transient %v, last %v) = %s, want %s", c.transient, c.last, got, c.want)
 		}
+	}
+}
+
+// TestConfigurationFault: the chart errors that retrying the same configuration cannot fix,
+// and a helm registry that no longer exists, are the configuration's fault; a digest mismatch,
+// an unreachable registry or a cancelled task are not.
+func TestConfigurationFault(t *testing.T) {
+	errNotFound := errors.New("not found")
+	for _, c := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"chart not found", fmt.Errorf("template %q: chart app from repo: %w: no version matches ^3", "web", charts.ErrChartNotFound), true},
+		{"credentials refused", fmt.Errorf("chart: %w: %w", charts.ErrUnauthorized, errors.New("GET https://charts.example.test/index.yaml: 401 Unauthorized")), true},
+		{"invalid constraint", fmt.Errorf("chart: %w %q", charts.ErrInvalidConstraint, "one point two"), true},
+		{"invalid registry", fmt.Errorf("chart: %w: ftp://x must start with http://, https:// or oci://", charts.ErrInvalidRegistry), true},
+		{"archive outside the origin", fmt.Errorf("chart: %w", charts.ErrChartOrigin), true},
+		{"template does not render", fmt.Errorf("plan: template %q: %w: NO_SUCH_VARIABLE is not defined", "web", model.ErrInvalid), true},
+		{"helm registry deleted", fmt.Errorf("template %q: helm registry %s: %w", "web", "r1", errNotFound), true},
+		{"digest mismatch", fmt.Errorf("chart: %w", charts.ErrDigestMismatch), false},
+		{"registry unreachable", fmt.Errorf("chart: %w", errors.New("dial tcp 10.0.0.1:443: connect: connection refused")), false},
+		{"cancelled", fmt.Errorf("chart: %w", context.Canceled), false},
+		{"no error", nil, false},
+	} {
+		if got := ConfigurationFault(c.err, errNotFound); got != c.want {
+			t.Errorf("%s: ConfigurationFault(%v) = %v, want %v", c.name, c.err, got, c.want)
+		}
+	}
+	if ConfigurationFault(errNotFound, nil) {
+		t.Error("ConfigurationFault with no not-found sentinel took an unrelated error for one")
 	}
 }
 

@@ -27,19 +27,16 @@ import (
 // its version, from the slow catch-up poll. Before, such a registry was never polled.
 func TestWebhookOnlyRegistryCatchesUp(t *testing.T) {
 	s := newSystem(t)
-	s.startWorker()
 	srv := httptest.NewServer(ggcrregistry.New(ggcrregistry.Logger(log.New(io.Discard, "", 0))))
 	defer srv.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")
 	_, projectID := s.createRegistryAndProject(srv.URL, "auto", "x-secret", "team/app")
 	push(t, host, "team/app", "lost-event")
-	scheduler, err := worker.New(worker.Deps{Store: s.store, Queue: s.queue, Redis: s.rdb, Lifetime: lifetime.DefaultPolicy(), WebhookOnlyPollInterval: time.Second})
+	w, err := worker.New(worker.Deps{Store: s.store, Queue: s.queue, Redis: s.rdb, Lifetime: lifetime.DefaultPolicy(), WebhookOnlyPollInterval: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go scheduler.RunPollScheduler(ctx, 100*time.Millisecond)
+	s.runWorker(w)
 	s.waitVersion(projectID, "lost-event", "") // a poll resolves digests only where they matter
 }
 

@@ -123,6 +123,23 @@ func (s *system) startWorker() *atomic.Int64 {
 	return &executed
 }
 
+// runWorker runs w as `oneko worker` does (worker.Run: the task server and the poll
+// scheduler), looking for registries whose poll is due every 100ms, until the test ends. No
+// periodic task is scheduled (a Periodic with specs left empty): these tests have no cluster.
+func (s *system) runWorker(w *worker.Worker) {
+	s.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := worker.Config{ShutdownTimeout: 5 * time.Second, PollTick: 100 * time.Millisecond, Periodic: worker.Periodic{UniqueFor: time.Minute}}
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx, asynq.RedisClientOpt{Addr: redisSrv.Addr()}, cfg) }()
+	s.t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			s.t.Errorf("worker.Run: %v", err)
+		}
+	})
+}
+
 func (s *system) call(method, path string, body any, header map[string]string) (int, []byte) {
 	s.t.Helper()
 	var rd io.Reader

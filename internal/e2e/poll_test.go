@@ -140,7 +140,6 @@ func (r *stoppableRegistry) stop() {
 // "poll:<registry>" and every later poll of that registry was refused as a duplicate.
 func TestPollingSurvivesFailures(t *testing.T) {
 	s := newSystem(t)
-	s.startWorker()
 	reg := newStoppableRegistry(t)
 	regID, projectID := s.createRegistryAndProject("http://"+reg.addr, "auto", "x-secret", "team/app")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -154,7 +153,9 @@ func TestPollingSurvivesFailures(t *testing.T) {
 	if err := s.store.UpdateDockerRegistry(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	go s.worker.RunPollScheduler(ctx, 100*time.Millisecond)
+	// Started after the change: its first look would otherwise take the registry's old
+	// interval and wait for it.
+	s.runWorker(s.worker)
 
 	time.Sleep(2 * interval) // polls of a repository without any tag
 	push(t, reg.addr, "team/app", "1.0")
