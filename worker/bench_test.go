@@ -59,9 +59,13 @@ const helmBinEnv = "ONEKO_HELM_BIN"
 //     deploy requests (store write and enqueue, as the api does) until every version is
 //     recorded Running. It reports versions/s, x-vs-cli (its rate over the baseline's, when the
 //     baseline ran in the same invocation), and the resident memory of this test process
-//     sampled every 50 ms: start-rss-MB before the run and peak-rss-MB during it. The test
-//     binary also holds the embedded FerretDB (SQLite) that serves the store and the test's own
-//     polling; the control plane, kwok and redis-server are other processes.
+//     sampled every 50 ms: start-rss-MB before the run and peak-rss-MB during it, and their
+//     anonymous part, start-anon-MB and peak-anon-MB (what the process allocated, without the
+//     pages of the binary's code it touched, which move by several MB with the binary's layout
+//     alone: compare versions by the anonymous figures and by peak minus start). The test
+//     binary also holds the embedded FerretDB (SQLite) that serves the store, unless
+//     ONEKO_TEST_MONGO_URI names another server, and the test's own polling; the control
+//     plane, kwok and redis-server are other processes.
 //
 // Every run deploys into a fresh namespace, deleted (and waited for) outside the clock.
 func BenchmarkDeploy100(b *testing.B) {
@@ -113,7 +117,7 @@ func BenchmarkDeploy100(b *testing.B) {
 	for _, concurrency := range []int{1, 2, 4} {
 		b.Run(fmt.Sprintf("concurrency-%d", concurrency), func(b *testing.B) {
 			var elapsed time.Duration
-			var startRSS, peakRSS int64
+			var startRSS, peakRSS, startAnon, peakAnon int64
 			for range b.N {
 				b.StopTimer()
 				e := newEnv(b)
@@ -129,7 +133,7 @@ func BenchmarkDeploy100(b *testing.B) {
 				runtime.GC()
 				debug.FreeOSMemory()
 				rss := startRSSSampler(b)
-				startRSS = max(startRSS, rss.start)
+				startRSS, startAnon = max(startRSS, rss.start), max(startAnon, rss.startAnon)
 
 				b.StartTimer()
 				start := time.Now()
@@ -143,7 +147,8 @@ func BenchmarkDeploy100(b *testing.B) {
 				elapsed += time.Since(start)
 				b.StopTimer()
 
-				peakRSS = max(peakRSS, rss.stop())
+				peak, anon := rss.stop()
+				peakRSS, peakAnon = max(peakRSS, peak), max(peakAnon, anon)
 				stopWorker()
 				deleteNamespaceAndWait(b, p.Namespace)
 			}
@@ -156,6 +161,8 @@ func BenchmarkDeploy100(b *testing.B) {
 			}
 			b.ReportMetric(float64(startRSS)/(1<<20), "start-rss-MB")
 			b.ReportMetric(float64(peakRSS)/(1<<20), "peak-rss-MB")
+			b.ReportMetric(float64(startAnon)/(1<<20), "start-anon-MB")
+			b.ReportMetric(float64(peakAnon)/(1<<20), "peak-anon-MB")
 		})
 	}
 }
@@ -313,23 +320,26 @@ func deleteNamespaceAndWait(tb testing.TB, ns string) {
 	}
 }
 
-// rssSampler records the peak resident set of this process.
+// rssSampler records the peak resident set of this process, in all (VmRSS) and its anonymous
+// part (RssAnon: the heap, stacks and other memory the process allocated, without the pages
+// of the test binary's code and read-only data it has touched, which move with the binary's
+// layout: the same code linked in another order touches several MB more or less).
 type rssSampler struct {
-	start int64
-	peak  atomic.Int64
-	quit  chan struct{}
-	done  chan struct{}
+	start, startAnon int64
+	peak, peakAnon   atomic.Int64
+	quit             chan struct{}
+	done             chan struct{}
 }
 
-// startRSSSampler reads VmRSS now and then every 50 ms until stop, which returns the peak.
+// startRSSSampler reads the resident set now and then every 50 ms until stop.
 func startRSSSampler(tb testing.TB) *rssSampler {
 	tb.Helper()
-	first, err := vmRSS()
+	first, err := readRSS()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &rssSampler{start: first, quit: make(chan struct{}), done: make(chan struct{})}
-	s.peak.Store(first)
+	s := &rssSampler{start: first.all, startAnon: first.anon, quit: make(chan struct{}), done: make(chan struct{})}
+	s.record(first)
 	go func() {
 		defer close(s.done)
 		tick := time.NewTicker(50 * time.Millisecond)
@@ -339,8 +349,8 @@ func startRSSSampler(tb testing.TB) *rssSampler {
 			case <-s.quit:
 				return
 			case <-tick.C:
-				if n, err := vmRSS(); err == nil && n > s.peak.Load() {
-					s.peak.Store(n)
+				if n, err := readRSS(); err == nil {
+					s.record(n)
 				}
 			}
 		}
@@ -348,33 +358,61 @@ func startRSSSampler(tb testing.TB) *rssSampler {
 	return s
 }
 
-func (s *rssSampler) stop() int64 {
-	close(s.quit)
-	<-s.done
-	if n, err := vmRSS(); err == nil && n > s.peak.Load() {
-		s.peak.Store(n)
+// record keeps the larger of the peaks and n.
+func (s *rssSampler) record(n rssReading) {
+	if n.all > s.peak.Load() {
+		s.peak.Store(n.all)
 	}
-	return s.peak.Load()
+	if n.anon > s.peakAnon.Load() {
+		s.peakAnon.Store(n.anon)
+	}
 }
 
-// vmRSS is this process's resident set in bytes, from /proc/self/status.
-func vmRSS() (int64, error) {
+// stop ends the sampling and returns the peaks: in all and anonymous.
+func (s *rssSampler) stop() (peak, peakAnon int64) {
+	close(s.quit)
+	<-s.done
+	if n, err := readRSS(); err == nil {
+		s.record(n)
+	}
+	return s.peak.Load(), s.peakAnon.Load()
+}
+
+// rssReading is a reading of the resident set, in bytes.
+type rssReading struct{ all, anon int64 }
+
+// readRSS reads this process's resident set (VmRSS) and its anonymous part (RssAnon) from
+// /proc/self/status.
+func readRSS() (rssReading, error) {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
-		return 0, err
+		return rssReading{}, err
 	}
 	defer f.Close()
+	var out rssReading
+	found := 0
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		for _, field := range []struct {
+			name string
+			into *int64
+		}{{"VmRSS:", &out.all}, {"RssAnon:", &out.anon}} {
+			rest, ok := strings.CutPrefix(sc.Text(), field.name)
+			if !ok {
+				continue
+			}
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
 			if err != nil {
-				return 0, fmt.Errorf("VmRSS %q: %w", rest, err)
+				return rssReading{}, fmt.Errorf("%s %q: %w", field.name, rest, err)
 			}
-			return kb << 10, nil
+			*field.into = kb << 10
+			found++
 		}
 	}
-	return 0, errors.New("no VmRSS in /proc/self/status")
+	if found != 2 {
+		return rssReading{}, errors.New("no VmRSS or RssAnon in /proc/self/status")
+	}
+	return out, nil
 }
 
 func randomHex(tb testing.TB) string {

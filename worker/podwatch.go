@@ -35,6 +35,10 @@ const (
 	// podWatchResync is how often the pod watch reads again which namespaces hold the
 	// releases of deployed versions (a deploy in this process tells it at once).
 	podWatchResync = 30 * time.Second
+	// podRefreshes is how many pod-watch refreshes run at once: a burst of pod changes (a
+	// rollout of many versions) is refreshed a few at a time instead of all at once, each
+	// with its own store connection and Helm reads, competing with the deploys.
+	podRefreshes = 2
 )
 
 // podWatch keeps the live pod status of deployed versions current between the periodic
@@ -58,6 +62,7 @@ type podWatch struct {
 	podVersion map[string]string          // "namespace/pod" → version id, from the refreshes
 	versionPod map[string][]string        // version id → its "namespace/pod" keys
 	timers     map[string]*time.Timer     // version id → pending refresh
+	running    chan struct{}              // one token per refresh running (podRefreshes)
 }
 
 // nsWatch is the informers of one namespace: pods, the workloads a pod's owner names, and the
@@ -89,7 +94,8 @@ const helmReleaseAnnotation = "meta.helm.sh/release-name"
 func newPodWatch(st *store.Store, r *refresher, cs kubernetes.Interface, log *slog.Logger) *podWatch {
 	return &podWatch{store: st, refresh: r, cs: cs, log: log.With("component", "podwatch"),
 		namespaces: map[string]*nsWatch{}, versions: map[string]map[string]bool{}, releases: map[string]string{},
-		podVersion: map[string]string{}, versionPod: map[string][]string{}, timers: map[string]*time.Timer{}}
+		podVersion: map[string]string{}, versionPod: map[string][]string{}, timers: map[string]*time.Timer{},
+		running: make(chan struct{}, podRefreshes)}
 }
 
 // RunPodWatch watches the pods of the deployed versions and refreshes their status within
@@ -291,8 +297,12 @@ func (pw *podWatch) releaseChangedLocked(ns, rel string) {
 
 // podChanged schedules the refresh of the version a pod belongs to: known from an earlier
 // refresh, or found through the pod's controller (ReplicaSet → Deployment, StatefulSet) and
-// the release named on it; a pod of no known workload refreshes every deployed version in its
-// namespace.
+// the release named on it. A pod whose workload the watch has not seen yet belongs to a
+// workload just created — a deploy in flight, which records its status itself, and whose own
+// add event follows — and schedules nothing: in a burst of deploys into one namespace, the
+// new pods would otherwise refresh every deployed version there again and again. Any other
+// pod of no known release (no controller, another kind of controller, a workload Helm did not
+// create) refreshes every deployed version in its namespace.
 func (pw *podWatch) podChanged(nw *nsWatch, p *corev1.Pod) {
 	pw.mu.Lock()
 	defer pw.mu.Unlock()
@@ -300,14 +310,20 @@ func (pw *podWatch) podChanged(nw *nsWatch, p *corev1.Pod) {
 		pw.scheduleLocked(v)
 		return
 	}
-	pw.releaseChangedLocked(p.Namespace, releaseOfPod(nw, p))
+	rel, unseen := releaseOfPod(nw, p)
+	if unseen {
+		return
+	}
+	pw.releaseChangedLocked(p.Namespace, rel)
 }
 
-// releaseOfPod names the Helm release of a pod's controlling workload, "" when it is unknown.
-func releaseOfPod(nw *nsWatch, p *corev1.Pod) string {
+// releaseOfPod names the Helm release of a pod's controlling workload, "" when it is unknown;
+// unseen is true when the pod's controller leads to a Deployment or StatefulSet that is not in
+// the watch's cache (yet).
+func releaseOfPod(nw *nsWatch, p *corev1.Pod) (rel string, unseen bool) {
 	owner := metav1.GetControllerOf(p)
 	if owner == nil {
-		return ""
+		return "", false
 	}
 	var o metav1.Object
 	switch owner.Kind {
@@ -316,20 +332,23 @@ func releaseOfPod(nw *nsWatch, p *corev1.Pod) string {
 		hash := p.Labels[appsv1.DefaultDeploymentUniqueLabelKey]
 		name, ok := strings.CutSuffix(owner.Name, "-"+hash)
 		if hash == "" || !ok {
-			return ""
+			return "", false
 		}
-		if d, err := nw.deployments.Deployments(p.Namespace).Get(name); err == nil {
-			o = d
+		d, err := nw.deployments.Deployments(p.Namespace).Get(name)
+		if err != nil {
+			return "", true
 		}
+		o = d
 	case "StatefulSet":
-		if s, err := nw.statefulSets.StatefulSets(p.Namespace).Get(owner.Name); err == nil {
-			o = s
+		s, err := nw.statefulSets.StatefulSets(p.Namespace).Get(owner.Name)
+		if err != nil {
+			return "", true
 		}
+		o = s
+	default:
+		return "", false
 	}
-	if o == nil {
-		return ""
-	}
-	return o.GetAnnotations()[helmReleaseAnnotation]
+	return o.GetAnnotations()[helmReleaseAnnotation], false
 }
 
 // scheduleLocked refreshes a version podRefreshDelay from now unless a refresh is due; pw.mu
@@ -340,6 +359,14 @@ func (pw *podWatch) scheduleLocked(versionID string) {
 	}
 	ctx := pw.ctx
 	pw.timers[versionID] = time.AfterFunc(podRefreshDelay, func() {
+		select {
+		case pw.running <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		defer func() { <-pw.running }()
+		// The timer stays in pw.timers until the refresh starts: changes while it waits for
+		// a token join it instead of scheduling another.
 		pw.mu.Lock()
 		delete(pw.timers, versionID)
 		pw.mu.Unlock()

@@ -15,16 +15,20 @@ import (
 
 // TestPodWatchRefreshesOnlyTheOwnersVersion: a workload or pod change refreshes the version
 // whose release holds it, not every deployed version in the namespace (a burst of deploys into
-// one namespace refreshed all the others over and over); a release of a deploy in flight
-// refreshes nothing, and only an object of no known release refreshes the whole namespace.
+// one namespace refreshed all the others over and over); a release of a deploy in flight and
+// a pod whose workload the watch has not seen yet refresh nothing, and only an object of no
+// known release refreshes the whole namespace.
 func TestPodWatchRefreshesOnlyTheOwnersVersion(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // scheduled refreshes return at once: the test reads what was scheduled
 	dep := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "ns",
 		Annotations: map[string]string{helmReleaseAnnotation: "rel-a"}}}
 	deployments := cache.NewIndexer(cache.MetaNamespaceKeyFunc, namespaceIndex)
-	if err := deployments.Add(dep); err != nil {
-		t.Fatal(err)
+	plain := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "plain", Namespace: "ns"}}
+	for _, d := range []*appsv1.Deployment{dep, plain} {
+		if err := deployments.Add(d); err != nil {
+			t.Fatal(err)
+		}
 	}
 	nw := &nsWatch{deployments: appslisters.NewDeploymentLister(deployments),
 		statefulSets: appslisters.NewStatefulSetLister(cache.NewIndexer(cache.MetaNamespaceKeyFunc, namespaceIndex))}
@@ -66,7 +70,12 @@ func TestPodWatchRefreshesOnlyTheOwnersVersion(t *testing.T) {
 		{"workload of a deploy in flight", func(pw *podWatch) { pw.workloadChanged("ns", annotated("rel-new")) }, nil},
 		{"workload Helm did not create", func(pw *podWatch) { pw.workloadChanged("ns", &appsv1.Deployment{}) }, []string{"va", "vb"}},
 		{"pod of a Deployment's ReplicaSet", func(pw *podWatch) { pw.podChanged(nw, pod("web-5d9f", "5d9f")) }, []string{"va"}},
-		{"pod of an unknown owner", func(pw *podWatch) { pw.podChanged(nw, pod("other-1", "1")) }, []string{"va", "vb"}},
+		{"pod of a Deployment not seen yet", func(pw *podWatch) { pw.podChanged(nw, pod("other-1", "1")) }, nil},
+		{"pod of a Deployment Helm did not create", func(pw *podWatch) { pw.podChanged(nw, pod("plain-7c4b", "7c4b")) }, []string{"va", "vb"}},
+		{"pod of a ReplicaSet of no Deployment", func(pw *podWatch) { pw.podChanged(nw, pod("bare-rs", "")) }, []string{"va", "vb"}},
+		{"pod without a controller", func(pw *podWatch) {
+			pw.podChanged(nw, &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "solo", Namespace: "ns"}})
+		}, []string{"va", "vb"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			pw := fresh()
