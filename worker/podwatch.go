@@ -9,8 +9,8 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	appsinformers "k8s.io/client-go/informers/apps/v1"
 	batchinformers "k8s.io/client-go/informers/batch/v1"
@@ -195,7 +195,7 @@ func (pw *podWatch) watchLocked(ns string) {
 	nw.replicaSets = appslisters.NewReplicaSetLister(replicaSets.GetIndexer())
 	nw.jobs = batchlisters.NewJobLister(jobs.GetIndexer())
 	for _, inf := range nw.informers {
-		if err := inf.SetTransform(dropManagedFields); err != nil {
+		if err := inf.SetTransform(slimObject); err != nil {
 			pw.log.Warn("cannot watch a namespace", "namespace", ns, "err", err)
 			return
 		}
@@ -245,13 +245,62 @@ func (pw *podWatch) watchLocked(ns string) {
 // namespaceIndex indexes an informer's objects by namespace, as its listers expect.
 var namespaceIndex = cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc}
 
-// dropManagedFields removes the field managers' bookkeeping from an object before an informer
-// stores it: nothing here reads it, and it is often the largest part of a pod.
-func dropManagedFields(obj any) (any, error) {
-	if o, err := meta.Accessor(obj); err == nil {
-		o.SetManagedFields(nil)
+// slimObject keeps of an object, before an informer stores it, only what the watch and the
+// status refresh read: of a pod its identity, labels, owners, node, containers' names and
+// images and its status; of a Deployment or StatefulSet its identity and Helm's release
+// annotation; of a ReplicaSet or Job its identity and owners. Pod templates, volumes,
+// environments and the field managers' bookkeeping stay out of memory (in a namespace of many
+// versions they are most of it). Other objects are kept as they are.
+func slimObject(obj any) (any, error) {
+	switch o := obj.(type) {
+	case *corev1.Pod:
+		slim := &corev1.Pod{TypeMeta: o.TypeMeta, ObjectMeta: slimMeta(o.ObjectMeta), Status: o.Status}
+		slim.Labels, slim.CreationTimestamp, slim.DeletionTimestamp = o.Labels, o.CreationTimestamp, o.DeletionTimestamp
+		slim.Spec.NodeName = o.Spec.NodeName
+		slim.Spec.InitContainers = slimContainers(o.Spec.InitContainers)
+		slim.Spec.Containers = slimContainers(o.Spec.Containers)
+		for _, c := range o.Spec.EphemeralContainers {
+			slim.Spec.EphemeralContainers = append(slim.Spec.EphemeralContainers, corev1.EphemeralContainer{
+				EphemeralContainerCommon: corev1.EphemeralContainerCommon{Name: c.Name, Image: c.Image}})
+		}
+		return slim, nil
+	case *appsv1.Deployment:
+		return &appsv1.Deployment{TypeMeta: o.TypeMeta, ObjectMeta: releaseMeta(o.ObjectMeta)}, nil
+	case *appsv1.StatefulSet:
+		return &appsv1.StatefulSet{TypeMeta: o.TypeMeta, ObjectMeta: releaseMeta(o.ObjectMeta)}, nil
+	case *appsv1.ReplicaSet:
+		return &appsv1.ReplicaSet{TypeMeta: o.TypeMeta, ObjectMeta: slimMeta(o.ObjectMeta)}, nil
+	case *batchv1.Job:
+		return &batchv1.Job{TypeMeta: o.TypeMeta, ObjectMeta: slimMeta(o.ObjectMeta)}, nil
 	}
 	return obj, nil
+}
+
+// slimMeta is an object's identity and owners.
+func slimMeta(m metav1.ObjectMeta) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID, ResourceVersion: m.ResourceVersion,
+		Generation: m.Generation, OwnerReferences: m.OwnerReferences}
+}
+
+// releaseMeta is slimMeta with Helm's release annotation, if the object has one.
+func releaseMeta(m metav1.ObjectMeta) metav1.ObjectMeta {
+	out := slimMeta(m)
+	if rel, ok := m.Annotations[helmReleaseAnnotation]; ok {
+		out.Annotations = map[string]string{helmReleaseAnnotation: rel}
+	}
+	return out
+}
+
+// slimContainers keeps the containers' names and images.
+func slimContainers(cs []corev1.Container) []corev1.Container {
+	if cs == nil {
+		return nil
+	}
+	out := make([]corev1.Container, len(cs))
+	for i, c := range cs {
+		out[i] = corev1.Container{Name: c.Name, Image: c.Image}
+	}
+	return out
 }
 
 // Namespace returns the listers of a watched namespace once its informers have synced: the

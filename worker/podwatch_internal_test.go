@@ -86,3 +86,52 @@ func TestPodWatchRefreshesOnlyTheOwnersVersion(t *testing.T) {
 		})
 	}
 }
+
+// TestSlimObject: the pod watch keeps of a pod what the refresh reads (identity, labels,
+// owners, node, containers' names and images, status) and drops the rest; of a workload its
+// identity, owners and Helm's release annotation only.
+func TestSlimObject(t *testing.T) {
+	isController := true
+	owners := []metav1.OwnerReference{{Kind: "ReplicaSet", Name: "web-5d9f", Controller: &isController}}
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "web-5d9f-x", Namespace: "ns", ResourceVersion: "7",
+			Labels: map[string]string{"pod-template-hash": "5d9f"}, Annotations: map[string]string{"big": "value"},
+			OwnerReferences: owners, ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kubelet"}}},
+		Spec: corev1.PodSpec{NodeName: "node-1",
+			Containers: []corev1.Container{{Name: "app", Image: "registry/app@sha256:1", Env: []corev1.EnvVar{{Name: "A", Value: "b"}}}},
+			Volumes:    []corev1.Volume{{Name: "data"}}},
+		Status: corev1.PodStatus{Phase: corev1.PodRunning, ContainerStatuses: []corev1.ContainerStatus{{Name: "app", RestartCount: 3, Ready: true}}},
+	}
+	got, err := slimObject(pod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := got.(*corev1.Pod)
+	if p.Name != pod.Name || p.Namespace != "ns" || p.ResourceVersion != "7" || p.Labels["pod-template-hash"] != "5d9f" ||
+		len(p.OwnerReferences) != 1 || p.Spec.NodeName != "node-1" || len(p.Spec.Containers) != 1 ||
+		p.Spec.Containers[0].Image != "registry/app@sha256:1" || p.Status.ContainerStatuses[0].RestartCount != 3 || p.Status.Phase != corev1.PodRunning {
+		t.Fatalf("slim pod lost what the refresh reads: %+v", p)
+	}
+	if p.Annotations != nil || p.ManagedFields != nil || p.Spec.Volumes != nil || p.Spec.Containers[0].Env != nil {
+		t.Fatalf("slim pod kept what nothing reads: %+v", p)
+	}
+
+	dep := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "ns",
+		Annotations: map[string]string{helmReleaseAnnotation: "rel-a", "deployment.kubernetes.io/revision": "1"}},
+		Spec: appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app"}}}}}}
+	got, _ = slimObject(dep)
+	d := got.(*appsv1.Deployment)
+	if d.Name != "web" || len(d.Annotations) != 1 || d.Annotations[helmReleaseAnnotation] != "rel-a" || d.Spec.Template.Spec.Containers != nil {
+		t.Fatalf("slim Deployment: %+v", d)
+	}
+	rs := &appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Name: "web-5d9f", Namespace: "ns", OwnerReferences: owners,
+		Annotations: map[string]string{helmReleaseAnnotation: "rel-a"}}}
+	got, _ = slimObject(rs)
+	if r := got.(*appsv1.ReplicaSet); r.Name != "web-5d9f" || len(r.OwnerReferences) != 1 || r.Annotations != nil {
+		t.Fatalf("slim ReplicaSet: %+v", r)
+	}
+	other := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "c", Annotations: map[string]string{"k": "v"}}}
+	if got, _ := slimObject(other); got != other {
+		t.Fatal("an object of another kind was changed")
+	}
+}
