@@ -48,6 +48,10 @@ func (r *refresher) handle(ctx context.Context, t *asynq.Task) error {
 			continue
 		}
 		ok, err := r.refreshOne(ctx, log, v)
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			log.Warn("the cluster did not answer the status refresh of a version in time", "version", v.ID, "err", err)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -69,7 +73,15 @@ func (r *refresher) refreshOne(ctx context.Context, log *slog.Logger, v *model.V
 		return false, nil
 	}
 	defer le.release(ctx, false)
-	obs := r.observe(ctx, v)
+	// The lease is renewed until the refresh returns: a cluster call that never answers
+	// would keep the version's deploys out for good. A refresh gets two lease TTLs, and
+	// ends at once when the lease is lost.
+	octx, cancel := context.WithTimeout(le.ctx, 2*r.leases.ttl)
+	defer cancel()
+	obs := r.observe(octx, v)
+	if err := octx.Err(); err != nil {
+		return false, fmt.Errorf("refresh status of %s: %w", v, err)
+	}
 	if !deploy.StatusChanged(v.Deployment, obs) {
 		return false, nil
 	}

@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/oneko/oneko/internal/events"
+	"github.com/oneko/oneko/internal/helm"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/tasks"
 )
@@ -148,4 +150,46 @@ func nextStatus(t *testing.T, sub <-chan events.Event) statusEvent {
 			t.Fatal("no version.status event")
 		}
 	}
+}
+
+// hangingStatus is a cluster whose release reads never answer (until the caller gives up).
+type hangingStatus struct{ Releases }
+
+func (hangingStatus) Status(ctx context.Context, _, _ string) (*helm.Info, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestRefreshGivesUpOnAHangingCluster: a status refresh whose cluster reads never answer ends
+// after two lease TTLs, records nothing and frees the version's lease (it was renewed for as
+// long as the refresh ran, which kept the version's deploys out for good); the periodic
+// refresh goes on with the other versions instead of failing.
+func TestRefreshGivesUpOnAHangingCluster(t *testing.T) {
+	e := newEnv(t)
+	p := e.project(t, projectSpec{})
+	v := e.deployed(t, p, "hang")
+	const ttl = 300 * time.Millisecond
+	e.rebuild(t, func(d *Deps) {
+		d.Helm = hangingStatus{d.Helm}
+		d.Deploy.LeaseTTL = ttl
+	})
+
+	done := make(chan error, 1)
+	go func() { done <- e.handle(t.Context(), tasks.NewPeriodic(tasks.TypeRefreshStatus)) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("the periodic refresh failed instead of going on: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the status refresh still waits for a cluster that never answers")
+	}
+	if got := e.get(t, v.ID).Deployment; got.Status != model.StatusRunning || got.ReadyPods != 2 {
+		t.Fatalf("a refresh that gave up recorded %+v", got)
+	}
+	le, held, err := e.worker.refresh.leases.acquire(t.Context(), v.ID)
+	if err != nil || held {
+		t.Fatalf("the version's lease is still held after the refresh gave up: held=%v err=%v", held, err)
+	}
+	le.release(t.Context(), false)
 }
