@@ -164,13 +164,13 @@ func newEnv(t testing.TB, options ...func(*Deps)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := kubernetes.NewForConfig(cluster.RESTConfig())
+	watch, err := kube.NewWatchClients(cluster.RESTConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
 	ops := &countingReleases{Releases: hc}
 	d := Deps{
-		Store: st, Queue: q, Redis: rdb, Helm: ops, Cluster: kc, Pods: pods, Clientset: cs, Charts: cache, InstallationID: inst,
+		Store: st, Queue: q, Redis: rdb, Helm: ops, Cluster: kc, Pods: pods, Watch: watch, Charts: cache, InstallationID: inst,
 		Lifetime: lifetime.DefaultPolicy(), Now: clk.Now, Log: log,
 		Deploy: DeployOptions{Timeout: 2 * time.Minute, LeaseRetryDelay: 200 * time.Millisecond},
 	}

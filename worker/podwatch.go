@@ -12,17 +12,16 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	appsinformers "k8s.io/client-go/informers/apps/v1"
-	batchinformers "k8s.io/client-go/informers/batch/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	coreinformers "k8s.io/client-go/informers/core/v1"
-	"k8s.io/client-go/kubernetes"
-	appslisters "k8s.io/client-go/listers/apps/v1"
-	batchlisters "k8s.io/client-go/listers/batch/v1"
 	corelisters "k8s.io/client-go/listers/core/v1"
+	"k8s.io/client-go/metadata/metadatainformer"
+	"k8s.io/client-go/metadata/metadatalister"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/diagnose"
+	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/model"
 	"github.com/oneko/oneko/internal/store"
 )
@@ -51,7 +50,7 @@ const (
 type podWatch struct {
 	store   *store.Store
 	refresh *refresher
-	cs      kubernetes.Interface
+	clients *kube.WatchClients
 	log     *slog.Logger
 
 	mu         sync.Mutex
@@ -66,15 +65,16 @@ type podWatch struct {
 }
 
 // nsWatch is the informers of one namespace: pods, the workloads a pod's owner names, and the
-// ReplicaSets and Jobs a status refresh follows a pod's owner chain through (Namespace).
+// ReplicaSets and Jobs a status refresh follows a pod's owner chain through (Namespace). Of
+// everything but the pods it watches the metadata only.
 type nsWatch struct {
 	stop         chan struct{}
 	informers    []cache.SharedIndexInformer
-	pods         corelisters.PodLister
-	deployments  appslisters.DeploymentLister
-	statefulSets appslisters.StatefulSetLister
-	replicaSets  appslisters.ReplicaSetLister
-	jobs         batchlisters.JobLister
+	pods         corelisters.PodNamespaceLister
+	deployments  metadatalister.NamespaceLister
+	statefulSets metadatalister.NamespaceLister
+	replicaSets  metadatalister.NamespaceLister
+	jobs         metadatalister.NamespaceLister
 }
 
 // synced reports whether every informer of the namespace has listed it once.
@@ -91,8 +91,8 @@ func (nw *nsWatch) synced() bool {
 // the release the object belongs to.
 const helmReleaseAnnotation = "meta.helm.sh/release-name"
 
-func newPodWatch(st *store.Store, r *refresher, cs kubernetes.Interface, log *slog.Logger) *podWatch {
-	return &podWatch{store: st, refresh: r, cs: cs, log: log.With("component", "podwatch"),
+func newPodWatch(st *store.Store, r *refresher, clients *kube.WatchClients, log *slog.Logger) *podWatch {
+	return &podWatch{store: st, refresh: r, clients: clients, log: log.With("component", "podwatch"),
 		namespaces: map[string]*nsWatch{}, versions: map[string]map[string]bool{}, releases: map[string]string{},
 		podVersion: map[string]string{}, versionPod: map[string][]string{}, timers: map[string]*time.Timer{},
 		running: make(chan struct{}, podRefreshes)}
@@ -183,17 +183,18 @@ func (pw *podWatch) watchLocked(ns string) {
 		return
 	}
 	nw := &nsWatch{stop: make(chan struct{})}
-	pods := coreinformers.NewPodInformer(pw.cs, ns, 0, namespaceIndex)
-	deployments := appsinformers.NewDeploymentInformer(pw.cs, ns, 0, namespaceIndex)
-	statefulSets := appsinformers.NewStatefulSetInformer(pw.cs, ns, 0, namespaceIndex)
-	replicaSets := appsinformers.NewReplicaSetInformer(pw.cs, ns, 0, namespaceIndex)
-	jobs := batchinformers.NewJobInformer(pw.cs, ns, 0, namespaceIndex)
+	pods := coreinformers.NewPodInformer(pw.clients.Typed, ns, 0, namespaceIndex)
+	metadataOf := func(gvr schema.GroupVersionResource) (cache.SharedIndexInformer, metadatalister.NamespaceLister) {
+		inf := metadatainformer.NewFilteredMetadataInformer(pw.clients.Metadata, gvr, ns, 0, namespaceIndex, nil).Informer()
+		return inf, metadatalister.New(inf.GetIndexer(), gvr).Namespace(ns)
+	}
+	var deployments, statefulSets, replicaSets, jobs cache.SharedIndexInformer
+	deployments, nw.deployments = metadataOf(appsv1.SchemeGroupVersion.WithResource("deployments"))
+	statefulSets, nw.statefulSets = metadataOf(appsv1.SchemeGroupVersion.WithResource("statefulsets"))
+	replicaSets, nw.replicaSets = metadataOf(appsv1.SchemeGroupVersion.WithResource("replicasets"))
+	jobs, nw.jobs = metadataOf(batchv1.SchemeGroupVersion.WithResource("jobs"))
+	nw.pods = corelisters.NewPodLister(pods.GetIndexer()).Pods(ns)
 	nw.informers = []cache.SharedIndexInformer{pods, deployments, statefulSets, replicaSets, jobs}
-	nw.pods = corelisters.NewPodLister(pods.GetIndexer())
-	nw.deployments = appslisters.NewDeploymentLister(deployments.GetIndexer())
-	nw.statefulSets = appslisters.NewStatefulSetLister(statefulSets.GetIndexer())
-	nw.replicaSets = appslisters.NewReplicaSetLister(replicaSets.GetIndexer())
-	nw.jobs = batchlisters.NewJobLister(jobs.GetIndexer())
 	for _, inf := range nw.informers {
 		if err := inf.SetTransform(slimObject); err != nil {
 			pw.log.Warn("cannot watch a namespace", "namespace", ns, "err", err)
@@ -247,10 +248,10 @@ var namespaceIndex = cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceInd
 
 // slimObject keeps of an object, before an informer stores it, only what the watch and the
 // status refresh read: of a pod its identity, labels, owners, node, containers' names and
-// images and its status; of a Deployment or StatefulSet its identity and Helm's release
-// annotation; of a ReplicaSet or Job its identity and owners. Pod templates, volumes,
-// environments and the field managers' bookkeeping stay out of memory (in a namespace of many
-// versions they are most of it). Other objects are kept as they are.
+// images and its status; of the metadata of a workload, ReplicaSet or Job its identity, owners
+// and Helm's release annotation. Pod templates, volumes, environments, other annotations and
+// the field managers' bookkeeping stay out of memory (in a namespace of many versions they
+// are most of it). Other objects are kept as they are.
 func slimObject(obj any) (any, error) {
 	switch o := obj.(type) {
 	case *corev1.Pod:
@@ -264,14 +265,8 @@ func slimObject(obj any) (any, error) {
 				EphemeralContainerCommon: corev1.EphemeralContainerCommon{Name: c.Name, Image: c.Image}})
 		}
 		return slim, nil
-	case *appsv1.Deployment:
-		return &appsv1.Deployment{TypeMeta: o.TypeMeta, ObjectMeta: releaseMeta(o.ObjectMeta)}, nil
-	case *appsv1.StatefulSet:
-		return &appsv1.StatefulSet{TypeMeta: o.TypeMeta, ObjectMeta: releaseMeta(o.ObjectMeta)}, nil
-	case *appsv1.ReplicaSet:
-		return &appsv1.ReplicaSet{TypeMeta: o.TypeMeta, ObjectMeta: slimMeta(o.ObjectMeta)}, nil
-	case *batchv1.Job:
-		return &batchv1.Job{TypeMeta: o.TypeMeta, ObjectMeta: slimMeta(o.ObjectMeta)}, nil
+	case *metav1.PartialObjectMetadata:
+		return &metav1.PartialObjectMetadata{TypeMeta: o.TypeMeta, ObjectMeta: releaseMeta(o.ObjectMeta)}, nil
 	}
 	return obj, nil
 }
@@ -316,7 +311,7 @@ func (pw *podWatch) Namespace(ns string) (diagnose.NamespaceListers, bool) {
 	if nw == nil || !nw.synced() {
 		return diagnose.NamespaceListers{}, false
 	}
-	return diagnose.NamespaceListers{Pods: nw.pods.Pods(ns), ReplicaSets: nw.replicaSets.ReplicaSets(ns), Jobs: nw.jobs.Jobs(ns)}, true
+	return diagnose.NamespaceListers{Pods: nw.pods, ReplicaSets: nw.replicaSets, Jobs: nw.jobs}, true
 }
 
 // workloadChanged schedules the refresh of the version whose release holds a workload; a
@@ -383,13 +378,13 @@ func releaseOfPod(nw *nsWatch, p *corev1.Pod) (rel string, unseen bool) {
 		if hash == "" || !ok {
 			return "", false
 		}
-		d, err := nw.deployments.Deployments(p.Namespace).Get(name)
+		d, err := nw.deployments.Get(name)
 		if err != nil {
 			return "", true
 		}
 		o = d
 	case "StatefulSet":
-		s, err := nw.statefulSets.StatefulSets(p.Namespace).Get(owner.Name)
+		s, err := nw.statefulSets.Get(owner.Name)
 		if err != nil {
 			return "", true
 		}

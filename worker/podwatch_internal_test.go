@@ -9,7 +9,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	appslisters "k8s.io/client-go/listers/apps/v1"
+	"k8s.io/client-go/metadata/metadatalister"
 	"k8s.io/client-go/tools/cache"
 )
 
@@ -21,17 +21,18 @@ import (
 func TestPodWatchRefreshesOnlyTheOwnersVersion(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // scheduled refreshes return at once: the test reads what was scheduled
-	dep := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "ns",
+	// The watch holds the metadata of workloads (metadata informers).
+	dep := &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "ns",
 		Annotations: map[string]string{helmReleaseAnnotation: "rel-a"}}}
 	deployments := cache.NewIndexer(cache.MetaNamespaceKeyFunc, namespaceIndex)
-	plain := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "plain", Namespace: "ns"}}
-	for _, d := range []*appsv1.Deployment{dep, plain} {
+	plain := &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: "plain", Namespace: "ns"}}
+	for _, d := range []*metav1.PartialObjectMetadata{dep, plain} {
 		if err := deployments.Add(d); err != nil {
 			t.Fatal(err)
 		}
 	}
-	nw := &nsWatch{deployments: appslisters.NewDeploymentLister(deployments),
-		statefulSets: appslisters.NewStatefulSetLister(cache.NewIndexer(cache.MetaNamespaceKeyFunc, namespaceIndex))}
+	nw := &nsWatch{deployments: metadatalister.New(deployments, appsv1.SchemeGroupVersion.WithResource("deployments")).Namespace("ns"),
+		statefulSets: metadatalister.New(cache.NewIndexer(cache.MetaNamespaceKeyFunc, namespaceIndex), appsv1.SchemeGroupVersion.WithResource("statefulsets")).Namespace("ns")}
 
 	fresh := func() *podWatch {
 		pw := newPodWatch(nil, nil, nil, slog.New(slog.DiscardHandler))
@@ -116,18 +117,21 @@ func TestSlimObject(t *testing.T) {
 		t.Fatalf("slim pod kept what nothing reads: %+v", p)
 	}
 
-	dep := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "ns",
-		Annotations: map[string]string{helmReleaseAnnotation: "rel-a", "deployment.kubernetes.io/revision": "1"}},
-		Spec: appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app"}}}}}}
+	// Workloads, ReplicaSets and Jobs are watched as metadata.
+	dep := &metav1.PartialObjectMetadata{TypeMeta: metav1.TypeMeta{Kind: "Deployment", APIVersion: "apps/v1"},
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "ns", Labels: map[string]string{"app": "web"},
+			Annotations:   map[string]string{helmReleaseAnnotation: "rel-a", "deployment.kubernetes.io/revision": "1"},
+			ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "helm"}}}}
 	got, _ = slimObject(dep)
-	d := got.(*appsv1.Deployment)
-	if d.Name != "web" || len(d.Annotations) != 1 || d.Annotations[helmReleaseAnnotation] != "rel-a" || d.Spec.Template.Spec.Containers != nil {
+	d := got.(*metav1.PartialObjectMetadata)
+	if d.Name != "web" || d.Kind != "Deployment" || len(d.Annotations) != 1 || d.Annotations[helmReleaseAnnotation] != "rel-a" ||
+		d.Labels != nil || d.ManagedFields != nil {
 		t.Fatalf("slim Deployment: %+v", d)
 	}
-	rs := &appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Name: "web-5d9f", Namespace: "ns", OwnerReferences: owners,
-		Annotations: map[string]string{helmReleaseAnnotation: "rel-a"}}}
+	rs := &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: "web-5d9f", Namespace: "ns", OwnerReferences: owners,
+		Annotations: map[string]string{"deployment.kubernetes.io/desired-replicas": "2"}}}
 	got, _ = slimObject(rs)
-	if r := got.(*appsv1.ReplicaSet); r.Name != "web-5d9f" || len(r.OwnerReferences) != 1 || r.Annotations != nil {
+	if r := got.(*metav1.PartialObjectMetadata); r.Name != "web-5d9f" || len(r.OwnerReferences) != 1 || r.Annotations != nil {
 		t.Fatalf("slim ReplicaSet: %+v", r)
 	}
 	other := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "c", Annotations: map[string]string{"k": "v"}}}

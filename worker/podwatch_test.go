@@ -101,8 +101,8 @@ func TestPodWatchRefreshesStatus(t *testing.T) {
 	if cached, err := held.Pods.List(labels.Everything()); err != nil || len(cached) != 2 {
 		t.Fatalf("pods in the watch's cache: %d %v", len(cached), err)
 	}
-	if rss, err := held.ReplicaSets.List(labels.Everything()); err != nil || len(rss) != 1 || len(rss[0].ManagedFields) != 0 {
-		t.Fatalf("ReplicaSets in the watch's cache (managed fields dropped): %v %v", rss, err)
+	if rss, err := held.ReplicaSets.List(labels.Everything()); err != nil || len(rss) != 1 || len(rss[0].ManagedFields) != 0 || len(rss[0].OwnerReferences) != 1 {
+		t.Fatalf("ReplicaSets' metadata in the watch's cache (owners kept, managed fields dropped): %v %v", rss, err)
 	}
 	if _, ok := e.worker.watch.Namespace("no-such-namespace"); ok {
 		t.Fatal("the pod watch claims a namespace it does not watch")

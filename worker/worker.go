@@ -15,7 +15,6 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/oneko/oneko/internal/charts"
 	"github.com/oneko/oneko/internal/deploy"
@@ -54,9 +53,9 @@ type Deps struct {
 	Cluster *kube.Client
 	// Pods reads the pods and events of releases for the status refresh.
 	Pods *diagnose.Reader
-	// Clientset, when set, lets the worker watch the pods of deployed versions (RunPodWatch);
+	// Watch, when set, lets the worker watch the pods of deployed versions (RunPodWatch);
 	// nil: the periodic status refresh alone keeps their status.
-	Clientset kubernetes.Interface
+	Watch *kube.WatchClients
 	// InstallationID is the identity of this installation (store.InstallationID, or the
 	// ONEKO_INSTALLATION_ID override); required with Helm. Releases and namespaces are
 	// labelled with it, and the worker touches no release of another installation.
@@ -97,7 +96,7 @@ type Worker struct {
 	// cluster.
 	pullSecrets *pullSecrets
 	// watch refreshes a version soon after its pods change (podwatch.go); nil without a
-	// cluster or without Deps.Clientset.
+	// cluster or without Deps.Watch.
 	watch *podWatch
 }
 
@@ -135,8 +134,8 @@ func New(d Deps) (*Worker, error) {
 		failedRetryAfter: opts.FailedRetryAfter, sweepMaxShare: opts.OrphanSweepMaxShare, metrics: newReconcileMetrics(d.Metrics),
 		installation: d.InstallationID, rec: rec, now: d.Now, log: d.Log}
 	w.refresh = &refresher{store: d.Store, helm: d.Helm, pods: d.Pods, leases: leases, installation: d.InstallationID, rec: rec, log: d.Log}
-	if d.Clientset != nil {
-		w.watch = newPodWatch(d.Store, w.refresh, d.Clientset, d.Log)
+	if d.Watch != nil {
+		w.watch = newPodWatch(d.Store, w.refresh, d.Watch, d.Log)
 		w.refresh.watch, w.apply.watch = w.watch, w.watch
 		// Status refreshes and waiting deploys read the pods of watched namespaces from the
 		// watch's informers, not from the API.

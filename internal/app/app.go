@@ -27,6 +27,7 @@ import (
 	"github.com/oneko/oneko/internal/deploy"
 	"github.com/oneko/oneko/internal/events"
 	"github.com/oneko/oneko/internal/helm"
+	"github.com/oneko/oneko/internal/kube"
 	"github.com/oneko/oneko/internal/localkube"
 	"github.com/oneko/oneko/internal/localstack"
 	"github.com/oneko/oneko/internal/model"
@@ -35,7 +36,6 @@ import (
 	"github.com/oneko/oneko/internal/store"
 	"github.com/oneko/oneko/policy"
 	"github.com/oneko/oneko/worker"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -174,12 +174,12 @@ func Run(ctx context.Context, cfg *config.Config, parts Parts, log *slog.Logger)
 				errCh <- err
 				return
 			}
-			clientset, err := kubernetes.NewForConfig(gate.RESTConfig())
+			watch, err := kube.NewWatchClients(gate.RESTConfig())
 			if err != nil {
 				errCh <- err
 				return
 			}
-			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Helm: hc, Cluster: kc, Pods: pods, Clientset: clientset, InstallationID: installation, Metrics: metrics,
+			w, err := worker.New(worker.Deps{Store: st, Queue: queue, Redis: rdb, Helm: hc, Cluster: kc, Pods: pods, Watch: watch, InstallationID: installation, Metrics: metrics,
 				Charts: chartCache, Events: bus, Lifetime: cfg.Lifetime, RenderLimits: render.Limits{MaxBytes: cfg.RenderMaxBytes}, Log: log.With("component", "worker"),
 				WebhookOnlyPollInterval: webhookOnlyPoll(cfg.WebhookOnlyPollInterval), Deploy: deployOptions(cfg)})
 			if err != nil {

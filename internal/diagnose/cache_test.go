@@ -4,10 +4,11 @@ import (
 	"errors"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	appslisters "k8s.io/client-go/listers/apps/v1"
-	batchlisters "k8s.io/client-go/listers/batch/v1"
 	corelisters "k8s.io/client-go/listers/core/v1"
+	"k8s.io/client-go/metadata/metadatalister"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/oneko/oneko/internal/diagnose"
@@ -62,14 +63,15 @@ func TestPodsFromACache(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range rl.Items {
-		if err := rss.Add(&rl.Items[i]); err != nil {
+		// The cache holds the metadata of ReplicaSets and Jobs, as the pod watch's informers do.
+		if err := rss.Add(&metav1.PartialObjectMetadata{ObjectMeta: rl.Items[i].ObjectMeta}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	c := podCache{ns: {
 		Pods:        corelisters.NewPodLister(pods).Pods(ns),
-		ReplicaSets: appslisters.NewReplicaSetLister(rss).ReplicaSets(ns),
-		Jobs:        batchlisters.NewJobLister(jobs).Jobs(ns),
+		ReplicaSets: metadatalister.New(rss, appsv1.SchemeGroupVersion.WithResource("replicasets")).Namespace(ns),
+		Jobs:        metadatalister.New(jobs, batchv1.SchemeGroupVersion.WithResource("jobs")).Namespace(ns),
 	}}
 	got, err := plain.WithPodCache(c).Pods(ctx, "v-cache")
 	if err != nil {
@@ -82,7 +84,8 @@ func TestPodsFromACache(t *testing.T) {
 	// Without the ReplicaSets in the cache, the chain from pod to Deployment is broken: the
 	// owners too come from the cache.
 	c[ns] = diagnose.NamespaceListers{Pods: c[ns].Pods, Jobs: c[ns].Jobs,
-		ReplicaSets: appslisters.NewReplicaSetLister(cache.NewIndexer(cache.MetaNamespaceKeyFunc, cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc})).ReplicaSets(ns)}
+		ReplicaSets: metadatalister.New(cache.NewIndexer(cache.MetaNamespaceKeyFunc, cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc}),
+			appsv1.SchemeGroupVersion.WithResource("replicasets")).Namespace(ns)}
 	if got, err := plain.WithPodCache(c).Pods(ctx, "v-cache"); err != nil || len(got) != 0 {
 		t.Fatalf("pods with no ReplicaSets cached: %+v %v", got, err)
 	}

@@ -9,9 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	appslisters "k8s.io/client-go/listers/apps/v1"
-	batchlisters "k8s.io/client-go/listers/batch/v1"
 	corelisters "k8s.io/client-go/listers/core/v1"
+	"k8s.io/client-go/metadata/metadatalister"
 
 	"github.com/oneko/oneko/internal/helm"
 )
@@ -81,11 +80,12 @@ type PodCache interface {
 	Namespace(ns string) (NamespaceListers, bool)
 }
 
-// NamespaceListers read one namespace's pods, ReplicaSets and Jobs from a cache.
+// NamespaceListers read one namespace's pods, and the metadata of its ReplicaSets and Jobs
+// (their owners are all a pod's chain needs of them), from a cache.
 type NamespaceListers struct {
 	Pods        corelisters.PodNamespaceLister
-	ReplicaSets appslisters.ReplicaSetNamespaceLister
-	Jobs        batchlisters.JobNamespaceLister
+	ReplicaSets metadatalister.NamespaceLister
+	Jobs        metadatalister.NamespaceLister
 }
 
 // WithPodCache returns a copy of the Reader that reads the namespaces c holds from c.
