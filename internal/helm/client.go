@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
+	"k8s.io/kubectl/pkg/validation"
 )
 
 // Defaults of Options.
@@ -58,6 +59,9 @@ type Client struct {
 	capsMu   sync.Mutex
 	caps     *chartutil.Capabilities
 	capsRead time.Time
+	// validators are the manifest validators every operation shares, by directive (see
+	// sharedValidatorFactory); dropped with caps.
+	validators map[string]validation.Schema
 }
 
 // New returns a Client for the cluster of cfg.
@@ -126,6 +130,7 @@ func (c *Client) config(ns string, attrs ...any) (*action.Configuration, *opLog,
 		return nil, ol, err
 	}
 	cfg.Capabilities = caps
+	c.shareValidators(cfg)
 	return cfg, ol, nil
 }
 
@@ -139,6 +144,7 @@ func (c *Client) capabilities() (*chartutil.Capabilities, error) {
 	}
 	dc := c.getter.discovery
 	dc.Invalidate()
+	c.validators = nil
 	v, err := dc.ServerVersion()
 	if err != nil {
 		return nil, fmt.Errorf("discover the cluster's version: %w", err)

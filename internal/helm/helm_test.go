@@ -11,7 +11,9 @@ import (
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/release"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/kubectl/pkg/validation"
 	"k8s.io/utils/ptr"
 
 	"github.com/oneko/oneko/internal/helm"
@@ -197,5 +199,48 @@ func TestUnreachable(t *testing.T) {
 	_, err = c.UpgradeInstall(ctx, helm.Release{Name: "x", Namespace: "default", Chart: loadChart(t)}, false, time.Minute)
 	if err == nil || !helm.Unreachable(err) {
 		t.Fatalf("install against a closed port = %v, want an unreachable error", err)
+	}
+}
+
+// TestOperationsShareTheValidator: every operation validates manifests with one validator,
+// which decides once per kind whether the API server validates fields itself (a validator
+// per operation parsed the cluster's OpenAPI document of each kind on every deploy), until the
+// cluster is discovered again; installs are validated as before.
+func TestOperationsShareTheValidator(t *testing.T) {
+	c := newClient(t)
+	now := time.Now()
+	helm.SetClock(c, func() time.Time { return now })
+	strict := func(ns string) validation.Schema {
+		t.Helper()
+		v, err := helm.ValidatorOf(c, ns, metav1.FieldValidationStrict)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	first := strict("ns-a")
+	if again := strict("ns-b"); again != first {
+		t.Fatal("two operations built two validators")
+	}
+	// The shared validator judges manifests against the cluster.
+	dep := []byte(`{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{}}`)
+	if err := first.ValidateBytes(dep); err != nil {
+		t.Fatalf("a Deployment did not validate: %v", err)
+	}
+	if ignore, err := helm.ValidatorOf(c, "ns-a", metav1.FieldValidationIgnore); err != nil || ignore == first {
+		t.Fatalf("the ignoring validator is the strict one: %v", err)
+	}
+
+	now = now.Add(helm.DefaultCapabilitiesTTL + time.Second)
+	if strict("ns-a") == first {
+		t.Fatal("the validator outlived the discovery of the cluster")
+	}
+
+	ns := kube.Namespace(t, "helmvalid")
+	for i := range 2 {
+		if _, err := c.UpgradeInstall(t.Context(), helm.Release{Name: "web", Namespace: ns, Chart: loadChart(t),
+			Values: map[string]any{"replicas": 1, "image": "example.invalid/app:1"}}, false, time.Minute); err != nil {
+			t.Fatalf("operation %d with the shared validator: %v", i, err)
+		}
 	}
 }
